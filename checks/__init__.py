@@ -1,0 +1,4 @@
+"""Checks for the course: ``check(id, fn)`` in a notebook, ``python -m checks`` outside."""
+from .notebook import check, run_check
+
+__all__ = ["check", "run_check"]

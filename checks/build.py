@@ -1,0 +1,81 @@
+"""Builds the learner's notebooks from solutions/: a short pipeline of small steps.
+
+    solutions/NN_name.ipynb --clear_solutions--> --clear_outputs--> notebooks/NN_name.ipynb
+
+and stores each exercise's practice cases with the reference's answers in
+checks/expected/, so the learner's copy checks itself without solutions/.
+"""
+import re
+from pathlib import Path
+
+import nbformat
+
+from . import expected
+from .exercises import EXERCISES
+from .source import BEGIN, END, ROOT, load_reference, solution_notebooks
+
+REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
+                    re.S | re.M)
+
+
+def stub(source):
+    """Every solution region becomes `# YOUR CODE HERE` + `raise NotImplementedError()`."""
+    return REGION.sub(lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()",
+                      source)
+
+
+def clear_solutions(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source = stub(cell.source)
+    return nb
+
+
+def clear_outputs(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+STEPS = (clear_solutions, clear_outputs)
+
+
+def learner_version(nb):
+    for step in STEPS:
+        nb = step(nb)
+    return nb
+
+
+def learner_text(path):
+    nb = learner_version(nbformat.read(path, as_version=4))
+    return nbformat.writes(nb) + "\n"
+
+
+def build_notebooks(solutions=None, notebooks=None):
+    """Writes notebooks/ from solutions/; returns the paths it changed."""
+    out = Path(notebooks or ROOT / "notebooks")
+    out.mkdir(exist_ok=True)
+    changed = []
+    for path in solution_notebooks(solutions):
+        target, text = out / path.name, learner_text(path)
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            changed.append(target)
+    return changed
+
+
+def build_expected(reference=None):
+    """Writes checks/expected/<id>.json for every value-checked exercise."""
+    reference = reference or load_reference()
+    written = []
+    for ex in EXERCISES.values():
+        if ex.properties is None and ex.id in reference:
+            written.append(expected.write(ex, expected.practice_cases(ex, reference[ex.id])))
+    return written
+
+
+def build():
+    changed = build_notebooks()
+    build_expected()
+    return changed

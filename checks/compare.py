@@ -1,0 +1,93 @@
+"""Compares a learner's (plain) result with the expected one and says how they differ."""
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+
+@dataclass
+class Mismatch:
+    where: str                   # "the result", "dW", "cache[1][0]" ...
+    problem: str                 # one sentence
+    worst: Optional[str] = None  # "at index (0, 2): expected 0.5, got 0.25"
+    error: float = 0.0           # largest absolute difference, when values differ
+
+    def __str__(self):
+        return self.problem + (f" Worst element {self.worst}." if self.worst else "")
+
+
+def describe(x):
+    if x is None:
+        return "None (did you forget to `return`?)"
+    if isinstance(x, np.ndarray):
+        return "a number" if x.ndim == 0 else f"an array of shape {x.shape}"
+    return {list: "a list", tuple: "a tuple", dict: "a dict", str: "a string"}.get(
+        type(x), f"a {type(x).__name__}")
+
+
+KINDS_ACCEPTED = {"f": "f", "i": "iu", "u": "iu", "b": "b"}
+
+
+def compare(expected, got, rtol, atol, where="the result", scalar=False):
+    """None when ``got`` matches ``expected`` within tolerance, else the first Mismatch."""
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            n = len(expected)
+            return Mismatch(where, f"{where} should be {n} value{'s' * (n != 1)} "
+                                   f"(a {type(expected).__name__}), but it is {describe(got)}"
+                                   + (f" of length {len(got)}" if isinstance(got, (list, tuple)) else "")
+                                   + ".")
+        for i, (e, g) in enumerate(zip(expected, got)):
+            m = compare(e, g, rtol, atol, f"{where}[{i}]")
+            if m:
+                return m
+        return None
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            return Mismatch(where, f"{where} should be a dict with keys {sorted(expected)}, "
+                                   f"but it is {describe(got)}.")
+        for k in expected:
+            m = compare(expected[k], got[k], rtol, atol, f"{where}[{k!r}]")
+            if m:
+                return m
+        return None
+    if isinstance(expected, str):
+        return None if got == expected else Mismatch(where, f"{where} should be {expected!r}.")
+    return compare_arrays(np.asarray(expected), got, rtol, atol, where, scalar)
+
+
+def compare_arrays(expected, got, rtol, atol, where, scalar):
+    if not isinstance(got, np.ndarray):
+        return Mismatch(where, f"{where} should be {describe(expected)}, but it is {describe(got)}.")
+    if scalar and got.shape != ():
+        return Mismatch(where, f"{where} should be a single number (a float), but it is "
+                               f"an array of shape {got.shape}. Use float(...) or .item().")
+    if got.shape != expected.shape:
+        return Mismatch(where, f"{where} has shape {got.shape}, but it should have shape "
+                               f"{expected.shape}.")
+    if got.dtype.kind not in KINDS_ACCEPTED[expected.dtype.kind]:
+        return Mismatch(where, f"{where} has dtype {got.dtype}, but it should hold "
+                               f"{'floats' if expected.dtype.kind == 'f' else expected.dtype}"
+                               " (convert with .astype(float)).")
+    e, g = expected.astype(float), got.astype(float)
+    bad_nan = np.isnan(g) & ~np.isnan(e)
+    bad_inf = np.isinf(g) & ~np.isinf(e)
+    with np.errstate(all="ignore"):
+        ok = np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+        diff = np.where(ok, 0.0, np.abs(g - e))
+    if ok.all():
+        return None
+    if bad_nan.any() or bad_inf.any():
+        idx = tuple(int(i) for i in np.argwhere(bad_nan | bad_inf)[0])
+        what = "nan" if bad_nan.any() else "inf"
+        return Mismatch(where, f"{where} contains {what} where a finite number is expected.",
+                        worst=f"at index {idx}: expected {e[idx]:.6g}, got {g[idx]:.6g}",
+                        error=float("inf"))
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
+    idx = tuple(int(i) for i in idx)
+    n_bad = int((~ok).sum())
+    return Mismatch(where, f"{where} differs from the expected values in {n_bad} of "
+                           f"{ok.size} element{'s' * (ok.size != 1)}.",
+                    worst=f"at index {idx}: expected {e[idx]:.6g}, got {g[idx]:.6g}",
+                    error=float(diff[idx]))

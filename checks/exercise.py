@@ -1,0 +1,104 @@
+"""What an exercise is, to the checks: its cases, its known mistakes, its tolerance."""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+
+@dataclass
+class Case:
+    """One call of a learner's function: ``fn(*args, **kwargs)`` should return ``expected``."""
+    args: tuple
+    label: str = ""
+    kwargs: dict = field(default_factory=dict)
+    expected: Any = None
+    hidden: bool = False
+
+    @property
+    def size(self):
+        """Number of array elements in the arguments: how "small" the case is."""
+        return sum(np.size(a) for a in self.args if isinstance(a, np.ndarray))
+
+
+@dataclass
+class Mistake:
+    """A known mistake, recognised from a failing case: ``matches(case, got)``."""
+    id: str
+    hint: str
+    matches: Callable[[Case, Any], bool]
+
+
+@dataclass
+class Exercise:
+    id: str
+    lesson: str
+    signature: str
+    args: tuple                                  # argument names, for messages
+    visible: Callable[[], list] = lambda: []     # fixed, shown cases
+    random: Optional[Callable[[np.random.Generator], list]] = None
+    mistakes: list = field(default_factory=list)
+    outputs: tuple = ()                          # names of returned values, if several
+    scalar: bool = False                         # the contract says "-> float"
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    numeric: Optional[Callable[[Case], Any]] = None   # centred-difference version of the result
+    gradcheck_tol: float = 1e-6
+    gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases
+    properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
+    points: int = 1
+
+    def cases(self, seed):
+        """The visible cases, then the randomised ones drawn with ``seed``."""
+        cases = list(self.visible())
+        if self.random is not None:
+            cases += self.random(np.random.default_rng(seed))
+        return cases
+
+
+# ---- recognising mistakes ---------------------------------------------------
+
+def close(a, b, rtol=1e-6, atol=1e-9):
+    """True when two results (arrays or nested tuples/lists of them) agree."""
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
+                and len(a) == len(b) and all(close(x, y, rtol, atol) for x, y in zip(a, b)))
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol, atol, equal_nan=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def like(wrong, hint, id=None):
+    """A mistake recognised by its output: the learner's result equals ``wrong(*args)``."""
+    def matches(case, got):
+        if isinstance(got, Raised):
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                return close(got, wrong(*case.args, **case.kwargs))
+        except Exception:
+            return False
+    return Mistake(id or wrong.__name__, hint, matches)
+
+
+class Raised(str):
+    """Stands for the learner's result when their function raised: the error's text."""
+
+
+def raised(pattern, hint, id):
+    """A mistake recognised by the error it raises (``pattern`` is a substring)."""
+    return Mistake(id, hint, lambda case, got: isinstance(got, Raised) and pattern in got)
+
+
+def when(predicate, hint, id):
+    """A mistake recognised by a predicate of the case and the learner's result."""
+    def matches(case, got):
+        if isinstance(got, Raised):
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                return bool(predicate(case, got))
+        except Exception:
+            return False
+    return Mistake(id, hint, matches)

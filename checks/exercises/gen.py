@@ -1,0 +1,35 @@
+"""Random inputs for hidden and practice cases: many shapes, m == 1, large magnitudes, zeros."""
+import numpy as np
+
+from ..exercise import Case
+
+
+def values(rng, shape, kind="normal"):
+    """Float64 array of ``shape``: "normal", "large" (about ±1000) or "zeros" (some exact 0)."""
+    if kind == "large":
+        return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(500, 1000, size=shape)
+    x = rng.normal(0, 2, size=shape)
+    if kind == "zeros":
+        x[rng.random(shape) < 0.4] = 0.0
+    return x
+
+
+KINDS = ("normal", "normal", "large", "zeros")
+
+
+def elementwise_cases(rng, n=24):
+    """Cases with one array argument of many shapes, for elementwise functions."""
+    shapes = [(1,), (5,), (1, 1), (3, 4), (1, 7), (6, 1), (2, 3, 4), (10,)]
+    cases = []
+    for i in range(n):
+        shape, kind = shapes[i % len(shapes)], KINDS[i % len(KINDS)]
+        z = values(rng, shape, kind)
+        cases.append(Case((z,), label=f"z of shape {shape}, {kind} values", hidden=True))
+    return cases
+
+
+def batch_shapes(rng, n):
+    """(m, n_in, n_out) triples, including m == 1 and square weights."""
+    fixed = [(1, 3, 2), (4, 3, 3), (1, 1, 1), (5, 2, 4), (3, 4, 4), (8, 5, 1)]
+    extra = [tuple(int(v) for v in rng.integers(1, 7, size=3)) for _ in range(max(0, n - len(fixed)))]
+    return (fixed + extra)[:n]

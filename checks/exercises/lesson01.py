@@ -1,0 +1,86 @@
+"""Lesson 01, the weighted sum: weighted_sum and dense_forward."""
+import numpy as np
+
+from ..exercise import Case, Exercise, like, raised, when
+from .gen import KINDS, batch_shapes, values
+
+LESSON = "01_weighted_sum"
+a = np.array
+
+
+def weighted_sum_visible():
+    return [Case((a([1.0, 2.0, 3.0]), a([0.2, 0.8, -0.5]), 0.5), "the article's first neuron"),
+            Case((a([1.0, 2.0]), a([0.5, -1.0]), 0.0), "two inputs, no bias"),
+            Case((a([4.0]), a([-0.25]), 2.0), "a single input")]
+
+
+def weighted_sum_random(rng):
+    cases = []
+    for i, n in enumerate([1, 2, 3, 5, 10, 50, 4, 7]):
+        kind = KINDS[i % len(KINDS)]
+        cases.append(Case((values(rng, (n,), kind), values(rng, (n,), "normal"),
+                           float(values(rng, (), kind))), f"{n} inputs, {kind} values", hidden=True))
+    return cases
+
+
+weighted_sum = Exercise(
+    "weighted_sum", LESSON, "weighted_sum(x, w, b) -> float", ("x", "w", "b"),
+    visible=weighted_sum_visible, random=weighted_sum_random, scalar=True,
+    mistakes=[
+        like(lambda x, w, b: np.dot(x, w), "the bias is missing: z = w · x + b.", "no_bias"),
+        like(lambda x, w, b: np.dot(x, w) - b, "the bias is subtracted; add it: z = w · x + b.",
+             "bias_subtracted"),
+        like(lambda x, w, b: x * w + b,
+             "x * w multiplies element by element and keeps one value per input. "
+             "Sum the products: np.dot(x, w) or np.sum(x * w).", "no_sum"),
+        like(lambda x, w, b: np.sum(x + w) + b,
+             "the inputs are added to the weights; multiply them: sum of x_i * w_i.", "added"),
+        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
+             "you returned an array holding one number; return the number itself "
+             "with float(...) or .item().", "size_one_array"),
+    ])
+
+
+def dense_visible():
+    X = a([[1.0, 2.0, 3.0]])
+    W = a([[0.2, 0.5], [0.8, -0.91], [-0.5, 0.26]])   # the article's weights, transposed
+    return [Case((X, W, a([[0.5, -0.1]])), "the article's layer: 3 inputs, 2 neurons"),
+            Case((a([[1.0, 2.0, 3.0], [0.0, -1.0, 0.5]]), W, a([0.5, -0.1])),
+                 "a batch of two examples, b of shape (2,)"),
+            Case((a([[1.0, 2.0], [3.0, 4.0]]), a([[1.0, 0.0], [2.0, -1.0]]), a([[0.0, 1.0]])),
+                 "square weights")]
+
+
+def dense_random(rng):
+    cases = []
+    for i, (m, n_in, n_out) in enumerate(batch_shapes(rng, 12)):
+        kind = KINDS[i % len(KINDS)]
+        b_shape = (1, n_out) if i % 2 == 0 else (n_out,)
+        cases.append(Case((values(rng, (m, n_in), kind), values(rng, (n_in, n_out)),
+                           values(rng, b_shape, kind)),
+                          f"X {m}x{n_in}, W {n_in}x{n_out}, b of shape {b_shape}, {kind} values",
+                          hidden=True))
+    return cases
+
+
+dense_forward = Exercise(
+    "dense_forward", LESSON, "dense_forward(X, W, b) -> Z", ("X", "W", "b"),
+    visible=dense_visible, random=dense_random,
+    mistakes=[
+        like(lambda X, W, b: X @ W, "the bias is missing: Z = X @ W + b.", "no_bias"),
+        like(lambda X, W, b: X @ W.T + np.reshape(b, (1, -1)),
+             "W is used transposed. W has shape (n_in, n_out), so X @ W already gives "
+             "(m, n_out): no .T needed.", "transposed_W"),
+        like(lambda X, W, b: X[:1] @ W + np.reshape(b, (1, -1)),
+             "only the first example is computed. X holds one example per row: X @ W "
+             "handles the whole batch at once, no indexing needed.", "one_example"),
+        like(lambda X, W, b: X @ W + np.reshape(b, (-1, 1)),
+             "the bias is added down the columns. Reshape it to a row (1, n_out) so it "
+             "broadcasts across examples: b.reshape(1, -1).", "bias_column"),
+        raised("operands could not be broadcast",
+               "an element-wise product (*) between X and W cannot work: their shapes "
+               "differ. A layer needs the matrix product X @ W (or np.dot(X, W)).",
+               "elementwise_product"),
+    ])
+
+EXERCISES = [weighted_sum, dense_forward]

@@ -1,0 +1,80 @@
+"""``check(id, fn)``: instant feedback inside a notebook, from the stored practice cases."""
+import copy
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from . import expected, plain
+from .exercises import EXERCISES
+from .verify import Outcome, verify
+
+OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent))
+ICONS = {"passed": "✅", "failed": "❌", "not attempted": "⏳"}
+
+
+def learner_line(tb):
+    """'line N: code' of the innermost traceback frame that is the learner's own code."""
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(OWN_CODE)
+              and "site-packages" not in f.filename and "/lib/python" not in f.filename]
+    if not frames:
+        return None
+    f = frames[-1]
+    return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
+
+
+def same(a, b):
+    """Exactly equal, arrays and nested containers included (nan equals nan)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    return a is b or a == b
+
+
+def local_call(fn, arg_names=()):
+    """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel."""
+    def call(case):
+        args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+            warnings.simplefilter("always")
+            try:
+                value = fn(*args, **kwargs)
+            except NotImplementedError:
+                return Outcome(not_attempted=True)
+            except Exception as e:
+                return Outcome(error=f"{type(e).__name__}: {e}",
+                               line=learner_line(sys.exc_info()[2]))
+        mutated = tuple(name for name, before, after in zip(arg_names, case.args, args)
+                        if not same(before, after))
+        notes = tuple(sorted({str(w.message) for w in caught}))
+        try:
+            value = plain.normalise(value)
+        except plain.NotPlain as e:
+            return Outcome(error=f"it returned {e}, not numbers", warnings=notes)
+        return Outcome(value=value, mutated=mutated, warnings=notes)
+    return call
+
+
+def run_check(exercise_id, fn):
+    """The Verdict for ``fn`` as the exercise ``exercise_id`` (no printing)."""
+    ex = EXERCISES[exercise_id]
+    cases = [] if ex.properties else expected.read(exercise_id)
+    return verify(ex, cases, local_call(fn, ex.args))
+
+
+def check(exercise_id, fn):
+    """Checks your function against the course's cases and prints what it finds."""
+    if exercise_id not in EXERCISES:
+        print(f"There is no exercise called {exercise_id!r}. The exercises are: "
+              f"{', '.join(EXERCISES)}.")
+        return
+    if not callable(fn):
+        print(f"check({exercise_id!r}, ...) needs your function itself as its second argument, "
+              f"for example check({exercise_id!r}, {exercise_id}).")
+        return
+    verdict = run_check(exercise_id, fn)
+    print(f"{ICONS.get(verdict.status, '')} {verdict.message}")

@@ -1,0 +1,29 @@
+"""Formats a case for a learner: inputs, expected and got, small enough to read."""
+import numpy as np
+
+
+def fmt(x, indent):
+    if isinstance(x, (float, np.generic)) or (isinstance(x, np.ndarray) and x.ndim == 0):
+        return f"{float(x):.6g}"
+    if isinstance(x, np.ndarray):
+        if x.size > 36:
+            return f"array of shape {x.shape} (too large to show)"
+        text = np.array2string(x, precision=4, suppress_small=False, max_line_width=80)
+        shape = f"   shape {x.shape}" if x.ndim else ""
+        return text.replace("\n", "\n" + " " * indent) + shape
+    if isinstance(x, (list, tuple)):
+        if sum(np.size(v) for v in x if isinstance(v, np.ndarray)) > 36 or len(x) > 6:
+            return f"{type(x).__name__} of {len(x)} items (too large to show)"
+        open_, close_ = "()" if isinstance(x, tuple) else "[]"
+        return open_ + ", ".join(fmt(v, indent) for v in x) + close_
+    if callable(x):
+        return getattr(x, "__doc__", None) or getattr(x, "__name__", "a function")
+    return repr(x)
+
+
+def show_case(ex, case, got):
+    rows = [(name, value) for name, value in zip(ex.args, case.args)]
+    rows += list(case.kwargs.items())
+    rows += [("expected", case.expected), ("got", got)]
+    width = max(len(name) for name, _ in rows) + 4
+    return "\n".join(f"  {name:<{width - 4}} = {fmt(value, width)}" for name, value in rows)

@@ -1,0 +1,161 @@
+"""Runs an exercise's cases through a ``call`` and turns what happened into a Verdict.
+
+``call(case) -> Outcome`` is the only thing that differs between the notebook
+(the learner's function, called here) and the grader (called in a sandboxed
+child process). Everything that judges a result lives here, in the trusted
+process.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+
+from blocks import relative_error
+from .compare import compare
+from .exercise import Raised
+from .show import show_case
+
+PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
+
+
+@dataclass
+class Outcome:
+    """What one call of the learner's function did."""
+    value: Any = None
+    error: Optional[str] = None          # one sentence, e.g. "ValueError: shapes ..."
+    line: Optional[str] = None           # "line 3: return x @ w"
+    not_attempted: bool = False
+    mutated: tuple = ()                  # names of arguments changed in place
+    warnings: tuple = ()
+
+
+@dataclass
+class Verdict:
+    id: str
+    status: str
+    message: str
+    cases: int = 0
+    hint: Optional[str] = None           # id of the recognised mistake
+    warnings: list = field(default_factory=list)
+
+    @property
+    def passed(self):
+        return self.status == PASSED
+
+
+def not_attempted(ex):
+    return Verdict(ex.id, NOT_ATTEMPTED,
+                   f"{ex.id}: not attempted yet. Replace `raise NotImplementedError()` in "
+                   f"its cell with your code, run that cell, then run this check again.")
+
+
+def verify(ex, cases, call):
+    """Checks ``ex`` on ``cases`` (each with ``expected`` filled in) through ``call``."""
+    if ex.properties is not None:
+        return verify_properties(ex, call)
+    failures, warnings = [], set()
+    for case in cases:
+        out = call(case)
+        if out.not_attempted:
+            return not_attempted(ex)
+        warnings.update(out.warnings)
+        problem = judge(ex, case, out)
+        if problem:
+            failures.append((case, out, problem))
+    if failures:
+        failures.sort(key=lambda f: (f[0].hidden, f[0].size))
+        case, out, problem = next((f for f in failures if known_mistake(ex, f[0], f[1])),
+                                  failures[0])
+        return failed(ex, case, out, problem, len(failures), len(cases), warnings)
+    grad_note, grad_problem = gradient_check(ex, cases, call)
+    if grad_problem:
+        return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases))
+    msg = (f"{ex.id}: passed all {len(cases)} cases (visible and randomised), "
+           f"tolerance rtol={ex.rtol:g}, atol={ex.atol:g}.{grad_note}")
+    return Verdict(ex.id, PASSED, msg + warning_note(warnings), len(cases),
+                   warnings=sorted(warnings))
+
+
+def judge(ex, case, out):
+    """None if the outcome is right, else a sentence about what is wrong."""
+    if out.error:
+        return f"raised {out.error}" + (f" (your {out.line})" if out.line else "") + "."
+    if out.mutated:
+        return (f"changed its argument{'s' * (len(out.mutated) > 1)} "
+                f"{', '.join(out.mutated)} in place. Exercise functions must not modify "
+                "their inputs: compute into a new array instead (e.g. `x = x + 1`, not `x += 1`).")
+    exp, got = case.expected, out.value
+    if ex.outputs and isinstance(exp, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(exp):
+            return compare(exp, got, ex.rtol, ex.atol, "the result")
+        for name, e, g in zip(ex.outputs, exp, got):
+            m = compare(e, g, ex.rtol, ex.atol, f"`{name}`", scalar=False)
+            if m:
+                return m
+        return None
+    return compare(exp, got, ex.rtol, ex.atol, "the result", scalar=ex.scalar)
+
+
+def known_mistake(ex, case, out):
+    """The first catalogued mistake that explains this outcome, or None."""
+    got = Raised(out.error) if out.error else out.value
+    return next((m for m in ex.mistakes if m.matches(case, got)), None)
+
+
+def failed(ex, case, out, problem, n_failed, n_cases, warnings):
+    """The smallest failing case shown (unless hidden), with the matching hint."""
+    hint = known_mistake(ex, case, out)
+    lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
+             f"The smallest failing case{' (hidden)' if case.hidden else ''}"
+             f"{' — ' + case.label if case.label else ''}:",
+             f"  It {problem}" if isinstance(problem, str) else f"  {str(problem)[0].upper()}{str(problem)[1:]}"]
+    if not case.hidden:
+        lines.append(show_case(ex, case, out.value))
+    if hint:
+        lines.append(f"Hint: {hint.hint}")
+    if warnings:
+        lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
+    return Verdict(ex.id, FAILED, "\n".join(lines), n_cases,
+                   hint=hint.id if hint else None, warnings=sorted(warnings))
+
+
+def warning_note(warnings):
+    if not warnings:
+        return ""
+    return ("\nNote (not an error): NumPy warned " + "; ".join(sorted(warnings)[:3]) +
+            ". The results are right, but a stable formula avoids the warning.")
+
+
+def gradient_check(ex, cases, call, n=2):
+    """Compares the learner's result with centred differences on the first ``n`` cases.
+
+    Returns (note for a pass, problem or None)."""
+    if ex.numeric is None:
+        return "", None
+    worst = 0.0
+    chosen = ex.gradcheck_cases() if ex.gradcheck_cases else [c for c in cases if not c.hidden]
+    for case in chosen[:n]:
+        numeric, got = ex.numeric(case), call(case).value
+        pairs = zip(numeric, got) if isinstance(numeric, tuple) else [(numeric, got)]
+        for num, g in pairs:
+            worst = max(worst, relative_error(flat(num), flat(g)))
+    if worst > ex.gradcheck_tol:
+        return "", (f"the gradient check failed: relative error {worst:.1e} between your "
+                    f"result and centred differences (should be below {ex.gradcheck_tol:g}).")
+    return f" Gradient check: relative error {worst:.0e} against centred differences.", None
+
+
+def flat(x):
+    if isinstance(x, (list, tuple)):
+        return np.concatenate([flat(v) for v in x]) if x else np.zeros(0)
+    return np.ravel(np.asarray(x, dtype=float))
+
+
+def verify_properties(ex, call):
+    problems = ex.properties(call)
+    if problems is NOT_ATTEMPTED:
+        return not_attempted(ex)
+    if problems:
+        return Verdict(ex.id, FAILED, f"{ex.id}: " + "\n".join(
+            p.hint if hasattr(p, "hint") else str(p) for p in problems))
+    return Verdict(ex.id, PASSED, f"{ex.id}: passed every property check.")
