@@ -4,6 +4,7 @@
 with a score and a reason for every exercise it could not grade.
 """
 import csv
+import functools
 import io
 import json
 from pathlib import Path
@@ -13,7 +14,7 @@ import nbformat
 from . import expected
 from .exercises import EXERCISES, lessons
 from .sandbox import Limits, Sandbox
-from .source import code_cells, defined_functions
+from .source import code_cells, defined_functions, load_reference
 from .verify import MISSING, NOT_ATTEMPTED, Verdict, verify
 
 GRADING_SEED = 31337   # hidden cases; never stored in the learner's copy
@@ -55,6 +56,11 @@ def lesson_of(path, cells):
     return best if defined & set(all_lessons[best]) else None
 
 
+@functools.lru_cache(maxsize=1)
+def cached_reference():
+    return load_reference()
+
+
 def hidden_cases(ex, reference):
     return expected.fill(ex.cases(GRADING_SEED), reference)
 
@@ -76,6 +82,8 @@ def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, l
         result["error"] = str(e)
         return result
     exercises = [EXERCISES[i] for i in lessons()[lesson]]
+    if reference is None and cases_for is hidden_cases:
+        reference = cached_reference()
     with Sandbox(cells, limits) as sandbox:
         for ex in exercises:
             verdict = grade_exercise(ex, sandbox, cases_for, reference)
@@ -124,9 +132,7 @@ def write_atomic(path, text):
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print):
     """Grades every notebook under ``paths``; writes the gradebook; returns the results."""
-    if reference is None:
-        from .source import load_reference
-        reference = load_reference()
+    reference = reference or cached_reference()
     results = []
     for student, nb in find_submissions(paths):
         r = grade_notebook(nb, student, reference=reference, limits=limits)

@@ -13,6 +13,11 @@ import json
 
 import numpy as np
 
+try:
+    from .functions import FUNCTIONS
+except ImportError:          # loaded by path in the grading child
+    from functions import FUNCTIONS
+
 DTYPES = {"f": "<f8", "i": "<i8", "u": "<i8", "b": "|b1"}  # kinds we keep
 MAX_ELEMENTS = 10_000_000   # refuse anything larger than ~80 MB of float64
 
@@ -22,6 +27,8 @@ class NotPlain(TypeError):
 
 
 def encode(x):
+    if callable(x) and getattr(x, "plain_name", None) in FUNCTIONS:
+        return {"fn": x.plain_name}
     if x is None or isinstance(x, (bool, str)):
         return x
     if isinstance(x, (int, float, np.integer, np.floating, np.bool_)) and np.ndim(x) == 0 \
@@ -54,6 +61,8 @@ def decode(d):
             raise NotPlain("an array too large or of an unknown dtype")
         raw = base64.b64decode(d["nd"])
         return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(shape).copy()
+    if "fn" in d:
+        return FUNCTIONS[d["fn"]]
     if "scalar" in d:
         return decode(d["scalar"])[()]
     if "tuple" in d:

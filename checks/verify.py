@@ -27,6 +27,7 @@ class Outcome:
     not_attempted: bool = False
     mutated: tuple = ()                  # names of arguments changed in place
     warnings: tuple = ()
+    fatal: bool = False                  # timed out or crashed: stop calling this function
 
 
 @dataclass
@@ -62,6 +63,8 @@ def verify(ex, cases, call):
         problem = judge(ex, case, out)
         if problem:
             failures.append((case, out, problem))
+        if out.fatal:
+            break
     if failures:
         failures.sort(key=lambda f: (f[0].hidden, f[0].size))
         case, out, problem = next((f for f in failures if known_mistake(ex, f[0], f[1])),

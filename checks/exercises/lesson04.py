@@ -1,0 +1,288 @@
+"""Lesson 04, the loss: mse_loss, binary_cross_entropy and softmax_cross_entropy.
+
+Binary cross-entropy and exact 0s and 1s. The contract compares values where P
+lies in [1e-5, 1 - 1e-5] (any clipping eps up to 1e-5 is right there) and asks
+only for a finite result at exactly 0 and 1. The cases honour that as follows:
+- most cases keep P inside [1e-5, 1 - 1e-5], its ends included;
+- the cases with exact 0s and 1s put them only where the answer is right and
+  sure (P == Y). Each such element costs -log(1 - eps), about eps, whatever eps
+  a learner clips with, so every clipped answer agrees with the reference to
+  within the exercise's atol = 1e-5; an unclipped log gives 0 * log(0) = nan
+  there and fails.
+Sure and wrong elements (P = 0 with Y = 1) cost -log(eps), which depends on eps,
+so no value can be required there; they are left out of the cases.
+"""
+import numpy as np
+
+import blocks
+from ..exercise import Case, Exercise, close, like, raised, when
+from .gen import KINDS, values
+
+LESSON = "04_loss"
+a = np.array
+
+
+def is_size_one_array(case, got):
+    return np.shape(got) in [(1,), (1, 1)]
+
+
+def changed_input(hint, rtol=1e-6, atol=1e-9):
+    """A case that failed with the right value: an argument was changed in place."""
+    return when(lambda case, got: close(got, case.expected, rtol, atol), hint, "in_place")
+
+
+SIZE_ONE = ("you returned an array holding one number; a loss is a plain number: "
+            "wrap it in float(...) or use .item().")
+
+
+def per_axis(loss_terms):
+    """Mistakes: the mean over one axis only (an array instead of one number)."""
+    def matches(case, got):
+        terms = loss_terms(*case.args)
+        return np.ndim(terms) > 0 and any(
+            close(got, terms.mean(axis=ax)) for ax in range(np.ndim(terms)))
+    return matches
+
+
+# ---- mse_loss ---------------------------------------------------------------
+
+def mse_visible():
+    return [Case((a([[2.5], [0.0], [2.1]]), a([[3.0], [-0.5], [2.0]])),
+                 "three examples, one output each (the lesson's example)"),
+            Case((a([[1.0, 2.0], [3.0, 4.0]]), a([[1.0, 0.0], [3.0, 1.0]])),
+                 "two examples, two outputs each"),
+            Case((a([[0.7]]), a([[0.2]])), "one example, one output"),
+            Case((a([0.5, -1.0, 2.0, 0.0]), a([0.0, 0.0, 2.0, 0.0])), "1-D arrays")]
+
+
+def mse_random(rng):
+    shapes = [(1, 1), (5, 1), (3, 4), (1, 6), (8,), (2, 3), (10, 2), (4, 4), (1,), (6, 3)]
+    cases = []
+    for i, shape in enumerate(shapes):
+        kind = KINDS[i % len(KINDS)]
+        Y = values(rng, shape, kind)
+        Y_hat = Y + values(rng, shape, "zeros" if kind == "zeros" else "normal")
+        cases.append(Case((Y_hat, Y), f"Y_hat and Y of shape {shape}, {kind} values",
+                          hidden=True))
+    Y = values(rng, (3, 2))
+    cases.append(Case((Y.copy(), Y), "perfect predictions (loss 0)", hidden=True))
+    return cases
+
+
+def sq(Y_hat, Y):
+    return (Y_hat - Y) ** 2
+
+
+mse_loss = Exercise(
+    "mse_loss", LESSON, "mse_loss(Y_hat, Y) -> float", ("Y_hat", "Y"),
+    visible=mse_visible, random=mse_random, scalar=True,
+    mistakes=[
+        changed_input("your value is right, but Y_hat or Y was changed: `Y_hat -= Y` writes "
+                      "into the caller's array. Write `errors = Y_hat - Y` instead."),
+        like(lambda Y_hat, Y: np.sum(sq(Y_hat, Y)),
+             "that is the sum of the squared errors. The loss is their mean: "
+             "np.mean((Y_hat - Y)**2).", "sum"),
+        like(lambda Y_hat, Y: 0.5 * np.mean(sq(Y_hat, Y)),
+             "your result is exactly half the expected one. This course's MSE has no 1/2 "
+             "in front: np.mean((Y_hat - Y)**2).", "half"),
+        like(lambda Y_hat, Y: np.sum(sq(Y_hat, Y)) / len(Y),
+             "you divided by the number of examples m. The mean runs over all elements: "
+             "divide by Y_hat.size, or simply use np.mean.", "rows"),
+        when(per_axis(sq), "you averaged along one axis only and got one number per row or "
+             "column. The loss is the mean over all elements: np.mean(...) with no axis.",
+             "one_axis"),
+        like(lambda Y_hat, Y: np.mean(np.abs(Y_hat - Y)),
+             "that is the mean absolute error. Square the errors instead: (Y_hat - Y)**2.",
+             "absolute"),
+        like(lambda Y_hat, Y: np.sqrt(np.mean(sq(Y_hat, Y))),
+             "that is the root of the MSE (the RMSE). Leave out the square root.", "root"),
+        like(lambda Y_hat, Y: np.mean(Y_hat - Y),
+             "the errors are not squared, so too high and too low cancel out: "
+             "np.mean((Y_hat - Y)**2).", "not_squared"),
+        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+    ])
+
+
+# ---- binary_cross_entropy -----------------------------------------------------
+
+EPS = blocks.EPS
+
+
+def exact_edges(case):
+    """True when P holds an exact 0 or 1."""
+    P = np.asarray(case.args[0])
+    return bool(np.any((P == 0) | (P == 1)))
+
+
+def bce_terms(P, Y, eps=EPS, log=np.log):
+    P = np.clip(P, eps, 1 - eps)
+    return -(Y * log(P) + (1 - Y) * log(1 - P))
+
+
+def bce_visible():
+    X = a([[1.0, 2.0, 3.0]])
+    W = a([[0.2, 0.8, -0.5], [0.5, -0.91, 0.26]]).T
+    P_article = blocks.sigmoid(X @ W + a([[0.5, -0.1]]))
+    return [Case((a([0.9, 0.2, 0.6]), a([1.0, 0.0, 0.0])), "three probabilities, shape (3,)"),
+            Case((P_article, a([[1.0, 0.0]])),
+                 "the article's sigmoid layer: 'yes' for the first neuron, 'no' for the second"),
+            Case((a([[0.8], [1.0], [0.3], [0.0]]), a([[1.0], [1.0], [0.0], [0.0]])),
+                 "exact 0s and 1s, sure and right (only a finite result is asked there)"),
+            Case((a([[1e-5], [0.5], [1 - 1e-5], [1e-4], [0.9999], [0.02]]),
+                  a([[1.0], [1.0], [0.0], [0.0], [1.0], [1.0]])),
+                 "probabilities very close to 0 and 1"),
+            Case((a([[0.7, 0.1], [0.4, 0.95]]), a([[1.0, 0.0], [0.0, 1.0]])),
+                 "two examples, two outputs each")]
+
+
+def probabilities(rng, shape, spread=3.0):
+    """Probabilities from sigmoids of spread-out logits, kept in [1e-5, 1 - 1e-5]."""
+    P = blocks.sigmoid(rng.normal(0, spread, size=shape))
+    return np.clip(P, 1e-5, 1 - 1e-5)
+
+
+def bce_random(rng):
+    cases = []
+    for i, shape in enumerate([(1, 1), (5, 1), (8,), (1,), (12, 1), (4, 3), (20,), (6, 1)]):
+        P = probabilities(rng, shape, spread=[2.0, 4.0, 12.0][i % 3])
+        Y = (rng.random(shape) < 0.5).astype(float)
+        cases.append(Case((P, Y), f"P and Y of shape {shape}", hidden=True))
+    for shape in [(10, 1), (16,)]:           # some exact, sure and right answers
+        P = probabilities(rng, shape)
+        Y = (rng.random(shape) < 0.5).astype(float)
+        sure = rng.random(shape) < 0.3
+        P[sure] = Y[sure]
+        cases.append(Case((P, Y), f"shape {shape}, exact 0s and 1s where Y is 0 or 1",
+                          hidden=True))
+    P = a([[1e-5], [1 - 1e-5], [1e-5], [1 - 1e-5]])
+    cases.append(Case((P, a([[1.0], [0.0], [0.0], [1.0]])), "the ends of [1e-5, 1 - 1e-5]",
+                      hidden=True))
+    return cases
+
+
+def logs_labels(case, got):
+    """Y inside the log: inf on cases without exact 0s and 1s, or the swapped loss."""
+    P, Y = case.args
+    return not exact_edges(case) and (np.isinf(got) or close(got, blocks.binary_cross_entropy(Y, P)))
+
+
+def wrong_eps(case, got):
+    return any(close(got, np.mean(bce_terms(*case.args, eps=e)), rtol=1e-6, atol=1e-9)
+               for e in (1e-4, 1e-3, 1e-2, 0.05, 0.1))
+
+
+def eps_added(case, got):
+    P, Y = case.args
+    return any(close(got, -np.mean(Y * np.log(P + e) + (1 - Y) * np.log(1 - P + e)))
+               for e in (1e-6, 1e-7, 1e-8, 1e-9, 1e-10))
+
+
+binary_cross_entropy = Exercise(
+    "binary_cross_entropy", LESSON, "binary_cross_entropy(P, Y) -> float", ("P", "Y"),
+    visible=bce_visible, random=bce_random, scalar=True, atol=1e-5,
+    mistakes=[
+        changed_input("your value is right, but P was changed: np.clip(P, ..., out=P) or "
+                      "P[P < eps] = eps write into the caller's array. "
+                      "P = np.clip(P, eps, 1 - eps) makes a new one.", atol=1e-5),
+        when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
+             "np.log(0) is -inf and 0 * log(0) is nan, and P does reach exactly 0 and 1. "
+             "Clip first: P = np.clip(P, eps, 1 - eps) with eps = 1e-7 (clipping to [0, 1] "
+             "changes nothing).", "unclipped"),
+        when(logs_labels, "P and Y have swapped roles: the log is taken of the prediction P, "
+             "and the label Y only weighs it: -(Y log P + (1 - Y) log(1 - P)).", "swapped"),
+        like(lambda P, Y: -blocks.binary_cross_entropy(P, Y),
+             "your loss is negative: the minus sign is missing. log P < 0 for P < 1, so "
+             "-(Y log P + (1 - Y) log(1 - P)) is positive.", "sign"),
+        like(lambda P, Y: np.sum(bce_terms(P, Y)),
+             "that is the sum over the elements. The loss is their mean: np.mean(...).", "sum"),
+        when(wrong_eps, "P was clipped too far from 0 and 1, which changes the loss of "
+             "confident answers. Clip to [eps, 1 - eps] with eps = 1e-7.", "wrong_eps"),
+        when(eps_added, "adding eps inside the log (np.log(P + eps)) shifts every value a "
+             "little. Clip P instead: P = np.clip(P, eps, 1 - eps), then take np.log(P).",
+             "eps_added"),
+        like(lambda P, Y: np.mean(bce_terms(P, Y, log=np.log10)),
+             "np.log10 is the base-10 logarithm; cross-entropy uses the natural log, np.log.",
+             "log_base"),
+        like(lambda P, Y: np.mean(bce_terms(P, Y, log=np.log2)),
+             "np.log2 is the base-2 logarithm; cross-entropy uses the natural log, np.log.",
+             "log_base"),
+        when(per_axis(bce_terms), "you averaged along one axis only; the loss is one number, "
+             "the mean over all elements: np.mean(...) with no axis.", "one_axis"),
+        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+    ])
+
+
+# ---- softmax_cross_entropy ----------------------------------------------------
+
+def sce_visible():
+    return [Case((a([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), a([0, 2])),
+                 "two examples, three classes (the lesson's example)"),
+            Case((a([[0.2, 0.7]]), a([1])), "one example, two classes"),
+            Case((a([[1000.0, 0.0]]), a([1])), "one example, huge logits, sure and wrong"),
+            Case((a([[1000.0, 990.0, 1000.0], [-1000.0, -1000.0, -990.0], [0.0, 0.0, 0.0]]),
+                  a([2, 0, 1])), "large logits, rows far apart"),
+            Case((a([[0.3, -1.2, 2.0, 0.0], [1.5, 0.5, -0.5, 2.5], [-2.0, 0.0, 1.0, 0.1]]),
+                  a([3, 0, 2])), "three examples, four classes")]
+
+
+def sce_random(rng):
+    cases = []
+    shapes = [(1, 3), (4, 2), (3, 3), (6, 5), (1, 1), (5, 10), (2, 4), (8, 3), (3, 1), (7, 7)]
+    for i, (m, C) in enumerate(shapes):
+        kind = KINDS[i % len(KINDS)]
+        labels = rng.integers(0, C, size=m)
+        cases.append(Case((values(rng, (m, C), kind), labels),
+                          f"{m} example{'s' * (m > 1)}, {C} class{'es' * (C > 1)}, {kind} logits", hidden=True))
+    return cases
+
+
+def lse(Z):
+    return blocks.logsumexp(Z)
+
+
+def picked(Z, labels):
+    return Z[np.arange(len(Z)), labels]
+
+
+def unstable(case, got):
+    return not np.all(np.isfinite(got)) and np.abs(case.args[0]).max() > 300
+
+
+softmax_cross_entropy = Exercise(
+    "softmax_cross_entropy", LESSON, "softmax_cross_entropy(logits, labels) -> float",
+    ("logits", "labels"), visible=sce_visible, random=sce_random, scalar=True,
+    mistakes=[
+        changed_input("your value is right, but logits was changed: `logits -= ...` writes "
+                      "into the caller's array. Write `shifted = logits - M` instead."),
+        when(unstable, "exp overflowed, or the probability of the right class underflowed "
+             "to 0 and its log is -inf. Never compute the softmax and then its log: compute "
+             "logsumexp(row) - logit of the right class, subtracting each row's own maximum "
+             "inside the exp.", "unstable"),
+        like(lambda Z, y: np.mean(lse(Z)) - np.mean(Z[:, y]),
+             "logits[:, labels] takes every label's column from every row: an m x m matrix. "
+             "Pick one entry per row with logits[np.arange(m), labels].", "fancy_index"),
+        like(lambda Z, y: np.mean(-picked(Z, y)),
+             "the logsumexp term is missing: the loss of a row is logsumexp(row) minus the "
+             "logit of its right class.", "no_logsumexp"),
+        like(lambda Z, y: np.mean(lse(Z)),
+             "you did not subtract the right class's logit: the loss of a row is "
+             "logsumexp(row) - logits[i, labels[i]].", "no_pick"),
+        like(lambda Z, y: np.mean(lse(Z) - picked(Z, y - 1)),
+             "you picked the column one to the left of the right class. Labels count from 0: "
+             "class labels[i] is column labels[i].", "off_by_one"),
+        raised("out of bounds", "an index went past the last class. Labels count from 0 to "
+               "C - 1 and label c is column c: use logits[np.arange(m), labels] as they are.",
+               "off_by_one"),
+        like(lambda Z, y: np.sum(lse(Z) - picked(Z, y)),
+             "that is the sum over the examples. The loss is their mean: np.mean(...).", "sum"),
+        like(lambda Z, y: np.mean(lse(Z) - picked(Z, y)) / Z.shape[1],
+             "you averaged over all m * C entries. Each example's loss is one number: "
+             "take the mean over the m examples only.", "mean_over_classes"),
+        when(lambda case, got: np.shape(got) == (len(case.args[1]),) and close(
+                 got, lse(case.args[0]) - picked(*case.args)),
+             "you returned one loss per example. Return their mean, one number: "
+             "float(np.mean(...)).", "per_example"),
+        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+    ])
+
+EXERCISES = [mse_loss, binary_cross_entropy, softmax_cross_entropy]

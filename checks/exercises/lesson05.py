@@ -1,0 +1,499 @@
+"""Lesson 05, the chain rule and gradient checking: numerical_gradient, relative_error,
+the three loss gradients and neuron_gradients.
+
+numerical_gradient takes a function: the cases hold named functions from
+checks/functions.py, which cross the grading boundary by name.
+"""
+import copy
+
+import numpy as np
+
+import blocks
+from ..exercise import Case, Exercise, close, like, raised, when
+from ..functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
+                         sum_of_squares)
+from .gen import KINDS, values
+from .lesson04 import bce_visible, exact_edges, mse_visible, probabilities, sce_visible
+
+LESSON = "05_chain_rule"
+a = np.array
+
+
+def right_value_changed_input(hint, rtol=1e-6, atol=1e-9):
+    """A case that failed with the right value: an argument was changed in place."""
+    return when(lambda case, got: close(got, case.expected, rtol, atol), hint, "in_place")
+
+
+def returns_number(case, got):
+    return np.ndim(got) == 0 and np.size(case.args[0]) > 1
+
+
+# ---- numerical_gradient --------------------------------------------------------
+# Tiny elements (3e-9, 2e-8, 1e-12 ...) make x[i] + h - h differ from x[i] in floating
+# point, so a version that "restores" x by adding and subtracting h is caught: the
+# checks compare x before and after every call.
+
+def ng_visible():
+    return [Case((sum_of_squares, a([0.1, 0.7, 3e-9])), "f = sum of squares, x of shape (3,)"),
+            Case((sum_of_cubes, a([[0.5, -1.3], [1.1, 2e-8]])),
+                 "f = sum of cubes, x of shape (2, 2)"),
+            Case((neighbour_products, a([[0.2, -0.4, 1e-12], [0.9, 0.3, -1.1]])),
+                 "f with interacting elements, x of shape (2, 3)"),
+            Case((sin_weighted, a([[[0.1, 0.2], [0.3, 7e-7]], [[-0.5, 1.5], [2.0, -3.0]]])),
+                 "f = weighted sum of sines, x of shape (2, 2, 2)"),
+            Case((sum_of_cubes, a([0.7])), "a single element"),
+            Case((sum_of_cubes, a([0.3, -0.2, 5e-9])), "h passed explicitly", {"h": 1e-3}),
+            Case((log_sum_exp, a([1.0, 2.0, 3.0])), "f = log-sum-exp, x of shape (3,)")]
+
+
+def ng_random(rng):
+    fns = [sum_of_squares, sum_of_cubes, log_sum_exp, sin_weighted, neighbour_products]
+    shapes = [(1,), (4,), (2, 3), (3, 1), (2, 2, 2), (1, 1), (5,), (2, 1, 3), (4, 2), (6,)]
+    cases = []
+    for i, shape in enumerate(shapes):
+        f = fns[i % len(fns)]
+        x = rng.normal(0, 1, size=shape)
+        x.flat[rng.integers(x.size)] = rng.choice([3e-9, -2e-8, 1e-12, 5e-7])
+        kwargs = {} if i % 3 else {"h": float(rng.choice([1e-4, 1e-3, 1e-6]))}
+        cases.append(Case((f, x), f"f = {f.__name__}, x of shape {shape}"
+                          + (f", h = {kwargs['h']:g}" if kwargs else ""), kwargs, hidden=True))
+    return cases
+
+
+def h_of(case):
+    return case.kwargs.get("h", case.args[2] if len(case.args) > 2 else 1e-5)
+
+
+def difference(kind):
+    """A numerical gradient done another way (run on a copy of x)."""
+    def grad(f, x, h=1e-5):
+        x = np.array(x, dtype=float)
+        g = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            up, down = x.copy(), x.copy()
+            up[i] += h
+            down[i] -= h
+            g[i] = {"forward": (f(up) - f(x)) / h, "backward": (f(x) - f(down)) / h,
+                    "one_h": (f(up) - f(down)) / h}[kind]
+        return g
+    return grad
+
+
+def first_axis_only(copy_rows):
+    """`for i in range(len(x))`: a whole row is nudged at once when x is 2-D or more."""
+    def grad(f, x, h=1e-5):
+        x = np.array(x, dtype=float)
+        g = np.zeros_like(x)
+        for i in range(len(x)):
+            old = x[i].copy() if copy_rows else x[i]
+            x[i] = old + h
+            f_plus = f(x)
+            x[i] = old - h
+            f_minus = f(x)
+            x[i] = old
+            g[i] = (f_plus - f_minus) / (2 * h)
+        return g
+    return grad
+
+
+def whole_array_nudged(case, got):
+    f, x = case.args[:2]
+    h = h_of(case)
+    value = (f(x + h) - f(x - h)) / (2 * h)
+    return x.size > 1 and close(np.broadcast_to(got, x.shape), np.full(x.shape, value)) \
+        and np.size(got) in (1, x.size)
+
+
+def default_h(case, got):
+    return "h" in case.kwargs and close(got, blocks.numerical_gradient(
+        case.args[0], np.array(case.args[1], dtype=float)))
+
+
+numerical_gradient = Exercise(
+    "numerical_gradient", LESSON, "numerical_gradient(f, x, h=1e-5) -> ndarray", ("f", "x", "h"),
+    visible=ng_visible, random=ng_random,
+    mistakes=[
+        right_value_changed_input(
+            "your values are right, but x is not exactly what it was. You may change x[i] for "
+            "a moment, but put back exactly the saved value: old = x[i] before, x[i] = old "
+            "after. Adding h back (x[i] += h) leaves rounding errors, and forgetting to "
+            "restore leaves x shifted.", id_ := "not_restored") if False else
+        when(lambda case, got: close(got, case.expected),
+             "your values are right, but x is not exactly what it was. You may change x[i] "
+             "for a moment, but put back exactly the saved value: old = x[i] before, "
+             "x[i] = old after. Adding h back (x[i] += h) leaves rounding errors, and "
+             "forgetting to restore leaves x shifted.", "not_restored"),
+        like(difference("forward"), "that is a one-sided difference (f(x + h) - f(x)) / h. "
+             "Use centred differences, (f(x + h e_i) - f(x - h e_i)) / (2h): they are far "
+             "more accurate.", "one_sided"),
+        like(difference("backward"), "that is a one-sided difference (f(x) - f(x - h)) / h. "
+             "Use centred differences, (f(x + h e_i) - f(x - h e_i)) / (2h): they are far "
+             "more accurate.", "one_sided"),
+        like(difference("one_h"), "your values are twice the expected ones: the two points "
+             "x + h and x - h are 2h apart, so divide by 2 * h.", "divide_by_h"),
+        when(whole_array_nudged, "you nudged every element at once (x + h), which gives one "
+             "number for the whole array. Nudge one element at a time and store one "
+             "derivative per element.", "whole_array"),
+        like(first_axis_only(False), "your loop runs over the first axis only (range(len(x))), "
+             "so for a 2-D x it nudges whole rows. Visit every element: "
+             "for i in np.ndindex(x.shape), or np.nditer with multi_index.", "only_1d"),
+        like(first_axis_only(True), "your loop runs over the first axis only (range(len(x))), "
+             "so for a 2-D x it nudges whole rows. Visit every element: "
+             "for i in np.ndindex(x.shape), or np.nditer with multi_index.", "only_1d"),
+        raised("out of bounds", "x[i] with i up to x.size only works for 1-D x. Visit every "
+               "element with for i in np.ndindex(x.shape) (i is then a tuple index), or "
+               "work on a flat view: x.reshape(-1).", "only_1d"),
+        when(default_h, "you used h = 1e-5 even though another h was passed. Use the "
+             "argument h.", "ignores_h"),
+        when(lambda case, got: isinstance(got, list),
+             "you returned a list. Return an array of the same shape as x: start from "
+             "grad = np.zeros_like(x) and fill it in.", "list"),
+        when(lambda case, got: isinstance(got, np.ndarray) and got.shape != case.args[1].shape
+             and got.size == case.args[1].size,
+             "the gradient must have the same shape as x (one entry per element): "
+             "grad = np.zeros_like(x), or .reshape(x.shape) at the end.", "shape"),
+    ])
+
+
+# ---- relative_error ------------------------------------------------------------
+
+def re_visible():
+    return [Case((a([1.0, 2.0, 3.0]), a([1.0, 2.0, 3.1])), "two close vectors"),
+            Case((a([0.0, 0.0, 0.0]), a([0.0, 0.0, 0.0])), "both zero"),
+            Case((a([0.0, 0.0]), a([3.0, 4.0])), "one of them zero"),
+            Case((a([[1.0, 2.0], [3.0, 4.0]]), a([[1.5, 2.0], [3.0, 3.0]])), "2-D arrays"),
+            Case((a([1e-3, -2e-3, 5e-4]), a([1.1e-3, -2e-3, 4e-4])), "small numbers")]
+
+
+def re_random(rng):
+    cases = []
+    shapes = [(1,), (5,), (3, 4), (2, 3, 2), (1, 1), (10,), (4, 4), (6, 1)]
+    for i, shape in enumerate(shapes):
+        kind = KINDS[i % len(KINDS)]
+        A = values(rng, shape, kind)
+        B = A + values(rng, shape) * 10.0 ** -rng.integers(1, 9)
+        cases.append(Case((A, B), f"a and b of shape {shape}, {kind} values", hidden=True))
+    cases.append(Case((np.zeros((2, 3)), np.zeros((2, 3))), "both zero, shape (2, 3)",
+                      hidden=True))
+    cases.append(Case((values(rng, (4,)), np.zeros(4)), "b zero", hidden=True))
+    cases.append(Case((values(rng, (2, 2)), values(rng, (2, 2))), "unrelated arrays",
+                      hidden=True))
+    return cases
+
+
+def norm(x):
+    return np.sqrt(np.sum(np.asarray(x, dtype=float) ** 2))
+
+
+def both_zero(case):
+    return not np.any(case.args[0]) and not np.any(case.args[1])
+
+
+def matrix_2_norm(x):
+    x = np.asarray(x, dtype=float)
+    return np.linalg.norm(x, 2) if x.ndim == 2 else np.linalg.norm(x)
+
+
+relative_error = Exercise(
+    "relative_error", LESSON, "relative_error(a, b) -> float", ("a", "b"),
+    visible=re_visible, random=re_random, scalar=True,
+    mistakes=[
+        when(lambda case, got: both_zero(case) and np.isnan(got),
+             "0 / 0 is nan: when a and b are both zero the denominator is 0. Return 0.0 in "
+             "that case (the arrays are equal), e.g. `if scale == 0: return 0.0`.", "both_zero"),
+        raised("division by zero", "when a and b are both zero the denominator is 0. Return "
+               "0.0 in that case (the arrays are equal).", "both_zero"),
+        when(lambda case, got: np.shape(got) == np.shape(case.args[0]) and np.size(got) > 1,
+             "you compared element by element and returned an array. Compare the whole "
+             "arrays with one norm each: ||a - b|| / (||a|| + ||b||).", "elementwise"),
+        like(lambda A, B: np.max(np.abs(A - B) / (np.abs(A) + np.abs(B))),
+             "that is the largest element-by-element relative error. Use Euclidean norms "
+             "of the whole arrays: np.linalg.norm(a - b) / (np.linalg.norm(a) + "
+             "np.linalg.norm(b)).", "elementwise"),
+        like(lambda A, B: np.max(np.abs(A - B)) / (np.max(np.abs(A)) + np.max(np.abs(B))),
+             "you used the largest absolute values (the max norm). Use the Euclidean norm, "
+             "np.linalg.norm, which squares, sums and takes the square root.", "max_norm"),
+        like(lambda A, B: norm(A - B) / norm(A),
+             "the denominator should hold both norms, ||a|| + ||b||: then the result is "
+             "symmetric and stays between 0 and 1.", "denominator"),
+        like(lambda A, B: norm(A - B) / norm(B),
+             "the denominator should hold both norms, ||a|| + ||b||: then the result is "
+             "symmetric and stays between 0 and 1.", "denominator"),
+        like(lambda A, B: norm(A - B) / norm(A + B),
+             "the denominator is ||a|| + ||b||, the sum of two norms, not the norm of "
+             "a + b.", "norm_of_sum"),
+        like(lambda A, B: np.sum(np.abs(A - B)) / (np.sum(np.abs(A)) + np.sum(np.abs(B))),
+             "you summed absolute values (the L1 norm). Use the Euclidean norm: the square "
+             "root of the sum of squares, np.linalg.norm(v).", "l1"),
+        like(lambda A, B: matrix_2_norm(A - B) / (matrix_2_norm(A) + matrix_2_norm(B)),
+             "np.linalg.norm(M, 2) of a 2-D array is the largest singular value, not the "
+             "Euclidean norm of all elements. Leave out the 2: np.linalg.norm(M).",
+             "matrix_norm"),
+        like(lambda A, B: norm(A - B) / norm(A) + norm(B),
+             "operator precedence: x / y + z divides first. Put the denominator in "
+             "brackets: norm(a - b) / (norm(a) + norm(b)).", "precedence"),
+        like(lambda A, B: norm(A - B) ** 2 / (norm(A) ** 2 + norm(B) ** 2),
+             "you used squared norms. Take the square root: np.linalg.norm(v) is "
+             "sqrt(sum(v**2)).", "squared"),
+        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
+             "you returned an array holding one number; return a plain number with "
+             "float(...).", "size_one_array"),
+    ])
+
+
+# ---- loss gradients ------------------------------------------------------------
+
+def numeric_of(loss, cases=None):
+    """Centred differences of a blocks loss in its first argument (on a copy)."""
+    def numeric(case):
+        first, second = case.args
+        return blocks.numerical_gradient(lambda v: loss(v, second),
+                                         np.array(first, dtype=float))
+    return numeric
+
+
+def grad_random(rng):
+    cases = []
+    for i, shape in enumerate([(1, 1), (5, 1), (3, 4), (1, 6), (8,), (2, 3), (10, 2), (1,)]):
+        kind = KINDS[i % len(KINDS)]
+        Y = values(rng, shape, kind)
+        cases.append(Case((Y + values(rng, shape), Y), f"Y_hat and Y of shape {shape}, "
+                          f"{kind} values", hidden=True))
+    return cases
+
+
+mse_loss_grad = Exercise(
+    "mse_loss_grad", LESSON, "mse_loss_grad(Y_hat, Y) -> dY_hat", ("Y_hat", "Y"),
+    visible=mse_visible, random=grad_random, numeric=numeric_of(blocks.mse_loss),
+    mistakes=[
+        right_value_changed_input("your values are right, but Y_hat or Y was changed in "
+                                  "place (e.g. Y_hat -= Y). Compute into a new array."),
+        like(lambda Y_hat, Y: 2 * (Y_hat - Y),
+             "the 1/N is missing: the loss is a mean over all N elements, so its gradient is "
+             "2 (Y_hat - Y) / Y_hat.size.", "no_mean"),
+        like(lambda Y_hat, Y: 2 * (Y_hat - Y) / len(Y_hat),
+             "you divided by the number of examples m. The MSE is a mean over all elements: "
+             "divide by Y_hat.size.", "rows"),
+        like(lambda Y_hat, Y: 2 * (Y - Y_hat) / Y_hat.size,
+             "the sign is flipped: d/dY_hat of (Y_hat - Y)**2 is +2 (Y_hat - Y).", "sign"),
+        like(lambda Y_hat, Y: (Y_hat - Y) / Y_hat.size,
+             "the factor 2 is missing: the derivative of e**2 is 2e.", "no_two"),
+        like(lambda Y_hat, Y: 2 * (Y_hat - Y) / Y_hat.size ** 2,
+             "you divided by N twice. The mean's 1/N appears once: 2 (Y_hat - Y) / N.",
+             "twice"),
+        when(returns_number, "you returned one number. The gradient has one entry per "
+             "element of Y_hat, the same shape as Y_hat.", "number"),
+    ])
+
+
+def bce_grad_visible():
+    cases = [c for c in bce_visible()]
+    return cases
+
+
+def bce_grad_random(rng):
+    cases = []
+    for i, shape in enumerate([(1, 1), (5, 1), (8,), (1,), (12, 1), (4, 3), (20,)]):
+        P = probabilities(rng, shape, spread=[2.0, 4.0, 12.0][i % 3])
+        Y = (rng.random(shape) < 0.5).astype(float)
+        cases.append(Case((P, Y), f"P and Y of shape {shape}", hidden=True))
+    P = probabilities(rng, (10, 1))
+    Y = (rng.random((10, 1)) < 0.5).astype(float)
+    sure = rng.random((10, 1)) < 0.3
+    P[sure] = Y[sure]
+    cases.append(Case((P, Y), "shape (10, 1), exact 0s and 1s where Y is 0 or 1", hidden=True))
+    return cases
+
+
+def bce_grad_with(P, Y, eps=blocks.EPS):
+    P = np.clip(P, eps, 1 - eps)
+    return (P - Y) / (P * (1 - P)) / P.size
+
+
+def bce_grad_wrong_eps(case, got):
+    return any(close(got, bce_grad_with(*case.args, eps=e)) for e in (1e-4, 1e-3, 1e-2, 0.1))
+
+
+def bce_numeric_cases():
+    return [Case((a([0.9, 0.2, 0.6]), a([1.0, 0.0, 0.0]))),
+            Case((a([[0.7, 0.1], [0.4, 0.95]]), a([[1.0, 0.0], [0.0, 1.0]])))]
+
+
+# At an exact, sure and right 0 or 1 the clipped gradient is +-1 / (1 - eps) / N,
+# about +-1 / N for every eps: rtol = 2e-5 accepts any clipping eps up to 1e-5.
+binary_cross_entropy_grad = Exercise(
+    "binary_cross_entropy_grad", LESSON, "binary_cross_entropy_grad(P, Y) -> dP", ("P", "Y"),
+    visible=bce_grad_visible, random=bce_grad_random, rtol=2e-5,
+    numeric=numeric_of(blocks.binary_cross_entropy), gradcheck_cases=bce_numeric_cases,
+    mistakes=[
+        right_value_changed_input("your values are right, but P was changed in place "
+                                  "(np.clip(P, ..., out=P) or P[P < eps] = eps). "
+                                  "P = np.clip(P, eps, 1 - eps) makes a new array.", rtol=2e-5),
+        when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
+             "at P exactly 0 or 1 the formula divides by 0. Clip P first, as in the loss: "
+             "P = np.clip(P, eps, 1 - eps) with eps = 1e-7.", "unclipped"),
+        like(lambda P, Y: bce_grad_with(P, Y) * P.size,
+             "the 1/N is missing: the loss is a mean over all N elements, so divide the "
+             "gradient by P.size.", "no_mean"),
+        like(lambda P, Y: -bce_grad_with(P, Y),
+             "the sign is flipped. Where Y = 1 the loss -log P falls as P grows, so the "
+             "gradient there is negative: (P - Y) / (P (1 - P)) / N.", "sign"),
+        like(lambda P, Y: bce_grad_with(P, Y) / P.size,
+             "you divided by N twice. The mean's 1/N appears once.", "twice"),
+        like(lambda P, Y: (P - Y) / P.size,
+             "(P - Y) / N is the gradient with respect to Z, through the sigmoid. Here the "
+             "variable is P itself: (P - Y) / (P (1 - P)) / N.", "through_sigmoid"),
+        like(lambda P, Y: -Y / np.clip(P, blocks.EPS, 1) / P.size,
+             "only the Y log P term was differentiated. The (1 - Y) log(1 - P) term adds "
+             "(1 - Y) / (1 - P): the gradient is -(Y / P - (1 - Y) / (1 - P)) / N.",
+             "one_term"),
+        when(bce_grad_wrong_eps, "P was clipped too far from 0 and 1. Clip to [eps, 1 - eps] "
+             "with eps = 1e-7.", "wrong_eps"),
+        when(returns_number, "you returned one number. The gradient has one entry per "
+             "element of P, the same shape as P.", "number"),
+    ])
+
+
+def sce_grad_random(rng):
+    cases = []
+    shapes = [(1, 3), (4, 2), (3, 3), (6, 5), (1, 1), (5, 10), (2, 4), (8, 3), (3, 1)]
+    for i, (m, C) in enumerate(shapes):
+        kind = KINDS[i % len(KINDS)]
+        cases.append(Case((values(rng, (m, C), kind), rng.integers(0, C, size=m)),
+                          f"{m} example{'s' * (m > 1)}, {C} class{'es' * (C > 1)}, "
+                          f"{kind} logits", hidden=True))
+    return cases
+
+
+def onehot(labels, C):
+    return np.eye(C)[labels]
+
+
+def sce_grad_fancy(Z, y):
+    G = blocks.softmax(Z)
+    G[:, y] -= 1
+    return G / len(Z)
+
+
+def sce_numeric_cases():
+    return [Case((a([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), a([0, 2]))),
+            Case((a([[0.3, -1.2, 2.0, 0.0], [1.5, 0.5, -0.5, 2.5], [-2.0, 0.0, 1.0, 0.1]]),
+                  a([3, 0, 2])))]
+
+
+softmax_cross_entropy_grad = Exercise(
+    "softmax_cross_entropy_grad", LESSON, "softmax_cross_entropy_grad(logits, labels) -> dlogits",
+    ("logits", "labels"), visible=sce_visible, random=sce_grad_random,
+    numeric=numeric_of(blocks.softmax_cross_entropy), gradcheck_cases=sce_numeric_cases,
+    mistakes=[
+        right_value_changed_input("your values are right, but logits was changed in place "
+                                  "(e.g. logits -= ... or a softmax written into it). "
+                                  "Compute into a new array."),
+        when(lambda case, got: not np.all(np.isfinite(got)) and np.abs(case.args[0]).max() > 300,
+             "exp overflowed for large logits. Compute the softmax stably: subtract each "
+             "row's maximum first (or use blocks' softmax).", "unstable"),
+        like(lambda Z, y: blocks.softmax(Z) - onehot(y, Z.shape[1]),
+             "the 1/m is missing: the loss is a mean over the m examples, so the gradient is "
+             "(softmax(logits) - onehot) / m.", "no_mean"),
+        like(lambda Z, y: (onehot(y, Z.shape[1]) - blocks.softmax(Z)) / len(Z),
+             "the sign is flipped: the gradient is (softmax - onehot) / m, so the right "
+             "class's entry is negative (raising its logit lowers the loss).", "sign"),
+        like(lambda Z, y: blocks.softmax(Z) / len(Z),
+             "the one-hot part is missing: subtract 1 at each row's right class, "
+             "G[np.arange(m), labels] -= 1, then divide by m.", "no_onehot"),
+        like(sce_grad_fancy, "G[:, labels] -= 1 subtracts 1 in every row, in every listed "
+             "column. Subtract it once per row, at that row's class: "
+             "G[np.arange(m), labels] -= 1.", "fancy_index"),
+        like(lambda Z, y: (blocks.softmax(Z) - onehot((y - 1) % Z.shape[1], Z.shape[1]))
+             / len(Z), "the 1 is subtracted one column to the left. Labels count from 0: "
+             "class c is column c.", "wrong_column"),
+        like(lambda Z, y: (blocks.softmax(Z) - onehot(y, Z.shape[1])) / Z.size,
+             "you divided by m * C. The loss is a mean over the m examples only: divide "
+             "by m = logits.shape[0].", "size"),
+        like(lambda Z, y: (blocks.softmax(Z) - onehot(y, Z.shape[1])) / len(Z) ** 2,
+             "you divided by m twice. The mean's 1/m appears once.", "twice"),
+        when(returns_number, "you returned one number. The gradient has the shape of logits, "
+             "(m, C).", "number"),
+    ])
+
+
+# ---- neuron_gradients ----------------------------------------------------------
+
+def neuron_visible():
+    return [Case((a([1.0, 2.0, 3.0]), a([0.2, 0.8, -0.5]), 0.5, 1.0),
+                 "the article's first neuron, target 1"),
+            Case((a([0.5, -1.0]), a([1.5, 0.3]), -0.2, 0.0), "two inputs, target 0"),
+            Case((a([2.0]), a([-0.7]), 0.1, 1.0), "a single input"),
+            Case((a([1.0, -2.0, 0.5, 3.0]), a([0.4, 0.1, -0.6, 0.2]), 0.0, 0.3),
+                 "four inputs, target 0.3")]
+
+
+def neuron_random(rng):
+    cases = []
+    for i, n in enumerate([1, 2, 3, 5, 8, 4, 6, 2]):
+        kind = ["normal", "normal", "zeros", "large"][i % 4]
+        x = values(rng, (n,), kind) if kind != "large" else values(rng, (n,)) * 3
+        y = float(rng.choice([0.0, 1.0])) if i % 2 else float(rng.random())
+        cases.append(Case((x, values(rng, (n,)) * 0.5, float(rng.normal()), y),
+                          f"{n} input{'s' * (n > 1)}, target {y:.3g}", hidden=True))
+    return cases
+
+
+def neuron_variant(dz_of, dw_of=lambda dz, x, w: dz * x, db_of=lambda dz: dz):
+    def grads(x, w, b, y):
+        z = float(np.dot(w, x) + b)
+        a_ = float(blocks.sigmoid(z))
+        dz = dz_of(z, a_, y)
+        return dw_of(dz, x, w), db_of(dz)
+    return grads
+
+
+def neuron_numeric(case, h=1e-5):
+    x, w, b, y = case.args
+
+    def loss(w_, b_):
+        return float((blocks.sigmoid(np.dot(w_, x) + b_) - y) ** 2)
+    dw = blocks.numerical_gradient(lambda v: loss(v, b), np.array(w, dtype=float), h)
+    db = (loss(w, b + h) - loss(w, b - h)) / (2 * h)
+    return dw, db
+
+
+def sig(v):
+    return float(blocks.sigmoid(v))
+
+
+neuron_gradients = Exercise(
+    "neuron_gradients", LESSON, "neuron_gradients(x, w, b, y) -> (dw, db)", ("x", "w", "b", "y"),
+    visible=neuron_visible, random=neuron_random, outputs=("dw", "db"), numeric=neuron_numeric,
+    mistakes=[
+        right_value_changed_input("your values are right, but x or w was changed in place. "
+                                  "Compute into new arrays."),
+        like(neuron_variant(lambda z, a, y: 2 * (a - y)),
+             "the sigmoid's derivative is missing. The chain is dL/dw = dL/da * da/dz * dz/dw, "
+             "with da/dz = a (1 - a).", "no_sigmoid_derivative"),
+        like(neuron_variant(lambda z, a, y: (a - y) * a * (1 - a)),
+             "the factor 2 is missing: dL/da for L = (a - y)**2 is 2 (a - y).", "no_two"),
+        like(neuron_variant(lambda z, a, y: 2 * (a - y) * sig(a) * (1 - sig(a))),
+             "sigmoid(a) (1 - sigmoid(a)) applies the sigmoid twice. The derivative at z is "
+             "a (1 - a), with a = sigmoid(z) already computed.", "derivative_at_a"),
+        like(neuron_variant(lambda z, a, y: 2 * (a - y) * z * (1 - z)),
+             "z (1 - z) is not the sigmoid's derivative: it is a (1 - a) with "
+             "a = sigmoid(z).", "derivative_at_z"),
+        like(neuron_variant(lambda z, a, y: 2 * (y - a) * a * (1 - a)),
+             "the sign is flipped: dL/da for L = (a - y)**2 is 2 (a - y), not 2 (y - a).",
+             "sign"),
+        like(neuron_variant(lambda z, a, y: 2 * (a - y) * a * (1 - a),
+                            dw_of=lambda dz, x, w: dz * w),
+             "dz/dw is x, not w (z = w . x + b): dw = dL/dz * x.", "times_w"),
+        when(lambda case, got: np.shape(got[1]) != () and np.size(got[1]) == 1,
+             "db is a single number (a float), not an array holding one number: "
+             "db = float(...).", "db_array"),
+        when(lambda case, got: np.shape(got[0]) == () and np.shape(got[1]) == np.shape(
+            case.args[1]) and np.size(case.args[1]) > 1,
+             "dw and db are in the wrong order: return (dw, db).", "order"),
+        when(lambda case, got: np.shape(got[0]) != np.shape(case.args[1]),
+             "dw must have the shape of w, one entry per weight: dw = dL/dz * x.", "dw_shape"),
+    ])
+
+EXERCISES = [numerical_gradient, relative_error, mse_loss_grad, binary_cross_entropy_grad,
+             softmax_cross_entropy_grad, neuron_gradients]

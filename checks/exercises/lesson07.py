@@ -1,0 +1,535 @@
+"""Lesson 07, weight updates: sgd_step, momentum_step, adam_step and train.
+
+The three optimiser steps are graded by properties, because a single call cannot
+show what goes wrong over a loop of calls:
+
+1. five consecutive steps on a small quadratic bowl, starting from zero state (t = 1, 2,
+   ...), each step fed the learner's own outputs of the step before. Every step is
+   compared with blocks' version from the same state; a failure names the first wrong step,
+   shows its inputs, expected and got, and the hint of the mistake it matches;
+2. single steps from other states (other hyperparameters, tiny and zero gradients, large
+   t), judged like value cases (smallest failing case, hint).
+
+train is graded by properties only: shapes, one loss per epoch, loss going down,
+accuracy on an XOR-like set no straight line can separate, determinism under a seed, and
+(from a 3-example set whose every possible epoch can be enumerated) shuffling each epoch
+and the last, smaller batch.
+"""
+import copy
+
+import numpy as np
+
+import blocks
+from .. import plain
+from ..exercise import Case, Exercise, close, like, when
+from ..expected import fill
+from ..show import show_case
+from ..verify import NOT_ATTEMPTED, judge, known_mistake, verify
+from .gen import values
+
+LESSON = "07_weight_updates"
+a = np.array
+N_STEPS = 5
+
+
+# ---- the optimiser steps: a loop of calls, then single steps -------------------------
+
+def bowl(rng, shape):
+    """A quadratic bowl L = sum(k * (p - c)**2) / 2 of curvatures k: its gradient k * (p - c)."""
+    k, c = rng.uniform(0.5, 3.0, size=shape), rng.normal(0, 1, size=shape)
+    return lambda p: k * (np.asarray(p, dtype=float) - c)
+
+
+def step_failure(ex, case, out, header):
+    """None if ``out`` is right for ``case``, else the learner's message (like a failed case)."""
+    problem = judge(ex, case, out)
+    if not problem:
+        return None
+    hint = known_mistake(ex, case, out)
+    text = f"  It {problem}" if isinstance(problem, str) else \
+        f"  {str(problem)[0].upper()}{str(problem)[1:]}"
+    lines = [header, text, show_case(ex, case, out.value)]
+    if hint:
+        lines.append(f"Hint: {hint.hint}")
+    return "\n".join(lines)
+
+
+def consecutive_steps(call, ex, reference, start, grad_of, args_of, state_of, kwargs, what):
+    """Runs N_STEPS calls feeding each one the state the learner's previous call returned.
+
+    ``start``: the state before step 1; ``args_of(state, grad, t)`` the call's arguments;
+    ``state_of(value)`` the next state from a call's result. Returns [] if every step
+    matches ``reference``, NOT_ATTEMPTED, or [one message naming the first wrong step]."""
+    state = start
+    for t in range(1, N_STEPS + 1):
+        args = args_of(state, grad_of(state[0]), t)
+        case = Case(args, f"step {t} of {N_STEPS}", dict(kwargs))
+        case.expected = plain.normalise(reference(*copy.deepcopy(args), **kwargs))
+        out = call(case)
+        if out.not_attempted:
+            return NOT_ATTEMPTED
+        before = ("step 1 (the first call)" if t == 1 else
+                  f"step {t}; steps 1 to {t - 1} were right, so look at what one step hands "
+                  "to the next")
+        message = step_failure(ex, case, out, (
+            f"{N_STEPS} consecutive steps {what}, each fed what your previous step "
+            f"returned. The first wrong one is {before}:"))
+        if message:
+            return [message]
+        state = state_of(out.value)
+    return []
+
+
+def stepwise_properties(ex, reference, loop, singles):
+    """The property check of an optimiser step: ``loop`` first, then the single steps."""
+    def properties(call):
+        problems = loop(call, ex, reference)
+        if problems:
+            return problems
+        verdict = verify(ex, fill(singles(), reference), call)
+        if verdict.status == "not attempted":
+            return NOT_ATTEMPTED
+        if not verdict.passed:
+            return [verdict.message[len(ex.id) + 2:]]
+        return []
+    return properties
+
+
+def step_exercise(id, signature, args, outputs, mistakes, reference, loop, singles):
+    """An optimiser step: its value-checking half (cases, mistakes) and its properties."""
+    inner = Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes)
+    return Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes,
+                    properties=stepwise_properties(inner, reference, loop, singles))
+
+
+IN_PLACE_NOTE = ("the update must return a new array, not change param in place "
+                 "(param = param - ..., not param -= ...).")
+
+
+# ---- sgd_step ---------------------------------------------------------------------
+
+def sgd_loop(call, ex, reference):
+    rng = np.random.default_rng(70)
+    return consecutive_steps(
+        call, ex, reference, (values(rng, (2, 3)),), bowl(rng, (2, 3)),
+        lambda state, grad, t: (state[0], grad, 0.1), lambda value: (value,), {},
+        "of gradient descent with lr = 0.1")
+
+
+def sgd_singles():
+    rng = np.random.default_rng(71)
+    return [Case((1.0, 0.5, 0.1), "one weight: w = 1.0, gradient 0.5, lr = 0.1 "
+                 "(w - lr * gradient)"),
+            Case((a([[0.2, 0.5], [0.8, -0.91], [-0.5, 0.26]]),
+                  a([[0.1, -0.3], [0.0, 0.2], [-0.4, 0.05]]), 0.5),
+                 "the article's weights, W of shape (3, 2)"),
+            Case((a([[0.0, 0.0, 0.0]]), a([[1.0, -2.0, 0.0]]), 0.01), "a bias row b = 0"),
+            Case((values(rng, (4, 1)), values(rng, (4, 1), "zeros"), 1.0), "lr = 1, some zero "
+                 "gradients"),
+            Case((values(rng, (5, 3), "large"), values(rng, (5, 3)), 1e-3),
+                 "large weights, small lr"),
+            Case((values(rng, (1,)), values(rng, (1,)), 2.0), "shape (1,), lr = 2")]
+
+
+sgd_step = step_exercise(
+    "sgd_step", "sgd_step(param, grad, lr) -> param", ("param", "grad", "lr"), (), [
+        like(lambda param, grad, lr: param + lr * grad,
+             "the step was added. The gradient points uphill, so gradient descent "
+             "subtracts it: param - lr * grad.", "added"),
+        like(lambda param, grad, lr: param - grad,
+             "the learning rate is missing: param - lr * grad.", "no_lr"),
+        like(lambda param, grad, lr: -lr * grad,
+             "that is the step alone; return the updated parameter: param - lr * grad.",
+             "step_only"),
+        like(lambda param, grad, lr: param - grad / lr,
+             "the gradient was divided by lr; multiply: param - lr * grad.", "divided_by_lr"),
+        like(lambda param, grad, lr: param - lr * param,
+             "param was multiplied by lr instead of the gradient: param - lr * grad.",
+             "lr_times_param"),
+    ], blocks.sgd_step, sgd_loop, sgd_singles)
+
+
+# ---- momentum_step ----------------------------------------------------------------
+
+def momentum_loop(call, ex, reference):
+    rng = np.random.default_rng(72)
+    p0 = values(rng, (2, 3))
+    return consecutive_steps(
+        call, ex, reference, (p0, np.zeros_like(p0)), bowl(rng, (2, 3)),
+        lambda state, grad, t: (state[0], grad, state[1], 0.1), tuple, {},
+        "of momentum with lr = 0.1, beta = 0.9, starting from velocity = 0")
+
+
+def momentum_singles():
+    rng = np.random.default_rng(73)
+    p, g, v = values(rng, (3, 2)), values(rng, (3, 2)), values(rng, (3, 2)) / 4
+    return [Case((a([[1.0, -0.5]]), a([[0.2, 0.4]]), a([[0.1, -0.3]]), 0.1),
+                 "one row, velocity not zero, default beta = 0.9"),
+            Case((p, g, v, 0.05), "(3, 2), default beta"),
+            Case((p, g, v, 0.05), "beta = 0.5", {"beta": 0.5}),
+            Case((p, values(rng, (3, 2), "zeros"), v, 0.2), "some zero gradients",
+                 {"beta": 0.99}),
+            Case((values(rng, (1,)), values(rng, (1,)), np.zeros(1), 1.0),
+                 "shape (1,), velocity 0, lr = 1"),
+            Case((values(rng, (4, 4), "large"), values(rng, (4, 4)), values(rng, (4, 4)), 1e-3),
+                 "large weights, beta = 0", {"beta": 0.0})]
+
+
+def momentum(velocity_fn, step_fn=lambda param, lr, v_old, v_new: param - lr * v_new):
+    def run(param, grad, velocity, lr, beta=0.9):
+        v_new = velocity_fn(grad, velocity, beta)
+        return step_fn(param, lr, velocity, v_new), v_new
+    return run
+
+
+momentum_step = step_exercise(
+    "momentum_step", "momentum_step(param, grad, velocity, lr, beta=0.9) -> (param, velocity)",
+    ("param", "grad", "velocity", "lr"), ("param", "velocity"), [
+        like(momentum(lambda g, v, beta: beta * v + (1 - beta) * g,
+                      lambda param, lr, v_old, v_new: param + lr * v_new),
+             "the step was added. The velocity follows the gradient uphill, so subtract "
+             "it: param - lr * velocity.", "added"),
+        like(momentum(lambda g, v, beta: beta * v + g),
+             "the course uses the moving-average form: velocity = beta * velocity "
+             "+ (1 - beta) * grad. The (1 - beta) is missing.", "no_one_minus_beta"),
+        like(momentum(lambda g, v, beta: (1 - beta) * v + beta * g),
+             "beta and 1 - beta are swapped: velocity = beta * velocity + (1 - beta) * grad "
+             "(beta = 0.9 keeps 90% of the old velocity).", "betas_swapped"),
+        like(lambda param, grad, velocity, lr, beta=0.9:
+             (param - lr * (beta * velocity + (1 - beta) * grad), velocity),
+             "the velocity you return is the old one. Return the updated velocity too, so "
+             "the next step can use it: return param, velocity.", "velocity_not_returned"),
+        like(momentum(lambda g, v, beta: beta * v + (1 - beta) * g,
+                      lambda param, lr, v_old, v_new: param - lr * v_old),
+             "the parameter moved with the old velocity. First update the velocity, then "
+             "step with the new one: param - lr * velocity.", "old_velocity"),
+        like(lambda param, grad, velocity, lr, beta=0.9:
+             (param - lr * grad, beta * velocity + (1 - beta) * grad),
+             "the parameter moved with the plain gradient: the velocity was computed but "
+             "not used. Step with it: param - lr * velocity.", "velocity_not_used"),
+        like(lambda param, grad, velocity, lr, beta=0.9:
+             (param + lr * (beta * velocity - (1 - beta) * grad),
+              beta * velocity - (1 - beta) * grad),
+             "your velocity has the opposite sign. The course's velocity is a moving average "
+             "of the gradients: velocity = beta * velocity + (1 - beta) * grad, and then "
+             "param - lr * velocity.", "velocity_sign"),
+    ], blocks.momentum_step, momentum_loop, momentum_singles)
+
+
+# ---- adam_step --------------------------------------------------------------------
+
+def adam_loop(call, ex, reference):
+    rng = np.random.default_rng(74)
+    p0 = values(rng, (2, 3))
+    return consecutive_steps(
+        call, ex, reference, (p0, np.zeros_like(p0), np.zeros_like(p0)), bowl(rng, (2, 3)),
+        lambda state, grad, t: (state[0], grad, state[1], state[2], t),
+        lambda value: tuple(value), {"lr": 0.05},
+        "of Adam with lr = 0.05, starting from m = v = 0 at t = 1")
+
+
+def adam_state(rng, shape, t, scale=1.0):
+    """m and v as they are after t - 1 steps of gradients of about ``scale``."""
+    m, v = np.zeros(shape), np.zeros(shape)
+    for _ in range(t - 1):
+        g = scale * rng.normal(1, 1, size=shape)
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g ** 2
+    return m, v
+
+
+def adam_singles():
+    rng = np.random.default_rng(75)
+    cases = [Case((a([[0.5, -1.0]]), a([[0.2, -0.4]]), np.zeros((1, 2)), np.zeros((1, 2)), 1),
+                  "the first step (t = 1) from m = v = 0, default lr, betas and eps")]
+    p = values(rng, (3, 2))
+    m, v = adam_state(rng, (3, 2), 3)
+    cases.append(Case((p, values(rng, (3, 2)), m, v, 3), "t = 3, default hyperparameters"))
+    m, v = adam_state(rng, (3, 2), 3)
+    cases.append(Case((p, values(rng, (3, 2)), m, v, 3), "t = 3, other hyperparameters",
+                      {"lr": 0.1, "beta1": 0.5, "beta2": 0.9, "eps": 1e-3}))
+    cases.append(Case((p, 1e-5 * values(rng, (3, 2)), np.zeros((3, 2)), np.zeros((3, 2)), 1),
+                      "tiny gradients (about 1e-5), t = 1: here eps matters", {"lr": 0.01}))
+    cases.append(Case((p, a([[0.0, 1.0], [0.0, -2.0], [0.0, 0.5]]), np.zeros((3, 2)),
+                       np.zeros((3, 2)), 1), "some zero gradients at t = 1: v is 0 there"))
+    m, v = adam_state(rng, (4, 1), 1000, 0.5)
+    cases.append(Case((values(rng, (4, 1), "large"), values(rng, (4, 1)), m, v, 1000),
+                      "t = 1000, large weights", {"lr": 0.01}))
+    cases.append(Case((values(rng, (1,)), values(rng, (1,)), np.zeros(1), np.zeros(1), 1),
+                      "shape (1,), t = 1"))
+    return cases
+
+
+def adam(m_hat_of=None, v_hat_of=None, update=None, returned=None, v_of=None):
+    """Adam with one formula replaced, for recognising mistakes."""
+    def run(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        m = beta1 * m + (1 - beta1) * grad
+        v = v_of(grad, v, beta2) if v_of else beta2 * v + (1 - beta2) * grad ** 2
+        m_hat = m_hat_of(m, beta1, t) if m_hat_of else m / (1 - beta1 ** t)
+        v_hat = v_hat_of(v, beta2, t) if v_hat_of else v / (1 - beta2 ** t)
+        new = update(param, lr, m_hat, v_hat, eps) if update else \
+            param - lr * m_hat / (np.sqrt(v_hat) + eps)
+        return (new, m_hat, v_hat) if returned == "hats" else (new, m, v)
+    return run
+
+
+def no_eps(case, got):
+    v = np.asarray(case.args[3]) * case.kwargs.get("beta2", 0.999) + \
+        (1 - case.kwargs.get("beta2", 0.999)) * np.asarray(case.args[1]) ** 2
+    return bool(np.any(np.isnan(got[0]) & (v == 0)))
+
+
+adam_step = step_exercise(
+    "adam_step", "adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8) "
+    "-> (param, m, v)", ("param", "grad", "m", "v", "t"), ("param", "m", "v"), [
+        like(adam(update=lambda p, lr, mh, vh, eps: p + lr * mh / (np.sqrt(vh) + eps)),
+             "the step was added; subtract it: param - lr * m_hat / (sqrt(v_hat) + eps).",
+             "added"),
+        like(adam(m_hat_of=lambda m, b, t: m, v_hat_of=lambda v, b, t: v),
+             "the bias correction is missing: m_hat = m / (1 - beta1**t) and "
+             "v_hat = v / (1 - beta2**t). Without it the first steps are far too small "
+             "or too large, because m and v start at 0.", "no_bias_correction"),
+        like(adam(m_hat_of=lambda m, b, t: m / (1 - b ** (t - 1)),
+                  v_hat_of=lambda v, b, t: v / (1 - b ** (t - 1))),
+             "the correction used t - 1 (or t counted from 0): at the first step "
+             "1 - beta1**0 = 0 and the division blows up. t counts from 1: use beta1**t "
+             "with the t you are given.", "t_from_0"),
+        like(adam(returned="hats"),
+             "return the raw moving averages m and v, not the bias-corrected m_hat and "
+             "v_hat: the next step updates m and v, and corrects them afresh.",
+             "returned_hats"),
+        like(adam(update=lambda p, lr, mh, vh, eps: p - lr * mh / np.sqrt(vh + eps)),
+             "eps belongs outside the square root: sqrt(v_hat) + eps. (It only guards "
+             "the division; inside the root it changes steps whose gradients are small.)",
+             "eps_inside_sqrt"),
+        like(adam(update=lambda p, lr, mh, vh, eps: p - lr * mh / (vh + eps)),
+             "the square root is missing: divide by sqrt(v_hat) + eps.", "no_sqrt"),
+        like(adam(v_of=lambda g, v, b: b * v + (1 - b) * g),
+             "v averages the *squared* gradients: v = beta2 * v + (1 - beta2) * grad**2.",
+             "v_not_squared"),
+        like(adam(m_hat_of=lambda m, b, t: m / (1 - b) ** t,
+                  v_hat_of=lambda v, b, t: v / (1 - b) ** t),
+             "the power is in the wrong place: the correction is 1 - beta1**t, "
+             "not (1 - beta1)**t.", "correction_power"),
+        when(no_eps, "where v is 0 you divided 0 by 0: eps is missing. Divide by "
+             "sqrt(v_hat) + eps.", "no_eps"),
+    ], blocks.adam_step, adam_loop, adam_singles)
+
+
+# ---- train ------------------------------------------------------------------------
+
+XOR_SIZES, XOR_ACTS, XOR_LOSS = [2, 8, 2], ["tanh", "linear"], "softmax_cross_entropy"
+XOR_LR, XOR_EPOCHS, XOR_BATCH, XOR_ACCURACY, ADAM_LR = 0.5, 20, 12, 0.95, 0.05
+TINY_SIZES, TINY_ACTS, TINY_LR, TINY_BATCH, TINY_SEEDS = [2, 2, 1], ["tanh", "linear"], 0.5, 2, 8
+
+
+def xor_data():
+    """40 points in four blobs, XOR-labelled: a straight line gets at most 3 in 4 right."""
+    rng = np.random.default_rng(7)
+    centres = a([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
+    X = np.concatenate([c + 0.3 * rng.normal(size=(10, 2)) for c in centres])
+    return X, np.repeat([0, 0, 1, 1], 10)
+
+
+def tiny_data():
+    """3 examples, so that every possible epoch of mini-batches can be enumerated."""
+    return a([[1.0, -0.5], [-0.3, 0.8], [0.6, 0.9]]), a([[0.5], [-1.0], [1.5]])
+
+
+def describe_call(sizes, epochs, batch, seed, extra=""):
+    return (f"train(X, y, {sizes}, ..., epochs={epochs}, batch_size={batch}, seed={seed}"
+            f"{extra})")
+
+
+def as_params(value, sizes):
+    """The learner's params as [(W, b), ...] of float arrays, or a sentence saying what's wrong."""
+    expected = [((i, o), (1, o)) for i, o in zip(sizes[:-1], sizes[1:])]
+    if not (isinstance(value, (list, tuple)) and len(value) == len(expected) and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 for p in value)):
+        return (f"params should be a list of {len(expected)} (W, b) pairs, one per layer "
+                "(like init_params returns).")
+    shapes = [tuple(np.shape(x) for x in p) for p in value]
+    if shapes != expected:
+        return f"params have shapes {shapes}; expected {expected} as [(W1, b1), (W2, b2)]."
+    return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in value]
+
+
+def loss_of(params, X, y, acts, loss):
+    return blocks.LOSSES[loss][0](blocks.forward(X, params, acts)[0], y)
+
+
+def same_params(p, q, rtol=1e-12):
+    return all(np.allclose(x, y, rtol=rtol, atol=0) for pp, qq in zip(p, q)
+               for x, y in zip(pp, qq))
+
+
+def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
+    """(params, losses, problem): the learner's train, its output checked for shape."""
+    args = (X, y, sizes, acts, loss, lr, epochs, batch)
+    out = call(Case(args, kwargs={"seed": seed, **extra}))
+    what = describe_call(sizes, epochs, batch, seed,
+                         "".join(f", {k}={v!r}" for k, v in extra.items()))
+    if out.not_attempted:
+        return None, None, NOT_ATTEMPTED
+    if out.error:
+        return None, None, f"{what} raised {out.error}" + (
+            f" (your {out.line})." if out.line else ".")
+    if out.mutated:
+        return None, None, (
+            f"{what} changed {', '.join(out.mutated)} in place. Shuffle an index array "
+            "instead (order = rng.permutation(m)) and take X[order], y[order]: the "
+            "caller's data must stay as it was.")
+    value = out.value
+    if not (isinstance(value, (list, tuple)) and len(value) == 2):
+        return None, None, f"{what} should return two things: (params, history)."
+    params = as_params(value[0], sizes)
+    if isinstance(params, str):
+        return None, None, f"{what}: {params}"
+    history = value[1]
+    if not (isinstance(history, dict) and "loss" in history):
+        return None, None, (f"{what}: history should be a dict whose key \"loss\" holds one "
+                            "loss per epoch, e.g. {\"loss\": [0.69, 0.52, ...]}.")
+    try:
+        losses = np.asarray(history["loss"], dtype=float).ravel()
+    except (TypeError, ValueError):
+        return None, None, f"{what}: history[\"loss\"] should be a list of numbers."
+    if losses.size != epochs:
+        return None, None, (
+            f"{what}: history[\"loss\"] has {losses.size} values, but it should hold one loss "
+            f"per epoch: {epochs} numbers. Append the loss once, after each epoch's "
+            "mini-batches.")
+    return params, losses, None
+
+
+def sgd_epochs(params, X, y, acts, loss, lr, batches):
+    """Plain mini-batch SGD over the given batches (lists of example indices)."""
+    grad_of = blocks.LOSSES[loss][1]
+    for idx in batches:
+        A, cache = blocks.forward(X[idx], params, acts)
+        grads = blocks.backward(grad_of(A, y[idx]), cache, params, acts)
+        params = [(blocks.sgd_step(W, dW, lr), blocks.sgd_step(b, db, lr))
+                  for (W, b), (dW, db) in zip(params, grads)]
+    return params
+
+
+def which_epochs(call, seed):
+    """How the learner's 2 epochs on the 3-example set went, from every possible way.
+
+    Returns ("full" or "dropped", (last example of epoch 1, of epoch 2)) for the way that
+    matches, None if none does (or the calls failed: other properties report that)."""
+    X, y = tiny_data()
+    start, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 0,
+                                  TINY_BATCH, seed)
+    if problem:
+        start = blocks.init_params(TINY_SIZES, seed)
+    got, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 2,
+                                TINY_BATCH, seed)
+    if problem:
+        return None
+    for kind in ("full", "dropped"):
+        for last1 in range(3):
+            for last2 in range(3):
+                batches = []
+                for last in (last1, last2):
+                    batches.append([i for i in range(3) if i != last])
+                    if kind == "full":
+                        batches.append([last])
+                if same_params(sgd_epochs(start, X, y, TINY_ACTS, "mse", TINY_LR, batches),
+                               got, rtol=1e-9):
+                    return kind, (last1, last2)
+    return None
+
+
+def train_properties(call):
+    X, y = xor_data()
+    run = (X, y, XOR_SIZES, XOR_ACTS, XOR_LOSS, XOR_LR, XOR_EPOCHS, XOR_BATCH)
+    what = describe_call(XOR_SIZES, XOR_EPOCHS, XOR_BATCH, 0)
+    params, losses, problem = run_train(call, *run, 0)
+    if problem is NOT_ATTEMPTED:
+        return NOT_ATTEMPTED
+    if problem:
+        return [problem]
+    problems = []
+    first, last = losses[0], losses[-1]
+    if not np.all(np.isfinite(losses)):
+        return [f"on the XOR set, {what} gave losses {np.round(losses[:5], 4).tolist()}...: "
+                "the loss became inf or nan, the training blew up. Check that each step "
+                "subtracts lr * grad (param - lr * grad)."]
+    start, _, _ = run_train(call, *run[:6], 0, XOR_BATCH, 0)
+    if start is not None and same_params(start, params, rtol=0):
+        return [f"{what} returned the parameters it started from: they were never updated. "
+                "Keep the result of each step: params[l] = (sgd_step(W, dW, lr), "
+                "sgd_step(b, db, lr))."]
+    if not last < 0.5 * first:
+        went = "went up" if last > first else "hardly went down"
+        return [f"on the XOR set the loss {went}, from {first:.4f} after epoch 1 to {last:.4f} "
+                f"after epoch {XOR_EPOCHS} (lr = {XOR_LR}). "
+                + ("Gradient descent subtracts the step: param - lr * grad."
+                   if last > first else "Check that every mini-batch updates every W and b.")]
+    final = loss_of(params, X, y, XOR_ACTS, XOR_LOSS)
+    if not np.isclose(last, final, rtol=1e-6, atol=1e-9):
+        problems.append(
+            f"history[\"loss\"][-1] is {last:.6g}, but the loss of the returned params on the "
+            f"whole training set is {final:.6g}. After each epoch, record the loss of the "
+            "whole training set: loss(forward(X, params, activations)[0], y).")
+    accuracy = float(np.mean(blocks.forward(X, params, XOR_ACTS)[0].argmax(axis=1) == y))
+    if accuracy < XOR_ACCURACY:
+        problems.append(
+            f"after {what} the network classifies {accuracy:.0%} of the XOR set right; it "
+            f"should reach at least {XOR_ACCURACY:.0%}. The loss went from {first:.4f} to "
+            f"{last:.4f}.")
+    again, losses_again, _ = run_train(call, *run, 0)
+    if again is not None and not (same_params(params, again)
+                                  and np.allclose(losses, losses_again, rtol=1e-12, atol=0)):
+        problems.append(
+            "two calls with the same seed gave different results. Make everything random "
+            "come from rng = np.random.default_rng(seed): the initial weights "
+            "(init_params(layer_sizes, seed=rng)) and each epoch's order (rng.permutation(m)), "
+            "not np.random.")
+        return problems
+    other, _, _ = run_train(call, *run, 1)
+    if other is not None and same_params(params, other):
+        problems.append("seed=0 and seed=1 gave the same parameters: use the seed, "
+                        "rng = np.random.default_rng(seed), for the weights and the shuffling.")
+    if problems:
+        return problems
+    ways = [which_epochs(call, seed) for seed in range(TINY_SEEDS)]
+    found = [w for w in ways if w is not None]
+    if found and all(kind == "dropped" for kind, _ in found):
+        problems.append(
+            "an epoch skipped the last, smaller batch: with 3 examples and batch_size=2 an "
+            "epoch makes 2 updates (2 examples, then the 1 left over), yours made 1. "
+            "Loop with `for start in range(0, m, batch_size)` and take "
+            "order[start:start + batch_size]; the last slice is simply shorter.")
+    elif len(found) == TINY_SEEDS and len({lasts for _, lasts in found}) == 1:
+        problems.append(
+            "the examples were visited in the same order for every seed and every epoch: "
+            "they were not shuffled. Draw a new order each epoch, order = rng.permutation(m), "
+            "and make the mini-batches from X[order], y[order].")
+    elif len(found) == TINY_SEEDS and all(l1 == l2 for _, (l1, l2) in found):
+        problems.append(
+            "every epoch visited the examples in the same order as the first: shuffle "
+            "anew at the start of each epoch (order = rng.permutation(m) inside the "
+            "epoch loop).")
+    if problems:
+        return problems
+    _, adam_losses, problem = run_train(call, *run[:5], ADAM_LR, *run[6:], 0,
+                                        optimizer="adam")
+    if problem and "optimizer" in problem and "unexpected keyword" in problem:
+        return []            # an optional argument this train does not have
+    if problem:
+        return [problem]
+    if not (np.all(np.isfinite(adam_losses)) and adam_losses[-1] < 0.5 * adam_losses[0]):
+        return [f"with optimizer=\"adam\" the loss went from {adam_losses[0]:.4f} after epoch 1 "
+                f"to {adam_losses[-1]:.4f} after epoch {XOR_EPOCHS} (lr = {ADAM_LR}): it should "
+                "go down. Keep one m and one v per parameter array, count t across all "
+                "mini-batches from 1, and use adam_step's returned m and v in the next step."]
+    return []
+
+
+train = Exercise(
+    "train", LESSON, "train(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, "
+    "seed=0, optimizer=\"sgd\") -> (params, history)",
+    ("X", "y", "layer_sizes", "activations", "loss", "lr", "epochs", "batch_size"),
+    properties=train_properties)
+
+EXERCISES = [sgd_step, momentum_step, adam_step, train]
