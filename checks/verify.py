@@ -67,9 +67,10 @@ def verify(ex, cases, call):
             break
     if failures:
         failures.sort(key=lambda f: (f[0].hidden, f[0].size))
-        case, out, problem = next((f for f in failures if known_mistake(ex, f[0], f[1])),
+        mistake = likeliest_mistake(ex, failures)
+        case, out, problem = next((f for f in failures if mistake and matches(mistake, *f[:2])),
                                   failures[0])
-        return failed(ex, case, out, problem, len(failures), len(cases), warnings)
+        return failed(ex, case, out, problem, len(failures), len(cases), warnings, mistake)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:
         return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases))
@@ -99,15 +100,24 @@ def judge(ex, case, out):
     return compare(exp, got, ex.rtol, ex.atol, "the result", scalar=ex.scalar)
 
 
+def matches(mistake, case, out):
+    return mistake.matches(case, Raised(out.error) if out.error else out.value)
+
+
 def known_mistake(ex, case, out):
-    """The first catalogued mistake that explains this outcome, or None."""
-    got = Raised(out.error) if out.error else out.value
-    return next((m for m in ex.mistakes if m.matches(case, got)), None)
+    """The first catalogued mistake that explains this one outcome, or None."""
+    return next((m for m in ex.mistakes if matches(m, case, out)), None)
 
 
-def failed(ex, case, out, problem, n_failed, n_cases, warnings):
-    """The smallest failing case shown (unless hidden), with the matching hint."""
-    hint = known_mistake(ex, case, out)
+def likeliest_mistake(ex, failures):
+    """The catalogued mistake that explains the most failing cases (first listed on ties)."""
+    counts = [sum(matches(m, case, out) for case, out, _ in failures) for m in ex.mistakes]
+    best = max(range(len(counts)), key=lambda i: (counts[i], -i), default=None)
+    return ex.mistakes[best] if best is not None and counts[best] else None
+
+
+def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
+    """The smallest failing case shown (unless hidden), with the likeliest mistake's hint."""
     lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
              f"The smallest failing case{' (hidden)' if case.hidden else ''}"
              f"{' — ' + case.label if case.label else ''}:",

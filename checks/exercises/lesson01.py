@@ -27,6 +27,9 @@ weighted_sum = Exercise(
     "weighted_sum", LESSON, "weighted_sum(x, w, b) -> float", ("x", "w", "b"),
     visible=weighted_sum_visible, random=weighted_sum_random, scalar=True,
     mistakes=[
+        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
+             "you returned an array holding one number; return the number itself "
+             "with float(...) or .item().", "size_one_array"),
         like(lambda x, w, b: np.dot(x, w), "the bias is missing: z = w · x + b.", "no_bias"),
         like(lambda x, w, b: np.dot(x, w) - b, "the bias is subtracted; add it: z = w · x + b.",
              "bias_subtracted"),
@@ -35,9 +38,6 @@ weighted_sum = Exercise(
              "Sum the products: np.dot(x, w) or np.sum(x * w).", "no_sum"),
         like(lambda x, w, b: np.sum(x + w) + b,
              "the inputs are added to the weights; multiply them: sum of x_i * w_i.", "added"),
-        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
-             "you returned an array holding one number; return the number itself "
-             "with float(...) or .item().", "size_one_array"),
     ])
 
 

@@ -149,10 +149,10 @@ tanh_derivative = elementwise(
 
 relu_derivative = elementwise(
     "relu_derivative", "relu_derivative(z)", [BASIC, ZEROS, BATCH, SCALAR], [
-        like(lambda z: (np.asarray(z) >= 0).astype(float), "at exactly z = 0 the course takes "
-             "relu'(0) = 0: use z > 0, not z >= 0.", "one_at_zero"),
         when(lambda case, got: got.dtype == bool, "you returned booleans (True/False); "
              "return floats with (z > 0).astype(float).", "booleans"),
+        like(lambda z: (np.asarray(z) >= 0).astype(float), "at exactly z = 0 the course takes "
+             "relu'(0) = 0: use z > 0, not z >= 0.", "one_at_zero"),
         like(lambda z: np.maximum(0, z), "that is ReLU itself; its derivative is 1 where "
              "z > 0 and 0 elsewhere.", "relu"),
         like(np.sign, "np.sign gives -1 for negative z; the derivative there is 0.", "sign"),

@@ -6,13 +6,20 @@ computation it differentiates (float64, inputs away from ReLU's kink at 0).
 import numpy as np
 
 import blocks
-from ..exercise import Case, Exercise, close, like, raised, when
+from ..exercise import Case, Exercise, Mistake, close, like, raised, when
 from .gen import KINDS, batch_shapes, values
 
 LESSON = "06_backpropagation"
 a = np.array
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
 KINK = 1e-3      # gradient-check inputs keep every ReLU pre-activation |z| above this
+
+
+def when_wrong(mistakes):
+    """The mistakes, each recognised only when the result is not right anyway (a right value
+    that failed for another reason, e.g. an argument changed in place, gets no hint)."""
+    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
+                    and m.matches(case, got)) for m in mistakes]
 
 
 # ---- dense_backward ------------------------------------------------------------
@@ -105,7 +112,7 @@ dense_backward = Exercise(
     "dense_backward", LESSON, "dense_backward(dZ, A_prev, W) -> (dA_prev, dW, db)",
     ("dZ", "A_prev", "W"), visible=dense_visible, random=dense_random,
     outputs=("dA_prev", "dW", "db"), numeric=dense_numeric, gradcheck_cases=dense_gradcheck_cases,
-    mistakes=[
+    mistakes=when_wrong([
         when(divided_by_m,
              "dW or db was divided by m. The 1/m of the mean loss is already inside dZ "
              "(it came from the loss gradient): dW = A_prev.T @ dZ and "
@@ -129,7 +136,7 @@ dense_backward = Exercise(
         like(dense_wrong(dA=lambda dZ, A_prev, W: dZ @ W.T * A_prev),
              "dA_prev is just dZ @ W.T: the activation's derivative belongs to "
              "activation_backward, not to the dense layer.", "dA_times_A"),
-    ])
+    ]))
 
 
 # ---- activation_backward --------------------------------------------------------
@@ -185,7 +192,7 @@ activation_backward = Exercise(
     "activation_backward", LESSON, "activation_backward(dA, Z, activation) -> dZ",
     ("dA", "Z", "activation"), visible=activation_visible, random=activation_random,
     numeric=activation_numeric, gradcheck_cases=activation_gradcheck_cases,
-    mistakes=[
+    mistakes=when_wrong([
         like(lambda dA, Z, name: dA * blocks.DERIVATIVES[name](blocks.ACTIVATIONS[name](Z)),
              "the derivative was taken at A = f(Z) instead of at Z: f'(f(Z)). The cache holds "
              "the pre-activation Z; evaluate f' there: dA * f'(Z).", "derivative_at_A"),
@@ -215,7 +222,7 @@ activation_backward = Exercise(
              "other_activation"),
         raised("matmul", "dA @ ... is a matrix product; the chain rule here is element by "
                "element: dA * f'(Z).", "matrix_product"),
-    ])
+    ]))
 
 
 # ---- backward -------------------------------------------------------------------
@@ -337,7 +344,7 @@ backward = Exercise(
     "backward", LESSON, "backward(dA_out, cache, params, activations) -> grads",
     ("dA_out", "cache", "params", "activations"), visible=backward_visible,
     random=backward_random, numeric=backward_numeric, gradcheck_cases=backward_gradcheck_cases,
-    mistakes=[
+    mistakes=when_wrong([
         when(grads_reversed,
              "the gradients are right but listed last layer first. grads must match params: "
              "first layer first. Reverse the list before returning it (grads[::-1]), or fill "
@@ -369,6 +376,6 @@ backward = Exercise(
         like(backward_wrong(dA_of=lambda dZ, W: dZ @ W),
              "the gradient passed to the previous layer must be dZ @ W.T (shape (m, n_in)); "
              "it used W without .T.", "W_not_transposed"),
-    ])
+    ]))
 
 EXERCISES = [dense_backward, activation_backward, backward]

@@ -102,6 +102,11 @@ def activation_backward_tanh_no_square(dA, Z, activation):
     return blocks.activation_backward(dA, Z, activation)
 
 
+def activation_backward_in_place(dA, Z, activation):
+    dA *= blocks.DERIVATIVES[activation](Z)
+    return dA
+
+
 # ---- backward -------------------------------------------------------------------
 
 def backward_prepend(dA_out, cache, params, activations):
@@ -228,6 +233,7 @@ WRONG = {
         (activation_backward_relu_ge, "relu_at_zero"),
         (activation_backward_always_sigmoid, "other_activation"),
         (activation_backward_tanh_no_square, "tanh_not_squared"),
+        (activation_backward_in_place, None),
     ],
     "backward": [
         (backward_reversed_result, "grads_reversed"),

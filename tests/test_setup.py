@@ -1,0 +1,37 @@
+"""The install paths cannot drift apart: make, conda/Binder and CI use one pinned list."""
+import re
+
+from checks.source import ROOT
+
+
+def pins():
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return dict(line.split("==") for line in lines if line and not line.startswith("#"))
+
+
+def test_requirements_are_all_pinned():
+    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines()
+             if l and not l.startswith("#")]
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+!]+", l) for l in lines)
+
+
+def test_every_direct_dependency_is_pinned():
+    names = {k.lower().replace("_", "-") for k in pins()}
+    for line in (ROOT / "requirements.in").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name = re.split(r"[=<>!~ ]", line)[0].lower()
+            assert name in names, f"{name} is in requirements.in but not pinned"
+
+
+def test_conda_and_binder_install_the_same_pins():
+    env = (ROOT / "environment.yml").read_text()
+    assert "- -r requirements.txt" in env and "- pip" in env
+    python = re.search(r"python=(\d+\.\d+)", env).group(1)
+    assert f'requires-python = ">={python}"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make lab" in readme and "make test" in readme
