@@ -16,12 +16,14 @@ def is_exercise(source):
     return BEGIN in source
 
 
-def is_imports(source):
+def imports_of(source):
+    """A cell's top-level import statements alone, as a module to compile."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return False
-    return bool(tree.body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body)
+        tree = ast.Module(body=[], type_ignores=[])
+    tree.body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    return tree
 
 
 def defined_functions(source):
@@ -38,13 +40,15 @@ def solution_notebooks(folder=None):
 
 
 def load_reference(folder=None):
-    """{function name: reference function} from the solutions' import and exercise cells."""
+    """{function name: reference function} from the solutions' exercise cells and imports."""
     functions = {}
     for path in solution_notebooks(folder):
         namespace = {"__name__": f"reference_{path.stem}"}
         for source in code_cells(nbformat.read(path, as_version=4)):
-            if is_imports(source) or is_exercise(source):
+            if is_exercise(source):
                 exec(compile(source, f"{path.name}", "exec"), namespace)
                 for name in defined_functions(source):
                     functions[name] = namespace[name]
+            else:
+                exec(compile(imports_of(source), f"{path.name}", "exec"), namespace)
     return functions

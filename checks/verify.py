@@ -69,7 +69,7 @@ def verify(ex, cases, call):
         failures.sort(key=lambda f: (f[0].hidden, f[0].size))
         mistake = likeliest_mistake(ex, failures)
         case, out, problem = next((f for f in failures if mistake and matches(mistake, *f[:2])),
-                                  failures[0])
+                                  next((f for f in failures if f[1].mutated), failures[0]))
         return failed(ex, case, out, problem, len(failures), len(cases), warnings, mistake)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:

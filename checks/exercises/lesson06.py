@@ -43,9 +43,10 @@ def dense_random(rng):
     cases = []
     for i, (m, n_in, n_out) in enumerate(batch_shapes(rng, 12)):
         kind = KINDS[i % len(KINDS)]
-        dZ = values(rng, (m, n_out), "zeros" if kind == "zeros" else "normal")
-        cases.append(Case((dZ, values(rng, (m, n_in), kind), values(rng, (n_in, n_out))),
-                          f"dZ {m}x{n_out}, A_prev {m}x{n_in}, W {n_in}x{n_out}, {kind} values",
+        # "zeros": A_prev with exact zeros, as after a ReLU; "large": A_prev about ±1000
+        cases.append(Case((values(rng, (m, n_out)), values(rng, (m, n_in), kind),
+                           values(rng, (n_in, n_out))),
+                          f"dZ {m}x{n_out}, A_prev {m}x{n_in} ({kind} values), W {n_in}x{n_out}",
                           hidden=True))
     return cases
 
@@ -81,7 +82,8 @@ def dense_wrong(dA=None, dW=None, db=None):
 def divided_by_m(case, got):
     dZ, A_prev, W = case.args
     m = dZ.shape[0]
-    return m > 1 and (close(got[1], A_prev.T @ dZ / m) or close(got[2], dZ.sum(0, keepdims=True) / m))
+    return m > 1 and (close(got[1], A_prev.T @ dZ / m)
+                      or close(got[2], dZ.sum(axis=0, keepdims=True) / m))
 
 
 def dW_transposed(case, got):

@@ -110,10 +110,6 @@ def step_exercise(id, signature, args, outputs, mistakes, reference, loop, singl
                     properties=stepwise_properties(inner, reference, loop, singles))
 
 
-IN_PLACE_NOTE = ("the update must return a new array, not change param in place "
-                 "(param = param - ..., not param -= ...).")
-
-
 # ---- sgd_step ---------------------------------------------------------------------
 
 def sgd_loop(call, ex, reference):
@@ -126,7 +122,7 @@ def sgd_loop(call, ex, reference):
 
 def sgd_singles():
     rng = np.random.default_rng(71)
-    return [Case((1.0, 0.5, 0.1), "one weight: w = 1.0, gradient 0.5, lr = 0.1 "
+    return [Case((a([[1.0]]), a([[0.5]]), 0.1), "one weight: w = 1.0, gradient 0.5, lr = 0.1 "
                  "(w - lr * gradient)"),
             Case((a([[0.2, 0.5], [0.8, -0.91], [-0.5, 0.26]]),
                   a([[0.1, -0.3], [0.0, 0.2], [-0.4, 0.05]]), 0.5),
@@ -329,7 +325,8 @@ adam_step = step_exercise(
 # ---- train ------------------------------------------------------------------------
 
 XOR_SIZES, XOR_ACTS, XOR_LOSS = [2, 8, 2], ["tanh", "linear"], "softmax_cross_entropy"
-XOR_LR, XOR_EPOCHS, XOR_BATCH, XOR_ACCURACY, ADAM_LR = 0.5, 20, 12, 0.95, 0.05
+XOR_LR, XOR_EPOCHS, XOR_BATCH, XOR_ACCURACY = 0.5, 20, 12, 0.95
+ADAM_LR, ADAM_EPOCHS = 0.1, 10
 TINY_SIZES, TINY_ACTS, TINY_LR, TINY_BATCH, TINY_SEEDS = [2, 2, 1], ["tanh", "linear"], 0.5, 2, 8
 
 
@@ -405,9 +402,9 @@ def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
         return None, None, f"{what}: history[\"loss\"] should be a list of numbers."
     if losses.size != epochs:
         return None, None, (
-            f"{what}: history[\"loss\"] has {losses.size} value{'s' * (losses.size != 1)}, but it should hold one loss "
-            f"per epoch: {epochs} numbers. Append the loss once, after each epoch's "
-            "mini-batches.")
+            f"{what}: history[\"loss\"] has {losses.size} value{'s' * (losses.size != 1)}, "
+            f"but it should hold one loss per epoch: {epochs} numbers. Append the loss once, "
+            "after each epoch's mini-batches.")
     return params, losses, None
 
 
@@ -435,7 +432,9 @@ def which_epochs(call, seed):
     got, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 2,
                                 TINY_BATCH, seed)
     if problem:
-        return "problem", f"on a 3-example set with loss=\"mse\": {problem}"
+        return "problem", (f"on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
+                           f"{problem} Does train use the loss its `loss` argument names: "
+                           "loss_fn, loss_grad = blocks.LOSSES[loss]?")
     for kind in ("full", "dropped"):
         for last1 in range(3):
             for last2 in range(3):
@@ -452,20 +451,22 @@ def which_epochs(call, seed):
 
 def train_properties(call):
     X, y = xor_data()
-    run = (X, y, XOR_SIZES, XOR_ACTS, XOR_LOSS, XOR_LR, XOR_EPOCHS, XOR_BATCH)
+
+    def xor_run(lr, epochs, seed, **extra):
+        return run_train(call, X, y, XOR_SIZES, XOR_ACTS, XOR_LOSS, lr, epochs, XOR_BATCH,
+                         seed, **extra)
     what = describe_call(XOR_SIZES, XOR_EPOCHS, XOR_BATCH, 0)
-    params, losses, problem = run_train(call, *run, 0)
+    params, losses, problem = xor_run(XOR_LR, XOR_EPOCHS, 0)
     if problem is NOT_ATTEMPTED:
         return NOT_ATTEMPTED
     if problem:
         return [problem]
-    problems = []
     first, last = losses[0], losses[-1]
     if not np.all(np.isfinite(losses)):
         return [f"on the XOR set, {what} gave losses {np.round(losses[:5], 4).tolist()}...: "
                 "the loss became inf or nan, the training blew up. Check that each step "
                 "subtracts lr * grad (param - lr * grad)."]
-    start, _, _ = run_train(call, *run[:6], 0, XOR_BATCH, 0)
+    start, _, _ = xor_run(XOR_LR, 0, 0)
     if start is not None and same_params(start, params, rtol=0):
         return [f"{what} returned the parameters it started from: they were never updated. "
                 "Keep the result of each step: params[l] = (sgd_step(W, dW, lr), "
@@ -476,6 +477,7 @@ def train_properties(call):
                 f"after epoch {XOR_EPOCHS} (lr = {XOR_LR}). "
                 + ("Gradient descent subtracts the step: param - lr * grad."
                    if last > first else "Check that every mini-batch updates every W and b.")]
+    problems = []
     final = loss_of(params, X, y, XOR_ACTS, XOR_LOSS)
     if not np.isclose(last, final, rtol=1e-6, atol=1e-9):
         problems.append(
@@ -488,55 +490,68 @@ def train_properties(call):
             f"after {what} the network classifies {accuracy:.0%} of the XOR set right; it "
             f"should reach at least {XOR_ACCURACY:.0%}. The loss went from {first:.4f} to "
             f"{last:.4f}.")
-    again, losses_again, _ = run_train(call, *run, 0)
-    if again is not None and not (same_params(params, again)
-                                  and np.allclose(losses, losses_again, rtol=1e-12, atol=0)):
-        problems.append(
+    # determinism, on 2 epochs (8 mini-batches) to keep the check fast
+    short, short_losses, problem = xor_run(XOR_LR, 2, 0)
+    again, again_losses, problem_again = xor_run(XOR_LR, 2, 0)
+    other, _, problem_other = xor_run(XOR_LR, 2, 1)
+    if problem or problem_again or problem_other:
+        return problems + [problem or problem_again or problem_other]
+    if not (same_params(short, again) and np.allclose(short_losses, again_losses, rtol=1e-12,
+                                                      atol=0)):
+        return problems + [
             "two calls with the same seed gave different results. Make everything random "
             "come from rng = np.random.default_rng(seed): the initial weights "
             "(init_params(layer_sizes, seed=rng)) and each epoch's order (rng.permutation(m)), "
-            "not np.random.")
-        return problems
-    other, _, _ = run_train(call, *run, 1)
-    if other is not None and same_params(params, other):
+            "not np.random."]
+    if same_params(short, other):
         problems.append("seed=0 and seed=1 gave the same parameters: use the seed, "
                         "rng = np.random.default_rng(seed), for the weights and the shuffling.")
     if problems:
         return problems
+    problems = shuffling_problems(call)
+    if problems:
+        return problems
+    adam_params, adam_losses, problem = xor_run(ADAM_LR, ADAM_EPOCHS, 0, optimizer="adam")
+    if problem and "optimizer" in problem and "unexpected keyword" in problem:
+        return []            # an optional argument this train does not have
+    if problem:
+        return [problem]
+    adam_accuracy = float(np.mean(
+        blocks.forward(X, adam_params, XOR_ACTS)[0].argmax(axis=1) == y))
+    if not (np.all(np.isfinite(adam_losses)) and adam_losses[-1] < 0.5 * adam_losses[0]
+            and adam_accuracy >= XOR_ACCURACY):
+        return [f"with optimizer=\"adam\" (lr = {ADAM_LR}, {ADAM_EPOCHS} epochs) the loss went "
+                f"from {adam_losses[0]:.4f} after epoch 1 to {adam_losses[-1]:.4f} and "
+                f"{adam_accuracy:.0%} of the XOR set is classified right: the loss should at "
+                f"least halve and the accuracy reach {XOR_ACCURACY:.0%}. Keep one m and one v "
+                "per parameter array, count t across all mini-batches from 1, and use "
+                "adam_step's returned m and v in the next step."]
+    return []
+
+
+def shuffling_problems(call):
+    """The last, smaller batch and the shuffling, from every possible epoch on 3 examples."""
     ways = [which_epochs(call, seed) for seed in range(TINY_SEEDS)]
     failed = [w[1] for w in ways if w is not None and w[0] == "problem"]
     if failed:
         return failed[:1]
     found = [w for w in ways if w is not None]
     if found and all(kind == "dropped" for kind, _ in found):
-        problems.append(
+        return [
             "an epoch skipped the last, smaller batch: with 3 examples and batch_size=2 an "
             "epoch makes 2 updates (2 examples, then the 1 left over), yours made 1. "
             "Loop with `for start in range(0, m, batch_size)` and take "
-            "order[start:start + batch_size]; the last slice is simply shorter.")
-    elif len(found) == TINY_SEEDS and len({lasts for _, lasts in found}) == 1:
-        problems.append(
+            "order[start:start + batch_size]; the last slice is simply shorter."]
+    if len(found) == TINY_SEEDS and len({lasts for _, lasts in found}) == 1:
+        return [
             "the examples were visited in the same order for every seed and every epoch: "
             "they were not shuffled. Draw a new order each epoch, order = rng.permutation(m), "
-            "and make the mini-batches from X[order], y[order].")
-    elif len(found) == TINY_SEEDS and all(l1 == l2 for _, (l1, l2) in found):
-        problems.append(
+            "and make the mini-batches from X[order], y[order]."]
+    if len(found) == TINY_SEEDS and all(l1 == l2 for _, (l1, l2) in found):
+        return [
             "every epoch visited the examples in the same order as the first: shuffle "
             "anew at the start of each epoch (order = rng.permutation(m) inside the "
-            "epoch loop).")
-    if problems:
-        return problems
-    _, adam_losses, problem = run_train(call, *run[:5], ADAM_LR, *run[6:], 0,
-                                        optimizer="adam")
-    if problem and "optimizer" in problem and "unexpected keyword" in problem:
-        return []            # an optional argument this train does not have
-    if problem:
-        return [problem]
-    if not (np.all(np.isfinite(adam_losses)) and adam_losses[-1] < 0.5 * adam_losses[0]):
-        return [f"with optimizer=\"adam\" the loss went from {adam_losses[0]:.4f} after epoch 1 "
-                f"to {adam_losses[-1]:.4f} after epoch {XOR_EPOCHS} (lr = {ADAM_LR}): it should "
-                "go down. Keep one m and one v per parameter array, count t across all "
-                "mini-batches from 1, and use adam_step's returned m and v in the next step."]
+            "epoch loop)."]
     return []
 
 

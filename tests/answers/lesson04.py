@@ -107,6 +107,12 @@ def sce_shift_in_place(logits, labels):
     return float(np.mean(lse - logits[np.arange(len(labels)), labels]))
 
 
+def sce_max_without_keepdims(logits, labels):
+    M = logits.max(axis=1)
+    lse = M + np.log(np.exp(logits - M).sum(axis=1))
+    return float(np.mean(lse - logits[np.arange(len(labels)), labels]))
+
+
 def sce_loop(logits, labels):
     total = 0.0
     for row, label in zip(logits, labels):
@@ -228,5 +234,6 @@ WRONG = {
         (sce_per_example, "per_example"),
         (sce_onehot_mean, "mean_over_classes"),
         (sce_shift_in_place, "in_place"),
+        (sce_max_without_keepdims, "axis"),
     ],
 }

@@ -43,6 +43,10 @@ def dense_backward_dW_swapped(dZ, A_prev, W):
     return dZ @ W.T, dZ.T @ A_prev, dZ.sum(axis=0, keepdims=True)
 
 
+def dense_backward_no_transpose(dZ, A_prev, W):
+    return dZ @ W.T, A_prev @ dZ, dZ.sum(axis=0, keepdims=True)
+
+
 def dense_backward_order(dZ, A_prev, W):
     return A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True), dZ @ W.T
 
@@ -224,6 +228,7 @@ WRONG = {
         (dense_backward_axis1, "db_wrong_axis"),
         (dense_backward_W, "W_not_transposed"),
         (dense_backward_dW_swapped, "dW_transposed"),
+        (dense_backward_no_transpose, "dW_transposed"),
         (dense_backward_order, "wrong_order"),
     ],
     "activation_backward": [

@@ -10,9 +10,9 @@ def sgd_subtract(param, grad, lr):
 
 
 def sgd_copy_then_update(param, grad, lr):
-    new = np.array(param, dtype=float, copy=True)
-    new -= lr * np.asarray(grad)
-    return new if np.ndim(param) else float(new)
+    new = param.copy()
+    new -= lr * grad
+    return new
 
 
 def sgd_in_place(param, grad, lr):
@@ -182,7 +182,8 @@ def train_by_index(X, y, layer_sizes, activations, loss, lr, epochs, batch_size,
         perm = rng.permutation(n)
         Xs, ys = X[perm], y[perm]
         for j in range(n_batches):
-            Xb, yb = Xs[j * batch_size:(j + 1) * batch_size], ys[j * batch_size:(j + 1) * batch_size]
+            batch = slice(j * batch_size, (j + 1) * batch_size)
+            Xb, yb = Xs[batch], ys[batch]
             out, cache = blocks.forward(Xb, params, activations)
             grads = blocks.backward(loss_grad(out, yb), cache, params, activations)
             steps += 1
@@ -195,6 +196,12 @@ def train_by_index(X, y, layer_sizes, activations, loss, lr, epochs, batch_size,
                             params[l][k], grads[l][k], m_state[l, k], v_state[l, k], steps, lr)
         losses.append(loss_fn(blocks.forward(X, params, activations)[0], y))
     return [tuple(p) for p in params], {"loss": losses}
+
+
+def train_ignores_loss(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, seed=0,
+                       optimizer="sgd"):
+    return make_train()(X, y, layer_sizes, activations, "softmax_cross_entropy", lr, epochs,
+                        batch_size, seed)
 
 
 def train_no_optimizer_argument(X, y, layer_sizes, activations, loss, lr, epochs, batch_size,
@@ -246,5 +253,6 @@ WRONG = {
         (make_train(shuffle="never"), "not shuffled"),
         (make_train(shuffle="once"), "shuffle anew"),
         (make_train(in_place=True), "in place"),
+        (train_ignores_loss, 'loss="mse"'),
     ],
 }
