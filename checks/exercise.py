@@ -41,6 +41,7 @@ class Exercise:
     scalar: bool = False                         # the contract says "-> float"
     rtol: float = 1e-6
     atol: float = 1e-9
+    tolerance: Optional[Callable[[Case], tuple]] = None   # (rtol, atol) of one case, if it differs
     numeric: Optional[Callable[[Case], Any]] = None   # centred-difference version of the result
     gradcheck_tol: float = 1e-6
     gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases

@@ -97,7 +97,8 @@ def judge(ex, case, out):
             if m:
                 return m
         return None
-    return compare(exp, got, ex.rtol, ex.atol, "the result", scalar=ex.scalar)
+    rtol, atol = ex.tolerance(case) if ex.tolerance else (ex.rtol, ex.atol)
+    return compare(exp, got, rtol, atol, "the result", scalar=ex.scalar)
 
 
 def matches(mistake, case, out):

@@ -45,6 +45,11 @@ def init_params_properties(call):
             if abs(std / target - 1) > 0.05 or abs(float(np.mean(W))) > 0.1 * target:
                 problems.append(scale_hint(std, target, n_in))
                 break
+    square = run([4, 4, 4], 0)
+    if not square.error and isinstance(square.value, (list, tuple)) and len(square.value) == 2 \
+            and np.array_equal(square.value[0][0], square.value[1][0]):
+        problems.append("two layers of the same shape got identical weights: create the "
+                        "generator once, before the loop, and draw every layer from it.")
     same = run([2, 3, 1], 0)
     other = run([2, 3, 1], 7)
     if not same.error and not close_params(params, same.value):

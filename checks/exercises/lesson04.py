@@ -114,6 +114,20 @@ def exact_edges(case):
     return bool(np.any((P == 0) | (P == 1)))
 
 
+def sure_and_wrong(case):
+    """True when P is exactly 0 where Y is 1, or exactly 1 where Y is 0."""
+    P, Y = (np.asarray(v) for v in case.args)
+    return bool(np.any(((P == 0) & (Y == 1)) | ((P == 1) & (Y == 0))))
+
+
+FINITE_ONLY = (0.0, float(np.finfo(float).max))   # any finite number of the right form
+
+
+def finite_if_sure_and_wrong(rtol, atol):
+    """A case's tolerance: there the loss is -log(eps), so only finiteness is asked."""
+    return lambda case: FINITE_ONLY if sure_and_wrong(case) else (rtol, atol)
+
+
 def bce_terms(P, Y, eps=EPS, log=np.log):
     P = np.clip(P, eps, 1 - eps)
     return -(Y * log(P) + (1 - Y) * log(1 - P))
@@ -128,6 +142,8 @@ def bce_visible():
                  "the article's sigmoid layer: 'yes' for the first neuron, 'no' for the second"),
             Case((a([[0.8], [1.0], [0.3], [0.0]]), a([[1.0], [1.0], [0.0], [0.0]])),
                  "exact 0s and 1s, sure and right (only a finite result is asked there)"),
+            Case((a([[0.0], [0.7], [1.0]]), a([[1.0], [1.0], [0.0]])),
+                 "exact 0s and 1s, sure and wrong (only a finite result is asked there)"),
             Case((a([[1e-5], [0.5], [1 - 1e-5], [1e-4], [0.9999], [0.02]]),
                   a([[1.0], [1.0], [0.0], [0.0], [1.0], [1.0]])),
                  "probabilities very close to 0 and 1"),
@@ -153,6 +169,14 @@ def bce_random(rng):
         sure = rng.random(shape) < 0.3
         P[sure] = Y[sure]
         cases.append(Case((P, Y), f"shape {shape}, exact 0s and 1s where Y is 0 or 1",
+                          hidden=True))
+    for shape in [(6, 1), (9,)]:              # some exact, sure and wrong answers
+        P = probabilities(rng, shape)
+        Y = (rng.random(shape) < 0.5).astype(float)
+        sure = rng.random(shape) < 0.3
+        P[sure] = np.where(rng.random(shape) < 0.5, Y, 1 - Y)[sure]
+        P.flat[0], Y.flat[0] = 0.0, 1.0
+        cases.append(Case((P, Y), f"shape {shape}, exact 0s and 1s, some sure and wrong",
                           hidden=True))
     P = a([[1e-5], [1 - 1e-5], [1e-5], [1 - 1e-5]])
     cases.append(Case((P, a([[1.0], [0.0], [0.0], [1.0]])), "the ends of [1e-5, 1 - 1e-5]",
@@ -188,6 +212,7 @@ def eps_added(case, got):
 binary_cross_entropy = Exercise(
     "binary_cross_entropy", LESSON, "binary_cross_entropy(P, Y) -> float", ("P", "Y"),
     visible=bce_visible, random=bce_random, scalar=True, atol=1e-5,
+    tolerance=finite_if_sure_and_wrong(1e-6, 1e-5),
     mistakes=[
         changed_input("your value is right, but P was changed: np.clip(P, ..., out=P) or "
                       "P[P < eps] = eps write into the caller's array. "

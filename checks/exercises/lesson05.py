@@ -11,8 +11,8 @@ from ..exercise import Case, Exercise, close, like, raised, when
 from ..functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                          sum_of_squares)
 from .gen import KINDS, values
-from .lesson04 import (bce_visible, changed_input, closest_to_edge, exact_edges, mse_visible,
-                       probabilities, sce_visible)
+from .lesson04 import (bce_visible, changed_input, closest_to_edge, exact_edges,
+                       finite_if_sure_and_wrong, mse_visible, probabilities, sce_visible)
 
 LESSON = "05_chain_rule"
 a = np.array
@@ -324,6 +324,7 @@ def bce_numeric_cases():
 binary_cross_entropy_grad = Exercise(
     "binary_cross_entropy_grad", LESSON, "binary_cross_entropy_grad(P, Y) -> dP", ("P", "Y"),
     visible=bce_visible, random=bce_grad_random, rtol=2e-5,
+    tolerance=finite_if_sure_and_wrong(2e-5, 1e-9),
     numeric=numeric_of(blocks.binary_cross_entropy), gradcheck_cases=bce_numeric_cases,
     mistakes=[
         changed_input("your values are right, but P was changed in place "

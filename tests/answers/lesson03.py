@@ -88,6 +88,14 @@ def forward_swapped(X, params, activations):
     return A, cache
 
 
+def init_rng_per_layer(layer_sizes, seed=0):
+    params = []
+    for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        rng = np.random.default_rng(seed)
+        params.append((rng.normal(0, np.sqrt(2 / n_in), (n_in, n_out)), np.zeros((1, n_out))))
+    return params
+
+
 RIGHT = {"init_params": [init_loop, init_as_lists],
          "forward": [forward_loop, forward_as_lists]}
 
@@ -98,6 +106,7 @@ WRONG = {
         (init_scale(lambda n: np.sqrt(2 / n), transposed=True), "(n_in, n_out)"),
         (init_scale(lambda n: np.sqrt(2 / n), bias=lambda n: np.zeros(n)), "(1, n_out)"),
         (init_scale(lambda n: np.sqrt(2 / n), global_rng=True), "same seed"),
+        (init_rng_per_layer, "create the generator once"),
     ],
     "forward": [
         (forward_cache_after, "cache_after"),

@@ -54,6 +54,11 @@ def bce_unclipped(P, Y):
     return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
 
 
+def bce_where_unclipped(P, Y):
+    with np.errstate(divide="ignore"):
+        return float(-np.mean(np.where(Y == 1, np.log(P), np.log(1 - P))))
+
+
 def bce_clip_0_1(P, Y):
     P = np.clip(P, 0, 1)
     return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
@@ -212,6 +217,7 @@ WRONG = {
     ],
     "binary_cross_entropy": [
         (bce_unclipped, "unclipped"),
+        (bce_where_unclipped, "unclipped"),
         (bce_clip_0_1, "unclipped"),
         (bce_swapped, "swapped"),
         (bce_no_minus, "sign"),
