@@ -70,33 +70,11 @@ def run_cell(cmd):
         return {"ok": False, "error": f"{type(e).__name__}: {e}", "line": where(sys.exc_info()[2])}
 
 
-def same(a, b):
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
-                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
-    return a == b
-
-
-def decode_args(encoded):
-    """Arguments as plain data; {"rng": seed} stands for np.random.default_rng(seed)."""
-    if isinstance(encoded, dict) and set(encoded) == {"rng"}:
-        return np.random.default_rng(encoded["rng"])
-    if isinstance(encoded, list):
-        return [decode_args(v) for v in encoded]
-    if isinstance(encoded, dict) and "tuple" in encoded:
-        return tuple(decode_args(v) for v in encoded["tuple"])
-    if isinstance(encoded, dict) and "dict" in encoded:
-        return {k: decode_args(v) for k, v in encoded["dict"].items()}
-    return plain.decode(encoded)
-
-
 def call(cmd):
     fn = namespace.get(cmd["name"])
     if not callable(fn):
         return {"missing": True}
-    args, kwargs = decode_args(cmd["args"]), decode_args(cmd["kwargs"])
+    args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
     before = copy.deepcopy(args)
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
@@ -107,7 +85,8 @@ def call(cmd):
         except BaseException as e:
             return {"error": f"{type(e).__name__}: {e}", "line": where(sys.exc_info()[2])}
     notes = sorted({str(w.message)[:200] for w in caught})
-    mutated = [name for name, b, a in zip(cmd["arg_names"], before, args) if not same(b, a)]
+    mutated = [name for name, b, a in zip(cmd["arg_names"], before, args)
+               if not plain.same(b, a)]
     try:
         value = plain.encode(plain.normalise(value))
     except plain.NotPlain as e:

@@ -26,16 +26,6 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def same(a, b):
-    """Exactly equal, arrays and nested containers included (nan equals nan)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
-                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
-    if isinstance(a, (list, tuple)):
-        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
-    return a is b or a == b
-
-
 def local_call(fn, arg_names=()):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel."""
     def call(case):
@@ -50,7 +40,7 @@ def local_call(fn, arg_names=()):
                 return Outcome(error=f"{type(e).__name__}: {e}",
                                line=learner_line(sys.exc_info()[2]))
         mutated = tuple(name for name, before, after in zip(arg_names, case.args, args)
-                        if not same(before, after))
+                        if not plain.same(before, after))
         notes = tuple(sorted({str(w.message) for w in caught}))
         try:
             value = plain.normalise(value)

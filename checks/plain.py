@@ -27,6 +27,8 @@ class NotPlain(TypeError):
 
 
 def encode(x):
+    if isinstance(x, np.random.Generator):      # a case's Generator travels as its seed
+        return {"rng": int(x.bit_generator.seed_seq.entropy)}
     if callable(x) and getattr(x, "plain_name", None) in FUNCTIONS:
         return {"fn": x.plain_name}
     if x is None or isinstance(x, (bool, str)):
@@ -63,6 +65,8 @@ def decode(d):
         return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(shape).copy()
     if "fn" in d:
         return FUNCTIONS[d["fn"]]
+    if "rng" in d:
+        return np.random.default_rng(int(d["rng"]))
     if "scalar" in d:
         return decode(d["scalar"])[()]
     if "tuple" in d:
@@ -98,3 +102,14 @@ def normalise(x, depth=0):
     if isinstance(x, dict) and all(isinstance(k, str) for k in x):
         return {k: normalise(v, depth + 1) for k, v in x.items()}
     raise NotPlain(f"a value of type {type(x).__name__}")
+
+
+def same(a, b):
+    """Exactly equal, arrays and nested containers included (nan equals nan): how both
+    the notebook and the grading child tell that a function changed its argument."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.shape == b.shape
+                and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    return a is b or a == b

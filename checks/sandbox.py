@@ -166,8 +166,8 @@ class Sandbox:
 
     def call(self, name, case, arg_names):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens."""
-        message = {"op": "call", "name": name, "args": encode_args(case.args),
-                   "kwargs": encode_args(case.kwargs), "arg_names": list(arg_names)}
+        message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
+                   "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names)}
         try:
             r = self.request(message, self.limits.call_seconds)
         except Timeout:
@@ -207,17 +207,3 @@ def copy_font_cache(folder):
     for path in font_cache():
         shutil.copy(path, folder / path.name)
     return str(folder)
-
-
-def encode_args(x):
-    """Like plain.encode, with a Generator sent as {"rng": seed} (cases keep the seed)."""
-    import numpy as np
-    if isinstance(x, np.random.Generator):
-        return {"rng": int(x.bit_generator.seed_seq.entropy)}
-    if isinstance(x, tuple):
-        return {"tuple": [encode_args(v) for v in x]}
-    if isinstance(x, list):
-        return [encode_args(v) for v in x]
-    if isinstance(x, dict):
-        return {"dict": {k: encode_args(v) for k, v in x.items()}}
-    return plain.encode(x)
