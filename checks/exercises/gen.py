@@ -33,3 +33,10 @@ def batch_shapes(rng, n):
     fixed = [(1, 3, 2), (4, 3, 3), (1, 1, 1), (5, 2, 4), (3, 4, 4), (8, 5, 1)]
     extra = [tuple(int(v) for v in rng.integers(1, 7, size=3)) for _ in range(max(0, n - len(fixed)))]
     return (fixed + extra)[:n]
+
+
+def article_network():
+    """Parameters of the article's 2-3-1 ReLU network, fixed numbers for visible cases."""
+    W1 = np.array([[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]])
+    W2 = np.array([[0.7], [-0.5], [0.3]])
+    return [(W1, np.array([[0.1, 0.0, -0.2]])), (W2, np.array([[0.05]]))]

@@ -4,7 +4,7 @@ import numpy as np
 import blocks
 from ..exercise import Case, Exercise, like, when
 from ..verify import NOT_ATTEMPTED
-from .gen import values
+from .gen import article_network, values
 
 LESSON = "03_forward_pass"
 
@@ -102,11 +102,7 @@ def network(rng, sizes, activations, m, kind="normal"):
 
 
 def forward_visible():
-    W1 = np.array([[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]])
-    b1 = np.array([[0.1, 0.0, -0.2]])
-    W2 = np.array([[0.7], [-0.5], [0.3]])
-    b2 = np.array([[0.05]])
-    return [Case((np.array([[1.0, 2.0]]), [(W1, b1), (W2, b2)], ["relu", "relu"]),
+    return [Case((np.array([[1.0, 2.0]]), article_network(), ["relu", "relu"]),
                  "the article's 2-3-1 ReLU network on X = [[1, 2]]"),
             network(np.random.default_rng(3), [2, 3, 1], ["tanh", "sigmoid"], 4),
             network(np.random.default_rng(4), [3, 4, 4, 2], ["relu", "tanh", "linear"], 3)]

@@ -7,7 +7,7 @@ import numpy as np
 
 import blocks
 from ..exercise import Case, Exercise, Mistake, close, like, raised, when
-from .gen import KINDS, batch_shapes, values
+from .gen import KINDS, article_network, batch_shapes, values
 
 LESSON = "06_backpropagation"
 a = np.array
@@ -248,11 +248,7 @@ def network_case(rng, sizes, activations, m, kind="normal", label=None):
 
 
 def backward_visible():
-    W1 = a([[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]])
-    b1 = a([[0.1, 0.0, -0.2]])
-    W2 = a([[0.7], [-0.5], [0.3]])
-    b2 = a([[0.05]])
-    params, activations = [(W1, b1), (W2, b2)], ["relu", "relu"]
+    params, activations = article_network(), ["relu", "relu"]
     A_out, cache = blocks.forward(a([[1.0, 2.0]]), params, activations)
     dA_out = blocks.mse_loss_grad(A_out, a([[1.0]]))
     return [Case((dA_out, cache, params, activations),
