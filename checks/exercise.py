@@ -47,6 +47,7 @@ class Exercise:
     gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases
     properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
     points: int = 1
+    seconds: Optional[float] = None              # grader's time limit per call, if not the default
 
     def cases(self, seed):
         """The visible cases, then the randomised ones drawn with ``seed``."""

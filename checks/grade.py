@@ -89,7 +89,8 @@ def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, l
             verdict = grade_exercise(ex, sandbox, cases_for, reference)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": ex.points if verdict.passed else 0,
-                "max_points": ex.points, "feedback": verdict.message}
+                "max_points": ex.points, "status": verdict.status, "mistake": verdict.hint,
+                "warnings": list(verdict.warnings), "feedback": verdict.message}
         notes = list(sandbox.cell_errors.values()) + [w for w in sandbox.bad_cells.values() if w]
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
@@ -100,7 +101,7 @@ def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, l
 
 def grade_exercise(ex, sandbox, cases_for, reference):
     def call(case):
-        return sandbox.call(ex.id, case, ex.args)
+        return sandbox.call(ex.id, case, ex.args, ex.seconds)
     probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
     verdict = verify(ex, probe, call)
     if verdict.status == NOT_ATTEMPTED:

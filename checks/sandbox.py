@@ -164,16 +164,17 @@ class Sandbox:
             line = f" ({result['line']})" if result.get("line") else ""
             self.cell_errors[index] = f"cell {index} raised {result['error']}{line}"
 
-    def call(self, name, case, arg_names):
+    def call(self, name, case, arg_names, seconds=None):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens."""
+        seconds = seconds or self.limits.call_seconds
         message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
                    "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names)}
         try:
-            r = self.request(message, self.limits.call_seconds)
+            r = self.request(message, seconds)
         except Timeout:
             self.restart()
             return Outcome(error=f"TimeoutError: it did not finish within "
-                                 f"{self.limits.call_seconds:g} s (an infinite loop?)", fatal=True)
+                                 f"{seconds:g} s (an infinite loop?)", fatal=True)
         except Crashed as e:
             self.restart()
             return Outcome(error=f"a crash: {e}", fatal=True)

@@ -131,7 +131,7 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     for r in data["submissions"]:
         assert set(r) == {"path", "student", "score", "max_score", "error", "exercises"}
         for e in r["exercises"].values():
-            assert set(e) == {"passed", "points", "max_points", "feedback"}
+            assert set(e) == {"passed", "points", "max_points", "status", "mistake", "warnings", "feedback"}
     rows = list(csv.DictReader(out_csv.open()))
     assert [(row["student"], row["score"]) for row in rows] == [("ada", "2"), ("bo", "1"),
                                                                 ("cy", "0")]
