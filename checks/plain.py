@@ -91,10 +91,15 @@ def normalise(x, depth=0):
         raise NotPlain("a value nested more than 20 levels deep")
     if isinstance(x, (str, type(None))):
         return x
-    if isinstance(x, (bool, int, float, np.generic, np.ndarray)):
+    if isinstance(x, np.ndarray):     # a subclass is seen as the plain array it holds,
+        x = x.view(np.ndarray)         # its size checked before anything is copied
+        if x.dtype.kind not in DTYPES or x.size > MAX_ELEMENTS:
+            raise NotPlain(f"an array of dtype {x.dtype} and size {x.size}")
+        return np.array(x)
+    if isinstance(x, (bool, int, float, np.generic)):
         a = np.array(x, subok=False)
-        if a.dtype.kind not in DTYPES or a.size > MAX_ELEMENTS:
-            raise NotPlain(f"an array of dtype {a.dtype} and size {a.size}")
+        if a.dtype.kind not in DTYPES:
+            raise NotPlain(f"a number of dtype {a.dtype}")
         return a
     if isinstance(x, (list, tuple)):
         items = [normalise(v, depth + 1) for v in x]

@@ -1,22 +1,26 @@
-"""The grader's side of the process boundary: one child process per submission.
+"""The grader's side of the process boundary: one sandboxed child per submission.
 
-The child (``child.py``) runs in its own process group and session, in a
-throwaway folder, with a clean environment and resource limits. Every wait
-on it has a deadline enforced here, outside the child: past it, the whole
-process group is killed and a fresh child replays the cells that worked, so
-one infinite loop costs one exercise, never the others.
+A zygote (``child.py``), started once per grader process with NumPy and
+Matplotlib loaded, forks a child for each submission; the child isolates
+itself (``isolate.py``: no network, a read-only world, its own processes)
+and runs the learner's cells. Every wait on it has a deadline enforced here,
+outside the child: past it, the whole process group is killed and a fresh
+child replays the cells that worked, so one infinite loop costs one exercise,
+never the others. Only plain data comes back, on a pipe of the grader's own.
 """
+import atexit
 import functools
 import json
 import os
-import resource
 import select
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from .verify import Outcome
 
 CHILD = Path(__file__).resolve().parent / "child.py"
 ROOT = CHILD.parent.parent
+PROVIDED = ("blocks.py", "digits.py", "data")          # what learner code may read of the course
 
 
 class Timeout(Exception):
@@ -36,28 +41,111 @@ class Crashed(Exception):
 
 
 class Limits:
-    cell_seconds = 10.0
-    call_seconds = 5.0
-    memory_bytes = 2 * 1024 ** 3
+    cell_seconds = 10.0          # wall clock, per cell
+    call_seconds = 5.0           # wall clock, per call of an exercise function
+    start_seconds = 30.0         # for the zygote to load NumPy and Matplotlib
+    cpu_seconds = 120            # CPU time, per child
+    memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
     output_bytes = 10 * 1024 ** 2
 
 
-def set_limits(limits):
-    def preexec():
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.output_bytes, limits.output_bytes))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    return preexec
+def base_env():
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+def under(path, folder):
+    return path == folder or folder in path.parents
+
+
+def keep_paths():
+    """Python itself and the provided modules: what stays readable in a hidden folder."""
+    prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    on_path = {Path(p).resolve() for p in sys.path if p and Path(p).is_dir()}
+    on_path = {p for p in on_path if not under(ROOT, p) and
+               (not under(p, ROOT) or any(under(p, q) for q in prefixes))}
+    return sorted(str(p) for p in prefixes | on_path | {ROOT / name for name in PROVIDED})
+
+
+def hide_paths(extra=()):
+    """Folders whose files learner code must not see: the course, homes, temporary folders."""
+    folders = [ROOT, Path.cwd(), Path.home(), *map(Path, extra), *map(Path, (
+        "/tmp", "/var/tmp", "/dev/shm", "/home", "/root", "/mnt", "/media", "/srv"))]
+    return sorted({str(f.resolve()) for f in folders if str(f.resolve()) != "/"})
+
+
+class Zygote:
+    """A Python with NumPy and Matplotlib loaded that forks a child per submission."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.proc = self.sock = None
+
+    def start(self, limits):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.home = tempfile.mkdtemp(prefix="grade-zygote-")
+        env = dict(base_env(), HOME=self.home, TMPDIR=self.home,
+                   MPLCONFIGDIR=copy_font_cache(Path(self.home) / ".matplotlib"))
+        self.log = open(Path(self.home) / "zygote.log", "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(CHILD), str(child.fileno()), str(ROOT)],
+            cwd=self.home, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT, pass_fds=(child.fileno(),), start_new_session=True)
+        child.close()
+        self.sock = parent
+        self.sock.settimeout(limits.start_seconds)
+
+    def ask(self, message, fds=(), limits=None):
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.start(limits or Limits)
+            try:
+                socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
+                return json.loads(self.sock.recv(1 << 16) or b"null")
+            except (OSError, ValueError):
+                self.close()
+                raise Crashed("the grader could not start a sandbox (see zygote.log)")
+
+    def spawn(self, config, fds, limits):
+        reply = self.ask({"op": "spawn", **config}, fds, limits)
+        if not reply:
+            raise Crashed("the grader could not start a sandbox")
+        return reply["pid"]
+
+    def ended(self, pid, seconds=2.0):
+        """The exit code of a child (negative: the signal that ended it), or None."""
+        try:
+            return (self.ask({"op": "ended", "pid": pid, "seconds": seconds}) or {}).get("code")
+        except Crashed:
+            return None
+
+    def close(self):
+        if self.proc is not None:
+            self.sock.close()
+            self.proc.kill()
+            self.proc.wait()
+            self.log.close()
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.proc = None
+
+
+ZYGOTE = Zygote()
+atexit.register(ZYGOTE.close)
 
 
 class Sandbox:
     """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
 
-    def __init__(self, cells, limits=Limits):
-        self.cells, self.limits = list(cells), limits
+    def __init__(self, cells, limits=Limits, hide=()):
+        self.cells, self.limits, self.hide = list(cells), limits, hide
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
-        self.proc = None
+        self.pid = None
+        self.isolated = None             # True, or why the child could not be isolated
 
     def __enter__(self):
         self.workdir = tempfile.TemporaryDirectory(prefix="grade-")
@@ -72,37 +160,36 @@ class Sandbox:
     def start(self):
         cmd_r, self.cmd_w = os.pipe()
         self.reply_r, reply_w = os.pipe()
-        home = self.workdir.name
-        env = {"PATH": "/usr/bin:/bin", "HOME": home, "TMPDIR": home, "MPLBACKEND": "Agg",
-               "MPLCONFIGDIR": copy_font_cache(Path(home) / ".matplotlib"),
-               "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "LANG": "C.UTF-8"}
-        for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
-            if key in os.environ:
-                env[key] = os.environ[key]
-        self.output = open(Path(home) / "output.txt", "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(CHILD), str(cmd_r), str(reply_w), str(ROOT)],
-            cwd=home, env=env, stdin=subprocess.DEVNULL, stdout=self.output,
-            stderr=subprocess.STDOUT, pass_fds=(cmd_r, reply_w), start_new_session=True,
-            preexec_fn=set_limits(self.limits))
-        os.close(cmd_r)
-        os.close(reply_w)
+        limits = {k: getattr(self.limits, k) for k in
+                  ("memory_bytes", "output_bytes", "cpu_seconds")}
+        with open(Path(self.workdir.name) / "output.txt", "ab") as output:
+            config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
+                      "keep": keep_paths(), "hide": hide_paths(self.hide)}
+            try:
+                self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output.fileno()), self.limits)
+            finally:
+                os.close(cmd_r)
+                os.close(reply_w)
+        try:
+            hello = self.receive(time.monotonic() + self.limits.start_seconds)
+        except (Timeout, Crashed) as e:
+            self.stop()
+            raise Crashed(f"the sandbox did not start: {e}")
+        self.isolated = hello.get("isolated")
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
                 self.run_cell(index, source)
 
     def stop(self):
-        if self.proc is None:
+        if self.pid is None:
             return
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self.proc.wait()
         for fd in (self.cmd_w, self.reply_r):
             os.close(fd)
-        self.output.close()
-        self.proc = None
+        self.pid = None
 
     def restart(self):
         self.stop()
@@ -113,11 +200,12 @@ class Sandbox:
         data = json.dumps(message).encode()
         try:
             os.write(self.cmd_w, struct.pack(">I", len(data)) + data)
-        except (BrokenPipeError, OSError):
+        except OSError:
             raise Crashed(self.death())
-        deadline = time.monotonic() + seconds
-        header = self.read_exactly(4, deadline)
-        (n,) = struct.unpack(">I", header)
+        return self.receive(time.monotonic() + seconds)
+
+    def receive(self, deadline):
+        (n,) = struct.unpack(">I", self.read_exactly(4, deadline))
         if n > 64 * 1024 ** 2:
             raise Crashed("it sent a reply too large to read")
         return json.loads(self.read_exactly(n, deadline))
@@ -136,17 +224,19 @@ class Sandbox:
 
     def death(self):
         """Why the child died, in words."""
-        try:
-            code = self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
+        code = ZYGOTE.ended(self.pid)
+        if code is None:
             return "it stopped answering"
         if code < 0:
             name = signal.Signals(-code).name
             return {"SIGSEGV": "it crashed Python (a segmentation fault)",
                     "SIGKILL": "it was killed, probably for using too much memory",
+                    "SIGXCPU": f"it used more than {self.limits.cpu_seconds:g} s of CPU time",
                     "SIGXFSZ": "it printed or wrote more than "
                                f"{self.limits.output_bytes // 1024 ** 2} MB"}.get(
                 name, f"it was ended by {name}")
+        if code == 70:
+            return "the sandbox failed to start"
         return f"it ended the Python process (exit code {code})"
 
     def run_cell(self, index, source):
