@@ -16,6 +16,7 @@ Nothing the learner's code prints is ever read as a result, and this process
 never holds an expected value. Standard library, NumPy and ``plain.py`` only.
 """
 import copy
+import errno
 import json
 import os
 import resource
@@ -60,6 +61,8 @@ def preload():
 def zygote():
     sock = socket.socket(fileno=SOCKET_FD)
     ended = {}                                   # pid -> exit code, once reaped
+    isolate.libc.prctl(isolate.PR_SET_CHILD_SUBREAPER, 1)   # orphans come here to be reaped
+    signal.signal(signal.SIGCHLD, lambda *_: reap(ended))
     while True:
         try:
             msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 3)
@@ -202,7 +205,8 @@ class Learner:
             exec(compile(strip_magics(cmd["source"]), name, "exec"), self.namespace)
             return {"ok": True}
         except BaseException as e:      # SystemExit and KeyboardInterrupt included
-            return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2])}
+            return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
+                    "fatal": fatal(e)}
 
     def call(self, cmd):
         fn = self.namespace.get(cmd["name"])
@@ -217,7 +221,8 @@ class Learner:
             except NotImplementedError:
                 return {"not_attempted": True}
             except BaseException as e:
-                return {"error": self.describe(e), "line": self.where(sys.exc_info()[2])}
+                return {"error": self.describe(e), "line": self.where(sys.exc_info()[2]),
+                        "fatal": fatal(e)}
             notes = sorted({str(w.message)[:200] for w in caught})
         try:
             mutated = [name for name, b, a in zip(cmd["arg_names"], before, args)
@@ -230,6 +235,9 @@ class Learner:
         return {"value": value, "mutated": mutated, "warnings": notes}
 
     def describe(self, e):
+        if isinstance(e, OSError) and e.errno == errno.EFBIG:
+            mb = self.limits["output_bytes"] / 1024 ** 2
+            return f"it printed or wrote more than {mb:g} MB"
         if isinstance(e, MemoryError):
             gb = self.limits["memory_bytes"] / 1024 ** 3
             return f"MemoryError: it used more than {gb:g} GB of memory"
@@ -252,6 +260,11 @@ class Learner:
         lines = self.cells.get(f.filename, "").splitlines()
         code = lines[f.lineno - 1].strip() if 0 < f.lineno <= len(lines) else ""
         return f"{f.filename[1:-1]}, line {f.lineno}: {code}"
+
+
+def fatal(e):
+    """Errors after which this process is no use: out of memory, out of room for output."""
+    return isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.EFBIG)
 
 
 def strip_magics(source):

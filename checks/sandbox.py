@@ -162,7 +162,7 @@ class Sandbox:
         self.reply_r, reply_w = os.pipe()
         limits = {k: getattr(self.limits, k) for k in
                   ("memory_bytes", "output_bytes", "cpu_seconds")}
-        with open(Path(self.workdir.name) / "output.txt", "ab") as output:
+        with open(Path(self.workdir.name) / "output.txt", "wb") as output:
             config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
                       "keep": keep_paths(), "hide": hide_paths(self.hide)}
             try:
@@ -183,8 +183,11 @@ class Sandbox:
     def stop(self):
         if self.pid is None:
             return
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
+        gone_by = time.monotonic() + 5
+        try:                                     # until every process of the group is reaped
+            while time.monotonic() < gone_by:
+                os.killpg(self.pid, signal.SIGKILL)
+                time.sleep(0.002)
         except (ProcessLookupError, PermissionError):
             pass
         for fd in (self.cmd_w, self.reply_r):
@@ -250,7 +253,10 @@ class Sandbox:
             self.bad_cells[index] = f"cell {index} {why}; it was skipped"
             self.restart()
             return
-        if not result.get("ok"):
+        if result.get("fatal"):                  # out of memory: start afresh without it
+            self.bad_cells[index] = f"cell {index} raised {result['error']}; it was skipped"
+            self.restart()
+        elif not result.get("ok"):
             line = f" ({result['line']})" if result.get("line") else ""
             self.cell_errors[index] = f"cell {index} raised {result['error']}{line}"
 
@@ -273,7 +279,10 @@ class Sandbox:
         if r.get("not_attempted"):
             return Outcome(not_attempted=True)
         if "error" in r:
-            return Outcome(error=str(r["error"])[:500], line=str(r.get("line") or "")[:300] or None)
+            if r.get("fatal"):
+                self.restart()
+            return Outcome(error=str(r["error"])[:500], line=str(r.get("line") or "")[:300] or None,
+                           fatal=bool(r.get("fatal")))
         try:
             value = plain.decode(r["value"])
         except Exception:
