@@ -95,6 +95,9 @@ def enter(keep, hide, work_bytes):
         if any(c == k or c in k.parents for c in covered + [Path("/tmp")]):
             placeholder(s, k)
             mount(str(s), str(k), None, MS_BIND | MS_REC)
+    for s in stash:
+        ok(libc.umount2(str(s).encode(), MNT_DETACH), f"umount {s}")
+        s.rmdir() if s.is_dir() else s.unlink()
     Path(WORK).mkdir()
     read_only("/")
     mount("tmpfs", WORK, "tmpfs", MS_NOSUID | MS_NODEV, f"size={work_bytes},mode=777")
