@@ -120,7 +120,7 @@ HOSTILE = {
         hoard = []
         def weighted_sum(x, w, b):
             while True:
-                hoard.append(bytearray(10 * 1024 ** 2))
+                hoard.append(np.ones(10 ** 7))     # 80 MB at a time
         """, {"weighted_sum": False, "dense_forward": True}, "more than 0.5 GB of memory"),
     "prints 200 MB": ("""
         line = "x" * 1000

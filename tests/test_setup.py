@@ -4,15 +4,20 @@ import re
 from checks.source import ROOT
 
 
-def pins():
+def requirement_lines():
+    """The lock's requirement lines (``name==version`` and an optional ``; marker``)."""
     lines = (ROOT / "requirements.txt").read_text().splitlines()
-    return dict(line.split("==") for line in lines if line and not line.startswith("#"))
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def pins():
+    return dict(line.split(";")[0].strip().split("==") for line in requirement_lines())
 
 
 def test_requirements_are_all_pinned():
-    lines = [l for l in (ROOT / "requirements.txt").read_text().splitlines()
-             if l and not l.startswith("#")]
-    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+!]+", l) for l in lines)
+    lines = requirement_lines()
+    assert lines and all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+!]+( ; .+)?", l)
+                         for l in lines)
 
 
 def test_every_direct_dependency_is_pinned():
@@ -20,15 +25,17 @@ def test_every_direct_dependency_is_pinned():
     for line in (ROOT / "requirements.in").read_text().splitlines():
         line = line.split("#")[0].strip()
         if line:
-            name = re.split(r"[=<>!~ ]", line)[0].lower()
+            name = re.split(r"[=<>!~; ]", line)[0].lower()
             assert name in names, f"{name} is in requirements.in but not pinned"
 
 
 def test_conda_and_binder_install_the_same_pins():
     env = (ROOT / "environment.yml").read_text()
     assert "- -r requirements.txt" in env and "- pip" in env
-    python = re.search(r"python=(\d+\.\d+)", env).group(1)
-    assert f'requires-python = ">={python}"' in (ROOT / "pyproject.toml").read_text()
+    python = re.search(r"python=(\d+)\.(\d+)", env).groups()
+    minimum = re.search(r'requires-python = ">=(\d+)\.(\d+)"',
+                        (ROOT / "pyproject.toml").read_text()).groups()
+    assert tuple(map(int, python)) >= tuple(map(int, minimum))
 
 
 def test_ci_runs_the_readme_test_command():
