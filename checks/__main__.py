@@ -1,4 +1,4 @@
-"""python -m checks {build,status,grade}: see README.md."""
+"""python -m checks {build,status,grade,gradescope-bundle,release}: see README.md."""
 import argparse
 import sys
 
@@ -15,6 +15,29 @@ def main(argv=None):
     g.add_argument("paths", nargs="+")
     g.add_argument("--json", help="write the gradebook as JSON here")
     g.add_argument("--csv", help="write one row per submission here")
+    g.add_argument("--jobs", "-j", type=int, default=1, help="grade N notebooks at a time")
+    g.add_argument("--feedback", metavar="DIR", help="write one Markdown feedback file per learner")
+    g.add_argument("--gradescope", metavar="FILE",
+                   help="write Gradescope's results.json (all notebooks: one learner's submission)")
+    g.add_argument("--results", metavar="DIR",
+                   help="store each result here as it is graded (default: beside --json/--csv)")
+    g.add_argument("--regrade", action="store_true", help="ignore stored results; grade everything")
+    gb = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
+    gb.add_argument("out", nargs="?", default="gradescope_autograder.zip")
+    rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")
+    rl.add_argument("out")
+    # instructors' kit (checks/guide.py, slides.py, progress.py, reset.py)
+    sub.add_parser("guide", help="write docs/mistakes.md from the mistake catalogue")
+    sl = sub.add_parser("slides", help="every lesson as an offline slide deck in build/slides/")
+    sl.add_argument("--out", help="folder for the decks (default: build/slides/)")
+    sl.add_argument("--solutions", action="store_true", help="show the solutions on the slides")
+    sl.add_argument("--fetch-vendor", action="store_true",
+                    help="first re-download reveal.js and KaTeX into vendor/ (needs network)")
+    pg = sub.add_parser("progress", help="grade a class folder: pass rates, stuck spots, heat map")
+    pg.add_argument("folder")
+    pg.add_argument("--png", help="save a learners x exercises heat map here")
+    rs = sub.add_parser("reset", help="a fresh copy of a lesson's notebook (yours is backed up)")
+    rs.add_argument("lesson", help="its number (03) or name (03_forward_pass)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -28,11 +51,17 @@ def main(argv=None):
         from .status import status
         status(args.folder)
     elif args.command == "grade":
-        from .grade import grade
-        results = grade(args.paths, args.json, args.csv)
-        if not results:
-            print("No notebooks found under " + ", ".join(args.paths), file=sys.stderr)
-            return 2
+        from .grade import cli
+        return cli(args)
+    elif args.command == "gradescope-bundle":
+        from .bundle import build_bundle
+        print(f"wrote {build_bundle(args.out)}")
+    elif args.command == "release":
+        from .release import build_release
+        print(f"wrote the learners' release to {build_release(args.out)}")
+    elif args.command in ("guide", "slides", "progress", "reset"):
+        from .instructor import run
+        return run(args)
     return 0
 
 

@@ -76,6 +76,8 @@ def build_expected(reference=None):
 
 
 def build():
+    from .guide import write_guide           # docs/mistakes.md, from the same catalogue
     changed = build_notebooks()
     build_expected()
-    return changed
+    guide = write_guide()
+    return changed + ([guide] if guide else [])

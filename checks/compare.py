@@ -66,9 +66,10 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         return Mismatch(where, f"{where} has shape {got.shape}, but it should have shape "
                                f"{expected.shape}.")
     if got.dtype.kind not in KINDS_ACCEPTED[expected.dtype.kind]:
-        return Mismatch(where, f"{where} has dtype {got.dtype}, but it should hold "
-                               f"{'floats' if expected.dtype.kind == 'f' else expected.dtype}"
-                               " (convert with .astype(float)).")
+        kind = {"f": ("floats", "float"), "b": ("True/False values", "bool")}.get(
+            expected.dtype.kind, ("whole numbers", "int"))
+        return Mismatch(where, f"{where} has dtype {got.dtype}, but it should hold {kind[0]} "
+                               f"(convert with .astype({kind[1]})).")
     e, g = expected.astype(float), got.astype(float)
     bad_nan = np.isnan(g) & ~np.isnan(e)
     bad_inf = np.isinf(g) & ~np.isinf(e)

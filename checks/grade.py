@@ -1,24 +1,31 @@
 """Grades learners' notebooks: each in its own sandboxed child, judged here.
 
 ``grade_notebook`` never raises: whatever the file holds, it returns a result
-with a score and a reason for every exercise it could not grade.
+with a score and a reason for every exercise it could not grade. ``grade``
+runs a whole class, ``jobs`` notebooks at a time, storing each result as it
+finishes so an interrupted batch resumes where it stopped.
 """
-import csv
-import functools
-import io
-import json
+import difflib
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
 
-from . import expected
+from . import expected, points as points_config
 from .exercises import EXERCISES, lessons
+from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
+                        write_atomic)
+from .meter import Meter
 from .sandbox import Limits, Sandbox
-from .source import code_cells, defined_functions, load_reference
+from .source import defined_functions
 from .verify import MISSING, NOT_ATTEMPTED, Verdict, verify
 
-GRADING_SEED = 31337   # hidden cases; never stored in the learner's copy
+__all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
 
+
+# ---- finding and reading submissions ---------------------------------------
 
 def find_submissions(paths):
     """(student, notebook path) pairs: files as given, folders searched recursively."""
@@ -36,13 +43,27 @@ def find_submissions(paths):
 
 
 def read_cells(path):
-    """The code cells of a notebook, or raise ValueError with a reason a person understands."""
+    """The code cells' sources, or ValueError with a reason a person understands.
+
+    Any nbformat version nbformat reads (3 is converted); cells without a
+    readable source are skipped, not fatal."""
     try:
         nb = nbformat.read(str(path), as_version=4)
+        cells = nb.get("cells")
     except Exception as e:
         raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
                          f"{str(e)[:200]})") from None
-    return code_cells(nb)
+    if not isinstance(cells, list):
+        raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
+    sources = []
+    for cell in cells:
+        if not hasattr(cell, "get") or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if isinstance(source, str):
+            sources.append(source)
+    return sources
 
 
 def lesson_of(path, cells):
@@ -56,20 +77,49 @@ def lesson_of(path, cells):
     return best if defined & set(all_lessons[best]) else None
 
 
-@functools.lru_cache(maxsize=1)
+def definitions(cells):
+    """{function name: [indexes of the code cells defining it]}."""
+    where = {}
+    for index, source in enumerate(cells):
+        for name in defined_functions(source):
+            where.setdefault(name, []).append(index)
+    return where
+
+
+def redefined_note(name, cells, where):
+    """A note when an exercise is defined in several cells with different code."""
+    indexes = where.get(name, [])
+    if len({cells[i] for i in indexes}) < 2:
+        return None
+    return (f"{name} is defined in {len(indexes)} cells (code cells "
+            f"{', '.join(map(str, indexes))}); the grader used the last one, as Run All would.")
+
+
+# ---- the grading-only pieces, absent from a learner's release ---------------
+
+def hidden():
+    try:
+        from . import hidden
+    except ImportError:
+        raise RuntimeError("Grading against hidden cases needs the instructor's copy of the "
+                           "course (solutions/ and checks/hidden.py). To check your own "
+                           "notebooks, run `python -m checks status`.") from None
+    return hidden
+
+
 def cached_reference():
-    return load_reference()
-
-
-def hidden_cases(ex, reference):
-    return expected.fill(ex.cases(GRADING_SEED), reference)
+    return hidden().cached_reference()
 
 
 def stored_cases(ex, reference=None):
     return expected.read(ex.id)
 
 
-def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, limits=Limits):
+# ---- one notebook -----------------------------------------------------------
+
+def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
+                   points=None):
+    """The result of one notebook (see README for the JSON); never raises."""
     path = Path(path)
     result = {"path": str(path), "student": student or path.stem, "score": 0, "max_score": 0,
               "error": None, "exercises": {}}
@@ -81,16 +131,29 @@ def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, l
     except ValueError as e:
         result["error"] = str(e)
         return result
-    exercises = [EXERCISES[i] for i in lessons()[lesson]]
-    if reference is None and cases_for is hidden_cases:
-        reference = cached_reference()
+    try:
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points)
+    except Exception as e:           # a bug of ours must not cost the rest of the class
+        result["error"] = (f"the grader failed on this notebook ({type(e).__name__}: "
+                           f"{str(e)[:200]}); please report it")
+        return result
+
+
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
+    if cases_for is None:
+        cases_for = hidden().hidden_cases
+        reference = reference or cached_reference()
+    points = points or points_config.load()
+    where = definitions(cells)
     with Sandbox(cells, limits) as sandbox:
-        for ex in exercises:
-            verdict = grade_exercise(ex, sandbox, cases_for, reference)
+        for ex in (EXERCISES[i] for i in lessons()[lesson]):
+            verdict = grade_exercise(ex, sandbox, cases_for, reference, where)
+            note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
-                "passed": verdict.passed, "points": ex.points if verdict.passed else 0,
-                "max_points": ex.points, "status": verdict.status, "mistake": verdict.hint,
-                "warnings": list(verdict.warnings), "feedback": verdict.message}
+                "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
+                "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.hint,
+                "warnings": list(verdict.warnings) + ([note] if note else []),
+                "feedback": verdict.message}
         notes = list(sandbox.cell_errors.values()) + [w for w in sandbox.bad_cells.values() if w]
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
@@ -99,7 +162,7 @@ def grade_notebook(path, student=None, cases_for=hidden_cases, reference=None, l
     return result
 
 
-def grade_exercise(ex, sandbox, cases_for, reference):
+def grade_exercise(ex, sandbox, cases_for, reference, where=None):
     def call(case):
         return sandbox.call(ex.id, case, ex.args, ex.seconds)
     probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
@@ -108,40 +171,105 @@ def grade_exercise(ex, sandbox, cases_for, reference):
         return verdict
     if verdict.status != "passed" and "no function named" in verdict.message:
         return Verdict(ex.id, MISSING, f"{ex.id}: not found. Your notebook defines no function "
-                                       f"named {ex.id}; the grader looks for it by that name.")
+                                       f"named {ex.id}; the grader looks for it by that name."
+                                       + renamed_hint(ex.id, where or {}))
     return verdict
 
 
-def to_csv(results):
-    ids = list(dict.fromkeys(i for r in results for i in r["exercises"]))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["student", "path", "score", "max_score", *ids, "error"])
-    for r in results:
-        writer.writerow([r["student"], r["path"], r["score"], r["max_score"],
-                         *[r["exercises"].get(i, {}).get("points", "") for i in ids],
-                         r["error"] or ""])
-    return out.getvalue()
+def renamed_hint(name, where):
+    close = difflib.get_close_matches(name, [n for n in where if n not in EXERCISES], n=1,
+                                      cutoff=0.6)
+    return (f" It does define {close[0]}: if that is your answer, rename it back to {name}."
+            if close else "")
 
 
-def write_atomic(path, text):
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+# ---- a class ----------------------------------------------------------------
 
+def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
+          jobs=1, results_dir=None, regrade=False, points=None, progress=None):
+    """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
-def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print):
-    """Grades every notebook under ``paths``; writes the gradebook; returns the results."""
+    Each result is stored in ``results_dir`` (default: beside the JSON or CSV
+    gradebook, e.g. grades.results/) as soon as it is graded; a rerun takes the
+    stored results of unchanged notebooks and grades the rest (``regrade``
+    grades everything again). The gradebook files are written at the end,
+    atomically. ``progress`` is the stream for a progress bar (default stderr,
+    drawn only on a terminal)."""
+    started = time.monotonic()
+    submissions = find_submissions(paths)
+    points = points or points_config.load()
     reference = reference or cached_reference()
-    results = []
-    for student, nb in find_submissions(paths):
-        r = grade_notebook(nb, student, reference=reference, limits=limits)
-        results.append(r)
-        echo(f"{r['student']:<20} {nb.name:<28} {r['score']:g}/{r['max_score']:g}"
-             + (f"  ({r['error'][:60]})" if r["error"] else ""))
+    folder = results_dir or results_folder(json_path, csv_path)
+    store = ResultStore(folder, fingerprint(points, limits)) if folder else None
+
+    def work(student, nb):
+        stored = store.get(nb, student) if store and not regrade else None
+        if stored is not None:
+            return stored, True
+        r = grade_notebook(nb, student, reference=reference, limits=limits, points=points)
+        if store:
+            store.put(nb, r)
+        return r, False
+
+    results, reused = [None] * len(submissions), 0
+    meter = Meter(len(submissions), progress)
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(work, *s): i for i, s in enumerate(submissions)}
+        try:
+            for future in as_completed(futures):
+                r, was_stored = future.result()
+                results[futures[future]] = r
+                reused += was_stored
+                meter.clear()
+                echo(line(r, was_stored))
+                meter.step()
+        except BaseException:
+            meter.clear()
+            for future in futures:
+                future.cancel()
+            if store:
+                echo(f"Interrupted: the submissions already graded are kept in {folder}; "
+                     "run the same command again to grade the rest.")
+            raise
+    meter.clear()
     if json_path:
-        write_atomic(json_path, json.dumps({"submissions": results}, indent=1) + "\n")
+        write_atomic(json_path, to_json(results))
     if csv_path:
         write_atomic(csv_path, to_csv(results))
+    if results:
+        echo(summary(results, time.monotonic() - started, reused))
     return results
+
+
+def line(r, stored=False):
+    return (f"{r['student']:<20} {Path(r['path']).name:<28} {r['score']:g}/{r['max_score']:g}"
+            + ("  (stored)" if stored else "")
+            + (f"  ({r['error'][:60]})" if r["error"] else ""))
+
+
+def cli(args):
+    """``python -m checks grade``: the gradebook, feedback files, Gradescope's results.json."""
+    started = time.monotonic()
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"No such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        points = points_config.load()
+        results = grade(args.paths, args.json, args.csv, jobs=args.jobs, results_dir=args.results,
+                        regrade=args.regrade, points=points)
+    except (points_config.PointsError, RuntimeError) as e:
+        print(e, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    if args.feedback:
+        from .feedback import write_feedback
+        print(f"wrote {len(write_feedback(results, args.feedback))} feedback files to {args.feedback}")
+    if args.gradescope:
+        from .gradescope import write_results
+        write_results(results, args.gradescope, time.monotonic() - started)
+    if not results:
+        print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
+        return 0 if args.gradescope else 2
+    return 0

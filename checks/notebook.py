@@ -67,5 +67,10 @@ def check(exercise_id, fn):
         print(f"check({exercise_id!r}, ...) needs your function itself as its second argument, "
               f"for example check({exercise_id!r}, {exercise_id}).")
         return
+    if getattr(fn, "__module__", None) == "blocks":
+        print(f"❌ {exercise_id}: this is blocks.{fn.__name__}, the course's provided version, "
+              f"not yours. Define your own {exercise_id} in the exercise cell (and do not "
+              f"import it from blocks after that cell), then run the check again.")
+        return
     verdict = run_check(exercise_id, fn)
     print(f"{ICONS.get(verdict.status, '')} {verdict.message}")

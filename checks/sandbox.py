@@ -63,12 +63,10 @@ def under(path, folder):
 
 
 def keep_paths():
-    """Python itself and the provided modules: what stays readable in a hidden folder."""
+    """Python itself and the provided modules: what stays readable in a hidden folder.
+    (The zygote runs ``python -I``: its imports come from these prefixes only.)"""
     prefixes = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    on_path = {Path(p).resolve() for p in sys.path if p and Path(p).is_dir()}
-    on_path = {p for p in on_path if not under(ROOT, p) and
-               (not under(p, ROOT) or any(under(p, q) for q in prefixes))}
-    return sorted(str(p) for p in prefixes | on_path | {ROOT / name for name in PROVIDED})
+    return sorted(str(p) for p in prefixes | {ROOT / name for name in PROVIDED})
 
 
 def hide_paths(extra=()):

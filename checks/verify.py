@@ -5,7 +5,7 @@
 child process). Everything that judges a result lives here, in the trusted
 process.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 import numpy as np
@@ -119,6 +119,8 @@ def likeliest_mistake(ex, failures):
 
 def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
     """The smallest failing case shown (unless hidden), with the likeliest mistake's hint."""
+    if case.hidden and getattr(problem, "worst", None):
+        problem = replace(problem, worst=None)   # it would show a hidden expected value
     lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
              f"The smallest failing case{' (hidden)' if case.hidden else ''}"
              f"{' — ' + case.label if case.label else ''}:",

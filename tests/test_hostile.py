@@ -120,7 +120,7 @@ HOSTILE = {
         hoard = []
         def weighted_sum(x, w, b):
             while True:
-                hoard.append(np.ones(10 ** 7))     # 80 MB at a time
+                hoard.append(np.empty(10 ** 7))    # 80 MB more address space each time
         """, {"weighted_sum": False, "dense_forward": True}, "more than 0.5 GB of memory"),
     "prints 200 MB": ("""
         line = "x" * 1000
@@ -217,6 +217,9 @@ HOSTILE = {
         def weighted_sum(x, w, b):
             return Bomb(1.0)
         """, {"weighted_sum": False, "dense_forward": True}, "could not be read"),
+    "hands in the provided blocks.dense_forward": ("""
+        from blocks import dense_forward
+        """, {"weighted_sum": True, "dense_forward": False}, "not the learner's own code"),
     "plants checks.py and usercustomize.py": ("""
         for name in ("checks.py", "usercustomize.py", "sitecustomize.py", "numpy.py"):
             with open(name, "w") as f:

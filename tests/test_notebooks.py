@@ -63,3 +63,10 @@ def test_learner_notebook_runs_with_its_stubs(path):
         if cell.source.strip().startswith("check("):
             assert "not attempted yet" in text, (cell.source, text)
             assert "Traceback" not in text
+
+
+def test_the_provided_blocks_function_is_not_an_answer(capsys):
+    import blocks
+    from checks import check
+    check("sigmoid", blocks.sigmoid)
+    assert "provided version, not yours" in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """The registry: every graded exercise of the course, by id, in lesson order."""
-from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07
+from . import lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08
 
-EXERCISES = {ex.id: ex for module in (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07) for ex in module.EXERCISES}
+EXERCISES = {ex.id: ex for module in (lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08) for ex in module.EXERCISES}
 
 
 def lessons():

@@ -1,0 +1,95 @@
+"""``python -m checks gradescope-bundle OUT.zip``: the Gradescope autograder, in one zip.
+
+    setup.sh          Gradescope runs it once on its Ubuntu image: a Python >= 3.11 venv in
+                      /autograder/venv with requirements.txt (pinned) and this course package
+    run_autograder    per submission: grades /autograder/submission/*.ipynb and writes
+                      /autograder/results/results.json (AUTOGRADER_ROOT moves /autograder,
+                      AUTOGRADER_PYTHON picks the interpreter: that is how the tests run it)
+    checks/, solutions/, blocks.py, data/, ...   what grading needs (pyproject's modules),
+                      grading.toml (points) and requirements.txt
+
+Layout and format: https://gradescope-autograders.readthedocs.io/en/latest/specs/
+"""
+import stat
+import zipfile
+from pathlib import Path
+
+from .release import project_files
+from .source import ROOT, solution_notebooks
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euxo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+cd "$ROOT/source"
+PYTHON=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    PYTHON="$candidate"; break
+  fi
+done
+export DEBIAN_FRONTEND=noninteractive
+if [ -z "$PYTHON" ]; then           # e.g. Ubuntu 22.04 (Python 3.10): the deadsnakes build
+  apt-get update
+  apt-get install -y software-properties-common
+  add-apt-repository -y ppa:deadsnakes/ppa
+  apt-get update
+  apt-get install -y python3.11 python3.11-venv
+  PYTHON=python3.11
+fi
+if ! "$PYTHON" -m venv "$ROOT/venv"; then   # Debian's python3.X lacks venv until installed
+  apt-get update
+  apt-get install -y "python$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"
+  "$PYTHON" -m venv "$ROOT/venv"
+fi
+"$ROOT/venv/bin/python" -m pip install --upgrade pip
+"$ROOT/venv/bin/python" -m pip install -r requirements.txt
+"$ROOT/venv/bin/python" -m pip install --no-deps -e .
+"$ROOT/venv/bin/python" -c "import checks.grade, blocks"
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission, in /autograder.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+RESULTS="$ROOT/results/results.json"
+mkdir -p "$ROOT/results"
+rm -f "$RESULTS"
+cd "$ROOT/source" || exit 1
+"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2
+if [ ! -s "$RESULTS" ]; then       # the grader itself failed: say so rather than show nothing
+  cat > "$RESULTS" <<'JSON'
+{"score": 0, "output": "The autograder could not grade this submission: an error on our side, not yours. Your instructor can see the details; please tell them.", "tests": []}
+JSON
+fi
+exit 0
+"""
+
+
+def bundle_files(root=ROOT):
+    """Relative paths of the course files the autograder needs."""
+    files = project_files(root) + [p.relative_to(root) for p in solution_notebooks(root / "solutions")]
+    return files + [Path(f) for f in ("requirements.txt", "pyproject.toml", "grading.toml")
+                    if (root / f).exists()]
+
+
+def add(zf, name, data, executable=False):
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def build_bundle(out, root=ROOT):
+    """Writes the zip (files at its root, as Gradescope wants); returns its path."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        add(zf, "setup.sh", SETUP_SH, executable=True)
+        add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
+        for rel in sorted(set(bundle_files(root))):
+            add(zf, rel.as_posix(), (root / rel).read_bytes())
+    tmp.replace(out)
+    return out

@@ -1,0 +1,47 @@
+"""The instructor's commands, run from ``python -m checks``: guide, slides, progress, reset."""
+import sys
+
+
+def run(args):
+    """Runs one parsed command; returns the exit code. Errors are sentences, not tracebacks."""
+    try:
+        return COMMANDS[args.command](args) or 0
+    except (FileNotFoundError, RuntimeError, ValueError, OSError) as e:
+        print(e, file=sys.stderr)
+        return 2
+
+
+def guide(args):
+    from .guide import OUT, write_guide
+    print(f"wrote {OUT}" if write_guide() else f"{OUT} is up to date")
+
+
+def slides(args):
+    from . import slides as s
+    if args.fetch_vendor:
+        for folder in s.fetch_vendor():
+            print(f"fetched {folder}")
+    for path in s.build_slides(args.out or s.OUT, solutions=args.solutions):
+        print(f"wrote {path}")
+    print("Present offline: open any .html in that folder (keep assets/ next to it); "
+          "press S for the speaker view.")
+
+
+def progress(args):
+    from .progress import progress
+    progress(args.folder, args.png)
+
+
+def reset(args):
+    from .reset import ResetError, reset
+    try:
+        path, saved, origin = reset(args.lesson)
+    except ResetError as e:
+        print(e, file=sys.stderr)
+        return 2
+    if saved:
+        print(f"Your notebook is kept as {saved}.")
+    print(f"{path} is a fresh copy ({origin}).")
+
+
+COMMANDS = {"guide": guide, "slides": slides, "progress": progress, "reset": reset}

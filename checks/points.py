@@ -1,0 +1,40 @@
+"""Points per exercise, set in one place: ``grading.toml`` at the course's root.
+
+    [points]
+    backward = 3        # every exercise not listed is worth 1 point
+"""
+import difflib
+import tomllib
+from pathlib import Path
+
+from .exercises import EXERCISES
+from .source import ROOT
+
+FILE = ROOT / "grading.toml"
+
+
+class PointsError(ValueError):
+    pass
+
+
+def load(path=None):
+    """{exercise id: points} for every exercise; PointsError says what to fix."""
+    path = Path(path or FILE)
+    table = {}
+    if path.exists():
+        try:
+            table = tomllib.loads(path.read_text()).get("points", {})
+        except tomllib.TOMLDecodeError as e:
+            raise PointsError(f"{path} is not valid TOML ({e}). Fix that line.") from None
+        if not isinstance(table, dict):
+            raise PointsError(f"{path}: `points` should be a table, `[points]`, of "
+                              "exercise = number lines.")
+    for name, value in table.items():
+        if name not in EXERCISES:
+            close = difflib.get_close_matches(name, EXERCISES, n=1)
+            raise PointsError(f"{path} gives points to {name!r}, which is not an exercise"
+                              + (f" (did you mean {close[0]!r}?)" if close else "")
+                              + f". The exercises are: {', '.join(EXERCISES)}.")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise PointsError(f"{path}: {name} = {value!r}; points must be a number >= 0.")
+    return {i: table.get(i, ex.points) for i, ex in EXERCISES.items()}

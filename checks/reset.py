@@ -1,0 +1,107 @@
+"""``python -m checks reset LESSON``: a fresh copy of a lesson's notebook, your work kept.
+
+    notebooks/03_forward_pass.ipynb --> notebooks/backups/03_forward_pass.2026-11-27T14-05-00.ipynb
+    fresh copy                       --> notebooks/03_forward_pass.ipynb
+
+The fresh copy comes from the first of these that has it: solutions/ (through the
+build's pipeline), the git checkout's last commit, checks/fresh/ (a release may ship
+one). The notebook is only replaced once its backup is written and read back intact.
+"""
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from .build import learner_text
+from .source import ROOT
+
+
+class ResetError(Exception):
+    """A reset that could not be done; the message says why and what to do."""
+
+
+def lesson_name(lesson, root=ROOT):
+    """'03', '3', '03_forward_pass' or '03_forward_pass.ipynb' -> '03_forward_pass.ipynb'."""
+    key = Path(str(lesson)).name.removesuffix(".ipynb")
+    if key.isdigit():
+        key = f"{int(key):02d}"
+    places = [root / "notebooks", root / "solutions", root / "checks" / "fresh"]
+    names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
+    found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
+    if len(found) != 1:
+        raise ResetError(f"no lesson {lesson!r}. Lessons: "
+                         + (", ".join(n[:-6] for n in names) or "none found")
+                         + ". Give its number (e.g. 03) or its name (e.g. 03_forward_pass).")
+    return found[0]
+
+
+def from_solutions(name, root):
+    path = root / "solutions" / name
+    return (learner_text(path), f"rebuilt from solutions/{name}") if path.exists() else None
+
+
+def from_git(name, root):
+    try:
+        done = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./notebooks/{name}"],
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (done.stdout, f"the last commit's notebooks/{name}") if done.returncode == 0 else None
+
+
+def from_fresh_folder(name, root):
+    path = root / "checks" / "fresh" / name
+    return (path.read_text(), f"checks/fresh/{name}") if path.exists() else None
+
+
+SOURCES = (from_solutions, from_git, from_fresh_folder)
+
+
+def fresh_copy(name, root=ROOT):
+    """(notebook text, where it came from) from the first source that has it."""
+    for source in SOURCES:
+        found = source(name, root)
+        if found:
+            return found
+    raise ResetError(f"found no fresh copy of {name}: there is no solutions/ folder, this is "
+                     "not a git checkout, and checks/fresh/ does not have it. Download the "
+                     "course again and copy the notebook from there.")
+
+
+def backup(path, now=None):
+    """Copies ``path`` to backups/<stem>.<time>.ipynb next to it, reads it back, returns it."""
+    stamp = (now or datetime.now()).strftime("%Y-%m-%dT%H-%M-%S")
+    folder = path.parent / "backups"
+    data = path.read_bytes()
+    try:
+        folder.mkdir(exist_ok=True)
+        target, n = folder / f"{path.stem}.{stamp}.ipynb", 1
+        while target.exists():
+            target, n = folder / f"{path.stem}.{stamp}-{n}.ipynb", n + 1
+        target.write_bytes(data)
+        intact = target.read_bytes() == data
+    except OSError as e:
+        raise ResetError(f"could not write a backup of {path.name} in {folder} ({e.strerror}). "
+                         "Nothing was changed. Free some space or fix the folder's permissions, "
+                         "then try again.") from None
+    if not intact:
+        raise ResetError(f"the backup {target} does not match {path.name}. Nothing was changed.")
+    return target
+
+
+def reset(lesson, root=ROOT, now=None):
+    """Replaces notebooks/<lesson> with a fresh copy after backing it up.
+
+    Returns (notebook path, backup path or None, where the fresh copy came from)."""
+    name = lesson_name(lesson, root)
+    text, origin = fresh_copy(name, root)
+    path = root / "notebooks" / name
+    saved = None
+    if path.exists():
+        if path.read_text(errors="replace") == text:
+            return path, None, origin
+        saved = backup(path, now)
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
+    return path, saved, origin

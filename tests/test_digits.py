@@ -1,0 +1,109 @@
+"""The capstone's data: the shipped file is the published one, the split is fixed,
+stratified and disjoint, and the MNIST reader understands IDX files."""
+import gzip
+import hashlib
+import io
+
+import numpy as np
+import pytest
+
+import digits
+from blocks import init_params
+
+
+def test_the_data_file_is_the_published_one():
+    assert hashlib.sha256(digits.DATA.read_bytes()).hexdigest() == digits.SHA256
+
+
+def test_all_digits_load_as_floats_and_integer_labels():
+    X, y = digits.load_digits()
+    assert X.shape == (1797, 64) and X.dtype == np.float64
+    assert y.shape == (1797,) and y.dtype == np.int64
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+    assert np.array_equal(np.unique(y), np.arange(10))
+
+
+def test_the_split_has_fixed_sizes_and_is_the_same_every_time():
+    d = digits.load_digits_split()
+    assert [len(d[f"y_{p}"]) for p in ("train", "val", "test")] == [1079, 359, 359]
+    again = digits.load_digits_split()
+    assert all(np.array_equal(d[k], again[k]) for k in d)
+    other = digits.load_digits_split(seed=1)
+    assert not np.array_equal(d["y_test"], other["y_test"])
+
+
+def test_the_split_is_stratified_disjoint_and_complete():
+    X, y = digits.load_digits()
+    parts = digits.stratified_split(y)
+    every = np.concatenate(parts)
+    assert np.array_equal(np.sort(every), np.arange(len(y)))       # each example exactly once
+    for idx in parts:
+        share = np.bincount(y[idx], minlength=10) / len(idx)
+        assert np.allclose(share, np.bincount(y) / len(y), atol=0.005)
+        assert not np.all(np.diff(y[idx]) >= 0)                       # shuffled, not sorted
+
+
+def test_a_missing_data_file_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="ships with the course"):
+        digits.load_digits(tmp_path / "digits.csv.gz")
+
+
+def idx_bytes(array, type_code):
+    header = bytes([0, 0, type_code, array.ndim]) + np.array(array.shape, ">u4").tobytes()
+    return header + array.tobytes()
+
+
+def write_tiny_mnist(folder, compress):
+    rng = np.random.default_rng(0)
+    for part, m in (("train", 60), ("t10k", 20)):
+        images = rng.integers(0, 256, size=(m, 28, 28), dtype=np.uint8)
+        labels = np.tile(np.arange(10, dtype=np.uint8), m // 10)
+        for kind, array in (("images-idx3", images), ("labels-idx1", labels)):
+            data, name = idx_bytes(array, 0x08), f"{part}-{kind}-ubyte"
+            if compress:
+                (folder / (name + ".gz")).write_bytes(gzip.compress(data))
+            else:
+                (folder / name).write_bytes(data)
+        yield part, images, labels
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_the_mnist_reader_reads_idx_files(tmp_path, compress):
+    written = dict((p, (i, l)) for p, i, l in write_tiny_mnist(tmp_path, compress))
+    d = digits.load_mnist_idx(tmp_path)
+    assert d["X_test"].shape == (20, 784) and d["X_test"].dtype == np.float64
+    assert np.array_equal(d["X_test"], written["t10k"][0].reshape(20, -1))
+    assert np.array_equal(d["y_test"], written["t10k"][1])
+    assert len(d["y_train"]) + len(d["y_val"]) == 60 and len(d["y_val"]) == 10
+    train_images = {row.tobytes() for row in written["train"][0].reshape(60, -1).astype(float)}
+    assert all(row.tobytes() in train_images for row in np.vstack([d["X_train"], d["X_val"]]))
+
+
+def test_the_mnist_reader_explains_missing_and_broken_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="never downloads"):
+        digits.load_mnist_idx(tmp_path)
+    (tmp_path / "bad").write_bytes(b"not an idx file")
+    with pytest.raises(ValueError, match="not an IDX file"):
+        digits.read_idx(tmp_path / "bad")
+    (tmp_path / "short").write_bytes(idx_bytes(np.zeros((3, 2), np.uint8), 0x08)[:-1])
+    with pytest.raises(ValueError, match="truncated"):
+        digits.read_idx(tmp_path / "short")
+
+
+def test_fit_trains_in_place_and_keeps_everything_on_interrupt(capsys):
+    d = digits.load_digits_split()
+    X, y = d["X_train"][:200] / 16, d["y_train"][:200]
+    params = init_params([64, 16, 10], seed=0)
+    first = [tuple(p) for p in params]
+
+    def stop_after_2(epoch, history):
+        if epoch == 2:
+            raise KeyboardInterrupt
+    history = digits.fit(params, X, y, ["relu", "linear"], epochs=10, lr=1e-2,
+                           on_epoch=stop_after_2)
+    assert "Interrupted after 2 finished epochs" in capsys.readouterr().out
+    assert len(history["loss"]) == 2 and history["val_loss"] == []
+    assert not np.array_equal(params[0][0], first[0][0])                # trained in place
+    history = digits.fit(params, X, y, ["relu", "linear"], epochs=3, lr=1e-2,
+                           history=history, verbose=False)
+    assert len(history["loss"]) == 5 and history["loss"][-1] < history["loss"][0]

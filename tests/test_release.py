@@ -1,0 +1,180 @@
+"""The learners' release holds no solution and still checks; the Gradescope bundle
+grades a submission in a simulated /autograder."""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import jsonschema
+import nbformat
+import pytest
+
+from checks.build import REGION
+from checks.bundle import build_bundle
+from checks.release import build_release
+from checks.source import ROOT, solution_notebooks
+from test_grade import submission
+from test_grade_batch import GRADESCOPE
+
+
+def normalised(text):
+    return "\n".join(line.strip() for line in text.splitlines()
+                     if line.strip() and not line.strip().startswith("#"))
+
+
+def solution_bodies():
+    """Every reference solution region of solutions/, normalised, with where it comes from."""
+    bodies = []
+    for path in solution_notebooks():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                bodies += [(path.name, normalised("\n".join(m[0].splitlines()[1:-1])))
+                           for m in REGION.finditer(cell.source)]
+    assert len(bodies) >= 27
+    return bodies
+
+
+def text_of(path):
+    data = path.read_bytes()
+    if path.suffix == ".gz":
+        data = gzip.decompress(data)
+    if path.suffix == ".ipynb":
+        nb = json.loads(data)
+        return "\n".join("".join(c.get("source", "")) + "\n" + json.dumps(c.get("outputs", []))
+                         for c in nb["cells"])
+    return data.decode("utf-8", errors="ignore")
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    return build_release(tmp_path_factory.mktemp("rel") / "course")
+
+
+# Reviewed exceptions: (file in the release, solution notebook, line of its solution).
+# Lesson 00 shows how a check reacts to a correct answer with lesson 01's weighted_sum.
+KNOWN = {("notebooks/00_start_here.ipynb", "01_weighted_sum.ipynb", "return float(np.dot(x, w) + b)"),
+         ("checks/fresh/00_start_here.ipynb", "01_weighted_sum.ipynb",
+          "return float(np.dot(x, w) + b)")}
+
+
+def test_no_solution_code_anywhere_in_the_release(release):
+    files = [p for p in release.rglob("*") if p.is_file()]
+    assert len(files) > 40
+    bodies, found = solution_bodies(), set()
+    for path in files:
+        rel = path.relative_to(release).as_posix()
+        if rel == "blocks.py":
+            continue          # the provided module: checked to be the course's own, below
+        text = normalised(text_of(path))
+        found |= {(rel, notebook, body) for notebook, body in bodies if body in text}
+    assert found <= KNOWN, f"solution code in the release: {sorted(found - KNOWN)}"
+
+
+def test_the_scan_finds_a_solution_when_there_is_one(tmp_path):
+    notebook, body = solution_bodies()[5]
+    leaked = tmp_path / "leak.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("def f():\n    " +
+                                                                   body.replace("\n", "\n    "))])
+    nbformat.write(nb, leaked)
+    assert body in normalised(text_of(leaked))
+
+
+def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
+    lessons = [p.name for p in solution_notebooks()]
+    assert sorted(p.name for p in (release / "notebooks").iterdir()) == lessons
+    for name in lessons:
+        text = (release / "notebooks" / name).read_text()
+        assert (release / "checks" / "fresh" / name).read_text() == text
+        nb = nbformat.reads(text, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(c.outputs == [] for c in code) and "### BEGIN SOLUTION" not in text
+    expected = {p.name for p in (ROOT / "checks" / "expected").glob("*.json")}
+    assert {f.split("/")[-1] for f in files if f.startswith("checks/expected/")} == expected
+    assert (release / "blocks.py").read_bytes() == (ROOT / "blocks.py").read_bytes()
+    assert {"README.md", "requirements.txt", "pyproject.toml", "checks/notebook.py"} <= files
+    if (ROOT / "digits.py").exists():
+        assert {"digits.py"} | {f"data/{p.name}" for p in (ROOT / "data").iterdir()} <= files
+    assert not any(f.startswith(("solutions/", "tests/")) or f.endswith("hidden.py") for f in files)
+    for path in release.rglob("*.py"):
+        assert "GRADING_SEED" not in path.read_text() and "31337" not in path.read_text()
+    readme = (release / "README.md").read_text()
+    assert "## What this folder contains" in readme and "no reference solutions" in readme
+
+
+# The dev venv has this repository installed editable; its import hook would find modules
+# a release lacks in the repository. A learner's install of the release has no such hook.
+ONLY_THE_RELEASE = """
+import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in str(f)]
+sys.path.insert(0, {root!r})
+"""
+
+CHECK = ONLY_THE_RELEASE + """
+import numpy as np
+import checks
+from checks.notebook import run_check
+assert checks.__file__.startswith({root!r}), checks.__file__
+right = run_check("sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z, dtype=float))))
+wrong = run_check("sigmoid", lambda z: 1 / (1 + np.exp(np.asarray(z, dtype=float))))
+print(right.status, "|", wrong.status, "|", wrong.message)
+"""
+
+
+def test_the_release_checks_work_without_solutions(release):
+    out = subprocess.run([sys.executable, "-c", CHECK.format(root=str(release))], cwd=release,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    right, wrong, message = out.stdout.split(" | ", 2)
+    assert (right, wrong) == ("passed", "failed") and "Hint:" in message
+
+
+def test_grading_in_a_release_says_what_is_missing(release, tmp_path):
+    run = ONLY_THE_RELEASE + "import runpy\nsys.argv = ['checks', 'grade', 'notebooks']\n" \
+                             "runpy.run_module('checks', run_name='__main__')"
+    out = subprocess.run([sys.executable, "-c", run.format(root=str(release))], cwd=release,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2 and "instructor's copy" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_gradescope_bundle_grades_a_submission(tmp_path):
+    zip_path = build_bundle(tmp_path / "autograder.zip")
+    names = zipfile.ZipFile(zip_path).namelist()
+    assert {"setup.sh", "run_autograder", "requirements.txt", "blocks.py", "grading.toml",
+            "checks/hidden.py", "solutions/01_weighted_sum.ipynb"} <= set(names)
+    root = tmp_path / "autograder"
+    zipfile.ZipFile(zip_path).extractall(root / "source")
+    shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
+    assert subprocess.run(["bash", "-n", root / "source" / "setup.sh"]).returncode == 0
+    (root / "source" / "grading.toml").write_text("[points]\ndense_forward = 2\n")
+    (root / "submission").mkdir()
+    submission(tmp_path, "ada", {"dense_forward": "return X @ W"}).rename(
+        root / "submission" / "01_weighted_sum.ipynb")
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": sys.executable}
+    run = subprocess.run(["bash", root / "run_autograder"], cwd=root, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(results, GRADESCOPE)
+    assert results["score"] == 1
+    assert [(t["name"], t["score"], t["max_score"], t["status"]) for t in results["tests"]] == [
+        ("weighted_sum (01_weighted_sum.ipynb)", 1, 1, "passed"),
+        ("dense_forward (01_weighted_sum.ipynb)", 0, 2, "failed")]   # the bundle's points
+    assert "bias is missing" in results["tests"][1]["output"]
+
+
+def test_run_autograder_always_leaves_a_results_file(tmp_path):
+    zip_path = build_bundle(tmp_path / "autograder.zip")
+    root = tmp_path / "autograder"
+    zipfile.ZipFile(zip_path).extractall(root / "source")
+    (root / "submission").mkdir()
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "AUTOGRADER_PYTHON": "/bin/false"}
+    run = subprocess.run(["bash", root / "source" / "run_autograder"], env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    jsonschema.validate(results, GRADESCOPE | {"required": ["score", "output", "tests"]})
+    assert results["score"] == 0 and "error on our side" in results["output"]
