@@ -4,7 +4,10 @@
     backward = 3        # every exercise not listed is worth 1 point
 """
 import difflib
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:     # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 from .exercises import EXERCISES

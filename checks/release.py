@@ -12,7 +12,10 @@ every file for every reference solution region.
 """
 import shutil
 import tempfile
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:     # Python 3.10
+    import tomli as tomllib
 from pathlib import Path
 
 from .build import learner_text
