@@ -63,13 +63,17 @@ def map_ids(inside, outside_uid, outside_gid):
     Path("/proc/self/gid_map").write_text(f"{inside} {outside_gid} 1")
 
 
-def placeholder(like, at):
-    """An empty directory or file at ``at`` to mount ``like`` on."""
+def placeholder(is_dir, at):
+    """An empty directory or file at ``at`` to mount something on."""
     at.parent.mkdir(parents=True, exist_ok=True)
-    if like.is_dir():
+    if is_dir:
         at.mkdir(exist_ok=True)
     else:
         at.touch()
+
+
+def under(path, folder):
+    return path == folder or folder in path.parents
 
 
 def enter(keep, hide, work_bytes):
@@ -78,27 +82,19 @@ def enter(keep, hide, work_bytes):
     unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID)
     map_ids(0, uid, gid)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
-    mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
-    keep = [Path(k) for k in keep if Path(k).exists()]
-    stash = []
-    for i, k in enumerate(keep):                 # set aside what must stay visible
-        s = Path(f"/tmp/.keep{i}")
-        placeholder(k, s)
-        mount(str(k), str(s), None, MS_BIND | MS_REC)
-        stash.append(s)
-    covered = []
-    for h in sorted({Path(h) for h in hide if Path(h).is_dir()}, key=lambda p: len(p.parts)):
-        if not any(h == c or c in h.parents for c in covered) and h != Path("/tmp"):
+    kept = [(Path(k), os.open(k, os.O_PATH), Path(k).is_dir()) for k in keep if Path(k).exists()]
+    covered = []                                 # hide, outermost first
+    for h in sorted({Path(h) for h in [*hide, "/tmp"] if Path(h).is_dir()},
+                    key=lambda p: len(p.parts)):
+        if not any(under(h, c) for c in covered):
             mount("tmpfs", str(h), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=755")
             covered.append(h)
-    for k, s in zip(keep, stash):                # and put it back where it was
-        if any(c == k or c in k.parents for c in covered + [Path("/tmp")]):
-            placeholder(s, k)
-            mount(str(s), str(k), None, MS_BIND | MS_REC)
-    for s in stash:
-        ok(libc.umount2(str(s).encode(), MNT_DETACH), f"umount {s}")
-        s.rmdir() if s.is_dir() else s.unlink()
-    Path(WORK).mkdir()
+    for k, fd, is_dir in kept:                   # what must stay visible goes back in place
+        if any(under(k, c) for c in covered):
+            placeholder(is_dir, k)
+            mount(f"/proc/self/fd/{fd}", str(k), None, MS_BIND | MS_REC)
+        os.close(fd)
+    placeholder(True, Path(WORK))
     read_only("/")
     mount("tmpfs", WORK, "tmpfs", MS_NOSUID | MS_NODEV, f"size={work_bytes},mode=777")
 
