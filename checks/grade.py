@@ -6,6 +6,7 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
+import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -33,13 +34,19 @@ def find_submissions(paths):
     for p in map(Path, paths):
         if p.is_dir():
             for nb in sorted(p.rglob("*.ipynb")):
-                if ".ipynb_checkpoints" in nb.parts:
+                if ".ipynb_checkpoints" in nb.parts or is_backup(nb):
                     continue
                 rel = nb.relative_to(p)
                 found.append((rel.parts[0] if len(rel.parts) > 1 else nb.stem, nb))
         else:
             found.append((p.stem, p))
     return found
+
+
+def is_backup(path):
+    """A copy `python -m checks reset` kept: backups/NN_name.YYYY-MM-DDTHH-MM-SS.ipynb."""
+    return path.parent.name == "backups" and re.fullmatch(
+        r"\d\d_\w+\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)?\.ipynb", path.name) is not None
 
 
 def read_cells(path):

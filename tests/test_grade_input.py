@@ -116,3 +116,15 @@ def test_a_renamed_file_is_recognised_by_its_functions(tmp_path):
     path = path.rename(path.with_name("homework final (2).ipynb"))
     r = graded(path)
     assert points(r) == FULL
+
+
+def test_reset_backups_in_a_learners_folder_are_not_graded(tmp_path):
+    from checks.grade import find_submissions
+    current = submission(tmp_path, "ada")
+    backups = current.parent / "backups"
+    backups.mkdir()
+    (backups / "01_weighted_sum.2026-11-27T14-05-00.ipynb").write_text(current.read_text())
+    (backups / "01_weighted_sum.2026-11-27T14-05-00-1.ipynb").write_text(current.read_text())
+    (backups / "my_notes.ipynb").write_text(current.read_text())     # not a reset's copy
+    assert [p.name for _, p in find_submissions([tmp_path])] == ["01_weighted_sum.ipynb",
+                                                                  "my_notes.ipynb"]
