@@ -1,6 +1,6 @@
 """``python -m checks gradescope-bundle OUT.zip``: the Gradescope autograder, in one zip.
 
-    setup.sh          Gradescope runs it once on its Ubuntu image: a Python >= 3.11 venv in
+    setup.sh          Gradescope runs it once on its Ubuntu image: a Python >= 3.10 venv in
                       /autograder/venv with requirements.txt (pinned) and this course package
     run_autograder    per submission: grades /autograder/submission/*.ipynb and writes
                       /autograder/results/results.json (AUTOGRADER_ROOT moves /autograder,
@@ -23,14 +23,14 @@ set -euxo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source"
 PYTHON=""
-for candidate in python3.13 python3.12 python3.11 python3; do
+for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
   if command -v "$candidate" >/dev/null &&
-     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
     PYTHON="$candidate"; break
   fi
 done
 export DEBIAN_FRONTEND=noninteractive
-if [ -z "$PYTHON" ]; then           # e.g. Ubuntu 22.04 (Python 3.10): the deadsnakes build
+if [ -z "$PYTHON" ]; then           # e.g. Ubuntu 20.04 (Python 3.8): the deadsnakes build
   apt-get update
   apt-get install -y software-properties-common
   add-apt-repository -y ppa:deadsnakes/ppa
