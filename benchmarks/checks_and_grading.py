@@ -68,9 +68,13 @@ def main():
 
     print("In-notebook check latency (median of 15 runs, reference solution)")
     rows = check_latency()
+    trains = {i for i, ex in EXERCISES.items() if ex.seconds}    # the check trains a network
     for ex_id, ms in rows:
-        print(f"  {ex_id:<28} {ms:7.1f} ms {'ok' if ms < 50 else 'OVER 50 ms'}")
-    print(f"  slowest: {max(ms for _, ms in rows):.1f} ms (target < 50 ms)\n")
+        verdict = ("a training run: not held to 50 ms" if ex_id in trains
+                   else "ok" if ms < 50 else "OVER 50 ms")
+        print(f"  {ex_id:<28} {ms:7.1f} ms {verdict}")
+    print(f"  slowest: {max(ms for i, ms in rows if i not in trains):.1f} ms "
+          f"(target < 50 ms; training runs aside)\n")
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = class_of(args.n, Path(tmp))
