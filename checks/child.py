@@ -15,7 +15,6 @@ ends of a private channel and an output file; the zygote forks, and the fork:
 Nothing the learner's code prints is ever read as a result, and this process
 never holds an expected value. Standard library, NumPy and ``plain.py`` only.
 """
-import copy
 import errno
 import json
 import os
@@ -27,13 +26,13 @@ import sys
 import time
 import traceback
 import types
-import warnings
 
 SOCKET_FD, ROOT = int(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, os.path.join(ROOT, "checks"))
-import numpy as np  # noqa: E402
+import numpy        # noqa: E402,F401  (imported once here, for every child)
 import isolate      # noqa: E402
 import plain        # noqa: E402
+from invoke import invoke  # noqa: E402
 sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
 PRELOAD = ("matplotlib.pyplot", "blocks", "digits")
 
@@ -220,26 +219,12 @@ class Learner:
             return {"error": f"{cmd['name']} is blocks.{fn.__name__}, the course's provided "
                              f"version, not the learner's own code"}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
-        before = copy.deepcopy(args)
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-            warnings.simplefilter("always")
-            try:
-                value = fn(*args, **kwargs)
-            except NotImplementedError:
-                return {"not_attempted": True}
-            except BaseException as e:
-                return {"error": self.describe(e), "line": self.where(sys.exc_info()[2]),
-                        "fatal": fatal(e)}
-            notes = sorted({str(w.message)[:200] for w in caught})
-        try:
-            mutated = [name for name, b, a in zip(cmd["arg_names"], before, args)
-                       if not plain.same(b, a)]
-            value = plain.encode(plain.normalise(value))
-        except plain.NotPlain as e:
-            return {"error": f"it returned {e}, not numbers", "warnings": notes}
-        except BaseException as e:      # a result that raises when inspected
-            return {"error": f"its result could not be read ({type(e).__name__})"}
-        return {"value": value, "mutated": mutated, "warnings": notes}
+        r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe, BaseException)
+        if "exception" in r:
+            r["fatal"] = fatal(r.pop("exception"))
+        if "value" in r:
+            r["value"] = plain.encode(r["value"])
+        return r
 
     def describe(self, e):
         if isinstance(e, OSError) and e.errno == errno.EFBIG:

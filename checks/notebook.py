@@ -1,14 +1,13 @@
 """``check(id, fn)``: instant feedback inside a notebook, from the stored practice cases."""
 import copy
-import sys
 import traceback
-import warnings
 from pathlib import Path
 
 import numpy as np
 
-from . import expected, plain
+from . import expected
 from .exercises import EXERCISES
+from .invoke import invoke
 from .verify import Outcome, verify
 
 OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent),
@@ -30,23 +29,10 @@ def local_call(fn, arg_names=()):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
-            warnings.simplefilter("always")
-            try:
-                value = fn(*args, **kwargs)
-            except NotImplementedError:
-                return Outcome(not_attempted=True)
-            except Exception as e:
-                return Outcome(error=f"{type(e).__name__}: {e}",
-                               line=learner_line(sys.exc_info()[2]))
-        mutated = tuple(name for name, before, after in zip(arg_names, case.args, args)
-                        if not plain.same(before, after))
-        notes = tuple(sorted({str(w.message) for w in caught}))
-        try:
-            value = plain.normalise(value)
-        except plain.NotPlain as e:
-            return Outcome(error=f"it returned {e}, not numbers", warnings=notes)
-        return Outcome(value=value, mutated=mutated, warnings=notes)
+        r = invoke(fn, args, kwargs, arg_names, learner_line)
+        return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
+                       not_attempted=bool(r.get("not_attempted")),
+                       mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))
     return call
 
 

@@ -1,0 +1,42 @@
+"""One call of a learner's function, as plain data: the same in the notebook and in the grader.
+
+``invoke`` calls ``fn`` on the arguments it is given, records NumPy's warnings,
+notices arguments changed in place, and turns the result into plain data
+(``plain.normalise``). It never raises for the learner's mistakes: it returns a
+dict with ``value``, ``mutated`` and ``warnings``, or ``error`` (and ``line``),
+or ``not_attempted``. Standard library, NumPy and ``plain.py`` only: the
+grading child loads it by path.
+"""
+import copy
+import sys
+import warnings
+
+import numpy as np
+
+try:
+    from . import plain
+except ImportError:          # loaded by path in the grading child
+    import plain
+
+
+def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception):
+    """Calls ``fn(*args, **kwargs)``; ``where(traceback)`` names the learner's line."""
+    describe = describe or (lambda e: f"{type(e).__name__}: {e}")
+    before = copy.deepcopy(args)
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
+        warnings.simplefilter("always")
+        try:
+            value = fn(*args, **kwargs)
+        except NotImplementedError:
+            return {"not_attempted": True}
+        except catch as e:
+            return {"error": describe(e), "line": where(sys.exc_info()[2]), "exception": e}
+        notes = sorted({str(w.message)[:200] for w in caught})
+    try:
+        mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
+        value = plain.normalise(value)
+    except plain.NotPlain as e:
+        return {"error": f"it returned {e}, not numbers", "warnings": notes}
+    except catch as e:       # a result that raises when inspected
+        return {"error": f"its result could not be read ({type(e).__name__})"}
+    return {"value": value, "mutated": mutated, "warnings": notes}
