@@ -8,6 +8,7 @@ from pathlib import Path
 from .exercises import lessons
 from .grade import grade_notebook, stored_cases
 from .source import ROOT
+from .verify import NOT_ATTEMPTED
 
 MARKS = {True: "✅", False: "❌"}
 
@@ -24,7 +25,7 @@ def status(folder=None, echo=print):
         marks = []
         for i in ids:
             e = r["exercises"].get(i)
-            attempted = e and not e["feedback"].startswith(f"{i}: not attempted")
+            attempted = e and e["status"] != NOT_ATTEMPTED
             marks.append(f"{MARKS[e['passed']] if attempted else '⏳'} {i}")
             done += bool(e and e["passed"])
         total += len(ids)
