@@ -108,3 +108,26 @@ def finish():
         pass                                     # the old /proc still hides other namespaces' files
     unshare(CLONE_NEWUSER)                       # no capabilities left: mounts stay as they are
     map_ids(1000, 0, 0)
+
+
+def probe(keep, hide):
+    """None if this kernel lets a child do all of the above, else why not (once per zygote:
+    a refusal half-way must not leave children half isolated)."""
+    r, w = os.pipe()
+    if os.fork() == 0:
+        os.close(r)
+        try:
+            enter(keep, hide, 1 << 20)
+            if os.fork() == 0:
+                finish()
+                os.write(w, b"ok")
+            os._exit(0)
+        except OSError as e:
+            os.write(w, str(e).encode()[:500])
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as answer:
+        said = answer.read().decode(errors="replace")
+    return None if said == "ok" else (said or "the isolation probe died")
+

@@ -47,6 +47,7 @@ class Limits:
     cpu_seconds = 120            # CPU time, per child
     memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
     output_bytes = 10 * 1024 ** 2
+    isolate = True               # namespaces (isolate.py), where the kernel allows them
 
 
 def base_env():
@@ -162,6 +163,7 @@ class Sandbox:
                   ("memory_bytes", "output_bytes", "cpu_seconds")}
         with open(Path(self.workdir.name) / "output.txt", "wb") as output:
             config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
+                      "isolate": self.limits.isolate,
                       "keep": keep_paths(), "hide": hide_paths(self.hide)}
             try:
                 self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output.fileno()), self.limits)
@@ -236,8 +238,8 @@ class Sandbox:
                     "SIGXFSZ": "it printed or wrote more than "
                                f"{self.limits.output_bytes // 1024 ** 2} MB"}.get(
                 name, f"it was ended by {name}")
-        if code == 70:
-            return "the sandbox failed to start"
+        if code in (70, 71):
+            return "the sandbox failed to start" + (" (isolation failed half-way)" if code == 71 else "")
         return f"it ended the Python process (exit code {code})"
 
     def run_cell(self, index, source):

@@ -320,3 +320,13 @@ def test_a_class_batch_with_every_hostile_submission_completes(tmp_path):
     for i, (_, expected, _) in enumerate(HOSTILE.values()):
         assert verdicts(results[f"hostile{i:02d}"]) == expected
     assert not leftovers()
+
+
+def test_without_isolation_grading_still_works_and_says_so(tmp_path):
+    class Unisolated(Quick):
+        isolate = False
+    from checks.sandbox import Sandbox
+    with Sandbox(["pass"], Unisolated) as s:
+        assert s.isolated == "not isolated: turned off by the grader's limits"
+    result = grade_notebook(notebook(tmp_path, "ada", WRONG), reference=None, limits=Unisolated)
+    assert verdicts(result) == {"weighted_sum": False, "dense_forward": True}
