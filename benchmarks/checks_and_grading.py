@@ -7,6 +7,7 @@ NumPy) per submission.
     .venv/bin/python benchmarks/checks_and_grading.py --n 40 --class-size 500
 """
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -98,7 +99,7 @@ def main():
     n = args.n
     full = sum(r["score"] == r["max_score"] for r in results)
     print(f"Grading {n} complete submissions (lessons 01-03), this machine "
-          f"({len(__import__('os').sched_getaffinity(0))} cores)")
+          f"({len(os.sched_getaffinity(0))} cores)")
     print(f"  {'':<44}{'total':>9}{'per submission':>16}{'/ nbclient':>12}")
     rows = [("python -m checks grade (serial)", ours[1]),
             ("python -m checks grade --jobs 2", ours[2]),

@@ -6,7 +6,6 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
-import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -19,6 +18,7 @@ from .exercises import EXERCISES, lessons
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
                         write_atomic)
 from .meter import Meter
+from .reset import is_backup
 from .sandbox import Limits, Sandbox
 from .source import defined_functions
 from .verify import MISSING, NOT_ATTEMPTED, Verdict, verify
@@ -41,12 +41,6 @@ def find_submissions(paths):
         else:
             found.append((p.stem, p))
     return found
-
-
-def is_backup(path):
-    """A copy `python -m checks reset` kept: backups/NN_name.YYYY-MM-DDTHH-MM-SS.ipynb."""
-    return path.parent.name == "backups" and re.fullmatch(
-        r"\d\d_\w+\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)?\.ipynb", path.name) is not None
 
 
 def read_cells(path):

@@ -19,10 +19,11 @@ except ImportError:          # loaded by path in the grading child
     import plain
 
 
-def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception):
-    """Calls ``fn(*args, **kwargs)``; ``where(traceback)`` names the learner's line."""
+def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, before=None):
+    """Calls ``fn(*args, **kwargs)``; ``where(traceback)`` names the learner's line;
+    ``before`` is a copy of ``args`` untouched by the call (made here if not given)."""
     describe = describe or (lambda e: f"{type(e).__name__}: {e}")
-    before = copy.deepcopy(args)
+    before = copy.deepcopy(args) if before is None else before
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:

@@ -29,7 +29,7 @@ def local_call(fn, arg_names=()):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        r = invoke(fn, args, kwargs, arg_names, learner_line)
+        r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
                        not_attempted=bool(r.get("not_attempted")),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))

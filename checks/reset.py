@@ -7,6 +7,7 @@ The fresh copy comes from the first of these that has it: solutions/ (through th
 build's pipeline), the git checkout's last commit, checks/fresh/ (a release may ship
 one). The notebook is only replaced once its backup is written and read back intact.
 """
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -65,6 +66,12 @@ def fresh_copy(name, root=ROOT):
     raise ResetError(f"found no fresh copy of {name}: there is no solutions/ folder, this is "
                      "not a git checkout, and checks/fresh/ does not have it. Download the "
                      "course again and copy the notebook from there.")
+
+
+def is_backup(path):
+    """A copy ``backup`` kept: backups/NN_name.YYYY-MM-DDTHH-MM-SS[-n].ipynb."""
+    return path.parent.name == "backups" and re.fullmatch(
+        r"\d\d_\w+\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(-\d+)?\.ipynb", path.name) is not None
 
 
 def backup(path, now=None):

@@ -59,10 +59,6 @@ def base_env():
     return env
 
 
-def under(path, folder):
-    return path == folder or folder in path.parents
-
-
 def keep_paths():
     """Python itself and the provided modules: what stays readable in a hidden folder.
     (The zygote runs ``python -I``: its imports come from these prefixes only.)"""
