@@ -1,8 +1,10 @@
 """One source: notebooks/ and checks/expected/ are exactly what the build makes from
 solutions/, and every learner notebook runs top to bottom with its stubs."""
 import json
+import re
 
 import nbformat
+import numpy as np
 import pytest
 from nbclient import NotebookClient
 
@@ -38,8 +40,35 @@ def test_stored_practice_cases_are_fresh(tmp_path):
         from checks.exercises import EXERCISES
         ex = EXERCISES[ex_id]
         path = expected.write(ex, expected.practice_cases(ex, reference[ex_id]), tmp_path)
-        assert path.read_text() == (expected.FOLDER / path.name).read_text(), \
-            f"checks/expected/{path.name} is stale: run `python -m checks build`"
+        where = expected.differences(expected.load(expected.FOLDER / path.name), expected.load(path))
+        assert not where, \
+            f"checks/expected/{path.name} is stale at {where[:3]}: run `python -m checks build`"
+
+
+def test_stored_cases_are_compared_by_meaning_not_bytes(tmp_path):
+    from checks.exercises import EXERCISES
+    ex = EXERCISES["sigmoid"]
+    cases = expected.read("sigmoid")
+    path = expected.write(ex, cases, tmp_path)
+    before = path.read_bytes()
+    for c in cases:          # another CPU's round-off: the last bit or two
+        c.expected = np.asarray(np.nextafter(c.expected, np.inf))
+    assert expected.write(ex, cases, tmp_path).read_bytes() == before, "rewritten for round-off"
+    cases[0].expected = cases[0].expected * (1 + 1e-9)
+    assert expected.differences(expected.load(path), json.loads(expected.text(ex, cases)))
+    cases[0].expected = cases[0].expected.astype(np.float32)
+    assert expected.differences(expected.load(path), json.loads(expected.text(ex, cases)))
+    assert expected.write(ex, cases, tmp_path).read_bytes() != before
+
+
+def test_closeness_is_relative_to_the_array_and_exact_for_integers():
+    a = np.array([1.0, 1e-17, -3.0])
+    assert expected.close(a, a + np.array([1e-13, -1e-17, 0.0]))
+    assert not expected.close(a, a + np.array([1e-9, 0, 0]))
+    assert not expected.close(np.array([1, 2]), np.array([1, 3]))
+    assert not expected.close(np.array([1.0, np.nan]), np.array([1.0, 1.0]))
+    assert expected.close(np.array([np.inf, np.nan]), np.array([np.inf, np.nan]))
+    assert not expected.close(np.zeros(3), np.zeros((3, 1)))
 
 
 def test_every_value_checked_exercise_has_stored_cases():
@@ -70,3 +99,37 @@ def test_the_provided_blocks_function_is_not_an_answer(capsys):
     from checks import check
     check("sigmoid", blocks.sigmoid)
     assert "provided version, not yours" in capsys.readouterr().out
+
+
+def sanitizers():
+    import configparser
+    cfg = configparser.ConfigParser(interpolation=None)
+    cfg.read(ROOT / "tests" / "nbval_sanitize.cfg", encoding="utf-8")
+    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+
+
+def sanitize(text):
+    for regex, replace in sanitizers():
+        text = regex.sub(replace, text)
+    return text
+
+
+def test_round_off_in_every_printed_form_is_masked():
+    for a, b in [("relative error: 7.4e-12", "relative error: 8.2e-12"),
+                 ("relative error dw: 1.0e-12\n", "relative error dw: 9.3e-12\n"),
+                 ("layer 0 dW  shape (2, 3)   relative error 1.1e-11", "... relative error 3e-10"),
+                 ("[ 1.2e-17 -3.4e-16]", "[ 2.2e-17 -3.3e-16]")]:
+        assert sanitize(a).split()[-1] == sanitize(b).split()[-1] == "ROUNDOFF" \
+            or sanitize(a) == sanitize(b), (a, b)
+    assert sanitize("loss 0.2500, error 2.4e-01") == "loss 0.2500, error 2.4e-01"
+
+
+@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
+def test_stored_outputs_name_no_path_or_user_of_this_machine(path):
+    import getpass
+    import os
+    nb = nbformat.read(path, as_version=4)
+    text = json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"])
+    for mark in {"/root", "/home/", "/tmp/", "/work/", str(ROOT), os.path.expanduser("~"),
+                 f"/{getpass.getuser()}/"}:
+        assert mark not in sanitize(text), f"{path.name} prints {mark!r}: print a relative path"
