@@ -46,7 +46,7 @@ def load_digits(path=DATA):
     if not Path(path).exists():
         raise FileNotFoundError(f"{path} is missing: it ships with the course in data/. "
                                 "Restore it with `git checkout -- data/digits.csv.gz`.")
-    with gzip.open(path, "rt") as f:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
         table = np.loadtxt(f, delimiter=",")
     return table[:, :-1].astype(np.float64), table[:, -1].astype(np.int64)
 

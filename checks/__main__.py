@@ -3,7 +3,15 @@ import argparse
 import sys
 
 
+def tolerant_output():
+    """A console that cannot show ✅ (cp1252, an ASCII locale) prints ? instead of crashing."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv=None):
+    tolerant_output()
     parser = argparse.ArgumentParser(prog="python -m checks", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="generate notebooks/ and checks/expected/ from solutions/")
@@ -11,6 +19,8 @@ def main(argv=None):
                    help="first re-run solutions/ to refresh their stored outputs")
     s = sub.add_parser("status", help="which of your exercises pass, per lesson")
     s.add_argument("folder", nargs="?", help="folder of notebooks (default: notebooks/)")
+    s.add_argument("--plain", action="store_true",
+                   help="run the notebooks in a plain Python process, as on macOS and Windows")
     g = sub.add_parser("grade", help="grade learners' notebooks (files or folders)")
     g.add_argument("paths", nargs="+")
     g.add_argument("--json", help="write the gradebook as JSON here")
@@ -49,7 +59,7 @@ def main(argv=None):
             print(f"wrote {path}")
     elif args.command == "status":
         from .status import status
-        status(args.folder)
+        status(args.folder, platform="plain" if args.plain else None)
     elif args.command == "grade":
         from .grade import cli
         return cli(args)

@@ -59,8 +59,8 @@ def build_notebooks(solutions=None, notebooks=None):
     changed = []
     for path in solution_notebooks(solutions):
         target, text = out / path.name, learner_text(path)
-        if not target.exists() or target.read_text() != text:
-            target.write_text(text)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
             changed.append(target)
     return changed
 

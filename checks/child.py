@@ -175,7 +175,7 @@ def set_limits(limits):
 
 def virtual_memory():
     """Bytes of address space this process already has (NumPy and Matplotlib loaded)."""
-    for line in open("/proc/self/status"):
+    for line in open("/proc/self/status", encoding="utf-8"):
         if line.startswith("VmSize:"):
             return int(line.split()[1]) * 1024
     return 0

@@ -14,8 +14,6 @@ import os
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 from .source import ROOT, solution_notebooks
 
 
@@ -57,6 +55,7 @@ def points(exercise):
 
 def fingerprint(points, limits):
     """A hash of everything that decides a grade, except the notebook itself."""
+    import nbformat             # slow to import: only when grading
     h = hashlib.sha256()
     code = sorted((ROOT / "checks").rglob("*.py")) + [ROOT / "blocks.py"]
     for path in code:
@@ -90,7 +89,7 @@ class ResultStore:
         if key is None:
             return None
         try:
-            result = json.loads((self.folder / f"{key}.json").read_text())
+            result = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError, TypeError):
             return None
         return {**result, "path": str(path), "student": student}

@@ -35,7 +35,7 @@ Back to the [instructor guide](instructor-guide.md).
 
 @functools.lru_cache(maxsize=None)
 def module_tree(filename):
-    return ast.parse(open(filename).read())
+    return ast.parse(open(filename, encoding="utf-8").read())
 
 
 def lambda_source(fn):
@@ -43,7 +43,7 @@ def lambda_source(fn):
     the code's first position), or None."""
     code = fn.__code__
     try:
-        tree, text = module_tree(code.co_filename), open(code.co_filename).read()
+        tree, text = module_tree(code.co_filename), open(code.co_filename, encoding="utf-8").read()
     except (OSError, SyntaxError):
         return None
     found = [n for n in ast.walk(tree)
@@ -142,9 +142,9 @@ def mistakes_markdown():
 def write_guide(out=OUT):
     """Writes docs/mistakes.md; returns its path if it changed, else None."""
     text = mistakes_markdown()
-    if out.exists() and out.read_text() == text:
+    if out.exists() and out.read_text(encoding="utf-8") == text:
         return None
     out.parent.mkdir(exist_ok=True)
-    out.write_text(text)
+    out.write_text(text, encoding="utf-8")
     return out
 

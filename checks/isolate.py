@@ -58,9 +58,9 @@ def read_only(path):
 
 
 def map_ids(inside, outside_uid, outside_gid):
-    Path("/proc/self/setgroups").write_text("deny")
-    Path("/proc/self/uid_map").write_text(f"{inside} {outside_uid} 1")
-    Path("/proc/self/gid_map").write_text(f"{inside} {outside_gid} 1")
+    Path("/proc/self/setgroups").write_text("deny", encoding="utf-8")
+    Path("/proc/self/uid_map").write_text(f"{inside} {outside_uid} 1", encoding="utf-8")
+    Path("/proc/self/gid_map").write_text(f"{inside} {outside_gid} 1", encoding="utf-8")
 
 
 def placeholder(is_dir, at):

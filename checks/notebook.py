@@ -1,5 +1,6 @@
 """``check(id, fn)``: instant feedback inside a notebook, from the stored practice cases."""
 import copy
+import sysconfig
 import traceback
 from pathlib import Path
 
@@ -11,14 +12,16 @@ from .invoke import invoke
 from .verify import Outcome, verify
 
 OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent),
-            str(Path(__file__).resolve().parent.parent / "blocks.py"))
+            str(Path(__file__).resolve().parent.parent / "blocks.py"),
+            *{str(Path(p).resolve()) for k, p in sysconfig.get_paths().items()
+              if k in ("stdlib", "platstdlib", "purelib", "platlib")})
 ICONS = {"passed": "✅", "failed": "❌", "not attempted": "⏳"}
 
 
 def learner_line(tb):
     """'line N: code' of the innermost traceback frame that is the learner's own code."""
-    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(OWN_CODE)
-              and "site-packages" not in f.filename and "/lib/python" not in f.filename]
+    frames = [f for f in traceback.extract_tb(tb) if not (Path(f.filename).is_absolute()
+              and str(Path(f.filename).resolve()).startswith(OWN_CODE))]
     if not frames:
         return None
     f = frames[-1]

@@ -26,7 +26,7 @@ def load(path=None):
     table = {}
     if path.exists():
         try:
-            table = tomllib.loads(path.read_text()).get("points", {})
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("points", {})
         except tomllib.TOMLDecodeError as e:
             raise PointsError(f"{path} is not valid TOML ({e}). Fix that line.") from None
         if not isinstance(table, dict):

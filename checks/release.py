@@ -33,7 +33,7 @@ MARKER = ".course-release"
 def project_files(root=ROOT):
     """Relative paths of what the course package needs: pyproject's py-modules and
     packages (every file in them), and the data/ folder if there is one."""
-    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+    tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     files = [Path(f"{m}.py") for m in tool.get("py-modules", [])]
     for package in tool.get("packages", []):
         folder = Path(*package.split("."))
@@ -61,7 +61,7 @@ def write_notebooks(out, solutions=None):
         text = learner_text(path)
         for folder in (out / "notebooks", out / "checks" / "fresh"):
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / path.name).write_text(text)
+            (folder / path.name).write_text(text, encoding="utf-8")
 
 
 def section(readme, title):
@@ -76,7 +76,7 @@ def section(readme, title):
 
 
 def learner_readme(root, out):
-    readme = (root / "README.md").read_text() if (root / "README.md").exists() else ""
+    readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else ""
     intro = readme.split("\n## ", 1)[0].strip()
     listing = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     parts = [intro, section(readme, "Start (learners)"), section(readme, "Lessons"),
@@ -102,8 +102,8 @@ def build_release(out, root=ROOT):
     try:
         copy(learner_files(root), root, tmp)
         write_notebooks(tmp, root / "solutions")
-        (tmp / "README.md").write_text(learner_readme(root, tmp))
-        (tmp / MARKER).write_text("built by `python -m checks release`\n")
+        (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
+        (tmp / MARKER).write_text("built by `python -m checks release`\n", encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         tmp.rename(out)

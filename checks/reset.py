@@ -51,7 +51,7 @@ def from_git(name, root):
 
 def from_fresh_folder(name, root):
     path = root / "checks" / "fresh" / name
-    return (path.read_text(), f"checks/fresh/{name}") if path.exists() else None
+    return (path.read_text(encoding="utf-8"), f"checks/fresh/{name}") if path.exists() else None
 
 
 SOURCES = (from_solutions, from_git, from_fresh_folder)
@@ -104,11 +104,11 @@ def reset(lesson, root=ROOT, now=None):
     path = root / "notebooks" / name
     saved = None
     if path.exists():
-        if path.read_text(errors="replace") == text:
+        if path.read_text(errors="replace", encoding="utf-8") == text:
             return path, None, origin
         saved = backup(path, now)
     path.parent.mkdir(exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
+    tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
     return path, saved, origin

@@ -188,7 +188,7 @@ renderMathInElement(document.body, {{delimiters: [
 def page(markdown_path):
     """A markdown file with LaTeX as one offline HTML page (for the formula sheet)."""
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
-    text = Path(markdown_path).read_text()
+    text = Path(markdown_path).read_text(encoding="utf-8")
     title = next((line[2:] for line in text.splitlines() if line.startswith("# ")), "")
     return PAGE.format(title=title, body=markdown2html_mistune(text))
 
@@ -203,10 +203,10 @@ def build_slides(out=OUT, solutions_folder=None, solutions=False):
         body, _ = export.from_notebook_node(deck(path, solutions),
                                             resources={"metadata": {"name": path.stem}})
         target = out / f"{path.stem}.slides.html"
-        target.write_text(body)
+        target.write_text(body, encoding="utf-8")
         written.append(target)
     if FORMULA_SHEET.exists():
         target = out / "formula-sheet.html"
-        target.write_text(page(FORMULA_SHEET))
+        target.write_text(page(FORMULA_SHEET), encoding="utf-8")
         written.append(target)
     return written

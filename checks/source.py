@@ -2,8 +2,6 @@
 import ast
 from pathlib import Path
 
-import nbformat
-
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +39,7 @@ def solution_notebooks(folder=None):
 
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
+    import nbformat             # slow to import: only when the solutions are read
     functions = {}
     for path in solution_notebooks(folder):
         namespace = {"__name__": f"reference_{path.stem}"}

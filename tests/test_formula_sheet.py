@@ -15,7 +15,7 @@ ROW = re.compile(r"^\| `(\w+)` \| (.+) \| `([^`]+)` \|$")
 def sheet():
     """{name: NumPy code} of every formula row on the sheet."""
     rows = {}
-    for line in FORMULA_SHEET.read_text().splitlines():
+    for line in FORMULA_SHEET.read_text(encoding="utf-8").splitlines():
         m = ROW.match(line.strip())
         if m:
             assert m[1] not in rows, f"{m[1]} is on the sheet twice"

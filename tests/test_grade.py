@@ -121,10 +121,10 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     submission(tmp_path / "class", "ada")
     submission(tmp_path / "class", "bo", {"dense_forward": "while True:\n    pass"})
     (tmp_path / "class" / "cy").mkdir()
-    (tmp_path / "class" / "cy" / "01_weighted_sum.ipynb").write_text("{broken")
+    (tmp_path / "class" / "cy" / "01_weighted_sum.ipynb").write_text("{broken", encoding="utf-8")
     out_json, out_csv = tmp_path / "grades.json", tmp_path / "grades.csv"
     results = grade([tmp_path / "class"], out_json, out_csv, limits=Quick, echo=lambda s: None)
-    data = json.loads(out_json.read_text())
+    data = json.loads(out_json.read_text(encoding="utf-8"))
     assert data == {"submissions": results}
     by_student = {r["student"]: r for r in data["submissions"]}
     assert {s: r["score"] for s, r in by_student.items()} == {"ada": 2, "bo": 1, "cy": 0}
@@ -132,7 +132,7 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
         assert set(r) == {"path", "student", "score", "max_score", "error", "exercises"}
         for e in r["exercises"].values():
             assert set(e) == {"passed", "points", "max_points", "status", "mistake", "warnings", "feedback"}
-    rows = list(csv.DictReader(out_csv.open()))
+    rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert [(row["student"], row["score"]) for row in rows] == [("ada", "2"), ("bo", "1"),
                                                                 ("cy", "0")]
 

@@ -56,7 +56,7 @@ def a_class(folder):
     submission(folder, "ada")
     submission(folder, "bo", {"dense_forward": "raise NotImplementedError()"})
     (folder / "cy").mkdir(parents=True)
-    (folder / "cy" / "01_weighted_sum.ipynb").write_text("{broken")
+    (folder / "cy" / "01_weighted_sum.ipynb").write_text("{broken", encoding="utf-8")
     submission(folder, "di", {"weighted_sum": "return float(np.dot(x, w))"})
     return folder
 
@@ -100,9 +100,9 @@ def test_an_interrupted_batch_resumes_and_ends_as_a_clean_run(tmp_path, monkeypa
     assert len(graded) == 4 - stored                          # only the rest
     assert sum("(stored)" in line for line in lines) == stored
     assert again == clean
-    assert out_json.read_text() == (tmp_path / "clean.json").read_text()
-    assert json.loads(out_json.read_text()) == {"submissions": clean}
-    assert out_csv.read_text() == (tmp_path / "clean.csv").read_text()
+    assert out_json.read_text(encoding="utf-8") == (tmp_path / "clean.json").read_text(encoding="utf-8")
+    assert json.loads(out_json.read_text(encoding="utf-8")) == {"submissions": clean}
+    assert out_csv.read_text(encoding="utf-8") == (tmp_path / "clean.csv").read_text(encoding="utf-8")
     assert re.search(r"4 submissions in .* s \(\d already graded.*\): mean score 1 "
                      r"\(50% of the maximum\); 1 with errors\.", lines[-1]), lines[-1]
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
@@ -134,18 +134,18 @@ def test_a_changed_notebook_or_changed_points_are_regraded(tmp_path, monkeypatch
 def test_points_come_from_grading_toml(tmp_path):
     assert set(points_config.load(tmp_path / "absent.toml").values()) == {1}
     toml = tmp_path / "grading.toml"
-    toml.write_text("[points]\nbackward = 3\ntrain = 0.5\n")
+    toml.write_text("[points]\nbackward = 3\ntrain = 0.5\n", encoding="utf-8")
     table = points_config.load(toml)
     assert (table["backward"], table["train"], table["sigmoid"]) == (3, 0.5, 1)
     assert set(table) == set(EXERCISES)
-    toml.write_text("[points]\nsigmod = 2\n")
+    toml.write_text("[points]\nsigmod = 2\n", encoding="utf-8")
     with pytest.raises(points_config.PointsError, match="'sigmod', which is not an exercise "
                                                         r"\(did you mean 'sigmoid'\?\)"):
         points_config.load(toml)
-    toml.write_text("[points]\nsigmoid = 'two'\n")
+    toml.write_text("[points]\nsigmoid = 'two'\n", encoding="utf-8")
     with pytest.raises(points_config.PointsError, match="must be a number"):
         points_config.load(toml)
-    toml.write_text("[points\n")
+    toml.write_text("[points\n", encoding="utf-8")
     with pytest.raises(points_config.PointsError, match="not valid TOML"):
         points_config.load(toml)
 
@@ -160,7 +160,7 @@ def test_points_reach_the_csv_and_gradescope(tmp_path):
     submission(cls, "bo", {"dense_forward": "return X @ W"})
     table = {**points_config.load(), "weighted_sum": 2.5, "dense_forward": 4}
     results = grade([cls], csv_path=tmp_path / "g.csv", limits=Quick, echo=quiet, points=table)
-    row = next(csv.DictReader((tmp_path / "g.csv").open()))
+    row = next(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8", newline="")))
     assert (row["score"], row["max_score"], row["weighted_sum"], row["dense_forward"]) == \
         ("2.5", "6.5", "2.5", "0")
     gs = results_json(results, 1.2)
@@ -231,7 +231,7 @@ def test_feedback_explains_failures_and_reveals_no_hidden_case_or_solution(tmp_p
     results = grade([cls], limits=Quick, echo=quiet)
     paths = write_feedback(results, tmp_path / "feedback")
     assert [p.name for p in paths] == ["ada.md", "bo.md"]
-    ada, bo = (p.read_text() for p in paths)
+    ada, bo = (p.read_text(encoding="utf-8") for p in paths)
 
     ws = results[0]["exercises"]["weighted_sum"]
     assert "(hidden)" in ws["feedback"] and ws["feedback"] in ada   # the check's own message
@@ -253,7 +253,7 @@ def test_warnings_are_reported_never_scored(tmp_path):
     results = grade([cls], limits=Quick, echo=quiet)
     e = results[0]["exercises"]["weighted_sum"]
     assert e["passed"] and e["points"] == 1 and e["warnings"] == ["careful"]
-    text = write_feedback(results, tmp_path / "fb")[0].read_text()
+    text = write_feedback(results, tmp_path / "fb")[0].read_text(encoding="utf-8")
     assert "Warnings (reported, not scored):\n\n- careful" in text
     gs = results_json(results, 0.4)
     jsonschema.validate(gs, GRADESCOPE)
@@ -295,9 +295,9 @@ def test_the_command_line(tmp_path, capsys):
                  "--gradescope", str(out / "results.json")]) == 0
     printed = capsys.readouterr().out
     assert "ada" in printed and "1 submission in" in printed and "1 feedback files" in printed
-    assert json.loads((out / "g.json").read_text())["submissions"][0]["score"] == 1
+    assert json.loads((out / "g.json").read_text(encoding="utf-8"))["submissions"][0]["score"] == 1
     assert (out / "fb" / "ada.md").exists() and (out / "g.results").is_dir()
-    jsonschema.validate(json.loads((out / "results.json").read_text()), GRADESCOPE)
+    jsonschema.validate(json.loads((out / "results.json").read_text(encoding="utf-8")), GRADESCOPE)
     assert main(["grade", str(tmp_path / "nothing")]) == 2
     assert "No such file or folder" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()

@@ -28,7 +28,7 @@ def edit(path, change):
                                      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}'])
 def test_json_that_is_not_a_notebook(tmp_path, content):
     path = tmp_path / "01_weighted_sum.ipynb"
-    path.write_text(content)
+    path.write_text(content, encoding="utf-8")
     r = graded(path)
     assert r["score"] == 0 and r["exercises"] == {}
     assert "could not read 01_weighted_sum.ipynb as a notebook" in r["error"]
@@ -36,10 +36,10 @@ def test_json_that_is_not_a_notebook(tmp_path, content):
 
 def test_a_cell_without_source_is_skipped_not_fatal(tmp_path):
     path = submission(tmp_path, "ada")
-    data = json.loads(path.read_text())
+    data = json.loads(path.read_text(encoding="utf-8"))
     data["cells"].insert(0, {"cell_type": "code", "metadata": {}, "outputs": []})
     data["cells"].insert(1, {"cell_type": "code", "source": 42, "metadata": {}, "outputs": []})
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data), encoding="utf-8")
     r = graded(path)
     assert points(r) == FULL
 
@@ -48,7 +48,7 @@ def test_an_nbformat_3_notebook(tmp_path):
     path = submission(tmp_path, "ada", {"dense_forward": "return X @ W"})
     nb3 = nbformat.convert(nbformat.read(path, as_version=4), 3)
     nbformat.write(nb3, path, version=3)
-    assert json.loads(path.read_text())["nbformat"] == 3
+    assert json.loads(path.read_text(encoding="utf-8"))["nbformat"] == 3
     r = graded(path)
     assert points(r) == {"weighted_sum": 1, "dense_forward": 0}
     assert "bias is missing" in r["exercises"]["dense_forward"]["feedback"]
@@ -123,8 +123,8 @@ def test_reset_backups_in_a_learners_folder_are_not_graded(tmp_path):
     current = submission(tmp_path, "ada")
     backups = current.parent / "backups"
     backups.mkdir()
-    (backups / "01_weighted_sum.2026-11-27T14-05-00.ipynb").write_text(current.read_text())
-    (backups / "01_weighted_sum.2026-11-27T14-05-00-1.ipynb").write_text(current.read_text())
-    (backups / "my_notes.ipynb").write_text(current.read_text())     # not a reset's copy
+    (backups / "01_weighted_sum.2026-11-27T14-05-00.ipynb").write_text(current.read_text(encoding="utf-8"), encoding="utf-8")
+    (backups / "01_weighted_sum.2026-11-27T14-05-00-1.ipynb").write_text(current.read_text(encoding="utf-8"), encoding="utf-8")
+    (backups / "my_notes.ipynb").write_text(current.read_text(encoding="utf-8"), encoding="utf-8")     # not a reset's copy
     assert [p.name for _, p in find_submissions([tmp_path])] == ["01_weighted_sum.ipynb",
                                                                   "my_notes.ipynb"]

@@ -248,7 +248,7 @@ def test_a_hostile_submission_gets_the_right_verdict(tmp_path, name):
 def test_files_around_a_submission_are_untouched_and_unreadable(tmp_path, namespaces):
     victim = notebook(tmp_path, "victim")
     sentinel = tmp_path / "gradebook.csv"
-    sentinel.write_text("precious\n")
+    sentinel.write_text("precious\n", encoding="utf-8")
     solution = ROOT / "solutions" / "01_weighted_sum.ipynb"
     before = solution.read_bytes(), victim.read_bytes()
     attacker = notebook(tmp_path, "mallory", f"""
@@ -269,7 +269,7 @@ def test_files_around_a_submission_are_untouched_and_unreadable(tmp_path, namesp
     assert verdicts(results["victim"]) == {"weighted_sum": True, "dense_forward": True}
     assert not results["mallory"]["exercises"]["weighted_sum"]["passed"]
     assert "No such file" in results["mallory"]["exercises"]["weighted_sum"]["feedback"]
-    assert sentinel.read_text() == "precious\n" and attacker.exists()
+    assert sentinel.read_text(encoding="utf-8") == "precious\n" and attacker.exists()
     assert (solution.read_bytes(), victim.read_bytes()) == before
     assert not os.path.exists("/tmp/pwned")
 

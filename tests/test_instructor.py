@@ -20,7 +20,7 @@ from checks.source import BEGIN, END, ROOT, solution_notebooks
 
 
 def test_mistakes_doc_is_fresh():
-    assert guide.OUT.read_text() == guide.mistakes_markdown(), \
+    assert guide.OUT.read_text(encoding="utf-8") == guide.mistakes_markdown(), \
         "docs/mistakes.md is stale: run `python -m checks guide`"
 
 
@@ -53,8 +53,8 @@ def test_a_newly_registered_exercise_is_picked_up(monkeypatch):
 
 
 def test_guide_links_the_generated_doc_and_the_readme_links_the_guide():
-    assert "(mistakes.md)" in (ROOT / "docs" / "instructor-guide.md").read_text()
-    assert "docs/instructor-guide.md" in (ROOT / "README.md").read_text()
+    assert "(mistakes.md)" in (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    assert "docs/instructor-guide.md" in (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 # ---- slides ----------------------------------------------------------------------------
@@ -137,12 +137,12 @@ def test_every_lesson_and_the_formula_sheet_are_built(built):
     out, written = built
     names = {p.name for p in written}
     assert names == {f"{p.stem}.slides.html" for p in solution_notebooks()} | {"formula-sheet.html"}
-    deck = (out / "02_activations.slides.html").read_text()
+    deck = (out / "02_activations.slides.html").read_text(encoding="utf-8")
     headings = sum(c.cell_type == "markdown" and c.source.startswith(("# ", "## "))
                    for c in nbformat.read(ROOT / "solutions" / "02_activations.ipynb", 4).cells)
     assert deck.count("<section") > headings
     assert "data:image/png;base64" in deck                 # the plots are in the deck
-    sheet = (out / "formula-sheet.html").read_text()
+    sheet = (out / "formula-sheet.html").read_text(encoding="utf-8")
     assert r"\dfrac{\partial L}{\partial \hat Y}" in sheet and "katex" in sheet
 
 
@@ -150,7 +150,7 @@ def test_decks_load_nothing_from_the_network(built):
     out, written = built
     for page in written:
         links = Links()
-        links.feed(page.read_text())
+        links.feed(page.read_text(encoding="utf-8"))
         assert links.loads, page
         for ref in links.loads:
             assert not re.match(r"(https?:)?//", ref), f"{page.name} loads {ref}"
@@ -158,7 +158,7 @@ def test_decks_load_nothing_from_the_network(built):
         for text in links.inline:
             assert not REMOTE.search(text), f"{page.name}: {REMOTE.search(text)[0]}"
     for css in (out / "assets").rglob("*.css"):
-        text = css.read_text()
+        text = css.read_text(encoding="utf-8")
         assert not REMOTE.search(text), f"{css}: {REMOTE.search(text)[0]}"
         fonts = {}                       # each font needs one of its formats (woff2 or woff)
         for ref in re.findall(r"""url\(\s*["']?([^"')?#]+)""", text):
@@ -178,7 +178,7 @@ def test_the_remote_pattern_catches_cdn_references():
 
 def test_vendored_files_carry_their_licences():
     for name in slides.PACKAGES:
-        assert (slides.VENDOR / name / "LICENSE").read_text().count("Permission is hereby granted, free of charge") == 1
+        assert (slides.VENDOR / name / "LICENSE").read_text(encoding="utf-8").count("Permission is hereby granted, free of charge") == 1
 
 
 # ---- progress --------------------------------------------------------------------------
@@ -281,8 +281,8 @@ def course(tmp_path, solutions=True, fresh=None):
         (root / "solutions" / NAME).write_bytes((ROOT / "solutions" / NAME).read_bytes())
     if fresh:
         (root / "checks" / "fresh").mkdir(parents=True)
-        (root / "checks" / "fresh" / NAME).write_text(fresh)
-    (root / "notebooks" / NAME).write_text("my work")
+        (root / "checks" / "fresh" / NAME).write_text(fresh, encoding="utf-8")
+    (root / "notebooks" / NAME).write_text("my work", encoding="utf-8")
     return root
 
 
@@ -290,41 +290,41 @@ def test_reset_backs_up_then_rebuilds_from_solutions(tmp_path):
     root = course(tmp_path)
     path, saved, origin = reset.reset("03", root, now=WHEN)
     assert saved == root / "notebooks" / "backups" / "03_forward_pass.2026-11-27T14-05-00.ipynb"
-    assert saved.read_text() == "my work"
-    assert path.read_text() == learner_text(ROOT / "solutions" / NAME) and "solutions" in origin
-    path.write_text("second try")
+    assert saved.read_text(encoding="utf-8") == "my work"
+    assert path.read_text(encoding="utf-8") == learner_text(ROOT / "solutions" / NAME) and "solutions" in origin
+    path.write_text("second try", encoding="utf-8")
     _, again, _ = reset.reset("03_forward_pass", root, now=WHEN)   # same second: no overwrite
     assert again.name == "03_forward_pass.2026-11-27T14-05-00-1.ipynb"
-    assert again.read_text() == "second try" and saved.read_text() == "my work"
+    assert again.read_text(encoding="utf-8") == "second try" and saved.read_text(encoding="utf-8") == "my work"
 
 
 def test_reset_from_git_then_from_the_fresh_folder(tmp_path):
     root = course(tmp_path, solutions=False, fresh="from the release")
-    assert reset.reset("3", root, now=WHEN)[0].read_text() == "from the release"
+    assert reset.reset("3", root, now=WHEN)[0].read_text(encoding="utf-8") == "from the release"
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
-    (root / "notebooks" / NAME).write_text("committed")
+    (root / "notebooks" / NAME).write_text("committed", encoding="utf-8")
     subprocess.run(git + ["init", "-q"], check=True)
     subprocess.run(git + ["add", "notebooks"], check=True)
     subprocess.run(git + ["commit", "-qm", "x"], check=True)
-    (root / "notebooks" / NAME).write_text("edited")
+    (root / "notebooks" / NAME).write_text("edited", encoding="utf-8")
     path, saved, origin = reset.reset("03", root, now=WHEN)
-    assert path.read_text() == "committed" and "commit" in origin
+    assert path.read_text(encoding="utf-8") == "committed" and "commit" in origin
 
 
 def test_reset_without_any_source_changes_nothing(tmp_path):
     root = course(tmp_path, solutions=False)
     with pytest.raises(reset.ResetError, match="no fresh copy"):
         reset.reset("03", root)
-    assert (root / "notebooks" / NAME).read_text() == "my work"
+    assert (root / "notebooks" / NAME).read_text(encoding="utf-8") == "my work"
     assert not (root / "notebooks" / "backups").exists()
 
 
 def test_reset_does_not_overwrite_when_the_backup_cannot_be_written(tmp_path):
     root = course(tmp_path)
-    (root / "notebooks" / "backups").write_text("a file where the folder should be")
+    (root / "notebooks" / "backups").write_text("a file where the folder should be", encoding="utf-8")
     with pytest.raises(reset.ResetError, match="Nothing was changed"):
         reset.reset("03", root)
-    assert (root / "notebooks" / NAME).read_text() == "my work"
+    assert (root / "notebooks" / NAME).read_text(encoding="utf-8") == "my work"
 
 
 def test_reset_names_the_lessons_when_it_does_not_know_one(tmp_path):

@@ -29,9 +29,9 @@ def test_every_solution_has_a_learner_notebook_and_no_more():
 @pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
 def test_learner_notebook_is_fresh(path):
     learner = ROOT / "notebooks" / path.name
-    assert learner.read_text() == build.learner_text(path), \
+    assert learner.read_text(encoding="utf-8") == build.learner_text(path), \
         f"{learner} is stale: run `python -m checks build`"
-    assert "### BEGIN SOLUTION" not in learner.read_text()
+    assert "### BEGIN SOLUTION" not in learner.read_text(encoding="utf-8")
 
 
 def test_stored_practice_cases_are_fresh(tmp_path):

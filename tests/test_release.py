@@ -87,8 +87,8 @@ def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
     lessons = [p.name for p in solution_notebooks()]
     assert sorted(p.name for p in (release / "notebooks").iterdir()) == lessons
     for name in lessons:
-        text = (release / "notebooks" / name).read_text()
-        assert (release / "checks" / "fresh" / name).read_text() == text
+        text = (release / "notebooks" / name).read_text(encoding="utf-8")
+        assert (release / "checks" / "fresh" / name).read_text(encoding="utf-8") == text
         nb = nbformat.reads(text, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]
         assert all(c.outputs == [] for c in code) and "### BEGIN SOLUTION" not in text
@@ -100,8 +100,8 @@ def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
         assert {"digits.py"} | {f"data/{p.name}" for p in (ROOT / "data").iterdir()} <= files
     assert not any(f.startswith(("solutions/", "tests/")) or f.endswith("hidden.py") for f in files)
     for path in release.rglob("*.py"):
-        assert "GRADING_SEED" not in path.read_text() and "31337" not in path.read_text()
-    readme = (release / "README.md").read_text()
+        assert "GRADING_SEED" not in path.read_text(encoding="utf-8") and "31337" not in path.read_text(encoding="utf-8")
+    readme = (release / "README.md").read_text(encoding="utf-8")
     assert "## What this folder contains" in readme and "no reference solutions" in readme
 
 
@@ -125,8 +125,9 @@ print(right.status, "|", wrong.status, "|", wrong.message)
 
 
 def test_the_release_checks_work_without_solutions(release):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}     # as in a kernel, whatever the locale
     out = subprocess.run([sys.executable, "-c", CHECK.format(root=str(release))], cwd=release,
-                         capture_output=True, text=True, timeout=120)
+                         env=env, capture_output=True, encoding="utf-8", timeout=120)
     assert out.returncode == 0, out.stderr
     right, wrong, message = out.stdout.split(" | ", 2)
     assert (right, wrong) == ("passed", "failed") and "Hint:" in message
@@ -149,7 +150,7 @@ def test_the_gradescope_bundle_grades_a_submission(tmp_path):
     zipfile.ZipFile(zip_path).extractall(root / "source")
     shutil.copy(root / "source" / "run_autograder", root / "run_autograder")
     assert subprocess.run(["bash", "-n", root / "source" / "setup.sh"]).returncode == 0
-    (root / "source" / "grading.toml").write_text("[points]\ndense_forward = 2\n")
+    (root / "source" / "grading.toml").write_text("[points]\ndense_forward = 2\n", encoding="utf-8")
     (root / "submission").mkdir()
     submission(tmp_path, "ada", {"dense_forward": "return X @ W"}).rename(
         root / "submission" / "01_weighted_sum.ipynb")
@@ -157,7 +158,7 @@ def test_the_gradescope_bundle_grades_a_submission(tmp_path):
     run = subprocess.run(["bash", root / "run_autograder"], cwd=root, env=env,
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    results = json.loads((root / "results" / "results.json").read_text())
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, GRADESCOPE)
     assert results["score"] == 1
     assert [(t["name"], t["score"], t["max_score"], t["status"]) for t in results["tests"]] == [
@@ -175,6 +176,6 @@ def test_run_autograder_always_leaves_a_results_file(tmp_path):
     run = subprocess.run(["bash", root / "source" / "run_autograder"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0
-    results = json.loads((root / "results" / "results.json").read_text())
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, GRADESCOPE | {"required": ["score", "output", "tests"]})
     assert results["score"] == 0 and "error on our side" in results["output"]

@@ -46,7 +46,7 @@ class Lab:
         shutil.copy(notebook, self.root / notebook.name)
         settings = folder / "user-settings" / "@jupyterlab" / "apputils-extension"
         settings.mkdir(parents=True)
-        (settings / "notification.jupyterlab-settings").write_text(NOTIFICATION_SETTINGS)
+        (settings / "notification.jupyterlab-settings").write_text(NOTIFICATION_SETTINGS, encoding="utf-8")
         self.process = None
 
     def url(self, notebook):
@@ -113,7 +113,7 @@ class Lab:
         self.process.wait()
 
     def log_tail(self, lines=30):
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        text = self.log_path.read_text(errors="replace", encoding="utf-8") if self.log_path.exists() else ""
         return f"--- last lines of {self.log_path} ---\n" + "\n".join(text.splitlines()[-lines:])
 
 

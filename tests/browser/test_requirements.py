@@ -6,7 +6,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def requirements(name):
-    return [line for line in (ROOT / name).read_text().splitlines() if line and not line.startswith("#")]
+    return [line for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
 
 
 def test_browser_requirements_are_pinned_and_separate():
