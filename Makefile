@@ -5,23 +5,44 @@ PY     := $(VENV)/bin/python
 # Use the venv's own Jupyter kernel, never one a user installed elsewhere.
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Jupyter, IPython, Matplotlib and pip keep state under HOME; a read-only (or missing)
+# HOME gets a folder in the course instead, so nothing fails for want of a place to write.
+ifneq ($(shell test -w "$$HOME" && echo writable),writable)
+STATE := $(shell if [ -w . ]; then echo "$(CURDIR)/.cache/home"; else echo "$${TMPDIR:-/tmp}/nn-course-$$(id -u)"; fi)
+export JUPYTER_RUNTIME_DIR := $(STATE)/jupyter/runtime
+export JUPYTER_CONFIG_DIR := $(STATE)/jupyter/config
+export IPYTHONDIR := $(STATE)/ipython
+export MPLCONFIGDIR := $(STATE)/matplotlib
+export PIP_CACHE_DIR := $(STATE)/pip
+endif
+# Jupyter refuses to run as root (Docker, WSL, hosted notebooks) unless told: only then.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab test install build lock bench clean
+.PHONY: lab test browser-test install build lock bench clean
 
+# The course itself is installed with -qq: setuptools' notes on editable installs are not errors.
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+	  echo "This course needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing). Install Python 3.10+ (python.org, or your package manager), then run: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
 
 lab: install              ## open the course in JupyterLab at lesson 00
-	$(PY) -m jupyter lab notebooks/00_start_here.ipynb
+	$(PY) -m jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
 
 test: install             ## the whole test suite, on a fresh install, then the browser test (alone: it is CPU-hungry)
-	$(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser
+	@suite=0; $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser || suite=$$?; \
+	 browser=0; $(MAKE) --no-print-directory browser-test || browser=$$?; \
+	 if [ $$suite != 0 ] || [ $$browser != 0 ]; then \
+	   echo "make test failed: pytest exited $$suite, the browser test $$browser"; exit 1; fi
+
+browser-test: install     ## the browser test alone (JupyterLab in headless Chromium)
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pip install --quiet -r requirements-browser.txt; \
 	 else echo "Browser test skipped: /usr/bin/chromium not found (apt-get install chromium)"; fi
 	$(PY) -m pytest tests/browser
