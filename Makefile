@@ -34,7 +34,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 install: $(VENV)/.installed
 
 lab: install              ## open the course in JupyterLab at lesson 00
-	$(PY) -m jupyter lab $(ALLOW_ROOT) notebooks/00_start_here.ipynb
+	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 test: install             ## the whole test suite, on a fresh install, then the browser test (alone: it is CPU-hungry)
 	@suite=0; $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser || suite=$$?; \
