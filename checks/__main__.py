@@ -51,12 +51,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     if args.command == "build":
-        from .build import build
-        if args.execute:
-            from .execute import execute_solutions
-            execute_solutions()
-        for path in build():
-            print(f"wrote {path}")
+        from .build import MarkerError, build
+        try:
+            if args.execute:
+                from .execute import execute_solutions
+                execute_solutions()
+            for path in build():
+                print(f"wrote {path}")
+        except MarkerError as e:
+            print(f"build stopped: {e}", file=sys.stderr)
+            return 2
     elif args.command == "status":
         from .status import status
         status(args.folder, platform="plain" if args.plain else None)

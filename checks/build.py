@@ -24,14 +24,42 @@ def stub(source):
                       source)
 
 
-def clear_solutions(nb):
-    for cell in nb.cells:
+class MarkerError(ValueError):
+    """A solution region that is not closed, closed twice, or opened inside another."""
+
+
+def check_markers(source, where):
+    """Raises MarkerError unless every BEGIN SOLUTION is closed by one END SOLUTION
+    before the next BEGIN, so no solution can reach a learner notebook by accident."""
+    open_at = None
+    for number, line in enumerate(source.splitlines(), 1):
+        marker = line.strip()
+        if marker.startswith(BEGIN):
+            if open_at:
+                raise MarkerError(f"{where}, line {number}: a second {BEGIN} inside the region "
+                                  f"opened on line {open_at}; close the first with {END}")
+            open_at = number
+        elif marker.startswith(END):
+            if not open_at:
+                raise MarkerError(f"{where}, line {number}: {END} without a {BEGIN} before it")
+            open_at = None
+    if open_at:
+        raise MarkerError(f"{where}, line {open_at}: {BEGIN} is never closed; add {END} "
+                          "after the solution")
+
+
+def clear_solutions(nb, name="notebook"):
+    for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
+            check_markers(cell.source, f"{name}, cell {index}")
             cell.source = stub(cell.source)
+        elif BEGIN in cell.source or END in cell.source:
+            raise MarkerError(f"{name}, cell {index}: a solution marker in a {cell.cell_type} "
+                              "cell; solutions live in code cells")
     return nb
 
 
-def clear_outputs(nb):
+def clear_outputs(nb, name="notebook"):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
@@ -41,14 +69,14 @@ def clear_outputs(nb):
 STEPS = (clear_solutions, clear_outputs)
 
 
-def learner_version(nb):
+def learner_version(nb, name="notebook"):
     for step in STEPS:
-        nb = step(nb)
+        nb = step(nb, name)
     return nb
 
 
 def learner_text(path):
-    nb = learner_version(nbformat.read(path, as_version=4))
+    nb = learner_version(nbformat.read(path, as_version=4), Path(path).name)
     return nbformat.writes(nb) + "\n"
 
 

@@ -22,6 +22,26 @@ def test_stub_replaces_only_the_solution_region():
                                    "print('kept')")
 
 
+@pytest.mark.parametrize("source, says", [
+    ("def f():\n    ### BEGIN SOLUTION\n    return 1\n", "line 2: ### BEGIN SOLUTION is never closed"),
+    ("def f():\n    return 1\n    ### END SOLUTION\n", "line 3: ### END SOLUTION without"),
+    ("### BEGIN SOLUTION\nx = 1\n### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n",
+     "line 3: a second ### BEGIN SOLUTION inside the region opened on line 1"),
+])
+def test_the_build_refuses_a_broken_solution_region_and_names_it(source, says):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("intro"),
+                                         nbformat.v4.new_code_cell(source)])
+    with pytest.raises(build.MarkerError) as refused:
+        build.learner_version(nb, "07_weight_updates.ipynb")
+    assert str(refused.value).startswith("07_weight_updates.ipynb, cell 1, ") and says in str(refused.value)
+
+
+def test_a_marker_in_a_markdown_cell_is_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("### BEGIN SOLUTION")])
+    with pytest.raises(build.MarkerError, match="cell 0: a solution marker in a markdown cell"):
+        build.learner_version(nb, "x.ipynb")
+
+
 def test_every_solution_has_a_learner_notebook_and_no_more():
     assert [p.name for p in solution_notebooks()] == [p.name for p in NOTEBOOKS]
 
