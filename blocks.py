@@ -15,49 +15,68 @@ import numpy as np
 
 
 def dense_forward(X, W, b):
-    """Z = X @ W + b.  X (m, n_in), W (n_in, n_out), b (1, n_out) or (n_out,)."""
+    """A dense layer's weighted sums, Z = X @ W + b.
+
+    Inputs:  X (m, n_in), one example per row; W (n_in, n_out); b (1, n_out) or (n_out,).
+    Returns: Z (m, n_out). Nothing is cached: backward needs X and W, which the caller keeps.
+    """
     return X @ W + np.reshape(b, (1, -1))
 
 
 def sigmoid(z):
-    """1 / (1 + e^-z), computed without overflow for any z."""
+    """1 / (1 + e^-z), element by element, without overflow for any z.
+
+    Inputs:  z, a number or an array of any shape.  Returns: an array of z's shape, in [0, 1].
+    """
     z = np.asarray(z, dtype=float)
     e = np.exp(-np.abs(z))                      # never overflows
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def tanh(z):
+    """tanh(z) element by element: z of any shape -> the same shape, in [-1, 1]."""
     return np.tanh(z)
 
 
 def relu(z):
+    """max(0, z) element by element: z of any shape -> a float array of the same shape."""
     return np.maximum(0.0, z)
 
 
 def linear(z):
+    """The identity (a layer without activation): z of any shape -> z as floats."""
     return np.asarray(z, dtype=float)
 
 
 def softmax(Z):
-    """Row-wise softmax of Z (m, C); subtracting the row maximum keeps exp finite."""
+    """Row-wise softmax: each row of scores becomes probabilities that sum to 1.
+
+    Inputs:  Z (m, C) logits, one example per row.
+    Returns: (m, C), e^Z / sum of e^Z over the row; subtracting the row maximum first
+             keeps exp finite (entries may still underflow to 0).
+    """
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
 
 def sigmoid_derivative(z):
+    """d sigmoid / dz = s (1 - s) with s = sigmoid(z): z of any shape -> the same shape."""
     s = sigmoid(z)
     return s * (1 - s)
 
 
 def tanh_derivative(z):
+    """d tanh / dz = 1 - tanh(z)^2: z of any shape -> the same shape."""
     return 1 - np.tanh(z) ** 2
 
 
 def relu_derivative(z):
+    """d relu / dz: 1.0 where z > 0, else 0.0 (0.0 at exactly 0): z of any shape -> floats."""
     return (np.asarray(z) > 0).astype(float)
 
 
 def linear_derivative(z):
+    """d z / dz = 1.0 everywhere: z of any shape -> ones of that shape."""
     return np.ones_like(z, dtype=float)
 
 
@@ -67,14 +86,26 @@ DERIVATIVES = {"sigmoid": sigmoid_derivative, "tanh": tanh_derivative,
 
 
 def init_params(layer_sizes, seed=0):
-    """He-initialised [(W, b), ...]: W ~ N(0, 2 / n_in), b = 0 of shape (1, n_out)."""
+    """He-initialised parameters for a network with these layer sizes.
+
+    Inputs:  layer_sizes, e.g. [64, 10, 10] (inputs first); seed, an int or a Generator.
+    Returns: [(W, b), ...], one pair per layer, first layer first: W (n_in, n_out) drawn
+             from N(0, 2 / n_in) by np.random.default_rng(seed), b zeros (1, n_out).
+    """
     rng = np.random.default_rng(seed)
     return [(rng.normal(0.0, np.sqrt(2.0 / n_in), size=(n_in, n_out)), np.zeros((1, n_out)))
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 
 
 def forward(X, params, activations):
-    """Returns (A_out, cache) with one (A_prev, Z) pair per layer in cache."""
+    """The forward pass through every layer: A = f(A_prev @ W + b), first layer first.
+
+    Inputs:  X (m, n_in); params [(W, b), ...]; activations, one name per layer
+             ("sigmoid", "tanh", "relu", "linear").
+    Returns: (A_out, cache). A_out (m, n_out of the last layer). cache: one (A_prev, Z)
+             pair per layer, A_prev the layer's input (m, n_in) and Z its weighted sums
+             (m, n_out): exactly what backward needs.
+    """
     A, cache = X, []
     for (W, b), name in zip(params, activations):
         Z = dense_forward(A, W, b)
@@ -89,19 +120,31 @@ EPS = 1e-7  # Keras' clipping for binary cross-entropy
 
 
 def mse_loss(Y_hat, Y):
+    """Mean squared error, averaged over every element (no factor 1/2).
+
+    Inputs: Y_hat and Y of the same shape.  Returns: a float.
+    """
     return float(np.mean((Y_hat - Y) ** 2))
 
 
 def mse_loss_grad(Y_hat, Y):
+    """d mse_loss / d Y_hat = 2 (Y_hat - Y) / Y_hat.size: the shape of Y_hat."""
     return 2 * (Y_hat - Y) / Y_hat.size
 
 
 def binary_cross_entropy(P, Y):
+    """-(Y log P + (1 - Y) log(1 - P)), averaged over every element.
+
+    Inputs:  P, probabilities, (m, 1) or (m,); Y, 0/1 labels of the same shape. P is
+             clipped to [1e-7, 1 - 1e-7] first, so the loss stays finite.
+    Returns: a float.
+    """
     P = np.clip(P, EPS, 1 - EPS)
     return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
 
 
 def binary_cross_entropy_grad(P, Y):
+    """d binary_cross_entropy / dP = (P - Y) / (P (1 - P)) / P.size, with P clipped."""
     P = np.clip(P, EPS, 1 - EPS)
     return (P - Y) / (P * (1 - P)) / P.size
 
@@ -113,11 +156,17 @@ def logsumexp(Z):
 
 
 def softmax_cross_entropy(logits, labels):
+    """Cross-entropy of softmax(logits) against integer labels, averaged over the m rows.
+
+    Inputs:  logits (m, C); labels (m,) integers in 0..C-1.
+    Returns: a float, mean of logsumexp(row) - row[label]: stable for any logits.
+    """
     m = logits.shape[0]
     return float(np.mean(logsumexp(logits) - logits[np.arange(m), labels]))
 
 
 def softmax_cross_entropy_grad(logits, labels):
+    """d softmax_cross_entropy / d logits = (softmax(logits) - onehot(labels)) / m: (m, C)."""
     m = logits.shape[0]
     G = softmax(logits)
     G[np.arange(m), labels] -= 1
@@ -133,17 +182,31 @@ LOSSES = {"mse": (mse_loss, mse_loss_grad),
 
 
 def dense_backward(dZ, A_prev, W):
-    """Given dL/dZ (m, n_out): dA_prev (m, n_in), dW (n_in, n_out), db (1, n_out)."""
+    """The backward pass of a dense layer (Z = A_prev @ W + b).
+
+    Inputs:  dZ (m, n_out), dL/dZ; A_prev (m, n_in) from the forward pass's cache; W (n_in, n_out).
+    Returns: (dA_prev, dW, db): dZ @ W.T (m, n_in), A_prev.T @ dZ (n_in, n_out), and dZ summed
+             over the examples (1, n_out). No 1/m here: the loss gradient holds it.
+    """
     return dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True)
 
 
 def activation_backward(dA, Z, activation):
-    """dL/dZ = dL/dA * f'(Z), element by element."""
+    """dL/dZ = dL/dA * f'(Z), element by element.
+
+    Inputs:  dA and Z of the same shape (m, n); activation, the layer's activation's name.
+    Returns: dZ, that shape.
+    """
     return dA * DERIVATIVES[activation](Z)
 
 
 def backward(dA_out, cache, params, activations):
-    """Walks the layers last to first; returns [(dW, db), ...] first layer first."""
+    """Backpropagation through every layer, last to first.
+
+    Inputs:  dA_out, dL/dA of the network's output (m, n_out); cache, params and activations
+             as forward took and returned them.
+    Returns: grads [(dW, db), ...], first layer first, each the shape of its (W, b).
+    """
     grads, dA = [], dA_out
     for (A_prev, Z), (W, _), name in reversed(list(zip(cache, params, activations))):
         dZ = activation_backward(dA, Z, name)
@@ -156,7 +219,12 @@ def backward(dA_out, cache, params, activations):
 
 
 def numerical_gradient(f, x, h=1e-5):
-    """Centred differences (f(x + h e_i) - f(x - h e_i)) / 2h for every element of x."""
+    """Centred differences (f(x + h e_i) - f(x - h e_i)) / 2h for every element of x.
+
+    Inputs:  f, a function of the array x returning a number; x, a float array of any shape
+             (nudged in place one element at a time, and every value put back exactly).
+    Returns: the gradient, an array of x's shape.
+    """
     grad = np.zeros_like(x, dtype=float)
     for i in np.ndindex(x.shape):
         saved = x[i]
@@ -180,15 +248,25 @@ def relative_error(a, b):
 
 
 def sgd_step(param, grad, lr):
+    """One gradient-descent step: param - lr * grad (a new array of param's shape)."""
     return param - lr * grad
 
 
 def momentum_step(param, grad, velocity, lr, beta=0.9):
+    """Momentum, the moving-average form: v = beta v + (1 - beta) grad; param - lr v.
+
+    Returns: (param, velocity), both new arrays of param's shape.
+    """
     velocity = beta * velocity + (1 - beta) * grad
     return param - lr * velocity, velocity
 
 
 def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    """One Adam step (Kingma and Ba's Algorithm 1); t counts steps from 1.
+
+    Inputs:  param, grad, m, v of one shape; m and v are this parameter's running averages.
+    Returns: (param, m, v): the updated parameter, and the raw (not bias-corrected) m and v.
+    """
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad ** 2
     m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
