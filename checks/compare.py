@@ -11,9 +11,14 @@ class Mismatch:
     problem: str                 # one sentence
     worst: Optional[str] = None  # "at index (0, 2): expected 0.5, got 0.25"
     error: float = 0.0           # largest absolute difference, when values differ
+    path: tuple = ()             # indexes from the whole result down to ``where``
 
     def __str__(self):
-        return self.problem + (f" Worst element {self.worst}." if self.worst else "")
+        if not self.worst:
+            return self.problem
+        if self.worst.startswith("at index"):
+            return f"{self.problem} Worst element {self.worst}."
+        return f"{self.problem} {self.worst[0].upper()}{self.worst[1:]}."
 
 
 def describe(x):
@@ -28,32 +33,46 @@ def describe(x):
 KINDS_ACCEPTED = {"f": "f", "i": "iu", "u": "iu", "b": "b"}
 
 
-def compare(expected, got, rtol, atol, where="the result", scalar=False):
+def compare(expected, got, rtol, atol, where="the result", scalar=False, path=()):
     """None when ``got`` matches ``expected`` within tolerance, else the first Mismatch."""
+    return compare_at(expected, got, rtol, atol, where, scalar, path)
+
+
+def compare_at(expected, got, rtol, atol, where, scalar, path):
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             n = len(expected)
             return Mismatch(where, f"{where} should be {n} value{'s' * (n != 1)} "
                                    f"(a {type(expected).__name__}), but it is {describe(got)}"
                                    + (f" of length {len(got)}" if isinstance(got, (list, tuple)) else "")
-                                   + ".")
+                                   + ".", path=path)
         for i, (e, g) in enumerate(zip(expected, got)):
-            m = compare(e, g, rtol, atol, f"{where}[{i}]")
+            m = compare_at(e, g, rtol, atol, f"{where}[{i}]", False, path + (i,))
             if m:
                 return m
         return None
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             return Mismatch(where, f"{where} should be a dict with keys {sorted(expected)}, "
-                                   f"but it is {describe(got)}.")
+                                   f"but it is {describe(got)}.", path=path)
         for k in expected:
-            m = compare(expected[k], got[k], rtol, atol, f"{where}[{k!r}]")
+            m = compare_at(expected[k], got[k], rtol, atol, f"{where}[{k!r}]", False, path + (k,))
             if m:
                 return m
         return None
     if isinstance(expected, str):
-        return None if got == expected else Mismatch(where, f"{where} should be {expected!r}.")
-    return compare_arrays(np.asarray(expected), got, rtol, atol, where, scalar)
+        return None if got == expected else Mismatch(where, f"{where} should be {expected!r}.",
+                                                      path=path)
+    m = compare_arrays(np.asarray(expected), got, rtol, atol, where, scalar)
+    if m:
+        m.path = path
+    return m
+
+
+def at(idx, e, g):
+    """'at index (0, 2): expected 0.5, got 0.25', without the index for a single number."""
+    where = f"at index {idx}: " if idx else ""
+    return f"{where}expected {e[idx]:.6g}, got {g[idx]:.6g}"
 
 
 def compare_arrays(expected, got, rtol, atol, where, scalar):
@@ -78,17 +97,18 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         diff = np.where(ok, 0.0, np.abs(g - e))
     if ok.all():
         return None
+    if expected.ndim == 0:
+        return Mismatch(where, f"{where} differs from the expected value.",
+                        worst=at((), e, g), error=float(np.nan_to_num(diff[()], nan=np.inf)))
     if bad_nan.any() or bad_inf.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan | bad_inf)[0])
         what = "nan" if bad_nan.any() else "inf"
         return Mismatch(where, f"{where} contains {what} where a finite number is expected.",
-                        worst=f"at index {idx}: expected {e[idx]:.6g}, got {g[idx]:.6g}",
-                        error=float("inf"))
+                        worst=at(idx, e, g), error=float("inf"))
     diff = np.where(np.isnan(diff), np.inf, diff)
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
     idx = tuple(int(i) for i in idx)
     n_bad = int((~ok).sum())
     return Mismatch(where, f"{where} differs from the expected values in {n_bad} of "
                            f"{ok.size} element{'s' * (ok.size != 1)}.",
-                    worst=f"at index {idx}: expected {e[idx]:.6g}, got {g[idx]:.6g}",
-                    error=float(diff[idx]))
+                    worst=at(idx, e, g), error=float(diff[idx]))

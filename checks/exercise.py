@@ -26,6 +26,7 @@ class Mistake:
     id: str
     hint: str
     matches: Callable[[Case, Any], bool]
+    in_place: bool = False      # explains a right value whose arguments were changed in place
 
 
 @dataclass
@@ -48,6 +49,11 @@ class Exercise:
     properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
     points: int = 1
     seconds: Optional[float] = None              # grader's time limit per call, if not the default
+    in_place_note: Optional[str] = None          # what to say when an argument changed, if not the default
+    uses: tuple = ()                             # other exercises of the lesson it may call
+
+    def n_visible(self):
+        return len(self.visible())
 
     def cases(self, seed):
         """The visible cases, then the randomised ones drawn with ``seed``."""
@@ -72,16 +78,32 @@ def close(a, b, rtol=1e-6, atol=1e-9):
 
 
 def like(wrong, hint, id=None):
-    """A mistake recognised by its output: the learner's result equals ``wrong(*args)``."""
+    """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
+
+    Never on a case where the mistake's output equals the expected one: there the two
+    cannot be told apart, and the learner's answer may be right."""
     def matches(case, got):
         if isinstance(got, Raised):
             return False
         try:
             with np.errstate(all="ignore"):
-                return close(got, wrong(*case.args, **case.kwargs))
+                w = wrong(*case.args, **case.kwargs)
+                if case.expected is not None and indistinguishable(w, case.expected):
+                    return False
+                return close(got, w)
         except Exception:
             return False
     return Mistake(id or wrong.__name__, hint, matches)
+
+
+def indistinguishable(wrong, expected):
+    """True when a mistake's output would pass as the expected one (values, shape, dtype)."""
+    from .compare import compare
+    from .plain import normalise
+    try:
+        return compare(expected, normalise(wrong), 1e-6, 1e-9) is None
+    except Exception:
+        return close(wrong, expected)
 
 
 class Raised(str):

@@ -34,7 +34,7 @@ def local_call(fn, arg_names=()):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
-                       not_attempted=bool(r.get("not_attempted")),
+                       not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))
     return call
 

@@ -273,7 +273,9 @@ class Sandbox:
         if r.get("missing"):
             return Outcome(error=f"NameError: no function named {name!r} is defined")
         if r.get("not_attempted"):
-            return Outcome(not_attempted=True)
+            stub = r.get("stub")
+            return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
+                           stub.isidentifier() and len(stub) < 80 else None)
         if "error" in r:
             if r.get("fatal"):
                 self.restart()

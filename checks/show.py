@@ -21,9 +21,25 @@ def fmt(x, indent):
     return repr(x)
 
 
-def show_case(ex, case, got):
+def entry(value, path):
+    """``value[path[0]][path[1]]...``, or None where it has no such entry."""
+    for key in path:
+        try:
+            value = value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def show_case(ex, case, got, path=(), where=None):
+    """The case's arguments, then expected and got: only their entry at ``path`` (named
+    ``where``, e.g. "`cache`[1][0]") when the results are nested and differ there."""
     rows = [(name, value) for name, value in zip(ex.args, case.args)]
     rows += list(case.kwargs.items())
-    rows += [("expected", case.expected), ("got", got)]
+    if path and where:
+        rows += [(f"expected {where}", entry(case.expected, path)),
+                 (f"got {where}", entry(got, path))]
+    else:
+        rows += [("expected", case.expected), ("got", got)]
     width = max(len(name) for name, _ in rows) + 4
     return "\n".join(f"  {name:<{width - 4}} = {fmt(value, width)}" for name, value in rows)

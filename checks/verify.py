@@ -28,6 +28,7 @@ class Outcome:
     mutated: tuple = ()                  # names of arguments changed in place
     warnings: tuple = ()
     fatal: bool = False                  # timed out or crashed: stop calling this function
+    stub: Optional[str] = None           # the function that raised NotImplementedError
 
 
 @dataclass
@@ -38,16 +39,37 @@ class Verdict:
     cases: int = 0
     hint: Optional[str] = None           # id of the recognised mistake
     warnings: list = field(default_factory=list)
+    reason: str = ""                     # one line: why it did not pass ("" when it passed)
 
     @property
     def passed(self):
         return self.status == PASSED
 
 
-def not_attempted(ex):
+class Note(str):
+    """A remark a property check makes about an answer that passes (not a problem)."""
+
+
+def one_line(text, limit=110):
+    """The first sentence of ``text``, at most ``limit`` characters: a verdict's reason."""
+    text = " ".join(str(text).split())
+    cut = text.find(". ")
+    text = text[:cut + 1] if cut > 0 else text
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def not_attempted(ex, stub=None):
+    if stub and stub != ex.id and stub.isidentifier():
+        return Verdict(ex.id, NOT_ATTEMPTED,
+                       f"{ex.id}: not checked yet: it calls `{stub}`, which is not finished "
+                       f"(it still raises NotImplementedError). Finish {stub} first: replace "
+                       f"`raise NotImplementedError()` in its cell with your code, run that "
+                       f"cell, then run this check again.",
+                       reason=f"calls {stub}, which is not finished yet")
     return Verdict(ex.id, NOT_ATTEMPTED,
                    f"{ex.id}: not attempted yet. Replace `raise NotImplementedError()` in "
-                   f"its cell with your code, run that cell, then run this check again.")
+                   f"its cell with your code, run that cell, then run this check again.",
+                   reason="not attempted yet")
 
 
 def verify(ex, cases, call):
@@ -55,29 +77,50 @@ def verify(ex, cases, call):
     if ex.properties is not None:
         return verify_properties(ex, call)
     failures, warnings = [], set()
-    for case in cases:
+    n_visible = ex.n_visible()
+    for index, case in enumerate(cases):
         out = call(case)
         if out.not_attempted:
-            return not_attempted(ex)
+            return not_attempted(ex, out.stub)
         warnings.update(out.warnings)
         problem = judge(ex, case, out)
         if problem:
-            failures.append((case, out, problem))
+            failures.append((case, out, problem, readability(case, index >= n_visible)))
         if out.fatal:
             break
     if failures:
-        failures.sort(key=lambda f: (f[0].hidden, f[0].size))
-        mistake = likeliest_mistake(ex, failures)
-        case, out, problem = next((f for f in failures if mistake and matches(mistake, *f[:2])),
-                                  next((f for f in failures if f[1].mutated), failures[0]))
+        failures = [f[:3] for f in sorted(failures, key=lambda f: f[3])]
+        case, out, problem, mistake = explain(ex, failures)
         return failed(ex, case, out, problem, len(failures), len(cases), warnings, mistake)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:
-        return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases))
+        return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases),
+                       reason=one_line(grad_problem))
     msg = (f"{ex.id}: passed all {len(cases)} cases (visible and randomised), "
            f"tolerance rtol={ex.rtol:g}, atol={ex.atol:g}.{grad_note}")
     return Verdict(ex.id, PASSED, msg + warning_note(warnings), len(cases),
                    warnings=sorted(warnings))
+
+
+def readability(case, randomised):
+    """Sort key of a failing case: the learner's own cases (hidden ones last), fixed before
+    randomised, moderate numbers before large ones (about ±1000), then the smallest."""
+    return (case.hidden, randomised, magnitude(case) > 100, case.size)
+
+
+def magnitude(case):
+    """The largest |number| among a case's array arguments (nested lists included)."""
+    def top(x):
+        if isinstance(x, (list, tuple)):
+            return max((top(v) for v in x), default=0.0)
+        if isinstance(x, np.ndarray) and x.dtype.kind in "fiu" and x.size:
+            return float(np.nanmax(np.abs(x)))
+        return 0.0
+    return top(list(case.args))
+
+
+def tolerance(ex, case):
+    return ex.tolerance(case) if ex.tolerance else (ex.rtol, ex.atol)
 
 
 def judge(ex, case, out):
@@ -85,20 +128,42 @@ def judge(ex, case, out):
     if out.error:
         return f"raised {out.error}" + (f" (your {out.line})" if out.line else "") + "."
     if out.mutated:
-        return (f"changed its argument{'s' * (len(out.mutated) > 1)} "
-                f"{', '.join(out.mutated)} in place. Exercise functions must not modify "
+        names = f"argument{'s' * (len(out.mutated) > 1)} {', '.join(out.mutated)}"
+        if ex.in_place_note:
+            return f"changed its {names}: {ex.in_place_note}"
+        return (f"changed its {names} in place. Exercise functions must not modify "
                 "their inputs: compute into a new array instead (e.g. `x = x + 1`, not `x += 1`).")
     exp, got = case.expected, out.value
     if ex.outputs and isinstance(exp, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(exp):
             return compare(exp, got, ex.rtol, ex.atol, "the result")
-        for name, e, g in zip(ex.outputs, exp, got):
-            m = compare(e, g, ex.rtol, ex.atol, f"`{name}`", scalar=False)
+        for i, (name, e, g) in enumerate(zip(ex.outputs, exp, got)):
+            m = compare(e, g, ex.rtol, ex.atol, f"`{name}`", scalar=False, path=(i,))
             if m:
                 return m
         return None
-    rtol, atol = ex.tolerance(case) if ex.tolerance else (ex.rtol, ex.atol)
+    rtol, atol = tolerance(ex, case)
     return compare(exp, got, rtol, atol, "the result", scalar=ex.scalar)
+
+
+def explain(ex, failures):
+    """(case, outcome, problem, mistake) to show, from failures sorted simplest first.
+
+    An argument changed in place wins: its case is shown, with an in-place hint if one
+    matches. Otherwise the mistake that explains the most failing cases, on the simplest
+    case it explains."""
+    mutated = [f for f in failures if f[1].mutated]
+    if mutated:
+        for f in mutated:
+            m = next((m for m in ex.mistakes if m.in_place and matches(m, *f[:2])), None)
+            if m:
+                return (*f, m)
+        f = mutated[0]
+        m = next((m for m in ex.mistakes if not m.in_place and matches(m, *f[:2])), None)
+        return (*f, m)
+    mistake = likeliest_mistake(ex, failures)
+    f = next((f for f in failures if mistake and matches(mistake, *f[:2])), failures[0])
+    return (*f, mistake)
 
 
 def matches(mistake, case, out):
@@ -112,7 +177,8 @@ def known_mistake(ex, case, out):
 
 def likeliest_mistake(ex, failures):
     """The catalogued mistake that explains the most failing cases (first listed on ties)."""
-    counts = [sum(matches(m, case, out) for case, out, _ in failures) for m in ex.mistakes]
+    counts = [0 if m.in_place else sum(matches(m, case, out) for case, out, _ in failures)
+              for m in ex.mistakes]
     best = max(range(len(counts)), key=lambda i: (counts[i], -i), default=None)
     return ex.mistakes[best] if best is not None and counts[best] else None
 
@@ -121,18 +187,26 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
     """The smallest failing case shown (unless hidden), with the likeliest mistake's hint."""
     if case.hidden and getattr(problem, "worst", None):
         problem = replace(problem, worst=None)   # it would show a hidden expected value
+    said = f"It {problem}" if isinstance(problem, str) else \
+        f"{str(problem)[0].upper()}{str(problem)[1:]}"
     lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
-             f"The smallest failing case{' (hidden)' if case.hidden else ''}"
-             f"{' — ' + case.label if case.label else ''}:",
-             f"  It {problem}" if isinstance(problem, str) else f"  {str(problem)[0].upper()}{str(problem)[1:]}"]
+             f"The simplest failing case{' (hidden)' if case.hidden else ''}"
+             f"{' — ' + case.label if case.label else ''}:", f"  {said}"]
     if not case.hidden:
-        lines.append(show_case(ex, case, out.value))
+        path = getattr(problem, "path", ())
+        where = getattr(problem, "where", "").replace("the result", "result")
+        lines.append(show_case(ex, case, out.value, path, where))
+    if getattr(problem, "error", 0):
+        rtol, atol = tolerance(ex, case)
+        lines.append(f"  (equal means |got - expected| <= atol + rtol * |expected|, with "
+                     f"rtol={rtol:g}, atol={atol:g})")
     if hint:
         lines.append(f"Hint: {hint.hint}")
     if warnings:
         lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
     return Verdict(ex.id, FAILED, "\n".join(lines), n_cases,
-                   hint=hint.id if hint else None, warnings=sorted(warnings))
+                   hint=hint.id if hint else None, warnings=sorted(warnings),
+                   reason=one_line(hint.hint if hint else said))
 
 
 def warning_note(warnings):
@@ -168,10 +242,21 @@ def flat(x):
 
 
 def verify_properties(ex, call):
-    problems = ex.properties(call)
+    stubs = []
+
+    def watched(case):
+        out = call(case)
+        if out.not_attempted:
+            stubs.append(out.stub)
+        return out
+    problems = ex.properties(watched)
     if problems is NOT_ATTEMPTED:
-        return not_attempted(ex)
+        return not_attempted(ex, stubs[-1] if stubs else None)
+    notes = [p for p in problems if isinstance(p, Note)]
+    problems = [p.hint if hasattr(p, "hint") else str(p) for p in problems
+                if not isinstance(p, Note)]
     if problems:
-        return Verdict(ex.id, FAILED, f"{ex.id}: " + "\n".join(
-            p.hint if hasattr(p, "hint") else str(p) for p in problems))
-    return Verdict(ex.id, PASSED, f"{ex.id}: passed every property check.")
+        return Verdict(ex.id, FAILED, f"{ex.id}: " + "\n".join(problems),
+                       reason=one_line(problems[0]))
+    return Verdict(ex.id, PASSED, f"{ex.id}: passed every property check."
+                   + "".join(f" {n}" for n in notes))

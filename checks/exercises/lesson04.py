@@ -28,7 +28,9 @@ def is_size_one_array(case, got):
 
 def changed_input(hint, rtol=1e-6, atol=1e-9, id="in_place"):
     """A case that failed with the right value: an argument was changed in place."""
-    return when(lambda case, got: close(got, case.expected, rtol, atol), hint, id)
+    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id)
+    mistake.in_place = True
+    return mistake
 
 
 SIZE_ONE = ("you returned an array holding one number; a loss is a plain number: "
