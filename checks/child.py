@@ -232,7 +232,19 @@ class Learner:
             return {"error": f"{cmd['name']} is blocks.{fn.__name__}, the course's provided "
                              f"version, not the learner's own code"}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
-        r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe, BaseException)
+        blocks = sys.modules.get("blocks")
+        names = [n for n in cmd.get("stand_in", ()) if isinstance(n, str) and hasattr(blocks, n)]
+        saved = {n: self.namespace[n] for n in names if n in self.namespace}
+        self.namespace.update({n: getattr(blocks, n) for n in names})   # the course's versions
+        try:
+            r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
+                       BaseException)
+        finally:
+            for n in names:
+                if n in saved:
+                    self.namespace[n] = saved[n]
+                else:
+                    self.namespace.pop(n, None)
         if "exception" in r:
             r["fatal"] = fatal(r.pop("exception"))
         if "value" in r:

@@ -21,7 +21,7 @@ from .meter import Meter
 from .reset import is_backup
 from .sandbox import Limits, Sandbox
 from .source import defined_functions
-from .verify import MISSING, NOT_ATTEMPTED, Verdict, verify
+from .verify import MISSING, NOT_ATTEMPTED, Verdict, noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
 
@@ -146,13 +146,16 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
         reference = reference or cached_reference()
     points = points or points_config.load()
     where = definitions(cells)
+    verdicts = {}
     with Sandbox(cells, limits) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
-            verdict = grade_exercise(ex, sandbox, cases_for, reference, where)
+            verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
+                                                       stand_ins(ex, verdicts))
             note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.hint,
+                "reason": verdict.reason,
                 "warnings": list(verdict.warnings) + ([note] if note else []),
                 "feedback": verdict.message}
         notes = list(sandbox.cell_errors.values()) + [w for w in sandbox.bad_cells.values() if w]
@@ -163,17 +166,19 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
     return result
 
 
-def grade_exercise(ex, sandbox, cases_for, reference, where=None):
+def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
+    """``stand_in``: exercises it calls that failed; the course's versions replace them."""
     def call(case):
-        return sandbox.call(ex.id, case, ex.args, ex.seconds)
+        return sandbox.call(ex.id, case, ex.args, ex.seconds, stand_in)
     probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
-    verdict = verify(ex, probe, call)
+    verdict = noted(verify(ex, probe, call), stand_in)
     if verdict.status == NOT_ATTEMPTED:
         return verdict
     if verdict.status != "passed" and "no function named" in verdict.message:
         return Verdict(ex.id, MISSING, f"{ex.id}: not found. Your notebook defines no function "
                                        f"named {ex.id}; the grader looks for it by that name."
-                                       + renamed_hint(ex.id, where or {}))
+                                       + renamed_hint(ex.id, where or {}),
+                       reason="not found: no function of that name")
     return verdict
 
 

@@ -256,11 +256,13 @@ class Sandbox:
             line = f" ({result['line']})" if result.get("line") else ""
             self.cell_errors[index] = f"cell {index} raised {result['error']}{line}"
 
-    def call(self, name, case, arg_names, seconds=None):
-        """Calls the learner's ``name`` on ``case``; an Outcome whatever happens."""
+    def call(self, name, case, arg_names, seconds=None, stand_in=()):
+        """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
+        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile."""
         seconds = seconds or self.limits.call_seconds
         message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
-                   "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names)}
+                   "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
+                   "stand_in": list(stand_in)}
         try:
             r = self.request(message, seconds)
         except Timeout:

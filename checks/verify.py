@@ -72,6 +72,27 @@ def not_attempted(ex, stub=None):
                    reason="not attempted yet")
 
 
+def stand_ins(ex, verdicts):
+    """The exercises ``ex`` calls that do not pass their own checks (``verdicts``: id ->
+    Verdict): while ``ex`` is checked, the course's versions (blocks) stand in for them, so
+    one mistake costs once, in its own exercise."""
+    return tuple(u for u in ex.uses if u in verdicts and not verdicts[u].passed)
+
+
+def noted(verdict, names):
+    """The verdict, saying which of the learner's functions the course's versions replaced."""
+    if not names:
+        return verdict
+    listed = " and ".join(f"`{n}`" for n in names)
+    verdict.message += (
+        f"\nNote: your {listed} {'does' if len(names) == 1 else 'do'} not pass "
+        f"{'its' if len(names) == 1 else 'their'} own check yet, so while {verdict.id} was "
+        f"checked the course's {' and '.join(f'blocks.{n}' for n in names)} stood in for "
+        f"{'it' if len(names) == 1 else 'them'} (wherever {verdict.id} calls "
+        f"{'it' if len(names) == 1 else 'them'}): one mistake costs once, in its own exercise.")
+    return verdict
+
+
 def verify(ex, cases, call):
     """Checks ``ex`` on ``cases`` (each with ``expected`` filled in) through ``call``."""
     if ex.properties is not None:

@@ -30,10 +30,10 @@ ZEROS = (a([0.0, -0.0, 1e-12, -1e-12]), "zeros and tiny numbers")
 AWAY_FROM_KINK = (a([-3.0, -0.5, 0.25, 4.0]), "away from 0")
 
 
-def elementwise(id, signature, visible_cases, mistakes, numeric=None):
+def elementwise(id, signature, visible_cases, mistakes, numeric=None, uses=()):
     return Exercise(id, LESSON, signature, ("z",), visible=visible(*visible_cases),
                     random=elementwise_cases, mistakes=mistakes, numeric=numeric,
-                    gradcheck_cases=visible(AWAY_FROM_KINK, BATCH))
+                    gradcheck_cases=visible(AWAY_FROM_KINK, BATCH), uses=uses)
 
 
 def centred(f, h=1e-6):
@@ -135,7 +135,7 @@ sigmoid_derivative = elementwise(
         like(lambda z: -blocks.sigmoid_derivative(z), "the sign is flipped: "
              "the sigmoid increases, so its derivative is positive.", "negated"),
         when(has_nan_where_large, UNSTABLE, "unstable"),
-    ], numeric=centred(blocks.sigmoid))
+    ], numeric=centred(blocks.sigmoid), uses=("sigmoid",))
 
 tanh_derivative = elementwise(
     "tanh_derivative", "tanh_derivative(z)", [BASIC, LARGE, BATCH, SCALAR], [
@@ -145,7 +145,7 @@ tanh_derivative = elementwise(
         like(lambda z: np.tanh(z) ** 2 - 1, "the sign is flipped: 1 - tanh(z)**2.", "negated"),
         like(lambda z: 1 / np.cosh(z), "sech(z) must be squared: 1 / cosh(z)**2.", "sech"),
         when(has_nan_where_large, UNSTABLE + " np.tanh is stable.", "unstable"),
-    ], numeric=centred(np.tanh))
+    ], numeric=centred(np.tanh), uses=("tanh",))
 
 relu_derivative = elementwise(
     "relu_derivative", "relu_derivative(z)", [BASIC, ZEROS, BATCH, SCALAR], [
@@ -158,6 +158,6 @@ relu_derivative = elementwise(
         like(np.sign, "np.sign gives -1 for negative z; the derivative there is 0.", "sign"),
         like(lambda z: (np.asarray(z) < 0).astype(float), "the comparison is reversed: "
              "1 where z > 0.", "reversed"),
-    ], numeric=centred(blocks.relu))
+    ], numeric=centred(blocks.relu), uses=("relu",))
 
 EXERCISES = [sigmoid, tanh, relu, softmax, sigmoid_derivative, tanh_derivative, relu_derivative]

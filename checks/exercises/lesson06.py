@@ -342,6 +342,7 @@ backward = Exercise(
     "backward", LESSON, "backward(dA_out, cache, params, activations) -> grads",
     ("dA_out", "cache", "params", "activations"), visible=backward_visible,
     random=backward_random, numeric=backward_numeric, gradcheck_cases=backward_gradcheck_cases,
+    uses=("dense_backward", "activation_backward"),
     mistakes=when_wrong([
         when(grads_reversed,
              "the gradients are right but listed last layer first. grads must match params: "

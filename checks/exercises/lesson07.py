@@ -410,42 +410,154 @@ def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
 
 def sgd_epochs(params, X, y, acts, loss, lr, batches):
     """Plain mini-batch SGD over the given batches (lists of example indices)."""
+    return run_epochs(params, X, y, acts, loss, lr, [batches], "sgd")
+
+
+# How a train may keep an optimiser's state wrongly: t (Adam's step count) as a function
+# of (epoch, batch within the epoch, batch over all epochs, array updated within the batch),
+# and whether the state (m, v or the velocity) starts afresh every epoch.
+RIGHT_WAY = {"t": lambda epoch, j, step, k: step, "reset": False}
+WRONG_WAYS = {
+    "adam": [
+        ({"t": lambda epoch, j, step, k: j, "reset": False},
+         "Adam's step counter t started again from 1 every epoch. t counts the mini-batches "
+         "over ALL epochs, 1, 2, 3, ...: set t = 0 once, before the epoch loop, and add 1 "
+         "before each batch's updates."),
+        ({"t": lambda epoch, j, step, k: 1, "reset": False},
+         "Adam's step counter t was 1 at every step, so the bias correction never fades. "
+         "t counts the mini-batches over all epochs, 1, 2, 3, ...: t = 0 before the epoch "
+         "loop, t += 1 before each batch's updates, and pass that t to adam_step."),
+        ({"t": lambda epoch, j, step, k: epoch, "reset": False},
+         "t counted the epochs. Adam's t counts the updates, one per mini-batch, over all "
+         "epochs: add 1 to t for every batch."),
+        ({"t": lambda epoch, j, step, k: None, "reset": False},
+         "t grew by one for every array updated (4 per batch here) instead of once per "
+         "mini-batch: add 1 to t once per batch, before updating every W and b with it."),
+        ({"t": lambda epoch, j, step, k: j, "reset": True},
+         "m, v and t started again from zero every epoch. Create one m and one v per "
+         "parameter array (zeros) and t = 0 once, before the epoch loop, and carry them "
+         "across epochs."),
+        ({"t": lambda epoch, j, step, k: step, "reset": True},
+         "every epoch started again from m = v = 0. Create one m and one v per parameter "
+         "array once, before the epoch loop, and keep each step's returned m and v."),
+        ({"step": lambda p, g, m, v, t, lr: uncorrected_adam(p, g, m, v, lr)},
+         "the steps have no bias correction: m_hat = m / (1 - beta1**t) and "
+         "v_hat = v / (1 - beta2**t) are missing. Update every W and b with "
+         "adam_step(p, g, m_p, v_p, t, lr), which corrects them."),
+    ],
+    "momentum": [
+        ({"reset": True},
+         "every epoch started again from velocity = 0. Create one velocity per parameter "
+         "array (zeros) once, before the epoch loop, and keep each step's returned velocity."),
+    ],
+}
+
+
+def uncorrected_adam(p, g, m, v, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    m, v = beta1 * m + (1 - beta1) * g, beta2 * v + (1 - beta2) * g ** 2
+    return p - lr * m / (np.sqrt(v) + eps), m, v
+
+
+def run_epochs(params, X, y, acts, loss, lr, epochs, optimizer, way=RIGHT_WAY):
+    """``params`` after ``epochs`` (each a list of batches of example indices) of updates with
+    ``optimizer`` ("sgd", "momentum" or "adam", blocks' steps), its state kept ``way``."""
     grad_of = blocks.LOSSES[loss][1]
-    for idx in batches:
-        A, cache = blocks.forward(X[idx], params, acts)
-        grads = blocks.backward(grad_of(A, y[idx]), cache, params, acts)
-        params = [(blocks.sgd_step(W, dW, lr), blocks.sgd_step(b, db, lr))
-                  for (W, b), (dW, db) in zip(params, grads)]
+    state = None
+    step = count = 0
+    for epoch, batches in enumerate(epochs, start=1):
+        if state is None or way.get("reset"):
+            state = [[(np.zeros_like(p), np.zeros_like(p)) for p in layer] for layer in params]
+        for j, idx in enumerate(batches, start=1):
+            A, cache = blocks.forward(X[idx], params, acts)
+            grads = blocks.backward(grad_of(A, y[idx]), cache, params, acts)
+            step += 1
+            new = []
+            for l, (layer, layer_grads) in enumerate(zip(params, grads)):
+                new_layer = []
+                for k, (p, g) in enumerate(zip(layer, layer_grads)):
+                    count += 1
+                    m, v = state[l][k]
+                    if optimizer == "adam":
+                        t = way.get("t", RIGHT_WAY["t"])(epoch, j, step, 2 * l + k)
+                        p, m, v = way.get("step", blocks.adam_step)(
+                            p, g, m, v, count if t is None else t, lr)
+                    elif optimizer == "momentum":
+                        p, m = blocks.momentum_step(p, g, m, lr)
+                    else:
+                        p = blocks.sgd_step(p, g, lr)
+                    state[l][k] = (m, v)
+                    new_layer.append(p)
+                new.append(tuple(new_layer))
+            params = new
     return params
 
 
-def which_epochs(call, seed):
+def tiny_epochs(kind, lasts):
+    """The batches of epochs on the 3-example set, each ending with example ``lasts[i]``:
+    a batch of the other two, then (kind "full") the one left over."""
+    return [[[i for i in range(3) if i != last]] + ([[last]] if kind == "full" else [])
+            for last in lasts]
+
+
+def which_epochs(call, seed, optimizer="sgd", lr=TINY_LR):
     """How the learner's 2 epochs on the 3-example set went, from every possible way.
 
     Returns ("full" or "dropped", (last example of epoch 1, of epoch 2)) for the way that
-    matches, None if none does, or ("problem", what went wrong) if the call failed."""
+    matches, None if none does, ("problem", what went wrong) if the call failed, or
+    ("wrong way", hint) when it matches a known wrong way of keeping the optimiser's state."""
     X, y = tiny_data()
-    start, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 0,
-                                  TINY_BATCH, seed)
+    extra = {} if optimizer == "sgd" else {"optimizer": optimizer}
+    start, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", lr, 0,
+                                  TINY_BATCH, seed, **extra)
     if problem:
         start = blocks.init_params(TINY_SIZES, seed)
-    got, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 2,
-                                TINY_BATCH, seed)
+    got, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", lr, 2,
+                                TINY_BATCH, seed, **extra)
     if problem:
         return "problem", (f"on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
                            f"{problem} Does train use the loss its `loss` argument names: "
                            "loss_fn, loss_grad = blocks.LOSSES[loss]?")
-    def epoch(params, kind, last):
-        """One epoch whose last example is ``last``: a batch of the other two, then it."""
-        batches = [[i for i in range(3) if i != last]] + ([[last]] if kind == "full" else [])
-        return sgd_epochs(params, X, y, TINY_ACTS, "mse", TINY_LR, batches)
-    for kind in ("full", "dropped"):
-        for last1 in range(3):
-            after1 = epoch(start, kind, last1)
-            for last2 in range(3):
-                if same_params(epoch(after1, kind, last2), got, rtol=1e-9):
-                    return kind, (last1, last2)
+    orders = [(kind, (l1, l2)) for kind in ("full", "dropped") for l1 in range(3)
+              for l2 in range(3)]
+    for kind, lasts in orders:
+        if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", lr, tiny_epochs(kind, lasts),
+                                  optimizer), got, rtol=1e-9):
+            return kind, lasts
+    for way, hint in WRONG_WAYS.get(optimizer, []):
+        for lasts in (lasts for kind, lasts in orders if kind == "full"):
+            if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", lr,
+                                      tiny_epochs("full", lasts), optimizer, way), got, rtol=1e-9):
+                return "wrong way", hint
     return None
+
+
+def pairs_mismatched(call, seeds=4):
+    """True when one full-batch epoch of the learner's train on the 3-example set matches
+    the inputs paired with targets in another order (X and y shuffled by different
+    permutations), for one of the first ``seeds`` seeds. A full batch makes the order of
+    the examples irrelevant, so only the pairing can differ."""
+    X, y = tiny_data()
+    for seed in range(seeds):
+        start, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 0, 3,
+                                      seed)
+        got, _, problem_ = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 1, 3,
+                                     seed)
+        if problem or problem_:
+            return False
+        if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", TINY_LR, [[[0, 1, 2]]], "sgd"),
+                       got, rtol=1e-9):
+            continue
+        for perm in ([0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]):
+            if same_params(run_epochs(start, X, y[perm], TINY_ACTS, "mse", TINY_LR,
+                                      [[[0, 1, 2]]], "sgd"), got, rtol=1e-9):
+                return True
+    return False
+
+
+PAIRS = ("the inputs and the targets no longer match: X and y were put in different orders "
+         "(two different permutations, or only one of them shuffled), so each example is "
+         "trained towards another example's target. Draw ONE order per epoch, order = "
+         "rng.permutation(m), and index both with it: X[order], y[order].")
 
 
 def train_properties(call):
@@ -471,6 +583,9 @@ def train_properties(call):
                 "Keep the result of each step: params[l] = (sgd_step(W, dW, lr), "
                 "sgd_step(b, db, lr))."]
     if not last < 0.5 * first:
+        if pairs_mismatched(call):
+            return [f"on the XOR set the loss went from {first:.4f} after epoch 1 to "
+                    f"{last:.4f} after epoch {XOR_EPOCHS}: {PAIRS}"]
         went = "went up" if last > first else "hardly went down"
         return [f"on the XOR set the loss {went}, from {first:.4f} after epoch 1 to {last:.4f} "
                 f"after epoch {XOR_EPOCHS} (lr = {XOR_LR}). "
@@ -525,7 +640,10 @@ def train_properties(call):
                 f"least halve and the accuracy reach {XOR_ACCURACY:.0%}. Keep one m and one v "
                 "per parameter array, count t across all mini-batches from 1, and use "
                 "adam_step's returned m and v in the next step."]
-    return []
+    problems = optimiser_problems(call, "adam")
+    if not problems and supports(call, "momentum"):
+        problems = optimiser_problems(call, "momentum")
+    return problems
 
 
 def shuffling_problems(call):
@@ -535,6 +653,14 @@ def shuffling_problems(call):
     if failed:
         return failed[:1]
     found = [w for w in ways if w is not None]
+    if not found:
+        if pairs_mismatched(call):
+            return [PAIRS[0].upper() + PAIRS[1:]]
+        return ["2 epochs of your train on a 3-example set (batch_size=2, loss=\"mse\") match "
+                "no run of mini-batch gradient descent from the same starting weights, in any "
+                "order of the examples. Each epoch: one order = rng.permutation(m), batches "
+                "order[start:start + batch_size], and for each batch forward, the loss "
+                "gradient, backward, then sgd_step(p, g, lr) for every W and b."]
     if found and all(kind == "dropped" for kind, _ in found):
         return [
             "an epoch skipped the last, smaller batch: with 3 examples and batch_size=2 an "
@@ -554,10 +680,58 @@ def shuffling_problems(call):
     return []
 
 
+TINY_OPTIMISER_LR = {"adam": 0.1, "momentum": 0.5}
+OPTIMISER_SEEDS = 3
+KEEP_STATE = {
+    "adam": ("Every W and b needs its own m and v (zeros at the start, carried across "
+             "batches and epochs), t counts the mini-batches over all epochs from 1, and each "
+             "step takes the m and v that the same array's previous step returned: "
+             "W, mW, vW = adam_step(W, dW, mW, vW, t, lr)."),
+    "momentum": ("Every W and b needs its own velocity (zeros at the start, carried across "
+                 "batches and epochs): W, vW = momentum_step(W, dW, vW, lr)."),
+}
+
+
+def supports(call, optimizer):
+    """False when train has no such optimizer (momentum is optional: the course's train
+    knows "sgd" and "adam"): it says so by raising, or quietly runs another one instead."""
+    X, y = tiny_data()
+    lr = TINY_OPTIMISER_LR[optimizer]
+
+    def run(**extra):
+        return run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", lr, 1, TINY_BATCH, 0, **extra)
+    got, _, problem = run(optimizer=optimizer)
+    if problem:
+        return not (optimizer in problem or "optimizer" in problem)
+    for other in ({}, {"optimizer": "adam"}):
+        params, _, problem = run(**other)
+        if problem is None and same_params(got, params, rtol=1e-12):
+            return False
+    return True
+
+
+def optimiser_problems(call, optimizer):
+    """train(..., optimizer=...) replayed exactly: 2 epochs on the 3-example set against
+    blocks' steps from the learner's own start, in every possible order, for a few seeds."""
+    lr = TINY_OPTIMISER_LR[optimizer]
+    for seed in range(OPTIMISER_SEEDS):
+        way = which_epochs(call, seed, optimizer, lr)
+        if way is None:
+            return [f"with optimizer=\"{optimizer}\" (lr = {lr}), 2 epochs of your train on a "
+                    "3-example set (batch_size=2: 4 updates) match no run of "
+                    f"{optimizer} from the same starting weights, in any order of the "
+                    f"examples (seed={seed}). {KEEP_STATE[optimizer]}"]
+        if way[0] == "problem":
+            return [way[1]]
+        if way[0] == "wrong way":
+            return [f"with optimizer=\"{optimizer}\" (lr = {lr}) on a 3-example set: {way[1]}"]
+    return []
+
+
 train = Exercise(
     "train", LESSON, "train(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, "
     "seed=0, optimizer=\"sgd\") -> (params, history)",
     ("X", "y", "layer_sizes", "activations", "loss", "lr", "epochs", "batch_size"),
-    properties=train_properties)
+    properties=train_properties, uses=("sgd_step", "momentum_step", "adam_step"))
 
 EXERCISES = [sgd_step, momentum_step, adam_step, train]

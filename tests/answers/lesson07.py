@@ -114,8 +114,15 @@ def adam_in_place(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-
 
 # ---- train ------------------------------------------------------------------------
 
+def adam_uncorrected(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    return param - lr * m / (np.sqrt(v) + eps), m, v
+
+
 def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", update=True,
-               seeded=True, in_place=False):
+               seeded=True, in_place=False, adam_t="batches", reset_state=False,
+               pairs="matched", adam_step=blocks.adam_step):
     """A train written the way the lesson describes, with one thing optionally done wrong."""
     def train(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, seed=0,
               optimizer="sgd"):
@@ -129,6 +136,11 @@ def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", up
         history = {"loss": []}
         order = rng.permutation(m)
         for epoch in range(epochs):
+            if reset_state is True or (reset_state == optimizer == "momentum"):
+                moments = [[(np.zeros_like(W), np.zeros_like(W)),
+                            (np.zeros_like(b), np.zeros_like(b))] for W, b in params]
+            if adam_t == "restarted":
+                t = 0
             if shuffle == "each epoch":
                 order = rng.permutation(m) if seeded else np.random.permutation(m)
             elif shuffle == "never":
@@ -138,19 +150,26 @@ def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", up
                 order = np.arange(m)
             stop = m - m % batch_size if drop_last else m
             batch_losses = []
+            y_order = rng.permutation(m) if pairs == "two permutations" else order
             for start in range(0, stop, batch_size):
                 idx = order[start:start + batch_size]
+                y_idx = y_order[start:start + batch_size]
                 A, cache = blocks.forward(X[idx], params, activations)
-                batch_losses.append(loss_fn(A, y[idx]))
-                grads = blocks.backward(loss_grad(A, y[idx]), cache, params, activations)
-                t += 1
+                batch_losses.append(loss_fn(A, y[y_idx]))
+                grads = blocks.backward(loss_grad(A, y[y_idx]), cache, params, activations)
+                t = 1 if adam_t == "fixed" else epoch + 1 if adam_t == "epochs" else t + 1
                 new = []
                 for l, ((W, b), (dW, db)) in enumerate(zip(params, grads)):
                     if optimizer == "adam":
                         (mW, vW), (mb, vb) = moments[l]
-                        W2, mW, vW = blocks.adam_step(W, dW, mW, vW, t, lr)
-                        b2, mb, vb = blocks.adam_step(b, db, mb, vb, t, lr)
+                        W2, mW, vW = adam_step(W, dW, mW, vW, t, lr)
+                        b2, mb, vb = adam_step(b, db, mb, vb, t, lr)
                         moments[l] = [(mW, vW), (mb, vb)]
+                    elif optimizer == "momentum":
+                        (vW, _), (vb, _) = moments[l]
+                        W2, vW = blocks.momentum_step(W, dW, vW, lr)
+                        b2, vb = blocks.momentum_step(b, db, vb, lr)
+                        moments[l] = [(vW, vW), (vb, vb)]
                     else:
                         W2, b2 = W + sign * lr * dW, b + sign * lr * db
                     new.append((W2, b2))
@@ -254,5 +273,12 @@ WRONG = {
         (make_train(shuffle="once"), "shuffle anew"),
         (make_train(in_place=True), "in place"),
         (train_ignores_loss, 'loss="mse"'),
+        (make_train(adam_t="restarted"), "started again from 1 every epoch"),
+        (make_train(adam_t="fixed"), "t was 1 at every step"),
+        (make_train(adam_t="epochs"), "t counted the epochs"),
+        (make_train(reset_state=True), "every epoch started again from m = v = 0"),
+        (make_train(reset_state="momentum"), "every epoch started again from velocity = 0"),
+        (make_train(adam_step=adam_uncorrected), "no bias correction"),
+        (make_train(pairs="two permutations"), "the inputs and the targets no longer match"),
     ],
 }
