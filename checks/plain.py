@@ -40,9 +40,13 @@ def encode(x):
         kind = x.dtype.kind
         if kind not in DTYPES or x.size > MAX_ELEMENTS:
             raise NotPlain(f"an array of dtype {x.dtype} and size {x.size}")
-        data = np.ascontiguousarray(np.asarray(x), dtype=DTYPES[kind]).tobytes()
-        return {"nd": base64.b64encode(data).decode("ascii"), "dtype": DTYPES[kind],
-                "shape": list(x.shape)}
+        fortran = x.ndim > 1 and x.flags.f_contiguous and not x.flags.c_contiguous
+        data = np.ascontiguousarray(x.T if fortran else x, dtype=DTYPES[kind]).tobytes()
+        d = {"nd": base64.b64encode(data).decode("ascii"), "dtype": DTYPES[kind],
+             "shape": list(x.shape)}
+        if fortran:                 # a transposed view stays one (not contiguous row by row)
+            d["order"] = "F"
+        return d
     if isinstance(x, tuple):
         return {"tuple": [encode(v) for v in x]}
     if isinstance(x, list):
@@ -62,6 +66,8 @@ def decode(d):
         if d["dtype"] not in DTYPES.values() or np.prod(shape, dtype=float) > MAX_ELEMENTS:
             raise NotPlain("an array too large or of an unknown dtype")
         raw = base64.b64decode(d["nd"])
+        if d.get("order") == "F":
+            return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(shape[::-1]).T.copy("K")
         return np.frombuffer(raw, dtype=np.dtype(d["dtype"])).reshape(shape).copy()
     if "fn" in d:
         return FUNCTIONS[d["fn"]]

@@ -37,7 +37,10 @@ def ng_visible():
                  "f = weighted sum of sines, x of shape (2, 2, 2)"),
             Case((sum_of_cubes, a([0.7])), "a single element"),
             Case((sum_of_cubes, a([0.3, -0.2, 5e-9])), "h passed explicitly", {"h": 1e-3}),
-            Case((log_sum_exp, a([1.0, 2.0, 3.0])), "f = log-sum-exp, x of shape (3,)")]
+            Case((log_sum_exp, a([1.0, 2.0, 3.0])), "f = log-sum-exp, x of shape (3,)"),
+            Case((neighbour_products, a([[0.5, -1.0, 2e-8], [1.5, 0.25, -0.75]]).T),
+                 "x = W.T, a transposed view of shape (3, 2): not contiguous in memory, "
+                 "so x.reshape(-1) would be a copy")]
 
 
 def ng_random(rng):
@@ -51,6 +54,10 @@ def ng_random(rng):
         kwargs = {} if i % 3 else {"h": float(rng.choice([1e-4, 1e-3, 1e-6]))}
         cases.append(Case((f, x), f"f = {f.__name__}, x of shape {shape}"
                           + (f", h = {kwargs['h']:g}" if kwargs else ""), kwargs, hidden=True))
+    for f, shape in [(sum_of_cubes, (2, 4)), (sin_weighted, (3, 3))]:
+        x = rng.normal(0, 1, size=shape).T
+        cases.append(Case((f, x), f"f = {f.__name__}, x = W.T of shape {x.shape} (a transposed "
+                          "view, not contiguous)", hidden=True))
     return cases
 
 
@@ -120,15 +127,31 @@ def whole_array_nudged(case, got):
 ONE_SIDED = ("that is a one-sided difference, (f(x + h) - f(x)) / h or (f(x) - f(x - h)) / h. "
              "Use centred differences, (f(x + h e_i) - f(x - h e_i)) / (2h): they are far more "
              "accurate.")
+EVERY_ELEMENT = ("Visit every element of x itself: `for i in np.ndindex(x.shape):` (i is a "
+                 "tuple index, x[i] one element), or `it = np.nditer(x, flags=[\"multi_index\"], "
+                 "op_flags=[\"readwrite\"])` and x[it.multi_index].")
 ONLY_1D = ("your loop runs over the first axis only (range(len(x))), so for a 2-D x it nudges "
-           "whole rows. Visit every element: for i in np.ndindex(x.shape), or np.nditer with "
-           "multi_index.")
+           "whole rows. " + EVERY_ELEMENT)
+NUDGE = ("nudging x[i] in place is the method, but when numerical_gradient returns, x must be "
+         "exactly as it was: save old = x[i], set x[i] = old + h and then old - h, and finish "
+         "with x[i] = old (adding or subtracting h back leaves rounding errors).")
+
+
+def copy_nudged(case, got):
+    """Every derivative 0 on a non-contiguous x: the nudges went into a copy (x.reshape(-1))."""
+    x = case.args[1]
+    return (isinstance(x, np.ndarray) and not x.flags.c_contiguous and np.size(got) == x.size
+            and not np.any(got) and np.any(case.expected))
 
 
 numerical_gradient = Exercise(
     "numerical_gradient", LESSON, "numerical_gradient(f, x, h=1e-5) -> ndarray", ("f", "x", "h"),
-    visible=ng_visible, random=ng_random,
+    visible=ng_visible, random=ng_random, in_place_note=NUDGE,
     mistakes=[
+        when(copy_nudged, "every derivative came out 0. This x is not contiguous in memory "
+             "(a transposed view, W.T), so x.reshape(-1) or x.ravel() gave you a copy: your "
+             "nudges changed the copy, f(x) never saw them, and f(x + h) - f(x - h) was 0. "
+             + EVERY_ELEMENT, "flat_copy"),
         changed_input(
             "your values are right, but x is not exactly what it was. You may change x[i] for "
             "a moment, but put back exactly the saved value: old = x[i] before, x[i] = old "
@@ -141,9 +164,8 @@ numerical_gradient = Exercise(
              "number for the whole array. Nudge one element at a time and store one "
              "derivative per element.", "whole_array"),
         when(computed_as("rows_False", "rows_True"), ONLY_1D, "only_1d"),
-        raised("out of bounds", "x[i] with i up to x.size only works for 1-D x. Visit every "
-               "element with for i in np.ndindex(x.shape) (i is then a tuple index), or "
-               "work on a flat view: x.reshape(-1).", "only_1d"),
+        raised("out of bounds", "x[i] with i up to x.size only works for 1-D x. "
+               + EVERY_ELEMENT, "only_1d"),
         when(computed_as("default_h"), "you used h = 1e-5 even though another h was passed. "
              "Use the argument h.", "ignores_h"),
         when(lambda case, got: isinstance(got, list),

@@ -23,8 +23,34 @@ def ng_nditer(f, x, h=1e-5):
     return grad
 
 
+def ng_ndindex(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f(x)
+        x[i] = old - h
+        down = f(x)
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+
+
+def ng_flat_iterator(f, x, h=1e-5):
+    grad = np.zeros(x.shape)
+    for k in range(x.size):                   # x.flat writes through, whatever the layout
+        old = x.flat[k]
+        x.flat[k] = old + h
+        up = f(x)
+        x.flat[k] = old - h
+        down = f(x)
+        x.flat[k] = old
+        grad.flat[k] = (up - down) / (2 * h)
+    return grad
+
+
 def ng_flat_view(f, x, h=1e-5):
-    flat = x.reshape(-1)                      # a view: changing flat changes x
+    flat = x.reshape(-1)          # a view only when x is contiguous; for W.T it is a copy
     grad = np.empty(flat.size)
     for k in range(flat.size):
         saved = flat[k]
@@ -136,7 +162,7 @@ def ng_list(f, x, h=1e-5):
 
 
 def ng_flat_result(f, x, h=1e-5):
-    return ng_flat_view(f, x, h).ravel()
+    return ng_ndindex(f, x, h).ravel()
 
 
 def ng_whole_array(f, x, h=1e-5):
@@ -363,7 +389,7 @@ def neuron_variant(dz_of, dw_of=lambda dz, x, w: dz * x, db_of=float):
 
 
 RIGHT = {
-    "numerical_gradient": [ng_nditer, ng_flat_view, ng_copies],
+    "numerical_gradient": [ng_nditer, ng_ndindex, ng_flat_iterator, ng_copies],
     "relative_error": [re_loop, re_where],
     "mse_loss_grad": [mse_grad_loop, mse_grad_factored],
     "binary_cross_entropy_grad": [bce_grad_two_terms, bce_grad_where,
@@ -375,6 +401,7 @@ RIGHT = {
 
 WRONG = {
     "numerical_gradient": [
+        (ng_flat_view, "flat_copy"),
         (ng_drift, "not_restored"),
         (ng_never_restored, "not_restored"),
         (ng_forward, "one_sided"),
