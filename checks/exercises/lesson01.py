@@ -36,6 +36,9 @@ weighted_sum = Exercise(
         like(lambda x, w, b: x * w + b,
              "x * w multiplies element by element and keeps one value per input. "
              "Sum the products: np.dot(x, w) or np.sum(x * w).", "no_sum"),
+        like(lambda x, w, b: np.sum(x * w + b),
+             "the bias was added once per input (n times), inside the sum: got - expected "
+             "= (n - 1) * b. Add it once, after the sum: np.dot(x, w) + b.", "bias_n_times"),
         like(lambda x, w, b: np.sum(x + w) + b,
              "the inputs are added to the weights; multiply them: sum of x_i * w_i.", "added"),
     ])

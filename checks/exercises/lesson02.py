@@ -158,6 +158,10 @@ relu_derivative = elementwise(
         like(np.sign, "np.sign gives -1 for negative z; the derivative there is 0.", "sign"),
         like(lambda z: (np.asarray(z) < 0).astype(float), "the comparison is reversed: "
              "1 where z > 0.", "reversed"),
+        raised("truth value of an array", "`if z > 0:` works for one number only: for an "
+               "array, z > 0 is an array of True/False and Python's `if` cannot decide on it. "
+               "Compare element by element instead: (z > 0).astype(float), or "
+               "np.where(z > 0, 1.0, 0.0).", "scalar_if"),
     ], numeric=centred(blocks.relu), uses=("relu",))
 
 EXERCISES = [sigmoid, tanh, relu, softmax, sigmoid_derivative, tanh_derivative, relu_derivative]

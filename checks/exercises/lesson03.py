@@ -52,9 +52,13 @@ def init_params_properties(call):
                         "generator once, before the loop, and draw every layer from it.")
     same = run([2, 3, 1], 0)
     other = run([2, 3, 1], 7)
+    if from_global_state(params, [2, 3, 1], 0):
+        return problems + [GLOBAL_SEEDED]
     if not same.error and not close_params(params, same.value):
-        problems.append("two calls with the same seed gave different weights. Draw from "
-                        "rng = np.random.default_rng(seed), not from np.random directly.")
+        problems.append("two calls with the same seed gave different weights: they came from "
+                        "NumPy's global random state (np.random.randn, np.random.normal, ...), "
+                        "which ignores `seed`. Draw from a generator made from the seed: "
+                        "rng = np.random.default_rng(seed), then rng.normal(...).")
     elif not other.error and close_params(params, other.value):
         problems.append("seed=0 and seed=7 gave the same weights: pass `seed` to "
                         "np.random.default_rng(seed).")
@@ -67,6 +71,30 @@ def init_params_properties(call):
     elif not by_int.error and not close_params(by_rng.value, by_int.value):
         problems.append("a Generator seeded with 5 should give the same weights as seed=5.")
     return problems
+
+
+GLOBAL_SEEDED = (
+    "your weights come from NumPy's global random state, seeded with np.random.seed(seed) "
+    "(then np.random.randn or np.random.normal). That state is shared by the whole notebook: "
+    "any other random call in between changes your weights, and `seed` may also be a "
+    "Generator, which np.random.seed cannot take. Make a generator of your own: "
+    "rng = np.random.default_rng(seed), then rng.normal(0.0, np.sqrt(2 / n_in), "
+    "size=(n_in, n_out)).")
+
+
+def from_global_state(params, sizes, seed):
+    """True when the weights are np.random.seed(seed)'s draws (randn or normal), in order."""
+    state = np.random.RandomState(seed)
+    try:
+        for (W, _), n_in, n_out in zip(params, sizes[:-1], sizes[1:]):
+            draw = state.standard_normal((n_in, n_out))
+            W = np.asarray(W, dtype=float)
+            if W.shape != draw.shape or not np.allclose(W, draw * np.std(W) / np.std(draw),
+                                                        rtol=1e-6, atol=1e-12):
+                return False
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def scale_hint(std, target, n_in):

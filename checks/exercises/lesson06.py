@@ -310,6 +310,7 @@ def backward_wrong(order="reverse", act=None, dZ_of=None, dA_of=None, entry=None
             dZ = dZ_of(dA, Z, name) if dZ_of else blocks.activation_backward(dA, Z, name)
             dW, db = A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True)
             dA = dA_of(dZ, W) if dA_of else dZ @ W.T
+            dA = dA_out if dA is None else dA           # dA_of returning None: dA_out again
             grads[l] = (dW, db)
         return grads
     return run
@@ -372,6 +373,11 @@ backward = Exercise(
         like(backward_wrong(dZ_of=lambda dA, Z, name: dA),
              "the activations' derivatives are missing: before dense_backward, every layer "
              "needs dZ = activation_backward(dA, Z, activations[l]).", "no_activation_derivative"),
+        like(backward_wrong(dA_of=lambda dZ, W: None),
+             "every layer received dA_out, the gradient of the network's output. Only the "
+             "last layer gets dA_out: each layer hands the one before it its own dA_prev "
+             "(dA = dA_prev from dense_backward), and the loop carries that dA down.",
+             "dA_out_everywhere"),
         like(backward_wrong(dA_of=lambda dZ, W: dZ @ W),
              "the gradient passed to the previous layer must be dZ @ W.T (shape (m, n_in)); "
              "it used W without .T.", "W_not_transposed"),

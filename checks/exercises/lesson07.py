@@ -145,6 +145,9 @@ sgd_step = step_exercise(
         like(lambda param, grad, lr: -lr * grad,
              "that is the step alone; return the updated parameter: param - lr * grad.",
              "step_only"),
+        like(lambda param, grad, lr: lr * grad,
+             "that is the step lr * grad alone, not the updated parameter: return "
+             "param - lr * grad.", "step_only"),
         like(lambda param, grad, lr: param - grad / lr,
              "the gradient was divided by lr; multiply: param - lr * grad.", "divided_by_lr"),
         like(lambda param, grad, lr: param - lr * param,

@@ -35,6 +35,7 @@ WRONG = {
         (lambda x, w, b: float(np.dot(x, w) - b), "bias_subtracted"),
         (lambda x, w, b: x * w + b, "no_sum"),
         (lambda x, w, b: float(np.sum(x + w) + b), "added"),
+        (lambda x, w, b: float(np.sum(x * w + b)), "bias_n_times"),
         (lambda x, w, b: np.array([np.dot(x, w) + b]), "size_one_array"),
     ],
     "dense_forward": [

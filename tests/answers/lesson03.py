@@ -32,6 +32,12 @@ def init_scale(scale, bias=np.zeros, transposed=False, global_rng=False):
     return init
 
 
+def init_global_seeded(layer_sizes, seed=0):
+    np.random.seed(seed)
+    return [(np.random.randn(n_in, n_out) * np.sqrt(2 / n_in), np.zeros((1, n_out)))
+            for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
+
+
 def forward_loop(X, params, activations):
     cache, A = [], X
     for layer in range(len(params)):
@@ -105,7 +111,8 @@ WRONG = {
         (init_scale(lambda n: 2 / n), "2 / n_in"),
         (init_scale(lambda n: np.sqrt(2 / n), transposed=True), "(n_in, n_out)"),
         (init_scale(lambda n: np.sqrt(2 / n), bias=lambda n: np.zeros(n)), "(1, n_out)"),
-        (init_scale(lambda n: np.sqrt(2 / n), global_rng=True), "same seed"),
+        (init_scale(lambda n: np.sqrt(2 / n), global_rng=True), "ignores `seed`"),
+        (init_global_seeded, "np.random.seed(seed)"),
         (init_rng_per_layer, "create the generator once"),
     ],
     "forward": [

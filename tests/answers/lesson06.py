@@ -123,6 +123,28 @@ def backward_prepend(dA_out, cache, params, activations):
     return grads
 
 
+def backward_dA_out_everywhere(dA_out, cache, params, activations):
+    grads = []
+    for l in reversed(range(len(params))):
+        A_prev, Z = cache[l]
+        dZ = blocks.activation_backward(dA_out, Z, activations[l])
+        _, dW, db = blocks.dense_backward(dZ, A_prev, params[l][0])
+        grads.insert(0, (dW, db))
+    return grads
+
+
+def backward_uses_helpers(dA_out, cache, params, activations):
+    """The lesson's way, calling the notebook's own dense_backward and activation_backward
+    (looked up by name, as in a notebook)."""
+    grads, dA = [], dA_out
+    for l in reversed(range(len(params))):
+        A_prev, Z = cache[l]
+        dZ = activation_backward(dA, Z, activations[l])   # noqa: F821 (the learner's)
+        dA, dW, db = dense_backward(dZ, A_prev, params[l][0])   # noqa: F821
+        grads.insert(0, (dW, db))
+    return grads
+
+
 def backward_zip(dA_out, cache, params, activations):
     grads, dA = [], dA_out
     for (A_prev, Z), (W, b), f in zip(cache[::-1], params[::-1], activations[::-1]):
@@ -249,5 +271,6 @@ WRONG = {
         (backward_no_derivative, "no_activation_derivative"),
         (backward_db_flat, "db_shape"),
         (backward_cache_swapped, "cache_swapped"),
+        (backward_dA_out_everywhere, "dA_out_everywhere"),
     ],
 }

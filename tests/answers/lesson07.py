@@ -240,6 +240,7 @@ WRONG = {
         (lambda param, grad, lr: param + lr * grad, "the step was added"),
         (lambda param, grad, lr: param - grad, "the learning rate is missing"),
         (lambda param, grad, lr: -lr * grad, "that is the step alone"),
+        (lambda param, grad, lr: lr * grad, "that is the step lr * grad alone"),
         (lambda param, grad, lr: param - grad / lr, "divided by lr"),
         (sgd_in_place, "in place"),
     ],
