@@ -28,7 +28,16 @@ For every exercise, the mistakes the checks recognise, in the order the catalogu
 them. **They read** is the hint a learner gets when their failing answer matches; **the
 check sees** is how it is recognised (by the learner's output, never their code). When
 several mistakes match, the learner is shown the one that explains the most failing
-cases. A failure that matches none gets no hint: look at the failing case with them.
+cases, on the simplest case it explains (fixed cases before randomised ones, moderate
+numbers before large ones). A mistake is never claimed on a case where its own output
+equals the expected one, and an argument changed in place is reported before anything
+else. A failure that matches none gets no hint: look at the failing case with them.
+
+One mistake costs once: while an exercise that calls another exercise of its lesson is
+checked (`tanh_derivative` calling `tanh`, `backward` calling `dense_backward`, `train`
+calling `sgd_step` ...), the course's version from `blocks` stands in for any of those
+that fail their own check or are unfinished, in the notebook and in the grader alike,
+and the feedback says so.
 Back to the [instructor guide](instructor-guide.md).
 """
 
