@@ -180,7 +180,9 @@ def explain(ex, failures):
             if m:
                 return (*f, m)
         f = mutated[0]
-        m = next((m for m in ex.mistakes if not m.in_place and matches(m, *f[:2])), None)
+        value_wrong = judge(ex, f[0], replace(f[1], mutated=())) is not None
+        m = next((m for m in ex.mistakes if value_wrong and not m.in_place
+                  and matches(m, *f[:2])), None)
         return (*f, m)
     mistake = likeliest_mistake(ex, failures)
     f = next((f for f in failures if mistake and matches(mistake, *f[:2])), failures[0])

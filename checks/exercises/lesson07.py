@@ -684,7 +684,7 @@ def shuffling_problems(call):
 
 
 TINY_OPTIMISER_LR = {"adam": 0.1, "momentum": 0.5}
-OPTIMISER_SEEDS = 3
+OPTIMISER_SEEDS = 2
 KEEP_STATE = {
     "adam": ("Every W and b needs its own m and v (zeros at the start, carried across "
              "batches and epochs), t counts the mini-batches over all epochs from 1, and each "

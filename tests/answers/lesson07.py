@@ -157,12 +157,15 @@ def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", up
                 A, cache = blocks.forward(X[idx], params, activations)
                 batch_losses.append(loss_fn(A, y[y_idx]))
                 grads = blocks.backward(loss_grad(A, y[y_idx]), cache, params, activations)
-                t = 1 if adam_t == "fixed" else epoch + 1 if adam_t == "epochs" else t + 1
+                t = 1 if adam_t == "fixed" else epoch + 1 if adam_t == "epochs" else \
+                    t if adam_t == "per array" else t + 1
                 new = []
                 for l, ((W, b), (dW, db)) in enumerate(zip(params, grads)):
                     if optimizer == "adam":
                         (mW, vW), (mb, vb) = moments[l]
+                        t += adam_t == "per array"
                         W2, mW, vW = adam_step(W, dW, mW, vW, t, lr)
+                        t += adam_t == "per array"
                         b2, mb, vb = adam_step(b, db, mb, vb, t, lr)
                         moments[l] = [(mW, vW), (mb, vb)]
                     elif optimizer == "momentum":
@@ -277,6 +280,7 @@ WRONG = {
         (make_train(adam_t="restarted"), "started again from 1 every epoch"),
         (make_train(adam_t="fixed"), "t was 1 at every step"),
         (make_train(adam_t="epochs"), "t counted the epochs"),
+        (make_train(adam_t="per array"), "for every array updated"),
         (make_train(reset_state=True), "every epoch started again from m = v = 0"),
         (make_train(reset_state="momentum"), "every epoch started again from velocity = 0"),
         (make_train(adam_step=adam_uncorrected), "no bias correction"),
