@@ -74,7 +74,7 @@ def check_notebook(path):
                 continue
             verdict = run_check(ex_id, fn)
             exercises[ex_id] = {"status": verdict.status, "passed": verdict.passed,
-                                "feedback": verdict.message}
+                                "reason": verdict.reason, "feedback": verdict.message}
     return {"exercises": exercises, "error": "; ".join(errors) or None}
 
 
