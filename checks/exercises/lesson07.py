@@ -443,6 +443,9 @@ WRONG_WAYS = {
         ({"t": lambda epoch, j, step, k: step, "reset": True},
          "every epoch started again from m = v = 0. Create one m and one v per parameter "
          "array once, before the epoch loop, and keep each step's returned m and v."),
+        ({"lr": 1e-3},
+         "adam_step was called without train's learning rate, so it used its default "
+         "lr = 1e-3: pass it on, adam_step(p, g, m_p, v_p, t, lr)."),
         ({"step": lambda p, g, m, v, t, lr: uncorrected_adam(p, g, m, v, lr)},
          "the steps have no bias correction: m_hat = m / (1 - beta1**t) and "
          "v_hat = v / (1 - beta2**t) are missing. Update every W and b with "
@@ -483,7 +486,7 @@ def run_epochs(params, X, y, acts, loss, lr, epochs, optimizer, way=RIGHT_WAY):
                     if optimizer == "adam":
                         t = way.get("t", RIGHT_WAY["t"])(epoch, j, step, 2 * l + k)
                         p, m, v = way.get("step", blocks.adam_step)(
-                            p, g, m, v, count if t is None else t, lr)
+                            p, g, m, v, count if t is None else t, way.get("lr", lr))
                     elif optimizer == "momentum":
                         p, m = blocks.momentum_step(p, g, m, lr)
                     else:
@@ -631,6 +634,9 @@ def train_properties(call):
     adam_params, adam_losses, problem = xor_run(ADAM_LR, ADAM_EPOCHS, 0, optimizer="adam")
     if problem and "optimizer" in problem and "unexpected keyword" in problem:
         return []            # an optional argument this train does not have
+    problems = optimiser_problems(call, "adam")      # exact, with a hint for known ways
+    if problems:
+        return problems
     if problem:
         return [problem]
     adam_accuracy = float(np.mean(
@@ -643,10 +649,9 @@ def train_properties(call):
                 f"least halve and the accuracy reach {XOR_ACCURACY:.0%}. Keep one m and one v "
                 "per parameter array, count t across all mini-batches from 1, and use "
                 "adam_step's returned m and v in the next step."]
-    problems = optimiser_problems(call, "adam")
-    if not problems and supports(call, "momentum"):
-        problems = optimiser_problems(call, "momentum")
-    return problems
+    if supports(call, "momentum"):
+        return optimiser_problems(call, "momentum")
+    return []
 
 
 def shuffling_problems(call):

@@ -284,6 +284,8 @@ WRONG = {
         (make_train(reset_state=True), "every epoch started again from m = v = 0"),
         (make_train(reset_state="momentum"), "every epoch started again from velocity = 0"),
         (make_train(adam_step=adam_uncorrected), "no bias correction"),
+        (make_train(adam_step=lambda p, g, m, v, t, lr: blocks.adam_step(p, g, m, v, t)),
+         "without train's learning rate"),
         (make_train(pairs="two permutations"), "the inputs and the targets no longer match"),
     ],
 }
