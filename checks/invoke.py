@@ -19,11 +19,14 @@ except ImportError:          # loaded by path in the grading child
     import plain
 
 
-def raiser(tb):
-    """The name of the function whose frame raised (the innermost one), or None."""
+def raiser(tb, fn=None):
+    """The name of the function whose frame raised (the innermost one), or None when it
+    is ``fn`` itself."""
     try:
         while tb.tb_next is not None:
             tb = tb.tb_next
+        if tb.tb_frame.f_code is getattr(fn, "__code__", None):
+            return None
         name = tb.tb_frame.f_code.co_name
         return name if isinstance(name, str) and name.isidentifier() and len(name) < 80 else None
     except Exception:
@@ -40,7 +43,7 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
         try:
             value = fn(*args, **kwargs)
         except NotImplementedError:
-            return {"not_attempted": True, "stub": raiser(sys.exc_info()[2])}
+            return {"not_attempted": True, "stub": raiser(sys.exc_info()[2], fn)}
         except catch as e:
             return {"error": describe(e), "line": where(sys.exc_info()[2]), "exception": e}
         notes = sorted({str(w.message)[:200] for w in caught})
