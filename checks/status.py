@@ -90,7 +90,8 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None):
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(f"{'':<22} ❌ {reason(e)}")
+                said = reason(e) if reason(e).startswith(i) else f"{i}: {reason(e)}"
+                why.append(f"{'':<22} ❌ {said}")
             done += bool(e["passed"])
         total += len(ids)
         echo(f"{lesson:<22} " + "  ".join(marks))

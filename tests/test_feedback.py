@@ -173,3 +173,20 @@ def test_a_transposed_array_crosses_as_a_transposed_view():
     assert np.array_equal(back, x) and back.flags.f_contiguous and not back.flags.c_contiguous
     assert back.flags.writeable
     assert plain.loads(plain.dumps(np.arange(6.0).reshape(2, 3))).flags.c_contiguous
+
+
+def test_a_stub_under_another_name_is_simply_not_attempted():
+    ns = defined("def weighted_sum_not_started(x, w, b):\n    raise NotImplementedError()\n")
+    verdict = run_check("weighted_sum", ns["weighted_sum_not_started"])
+    assert verdict.status == "not attempted" and "not attempted yet" in verdict.message
+
+
+# ---- train_digits says what it measured -----------------------------------------------------
+
+def test_train_digits_shows_its_accuracy_and_a_hidden_activation_it_was_not_graded_with():
+    from tests.answers.lesson08 import make_train_digits
+    relu = run_check("train_digits", make_train_digits())
+    assert relu.passed and "held-out test digits right" in relu.message
+    assert "seem to use" not in relu.message
+    sigmoid = run_check("train_digits", make_train_digits(hidden="sigmoid", epochs=30))
+    assert sigmoid.passed and "seem to use sigmoid" in sigmoid.message, sigmoid.message

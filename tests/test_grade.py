@@ -131,7 +131,8 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     for r in data["submissions"]:
         assert set(r) == {"path", "student", "score", "max_score", "error", "exercises"}
         for e in r["exercises"].values():
-            assert set(e) == {"passed", "points", "max_points", "status", "mistake", "warnings", "feedback"}
+            assert set(e) == {"passed", "points", "max_points", "status", "mistake", "reason",
+                              "warnings", "feedback"}
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert [(row["student"], row["score"]) for row in rows] == [("ada", "2"), ("bo", "1"),
                                                                 ("cy", "0")]
