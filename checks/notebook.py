@@ -67,11 +67,29 @@ def run_check(exercise_id, fn):
     for used in ex.uses if isinstance(namespace, dict) else ():
         theirs = namespace.get(used)
         if callable(theirs) and getattr(theirs, "__module__", None) != "blocks":
-            verdicts[used] = run_check(used, theirs)
+            verdicts[used] = recent(used, theirs) or run_check(used, theirs)
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        return noted(verify(ex, cases, local_call(fn, ex.args)), names)
+        verdict = noted(verify(ex, cases, local_call(fn, ex.args)), names)
+    if len(RECENT) > 64:
+        RECENT.clear()
+    RECENT[exercise_id, id(fn)] = (fn, getattr(fn, "__code__", None), verdict)
+    return verdict
+
+
+# The latest verdict of each exercise's function (the very object, with the same code), so
+# that checking tanh_derivative after tanh does not check tanh again. It only decides
+# whether the course's version stands in for a helper, never an exercise's own verdict.
+RECENT = {}
+
+
+def recent(exercise_id, fn):
+    """The verdict ``fn`` (the same object, with the same code) last got, or None."""
+    kept = RECENT.get((exercise_id, id(fn)))
+    if kept and kept[0] is fn and kept[1] is getattr(fn, "__code__", None):
+        return kept[2]
+    return None
 
 
 def check(exercise_id, fn):

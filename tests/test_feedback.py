@@ -190,3 +190,11 @@ def test_train_digits_shows_its_accuracy_and_a_hidden_activation_it_was_not_grad
     assert "seem to use" not in relu.message
     sigmoid = run_check("train_digits", make_train_digits(hidden="sigmoid", epochs=30))
     assert sigmoid.passed and "seem to use sigmoid" in sigmoid.message, sigmoid.message
+
+
+def test_a_helper_fixed_and_redefined_is_checked_afresh():
+    ns = defined(WRONG_TANH + TANH_DERIVATIVE)
+    assert "stood in" in run_check("tanh_derivative", ns["tanh_derivative"]).message
+    exec("def tanh(z):\n    return np.tanh(z)\n", ns)          # the learner fixes tanh
+    verdict = run_check("tanh_derivative", ns["tanh_derivative"])
+    assert verdict.passed and "stood in" not in verdict.message
