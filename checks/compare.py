@@ -97,15 +97,15 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         diff = np.where(ok, 0.0, np.abs(g - e))
     if ok.all():
         return None
-    if expected.ndim == 0:
-        return Mismatch(where, f"{where} differs from the expected value.",
-                        worst=at((), e, g), error=float(np.nan_to_num(diff[()], nan=np.inf)))
     if bad_nan.any() or bad_inf.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nan | bad_inf)[0])
         what = "nan" if bad_nan.any() else "inf"
         return Mismatch(where, f"{where} contains {what} where a finite number is expected.",
                         worst=at(idx, e, g), error=float("inf"))
     diff = np.where(np.isnan(diff), np.inf, diff)
+    if expected.ndim == 0:
+        return Mismatch(where, f"{where} differs from the expected value.",
+                        worst=at((), e, g), error=float(diff[()]))
     idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
     idx = tuple(int(i) for i in idx)
     n_bad = int((~ok).sum())

@@ -221,7 +221,8 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
         lines.append(show_case(ex, case, out.value, path, where))
     if getattr(problem, "error", 0):
         rtol, atol = tolerance(ex, case)
-        lines.append(f"  (equal means |got - expected| <= atol + rtol * |expected|, with "
+        lines.append("  (on this case only a finite number is asked)" if atol > 1e300 else
+                     f"  (equal means |got - expected| <= atol + rtol * |expected|, with "
                      f"rtol={rtol:g}, atol={atol:g})")
     if hint:
         lines.append(f"Hint: {hint.hint}")
