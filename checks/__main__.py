@@ -32,6 +32,9 @@ def main(argv=None):
     g.add_argument("--results", metavar="DIR",
                    help="store each result here as it is graded (default: beside --json/--csv)")
     g.add_argument("--regrade", action="store_true", help="ignore stored results; grade everything")
+    g.add_argument("--no-isolation", action="store_true",
+                   help="grade even where learner code cannot be isolated (it can then read "
+                        "what your user can read; see README, Security)")
     gb = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
     gb.add_argument("out", nargs="?", default="gradescope_autograder.zip")
     rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")

@@ -16,6 +16,7 @@ Nothing the learner's code prints is ever read as a result, and this process
 never holds an expected value. Standard library, NumPy and ``plain.py`` only.
 """
 import errno
+import io
 import json
 import os
 import resource
@@ -23,6 +24,7 @@ import signal
 import socket
 import struct
 import sys
+import tempfile
 import time
 import traceback
 import types
@@ -32,9 +34,11 @@ sys.path.insert(0, os.path.join(ROOT, "checks"))
 import numpy        # noqa: E402,F401  (imported once here, for every child)
 import isolate      # noqa: E402
 import plain        # noqa: E402
-from invoke import invoke  # noqa: E402
+from invoke import invoke, provided_versions  # noqa: E402
 sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
-PRELOAD = ("matplotlib.pyplot", "blocks", "digits")
+PRELOAD = ("numpy.random", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
+           "functools", "itertools", "collections", "threading", "time", "gzip")
+PROVIDED = ("blocks", "digits")
 
 stub = types.ModuleType("checks")
 stub.check = lambda *args, **kwargs: None
@@ -62,6 +66,7 @@ def preload():
 
 # ---- the zygote -----------------------------------------------------------------
 REFUSED = "not probed yet"     # None once a probe child could isolate itself, else why not
+ZYGOTE_PID = os.getpid()
 
 
 def set_refused(reason):
@@ -71,25 +76,34 @@ def set_refused(reason):
 
 def zygote():
     sock = socket.socket(fileno=SOCKET_FD)
-    ended = {}                                   # pid -> exit code, once reaped
+    ended, spawned = {}, set()                   # pid -> exit code, once reaped; live children
     isolate.libc.prctl(isolate.PR_SET_CHILD_SUBREAPER, 1)   # orphans come here to be reaped
     signal.signal(signal.SIGCHLD, lambda *_: reap(ended))
     while True:
         try:
             msg, fds, _, _ = socket.recv_fds(sock, 1 << 20, 3)
         except OSError:
-            os._exit(0)
-        if not msg:
+            msg = b""
+        if not msg:                              # the grader is gone: so is every sandbox
+            for pid in spawned:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
             os._exit(0)
         cmd = json.loads(msg)
-        if cmd["op"] == "spawn" and cmd["isolate"] and REFUSED == "not probed yet":
-            set_refused(isolate.probe(cmd["keep"], cmd["hide"]))
-        if cmd["op"] == "spawn":
+        if cmd["op"] in ("spawn", "probe") and cmd["isolate"] and REFUSED == "not probed yet":
+            set_refused(isolate.probe(cmd["keep"], cmd["hide"], tempfile.mkdtemp(dir=".")))
+        if cmd["op"] == "probe":
+            sock.send(json.dumps({"refused": REFUSED}).encode())
+        elif cmd["op"] == "spawn":
             pid = os.fork()
             if pid == 0:
                 sock.close()
                 try:
                     sandboxed(cmd, *fds)
+                except BaseException:        # a bug of ours: into the child's output file
+                    os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
                 finally:
                     os._exit(70)
             try:
@@ -98,6 +112,7 @@ def zygote():
                 pass
             for fd in fds:
                 os.close(fd)
+            spawned.add(pid)
             sock.send(json.dumps({"pid": pid}).encode())
         elif cmd["op"] == "ended":
             deadline = time.monotonic() + cmd["seconds"]
@@ -106,8 +121,10 @@ def zygote():
                 if cmd["pid"] in ended or time.monotonic() > deadline:
                     break
                 time.sleep(0.01)
+            spawned.discard(cmd["pid"])
             sock.send(json.dumps({"code": ended.pop(cmd["pid"], None)}).encode())
         reap(ended)
+        spawned -= set(ended)
 
 
 def reap(ended):
@@ -122,24 +139,33 @@ def reap(ended):
 
 
 # ---- one submission ---------------------------------------------------------------
+def frame(obj):
+    data = json.dumps(obj).encode()
+    return struct.pack(">I", len(data)) + data
+
+
 def sandboxed(cmd, cmd_r, reply_w, out_fd):
     try:
         os.setpgid(0, 0)
     except OSError:
         pass
+    isolate.libc.prctl(isolate.PR_SET_PDEATHSIG, 9)      # the zygote gone means we go too
+    if os.getppid() != ZYGOTE_PID:
+        os._exit(70)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
         signal.signal(sig, signal.SIG_DFL)
     set_limits(cmd["limits"])
-    refused = REFUSED if cmd["isolate"] else "turned off by the grader's limits"
-    workdir, isolated = cmd["workdir"], f"not isolated: {refused}"
-    if refused is None:
+    if cmd["isolate"] and REFUSED is not None:           # fail closed: no learner code runs
+        os.write(reply_w, frame({"refused": REFUSED}))
+        os._exit(72)
+    if cmd["isolate"]:
         try:
-            isolate.enter(cmd["keep"], cmd["hide"], cmd["limits"]["output_bytes"])
-            workdir, isolated = isolate.WORK, True
+            isolate.enter()
         except OSError:
             os._exit(71)                         # half isolated: never run learner code so
     inner = os.fork()
-    if inner:                                    # wait, then die the same way
+    if inner:                                    # tell the grader whom to kill, then wait
+        os.write(reply_w, frame({"inner": inner}))
         for fd in (cmd_r, reply_w, out_fd):
             os.close(fd)
         _, status = os.waitpid(inner, 0)
@@ -148,10 +174,22 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
             signal.signal(-code, signal.SIG_DFL)
             os.kill(os.getpid(), -code)
         os._exit(code & 0xFF)
-    if isolated is True:
-        isolate.finish()
+    isolate.libc.prctl(isolate.PR_SET_PDEATHSIG, 9)
+    workdir = cmd["workdir"]
+    if cmd["isolate"]:
+        try:
+            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], cmd["limits"]["work_bytes"])
+            isolate.drop()
+        except OSError:
+            os._exit(71)
+        workdir, isolated = isolate.WORK, True
     else:
-        isolate.libc.prctl(isolate.PR_SET_PDEATHSIG, 9)
+        isolated = "not isolated: turned off by the grader's limits"
+        if os.getuid() == 0 and cmd.get("user") is not None:    # as root: someone else
+            os.setgroups([])
+            os.setgid(cmd["user"])
+            os.setuid(cmd["user"])
+            isolated += f"; runs as user {cmd['user']}"
     os.chdir(workdir)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -160,6 +198,12 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     os.close(out_fd)
     os.environ.clear()
     os.environ.update(cmd["env"], HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
+    try:
+        isolate.seccomp(os.getpid())
+    except OSError as e:
+        if isolated is True:
+            os._exit(71)
+        isolated += f"; no system-call filter ({e})"
     Learner(cmd_r, reply_w, isolated, cmd["limits"]).serve()
 
 
@@ -167,6 +211,7 @@ def set_limits(limits):
     vm = virtual_memory()
     for name, value in (("RLIMIT_AS", vm + limits["memory_bytes"]),
                         ("RLIMIT_FSIZE", limits["output_bytes"]),
+                        ("RLIMIT_NOFILE", 256),
                         ("RLIMIT_CORE", 0)):
         resource.setrlimit(getattr(resource, name), (value, value))
     cpu = int(limits["cpu_seconds"])
@@ -175,26 +220,56 @@ def set_limits(limits):
 
 def virtual_memory():
     """Bytes of address space this process already has (NumPy and Matplotlib loaded)."""
-    for line in open("/proc/self/status", encoding="utf-8"):
-        if line.startswith("VmSize:"):
-            return int(line.split()[1]) * 1024
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
     return 0
 
 
+class Sink(io.TextIOBase):
+    """sys.stdout and sys.stderr: what learner code prints is counted, never read, and
+    nothing past the cap is kept (printing too much is not an error)."""
+
+    def __init__(self, cap):
+        self.cap, self.used, self.cut = cap, 0, False
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        n = len(s) if isinstance(s, str) else 0
+        self.used += n
+        if self.used > self.cap:
+            self.cut = True
+        return n
+
+    def flush(self):
+        pass
+
+
 class Learner:
-    """Runs one learner's cells in a namespace of their own; answers calls with plain data."""
+    """Runs one learner's cells in a namespace of their own; answers calls with plain data.
+
+    Every reply carries the request's nonce and this process's pid: the grader drops any
+    other (a forked copy of this process, a reply faked by learner code, a late one)."""
 
     def __init__(self, cmd_r, reply_w, isolated, limits):
         self.cmd_r, self.reply_w = cmd_r, reply_w
         self.isolated, self.limits = isolated, limits
         self.cells, self.namespace = {}, {"__name__": "__main__"}
+        self.out = sys.stdout = sys.stderr = Sink(limits["output_bytes"])
 
     def serve(self):
-        self.reply({"ready": True, "isolated": self.isolated})
+        self.reply({"ready": True, "isolated": self.isolated}, None)
         handlers = {"exec": self.run_cell, "call": self.call}
         while True:
             command = self.receive()
-            self.reply(handlers[command["op"]](command))
+            self.out.cut = False
+            answer = handlers[command["op"]](command)
+            if self.out.cut:
+                answer["cut"] = True
+            self.reply(answer, command.get("nonce"))
 
     def receive(self):
         header = os.read(self.cmd_r, 4)
@@ -208,9 +283,12 @@ class Learner:
             data += chunk
         return json.loads(data)
 
-    def reply(self, obj):
-        data = json.dumps(obj).encode()
-        data = struct.pack(">I", len(data)) + data
+    def reply(self, obj, nonce):
+        try:
+            data = frame(dict(obj, nonce=nonce, pid=os.getpid()))
+        except (TypeError, ValueError):
+            data = frame({"error": "its result could not be sent", "nonce": nonce,
+                          "pid": os.getpid()})
         while data:
             data = data[os.write(self.reply_w, data):]
 
@@ -228,9 +306,9 @@ class Learner:
         fn = self.namespace.get(cmd["name"])
         if not callable(fn):
             return {"missing": True}
-        if getattr(fn, "__module__", None) == "blocks":
-            return {"error": f"{cmd['name']} is blocks.{fn.__name__}, the course's provided "
-                             f"version, not the learner's own code"}
+        if getattr(fn, "__module__", None) in PROVIDED:
+            return {"error": f"{cmd['name']} is {fn.__module__}.{getattr(fn, '__name__', '?')}, "
+                             f"the course's provided version, not the learner's own code"}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         blocks = sys.modules.get("blocks")
         names = [n for n in cmd.get("stand_in", ()) if isinstance(n, str) and hasattr(blocks, n)]
@@ -238,7 +316,7 @@ class Learner:
         self.namespace.update({n: getattr(blocks, n) for n in names})   # the course's versions
         try:
             r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
-                       BaseException)
+                       BaseException, provided=provided_versions(cmd["name"]))
         finally:
             for n in names:
                 if n in saved:
@@ -254,7 +332,7 @@ class Learner:
     def describe(self, e):
         if isinstance(e, OSError) and e.errno == errno.EFBIG:
             mb = self.limits["output_bytes"] / 1024 ** 2
-            return f"it printed or wrote more than {mb:g} MB"
+            return f"OSError: a file it wrote passed the {mb:g} MB limit"
         if isinstance(e, MemoryError):
             gb = self.limits["memory_bytes"] / 1024 ** 3
             return f"MemoryError: it used more than {gb:g} GB of memory"
@@ -276,7 +354,7 @@ class Learner:
         f = frames[-1]
         lines = self.cells.get(f.filename, "").splitlines()
         code = lines[f.lineno - 1].strip() if 0 < f.lineno <= len(lines) else ""
-        return f"{f.filename[1:-1]}, line {f.lineno}: {code}"
+        return f"{f.filename[1:-1]}, line {f.lineno}: {code}"[:300]
 
 
 def fatal(e):

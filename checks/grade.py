@@ -6,6 +6,8 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
+import os
+import stat
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -19,22 +21,29 @@ from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_cs
                         write_atomic)
 from .meter import Meter
 from .reset import is_backup
-from .sandbox import Limits, Sandbox
+from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
+                      isolation_refused, kill_all)
 from .source import defined_functions
 from .verify import MISSING, NOT_ATTEMPTED, Verdict, noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 
 
 # ---- finding and reading submissions ---------------------------------------
 
 def find_submissions(paths):
-    """(student, notebook path) pairs: files as given, folders searched recursively."""
+    """(student, notebook path) pairs: files as given, folders searched recursively
+    (symbolic links to folders are not followed; links to files are listed, then refused)."""
     found = []
     for p in map(Path, paths):
         if p.is_dir():
-            for nb in sorted(p.rglob("*.ipynb")):
-                if ".ipynb_checkpoints" in nb.parts or is_backup(nb):
+            notebooks = []
+            for folder, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+                notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
+            for nb in sorted(notebooks):
+                if is_backup(nb):
                     continue
                 rel = nb.relative_to(p)
                 found.append((rel.parts[0] if len(rel.parts) > 1 else nb.stem, nb))
@@ -43,17 +52,53 @@ def find_submissions(paths):
     return found
 
 
+def refusal(path, limit=MAX_NOTEBOOK_BYTES):
+    """Why the file at ``path`` is not read (a link, a FIFO, a device, too large), or None."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"could not read {path.name}: {e.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return (f"{path.name} is a symbolic link; the grader reads only regular files "
+                "(hand in the notebook itself)")
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path.name} is not a regular file (a folder, FIFO or device); it was not read"
+    if st.st_size > limit:
+        return (f"{path.name} is {st.st_size / 1024 ** 2:.0f} MB, more than the "
+                f"{limit / 1024 ** 2:.0f} MB a notebook may be; clear its outputs and hand it in again")
+    return None
+
+
+def read_bytes(path, limit=MAX_NOTEBOOK_BYTES):
+    """The file's bytes, never following a link, never blocking, never more than ``limit``."""
+    why = refusal(path, limit)
+    if why:
+        raise ValueError(why)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path.name} is not a regular file; it was not read")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is larger than {limit / 1024 ** 2:.0f} MB; it was not read")
+    return data
+
+
 def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
     readable source are skipped, not fatal."""
+    data = read_bytes(Path(path))
     try:
-        nb = nbformat.read(str(path), as_version=4)
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
-                         f"{str(e)[:200]})") from None
+                         f"{clean(e, 200)})") from None
     if not isinstance(cells, list):
         raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
     sources = []
@@ -65,6 +110,11 @@ def read_cells(path):
         if isinstance(source, str):
             sources.append(source)
     return sources
+
+
+def printable_path(path):
+    """A path as text that prints, stores and goes in a CSV (undecodable bytes escaped)."""
+    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
 def lesson_of(path, cells):
@@ -120,24 +170,40 @@ def stored_cases(ex, reference=None):
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
                    points=None):
-    """The result of one notebook (see README for the JSON); never raises."""
+    """The result of one notebook (see README for the JSON); never raises.
+
+    ``result["isolated"]``: True, or why learner code ran without isolation;
+    ``result["transient"]``: set when the result depends on something outside the
+    learner's control (a machine too busy, an interrupted batch): it is never stored."""
     path = Path(path)
-    result = {"path": str(path), "student": student or path.stem, "score": 0, "max_score": 0,
-              "error": None, "exercises": {}}
+    result = {"path": printable_path(path), "student": clean(student or path.stem, 200),
+              "score": 0, "max_score": 0, "error": None, "exercises": {}}
     try:
         cells = read_cells(path)
         lesson = lesson_of(path, cells)
         if lesson is None:
             raise ValueError(f"{path.name} defines none of the course's exercises")
     except ValueError as e:
-        result["error"] = str(e)
+        result["error"] = clean(e, 500)
+        return result
+    except Exception as e:           # RecursionError from a deeply nested cell, and the like
+        result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
+                           "graded")
         return result
     try:
         return grade_cells(result, cells, lesson, cases_for, reference, limits, points)
+    except Unavailable as e:
+        result["error"] = f"not graded: {e}"
+        result["transient"] = True
+        return result
     except Exception as e:           # a bug of ours must not cost the rest of the class
         result["error"] = (f"the grader failed on this notebook ({type(e).__name__}: "
-                           f"{str(e)[:200]}); please report it")
+                           f"{clean(e, 200)}); please report it")
+        result["transient"] = True
         return result
+    finally:
+        if STOPPING.is_set():
+            result["transient"] = True
 
 
 def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
@@ -148,6 +214,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
     where = definitions(cells)
     verdicts = {}
     with Sandbox(cells, limits) as sandbox:
+        result["isolated"] = sandbox.isolated
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts))
@@ -155,10 +222,12 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.hint,
-                "reason": verdict.reason,
-                "warnings": list(verdict.warnings) + ([note] if note else []),
-                "feedback": verdict.message}
-        notes = list(sandbox.cell_errors.values()) + [w for w in sandbox.bad_cells.values() if w]
+                "reason": clean(verdict.reason or "", 500) or verdict.reason,
+                "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
+                "feedback": clean(verdict.message, 4000)}
+        notes = sandbox.notes()
+        if sandbox.busy:
+            result["transient"] = True
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
@@ -198,10 +267,15 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
     gradebook, e.g. grades.results/) as soon as it is graded; a rerun takes the
     stored results of unchanged notebooks and grades the rest (``regrade``
-    grades everything again). The gradebook files are written at the end,
-    atomically. ``progress`` is the stream for a progress bar (default stderr,
-    drawn only on a terminal)."""
+    grades everything again). Results that depend on the machine, not the
+    learner (``transient``), are never stored. The gradebook files are written
+    at the end, atomically. ``progress`` is the stream for a progress bar
+    (default stderr, drawn only on a terminal).
+
+    Fails closed: with ``limits.isolate`` (the default) and no isolation on this
+    machine, raises IsolationUnavailable before any learner code runs."""
     started = time.monotonic()
+    isolation = isolation_status(limits)
     submissions = find_submissions(paths)
     points = points or points_config.load()
     reference = reference or cached_reference()
@@ -209,42 +283,81 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
 
     def work(student, nb):
+        why = refusal(nb)
+        if why:                          # never hashed, opened or stored: a FIFO would hang
+            return {"path": printable_path(nb), "student": clean(student, 200), "score": 0,
+                    "max_score": 0, "error": why, "exercises": {}}, False
         stored = store.get(nb, student) if store and not regrade else None
         if stored is not None:
             return stored, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points)
-        if store:
+        if store and not r.get("transient"):
             store.put(nb, r)
         return r, False
 
     results, reused = [None] * len(submissions), 0
     meter = Meter(len(submissions), progress)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(work, *s): i for i, s in enumerate(submissions)}
-        try:
-            for future in as_completed(futures):
-                r, was_stored = future.result()
-                results[futures[future]] = r
-                reused += was_stored
-                meter.clear()
-                echo(line(r, was_stored))
-                meter.step()
-        except BaseException:
+        for future in as_completed(futures):
+            r, was_stored = future.result()
+            results[futures[future]] = r
+            reused += was_stored
             meter.clear()
-            for future in futures:
-                future.cancel()
-            if store:
-                echo(f"Interrupted: the submissions already graded are kept in {folder}; "
-                     "run the same command again to grade the rest.")
-            raise
+            echo(line(r, was_stored))
+            meter.step()
+    except BaseException:
+        STOPPING.set()                   # no new sandbox starts; the running ones are killed
+        kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        kill_all()
+        STOPPING.clear()
+        meter.clear()
+        if store:
+            echo(f"Interrupted: the submissions already graded are kept in {folder}; "
+                 "run the same command again to grade the rest.")
+        raise
+    pool.shutdown()
     meter.clear()
     if json_path:
-        write_atomic(json_path, to_json(results))
+        write_atomic(json_path, to_json(results, isolation=isolation))
     if csv_path:
         write_atomic(csv_path, to_csv(results))
     if results:
         echo(summary(results, time.monotonic() - started, reused))
+        echo(f"Isolation: {isolation}.")
+        busy = sum(bool(r.get("transient")) for r in results)
+        if busy:
+            echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "
+                 "interrupted) and were not stored: run the same command again to grade "
+                 f"{'them' if busy != 1 else 'it'}.")
     return results
+
+
+class IsolationUnavailable(RuntimeError):
+    pass
+
+
+def isolation_status(limits):
+    """'on (...)' or 'OFF (...)', in words; raises IsolationUnavailable when isolation is
+    asked for and this machine cannot provide it."""
+    if not limits.isolate:
+        root = os.getuid() == 0 and limits.user is not None
+        return ("OFF (--no-isolation): learner code ran " +
+                (f"as the unprivileged user {limits.user}" if root else "as you")
+                + ", with limits and a system-call filter, but could read any file "
+                "that user can read")
+    why = isolation_refused(limits)
+    if why:
+        raise IsolationUnavailable(
+            "Grading stopped before running any learner code: this machine does not let the "
+            f"grader isolate it ({why}). Learner code is hostile; isolated, it sees only "
+            "Python and the provided modules. To grade anyway, knowing that learner code "
+            "will be able to read what your user can read, run the same command with "
+            "--no-isolation (see README, \"Security\").")
+    return ("on (user, mount, PID, network and IPC namespaces; an allow-listed file "
+            "system; a system-call filter)")
 
 
 def line(r, stored=False):
@@ -262,8 +375,9 @@ def cli(args):
         return 2
     try:
         points = points_config.load()
+        limits = Unisolated if getattr(args, "no_isolation", False) else Limits
         results = grade(args.paths, args.json, args.csv, jobs=args.jobs, results_dir=args.results,
-                        regrade=args.regrade, points=points)
+                        regrade=args.regrade, points=points, limits=limits)
     except (points_config.PointsError, RuntimeError) as e:
         print(e, file=sys.stderr)
         return 2

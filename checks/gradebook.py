@@ -34,8 +34,10 @@ def write_atomic(path, text):
         raise
 
 
-def to_json(results):
-    return json.dumps({"submissions": results}, indent=1) + "\n"
+def to_json(results, isolation=None):
+    """The gradebook as JSON; ``isolation`` says whether learner code ran isolated."""
+    head = {"isolation": isolation} if isolation is not None else {}
+    return json.dumps({**head, "submissions": results}, indent=1) + "\n"
 
 
 def to_csv(results):

@@ -9,7 +9,7 @@ import numpy as np
 
 from . import expected
 from .exercises import EXERCISES
-from .invoke import invoke
+from .invoke import invoke, provided_versions
 from .verify import Outcome, noted, stand_ins, verify
 
 OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent),
@@ -29,13 +29,16 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def local_call(fn, arg_names=()):
-    """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel."""
+def local_call(fn, arg_names=(), provided=None):
+    """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
+    ``provided``: the course's functions whose use earns nothing (invoke.stand_ins)."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args)
+        r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
+                   provided=provided)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
+                       said=bool(r.get("said")),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))
     return call
 
@@ -71,7 +74,8 @@ def run_check(exercise_id, fn):
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        verdict = noted(verify(ex, cases, local_call(fn, ex.args)), names)
+        verdict = noted(verify(ex, cases, local_call(fn, ex.args, provided_versions(exercise_id))),
+                        names)
     if len(RECENT) > 64:
         RECENT.clear()
     RECENT[exercise_id, id(fn)] = (fn, getattr(fn, "__code__", None), verdict)
@@ -102,8 +106,8 @@ def check(exercise_id, fn):
         print(f"check({exercise_id!r}, ...) needs your function itself as its second argument, "
               f"for example check({exercise_id!r}, {exercise_id}).")
         return
-    if getattr(fn, "__module__", None) == "blocks":
-        print(f"❌ {exercise_id}: this is blocks.{fn.__name__}, the course's provided version, "
+    if getattr(fn, "__module__", None) in ("blocks", "digits"):
+        print(f"❌ {exercise_id}: this is {fn.__module__}.{fn.__name__}, the course's provided version, "
               f"not yours. Define your own {exercise_id} in the exercise cell (and do not "
               f"import it from blocks after that cell), then run the check again.")
         return

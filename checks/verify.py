@@ -29,6 +29,7 @@ class Outcome:
     warnings: tuple = ()
     fatal: bool = False                  # timed out or crashed: stop calling this function
     stub: Optional[str] = None           # the function that raised NotImplementedError
+    said: bool = False                   # ``error`` is a sentence ("it ..."), not an exception
 
 
 @dataclass
@@ -147,7 +148,8 @@ def tolerance(ex, case):
 def judge(ex, case, out):
     """None if the outcome is right, else a sentence about what is wrong."""
     if out.error:
-        return f"raised {out.error}" + (f" (your {out.line})" if out.line else "") + "."
+        return ((out.error if out.said else f"raised {out.error}")
+                + (f" (your {out.line})" if out.line else "") + ".")
     if out.mutated:
         names = f"argument{'s' * (len(out.mutated) > 1)} {', '.join(out.mutated)}"
         if ex.in_place_note:
