@@ -169,11 +169,11 @@ def stored_cases(ex, reference=None):
 # ---- one notebook -----------------------------------------------------------
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
-                   points=None):
+                   points=None, hide=()):
     """The result of one notebook (see README for the JSON); never raises.
 
-    ``result["isolated"]``: True, or why learner code ran without isolation;
-    ``result["transient"]``: set when the result depends on something outside the
+    ``hide``: folders learner code must not see even inside a kept path (the class's
+    folders, the results); ``result["transient"]``: set when the result depends on something outside the
     learner's control (a machine too busy, an interrupted batch): it is never stored."""
     path = Path(path)
     result = {"path": printable_path(path), "student": clean(student or path.stem, 200),
@@ -191,7 +191,7 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
                            "graded")
         return result
     try:
-        return grade_cells(result, cells, lesson, cases_for, reference, limits, points)
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
     except Unavailable as e:
         result["error"] = f"not graded: {e}"
         result["transient"] = True
@@ -206,15 +206,14 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
             result["transient"] = True
 
 
-def grade_cells(result, cells, lesson, cases_for, reference, limits, points):
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
     if cases_for is None:
         cases_for = hidden().hidden_cases
         reference = reference or cached_reference()
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits) as sandbox:
-        result["isolated"] = sandbox.isolated
+    with Sandbox(cells, limits, hide) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts))
@@ -281,6 +280,8 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     reference = reference or cached_reference()
     folder = results_dir or results_folder(json_path, csv_path)
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
+    hide = [Path(p) for p in [*paths, folder, json_path, csv_path] if p]
+    hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
 
     def work(student, nb):
         why = refusal(nb)
@@ -290,7 +291,8 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
         stored = store.get(nb, student) if store and not regrade else None
         if stored is not None:
             return stored, True
-        r = grade_notebook(nb, student, reference=reference, limits=limits, points=points)
+        r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
+                           hide=hide)
         if store and not r.get("transient"):
             store.put(nb, r)
         return r, False
@@ -325,13 +327,13 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     if csv_path:
         write_atomic(csv_path, to_csv(results))
     if results:
-        echo(summary(results, time.monotonic() - started, reused))
         echo(f"Isolation: {isolation}.")
         busy = sum(bool(r.get("transient")) for r in results)
         if busy:
             echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "
                  "interrupted) and were not stored: run the same command again to grade "
                  f"{'them' if busy != 1 else 'it'}.")
+        echo(summary(results, time.monotonic() - started, reused))
     return results
 
 

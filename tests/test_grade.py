@@ -125,7 +125,8 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     out_json, out_csv = tmp_path / "grades.json", tmp_path / "grades.csv"
     results = grade([tmp_path / "class"], out_json, out_csv, limits=Quick, echo=lambda s: None)
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert data == {"submissions": results}
+    assert data == {"isolation": data["isolation"], "submissions": results}
+    assert data["isolation"].startswith(("on (", "OFF ("))
     by_student = {r["student"]: r for r in data["submissions"]}
     assert {s: r["score"] for s, r in by_student.items()} == {"ada": 2, "bo": 1, "cy": 0}
     for r in data["submissions"]:
