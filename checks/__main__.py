@@ -1,4 +1,4 @@
-"""python -m checks {build,status,grade,gradescope-bundle,release}: see README.md."""
+"""python -m checks {build,status,grade,isolation,gradescope-bundle,release}: see README.md."""
 import argparse
 import sys
 
@@ -35,6 +35,7 @@ def main(argv=None):
     g.add_argument("--no-isolation", action="store_true",
                    help="grade even where learner code cannot be isolated (it can then read "
                         "what your user can read; see README, Security)")
+    sub.add_parser("isolation", help="can learner code be isolated here? (exit 0 if so)")
     gb = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
     gb.add_argument("out", nargs="?", default="gradescope_autograder.zip")
     rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")
@@ -70,6 +71,11 @@ def main(argv=None):
     elif args.command == "grade":
         from .grade import cli
         return cli(args)
+    elif args.command == "isolation":
+        from .sandbox import isolation_refused
+        why = isolation_refused()
+        print("Isolation: available." if why is None else f"Isolation: not available ({why}).")
+        return 0 if why is None else 1
     elif args.command == "gradescope-bundle":
         from .bundle import build_bundle
         print(f"wrote {build_bundle(args.out)}")

@@ -50,14 +50,27 @@ fi
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
-# Gradescope runs this for every submission, in /autograder.
+# Gradescope runs this for every submission, in /autograder, as root.
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
+# Learner code must not read the grader (solutions, the hidden cases' seed) nor write the
+# results: only root reads the course; the provided modules and data stay readable.
+if [ "$(id -u)" = 0 ]; then
+  chmod -R go-rwx "$ROOT/source" "$ROOT/submission" "$ROOT/results"
+  chmod go+x "$ROOT" "$ROOT/source" 2>/dev/null
+  chmod -R go+rX "$ROOT/source/blocks.py" "$ROOT/source/digits.py" "$ROOT/source/data"
+fi
 cd "$ROOT/source" || exit 1
-"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2
+# Namespaces where the container allows them; else learner code runs as an unprivileged
+# user (grade drops to it when run as root), with limits and a system-call filter.
+ISOLATION=""
+if [ -n "${AUTOGRADER_NO_ISOLATION:-}" ] || ! "$PYTHON" -m checks isolation >/dev/null 2>&1; then
+  ISOLATION="--no-isolation"
+fi
+"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2 $ISOLATION
 if [ ! -s "$RESULTS" ]; then       # the grader itself failed: say so rather than show nothing
   cat > "$RESULTS" <<'JSON'
 {"score": 0, "output": "The autograder could not grade this submission: an error on our side, not yours. Your instructor can see the details; please tell them.", "tests": []}

@@ -113,8 +113,12 @@ def read_cells(path):
 
 
 def printable_path(path):
-    """A path as text that prints, stores and goes in a CSV (undecodable bytes escaped)."""
-    return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
+    """A path or name as text that prints, stores and goes in a CSV (undecodable bytes
+    escaped, so two names stay two names)."""
+    try:
+        return clean(os.fsencode(str(path)).decode("utf-8", "backslashreplace"), 1000)
+    except UnicodeError:
+        return clean(path, 1000)
 
 
 def lesson_of(path, cells):
@@ -176,7 +180,7 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
     folders, the results); ``result["transient"]``: set when the result depends on something outside the
     learner's control (a machine too busy, an interrupted batch): it is never stored."""
     path = Path(path)
-    result = {"path": printable_path(path), "student": clean(student or path.stem, 200),
+    result = {"path": printable_path(path), "student": printable_path(student or path.stem),
               "score": 0, "max_score": 0, "error": None, "exercises": {}}
     try:
         cells = read_cells(path)
@@ -286,11 +290,11 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     def work(student, nb):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
-            return {"path": printable_path(nb), "student": clean(student, 200), "score": 0,
+            return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
                     "max_score": 0, "error": why, "exercises": {}}, False
         stored = store.get(nb, student) if store and not regrade else None
         if stored is not None:
-            return stored, True
+            return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
                            hide=hide)
         if store and not r.get("transient"):
