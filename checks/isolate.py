@@ -13,8 +13,11 @@ Standard library only, loaded by path in the child. The steps, in order:
            ``pivot_root``, so nothing else of the machine is reachable at all.
 ``drop``   a user namespace of its own again: no capability left over those mounts.
 ``seccomp`` (isolated or not): no socket(), no new process (threads only), no
-           namespaces, mounts, memfd, io_uring, ptrace, keyrings, bpf, setsid/setpgid,
-           no signals to other processes, no resetting the parent-death signal.
+           namespaces, mounts, memfd, SysV shared memory or message queues, io_uring,
+           ptrace, keyrings, bpf, setsid/setpgid, no signals to other processes, no
+           resetting the parent-death signal.
+``landlock`` (only where namespaces are refused and isolation was turned off): the
+           same allow-list as read-only access rules, the child's folder writable.
 """
 import ctypes
 import errno
@@ -48,7 +51,8 @@ SYSCALLS = {
                   keyctl=250, add_key=248, request_key=249, bpf=321, userfaultfd=323,
                   perf_event_open=298, ptrace=101, process_vm_readv=310,
                   process_vm_writev=311, setsid=112, setpgid=109, pidfd_open=434,
-                  pidfd_send_signal=424, pidfd_getfd=438, kexec_load=246)),
+                  pidfd_send_signal=424, pidfd_getfd=438, kexec_load=246,
+                  shmget=29, shmat=30, msgget=68, mq_open=240)),
     "aarch64": dict(
         audit=0xC00000B7, mount_setattr=442, pivot_root=41, clone=220, clone3=435, prctl=167,
         kill=129, tgkill=131,
@@ -59,7 +63,8 @@ SYSCALLS = {
                   add_key=217, request_key=218, bpf=280, userfaultfd=282,
                   perf_event_open=241, ptrace=117, process_vm_readv=270,
                   process_vm_writev=271, setsid=157, setpgid=154, pidfd_open=434,
-                  pidfd_send_signal=424, pidfd_getfd=438, kexec_load=104)),
+                  pidfd_send_signal=424, pidfd_getfd=438, kexec_load=104,
+                  shmget=194, shmat=196, msgget=186, mq_open=180)),
 }
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -219,6 +224,51 @@ def seccomp(own_pid):
     prog = SockFprog(len(program), ctypes.cast(buf, ctypes.c_void_p))
     ok(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
     ok(libc.prctl(PR_SET_SECCOMP, 2, ctypes.byref(prog), 0, 0), "seccomp")
+
+
+# ---- Landlock: a file-system allow-list without namespaces ---------------------------
+LANDLOCK_CREATE_RULESET, LANDLOCK_ADD_RULE, LANDLOCK_RESTRICT_SELF = 444, 445, 446  # all arches
+EXECUTE, WRITE_FILE, READ_FILE, READ_DIR, TRUNCATE = 1, 2, 4, 8, 1 << 14
+FILE_RIGHTS = EXECUTE | WRITE_FILE | READ_FILE | TRUNCATE
+
+
+def landlock_abi():
+    """The kernel's Landlock version, 0 where it has none."""
+    return max(0, libc.syscall(LANDLOCK_CREATE_RULESET, None, 0, 1))
+
+
+def landlock(read, write):
+    """Where namespaces are refused but the kernel has Landlock (5.13+): this process and
+    its threads may read only ``read`` and write only ``write`` (paths, recursively);
+    everything else of the file system answers EACCES. Raises OSError if unsupported."""
+    abi = libc.syscall(LANDLOCK_CREATE_RULESET, None, 0, 1)
+    if abi < 1:
+        err = ctypes.get_errno()
+        raise OSError(err, f"Landlock: {os.strerror(err)}")
+    handled = (1 << 13) - 1 | ((1 << 13) if abi >= 2 else 0) | (TRUNCATE if abi >= 3 else 0)
+    attr = ctypes.c_uint64(handled)
+    ruleset = libc.syscall(LANDLOCK_CREATE_RULESET, ctypes.byref(attr), 8, 0)
+    if ruleset < 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"Landlock ruleset: {os.strerror(err)}")
+    try:
+        for paths, rights in ((read, EXECUTE | READ_FILE | READ_DIR), (write, handled)):
+            for path in paths:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                except OSError:
+                    continue
+                try:
+                    is_dir = os.path.isdir(f"/proc/self/fd/{fd}")
+                    allowed = rights & handled & (~0 if is_dir else FILE_RIGHTS)
+                    rule = ctypes.create_string_buffer(struct.pack("<Qi", allowed, fd), 12)
+                    ok(libc.syscall(LANDLOCK_ADD_RULE, ruleset, 1, rule, 0), f"Landlock {path}")
+                finally:
+                    os.close(fd)
+        ok(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+        ok(libc.syscall(LANDLOCK_RESTRICT_SELF, ruleset, 0), "Landlock restrict")
+    finally:
+        os.close(ruleset)
 
 
 # ---- the probe -----------------------------------------------------------------------

@@ -153,10 +153,39 @@ def f():
         "setsid": attempt(os.setsid),
         "pdeathsig": attempt(lambda: libc.prctl(1, 0, 0, 0, 0)),
         "kill others": attempt(lambda: os.kill(-1, 0)),
+        "shared memory": attempt(lambda: libc.shmget(0, 1 << 20, 0o1600)),
+        "message queue": attempt(lambda: libc.msgget(0, 0o1600)),
     }
 """
     s, out = run_cell(cell, limits(isolated))
-    assert out.value == {k: "refused" for k in out.value} and len(out.value) == 8, out
+    assert out.value == {k: "refused" for k in out.value} and len(out.value) == 10, out
+
+
+@pytest.mark.skipif(not isolate.landlock_abi(), reason="the kernel has no Landlock")
+def test_without_namespaces_landlock_still_allow_lists_files(tmp_path):
+    """--no-isolation: learner code reads Python and the provided modules, writes its own
+    folder, and nothing else (a classmate, the course, /etc, /tmp are refused)."""
+    classmate = notebook(tmp_path / "class", "ada")
+    cell = f"""
+import os
+def f():
+    out = {{}}
+    for name, path in (("classmate", {str(classmate)!r}), ("hidden", {str(ROOT / 'checks' / 'hidden.py')!r}),
+                       ("etc", "/etc/passwd"), ("blocks", {str(ROOT / 'blocks.py')!r})):
+        try:
+            open(path).read(10)
+            out[name] = "read"
+        except OSError:
+            out[name] = "refused"
+    with open("mine.txt", "w") as fh:
+        fh.write("ok")
+    out["own folder"] = open("mine.txt").read()
+    return out
+"""
+    s, out = run_cell(cell, limits(False))
+    assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
+                         "blocks": "read", "own folder": "ok"}, out
+    assert "Landlock" in s.isolated
 
 
 def test_the_private_tmp_is_capped(namespaces):
