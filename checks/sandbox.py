@@ -333,10 +333,15 @@ class Sandbox:
         nonce = secrets.token_hex(8)
         data = json.dumps(dict(message, nonce=nonce)).encode()
         started = time.monotonic()
-        seconds = min(seconds, max(0.1, self.limits.notebook_seconds - self.spent))
+        left = self.limits.notebook_seconds - self.spent
         try:
-            self.write_all(struct.pack(">I", len(data)) + data, started + seconds)
-            return self.receive(nonce, started + seconds, seconds)
+            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, left))
+            return self.receive(nonce, started + min(seconds, left), min(seconds, left))
+        except Timeout:
+            if left < seconds:               # cut short by the notebook's budget, not its own
+                self.stop()
+                raise OverBudget()
+            raise
         finally:
             self.spent += time.monotonic() - started
 
@@ -459,7 +464,8 @@ class Sandbox:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
         except OverBudget:
-            self.bad_cells[index] = f"cell {index} was not run: {self.budget_words()}"
+            self.bad_cells[index] = (f"cell {index} was stopped or not run: "
+                                     f"{self.budget_words()}")
             return
         except (Timeout, Crashed) as e:
             why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
@@ -491,6 +497,8 @@ class Sandbox:
                    "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
                    "stand_in": list(stand_in)}
         try:
+            if self.spent >= self.limits.notebook_seconds:
+                raise OverBudget()
             if self.pid is None:
                 self.start()
             r = self.request(message, seconds)
