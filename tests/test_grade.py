@@ -130,7 +130,9 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     by_student = {r["student"]: r for r in data["submissions"]}
     assert {s: r["score"] for s, r in by_student.items()} == {"ada": 2, "bo": 1, "cy": 0}
     for r in data["submissions"]:
-        assert set(r) == {"path", "student", "score", "max_score", "error", "exercises"}
+        # "transient": only when this machine's load decided a verdict (never stored)
+        assert set(r) - {"transient"} == {"path", "student", "score", "max_score", "error",
+                                          "exercises"}
         for e in r["exercises"].values():
             assert set(e) == {"passed", "points", "max_points", "status", "mistake", "reason",
                               "warnings", "feedback"}
