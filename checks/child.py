@@ -265,6 +265,14 @@ class Learner:
         self.isolated, self.limits = isolated, limits
         self.cells, self.namespace = {}, {"__name__": "__main__"}
         self.out = sys.stdout = sys.stderr = Sink(limits["output_bytes"])
+        sys.__stdout__ = sys.__stderr__ = self.out
+        try:                                     # C-level output goes nowhere, never blocks
+            null = os.open("/dev/null", os.O_WRONLY)
+            os.dup2(null, 1)
+            os.dup2(null, 2)
+            os.close(null)
+        except OSError:
+            pass
 
     def serve(self):
         self.reply({"ready": True, "isolated": self.isolated}, None)

@@ -577,3 +577,15 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
     finally:
         import shutil
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_output_around_sys_stdout_is_dropped_too(tmp_path):
+    cell = """
+import os, sys
+os.write(1, b"x" * 3 * 1024 ** 2)
+print("y" * 3 * 1024 ** 2, file=sys.__stdout__)
+sys.__stderr__.write("z" * 3 * 1024 ** 2)
+"""
+    result = grade_notebook(notebook(tmp_path, "loud", cell), reference=None, limits=Quick)
+    assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
+    assert "skipped" not in (result["error"] or "")
