@@ -36,7 +36,7 @@ import isolate      # noqa: E402
 import plain        # noqa: E402
 from invoke import invoke, provided_versions  # noqa: E402
 sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
-PRELOAD = ("numpy.random", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
+PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
            "functools", "itertools", "collections", "threading", "time", "gzip")
 PROVIDED = ("blocks", "digits")
 

@@ -491,7 +491,8 @@ def test_grade_refuses_without_isolation_unless_told(tmp_path, monkeypatch):
     notebook(tmp_path / "class", "ada")
     monkeypatch.setattr(grading, "isolation_refused", lambda limits: "unshare: refused (test)")
     with pytest.raises(IsolationUnavailable, match="--no-isolation"):
-        grade([tmp_path / "class"], limits=Limits, echo=lambda *a: None)
+        grade([tmp_path / "class"], limits=type("L", (Limits,), {"isolate": True}),
+              echo=lambda *a: None)
     lines = []
     results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox.Unisolated,
                     echo=lines.append)
