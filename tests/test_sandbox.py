@@ -590,3 +590,13 @@ sys.__stderr__.write("z" * 3 * 1024 ** 2)
     result = grade_notebook(notebook(tmp_path, "loud", cell), reference=None, limits=Quick)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
     assert "skipped" not in (result["error"] or "")
+
+
+def test_a_learner_checking_their_own_work_runs_unisolated_where_it_must(monkeypatch):
+    """status's way in: isolated where possible, else unisolated rather than not at all."""
+    iso = type("L", (Limits,), {"isolate": True})
+    monkeypatch.setattr(sandbox, "isolation_refused", lambda limits: None)
+    assert sandbox.learner_limits(iso) is iso
+    monkeypatch.setattr(sandbox, "isolation_refused", lambda limits: "refused (test)")
+    lim = sandbox.learner_limits(iso)
+    assert lim.isolate is False and issubclass(lim, iso)
