@@ -103,3 +103,16 @@ def test_status_runs_from_a_notebook_cell_and_from_any_folder(tmp_path):
 
 def test_plain_runner_is_named_for_the_cache():
     assert plain.__name__ != sandboxed.__name__
+
+
+def test_a_result_decided_by_the_machine_is_not_kept(tmp_path):
+    path = submission(tmp_path, "me")
+    calls = []
+
+    def flaky(p):
+        calls.append(p)
+        return {**sandboxed(p), "transient": True}
+    flaky.__name__ = "sandboxed"
+    for _ in range(2):
+        status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=flaky)
+    assert len(calls) == 2
