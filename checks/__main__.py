@@ -23,8 +23,14 @@ def main(argv=None):
                    help="run the notebooks in a plain Python process, as on macOS and Windows")
     g = sub.add_parser("grade", help="grade learners' notebooks (files or folders)")
     g.add_argument("paths", nargs="+")
-    g.add_argument("--json", help="write the gradebook as JSON here")
-    g.add_argument("--csv", help="write one row per submission here")
+    g.add_argument("--json", help="write everything as JSON here (learners and notebooks)")
+    g.add_argument("--csv", help="write one row per notebook here")
+    g.add_argument("--gradebook", metavar="FILE.csv",
+                   help="write one row per learner: a column per lesson, total and maximum")
+    g.add_argument("--assignment", metavar="NAME",
+                   help="grade only this assignment of grading.toml (its lessons and points)")
+    g.add_argument("--canvas", metavar="FILE.csv", help="write Canvas's gradebook import CSV")
+    g.add_argument("--moodle", metavar="FILE.csv", help="write Moodle's grade import CSV")
     g.add_argument("--jobs", "-j", type=int, default=1, help="grade N notebooks at a time")
     g.add_argument("--feedback", metavar="DIR", help="write one Markdown feedback file per learner")
     g.add_argument("--gradescope", metavar="FILE",
@@ -38,6 +44,8 @@ def main(argv=None):
     sub.add_parser("isolation", help="can learner code be isolated here? (exit 0 if so)")
     gb = sub.add_parser("gradescope-bundle", help="build the Gradescope autograder zip")
     gb.add_argument("out", nargs="?", default="gradescope_autograder.zip")
+    gb.add_argument("--assignment", metavar="NAME",
+                    help="the assignment of grading.toml this Gradescope assignment grades")
     rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")
     rl.add_argument("out")
     # instructors' kit (checks/guide.py, slides.py, progress.py, reset.py)
@@ -78,7 +86,12 @@ def main(argv=None):
         return 0 if why is None else 1
     elif args.command == "gradescope-bundle":
         from .bundle import build_bundle
-        print(f"wrote {build_bundle(args.out)}")
+        from .points import PointsError
+        try:
+            print(f"wrote {build_bundle(args.out, assignment=args.assignment)}")
+        except PointsError as e:
+            print(e, file=sys.stderr)
+            return 2
     elif args.command == "release":
         from .release import build_release
         print(f"wrote the learners' release to {build_release(args.out)}")

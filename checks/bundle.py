@@ -10,6 +10,7 @@
 
 Layout and format: https://gradescope-autograders.readthedocs.io/en/latest/specs/
 """
+import shlex
 import stat
 import zipfile
 from pathlib import Path
@@ -94,14 +95,26 @@ def add(zf, name, data, executable=False):
     zf.writestr(info, data)
 
 
-def build_bundle(out, root=ROOT):
-    """Writes the zip (files at its root, as Gradescope wants); returns its path."""
+def run_autograder(assignment=None, root=ROOT):
+    """run_autograder's text: grading ``assignment`` of grading.toml (default: the course)."""
+    if not assignment:
+        return RUN_AUTOGRADER
+    from .assignments import load
+    load(assignment, root / "grading.toml")              # AssignmentError if it is not there
+    return RUN_AUTOGRADER.replace('--gradescope "$RESULTS"',
+                                  f'--gradescope "$RESULTS" --assignment {shlex.quote(assignment)}')
+
+
+def build_bundle(out, root=ROOT, assignment=None):
+    """Writes the zip (files at its root, as Gradescope wants); returns its path.
+    ``assignment``: the assignment of grading.toml that this Gradescope assignment grades."""
+    script = run_autograder(assignment, root)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as zf:
         add(zf, "setup.sh", SETUP_SH, executable=True)
-        add(zf, "run_autograder", RUN_AUTOGRADER, executable=True)
+        add(zf, "run_autograder", script, executable=True)
         for rel in sorted(set(bundle_files(root))):
             add(zf, rel.as_posix(), (root / rel).read_bytes())
     tmp.replace(out)

@@ -17,6 +17,7 @@ import nbformat
 
 from . import expected, points as points_config
 from .exercises import EXERCISES, lessons
+from .learners import is_intro, learner_of, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
                         write_atomic)
 from .meter import Meter
@@ -32,23 +33,20 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 
 # ---- finding and reading submissions ---------------------------------------
 
-def find_submissions(paths):
-    """(student, notebook path) pairs: files as given, folders searched recursively
-    (symbolic links to folders are not followed; links to files are listed, then refused)."""
+def find_submissions(paths, skip_folders=()):
+    """(learner, notebook path) pairs: files as given, folders searched recursively
+    (symbolic links to folders are not followed; links to files are listed, then refused).
+    Lesson 00 is never graded; see checks/learners.py for who a notebook belongs to."""
     found = []
     for p in map(Path, paths):
+        notebooks = [p]
         if p.is_dir():
             notebooks = []
             for folder, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
                 notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
-            for nb in sorted(notebooks):
-                if is_backup(nb):
-                    continue
-                rel = nb.relative_to(p)
-                found.append((rel.parts[0] if len(rel.parts) > 1 else nb.stem, nb))
-        else:
-            found.append((p.stem, p))
+            notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
+        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks if not is_intro(nb)]
     return found
 
 
@@ -181,10 +179,11 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
     learner's control (a machine too busy, an interrupted batch): it is never stored."""
     path = Path(path)
     result = {"path": printable_path(path), "student": printable_path(student or path.stem),
+              "lesson": lesson_by_name(path),
               "score": 0, "max_score": 0, "error": None, "exercises": {}}
     try:
         cells = read_cells(path)
-        lesson = lesson_of(path, cells)
+        lesson = result["lesson"] = lesson_of(path, cells)
         if lesson is None:
             raise ValueError(f"{path.name} defines none of the course's exercises")
     except ValueError as e:
@@ -227,7 +226,8 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.hint,
                 "reason": clean(verdict.reason or "", 500) or verdict.reason,
                 "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
-                "feedback": clean(verdict.message, 4000)}
+                "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
         if sandbox.busy:
             result["transient"] = True
@@ -264,7 +264,8 @@ def renamed_hint(name, where):
 # ---- a class ----------------------------------------------------------------
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
-          jobs=1, results_dir=None, regrade=False, points=None, progress=None):
+          jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
+          skip_folders=(), outputs=()):
     """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
@@ -273,18 +274,22 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     grades everything again). Results that depend on the machine, not the
     learner (``transient``), are never stored. The gradebook files are written
     at the end, atomically. ``progress`` is the stream for a progress bar
-    (default stderr, drawn only on a terminal).
+    (default stderr, drawn only on a terminal). ``only``: grade only notebooks of
+    these lessons (a notebook not named after a lesson is graded, and its lesson found
+    by its functions). ``outputs``: more files or folders the results go to (hidden
+    from learner code, like the results folder).
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
     machine, raises IsolationUnavailable before any learner code runs."""
     started = time.monotonic()
     isolation = isolation_status(limits)
-    submissions = find_submissions(paths)
+    submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
+                   if only is None or lesson_by_name(nb) in (None, *only)]
     points = points or points_config.load()
     reference = reference or cached_reference()
     folder = results_dir or results_folder(json_path, csv_path)
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
-    hide = [Path(p) for p in [*paths, folder, json_path, csv_path] if p]
+    hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
     hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
 
     def work(student, nb):
@@ -388,7 +393,9 @@ def line(r, stored=False):
 
 
 def cli(args):
-    """``python -m checks grade``: the gradebook, feedback files, Gradescope's results.json."""
+    """``python -m checks grade``: grades, then writes what was asked (checks/report.py)."""
+    from . import assignments
+    from .report import write_outputs
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:
@@ -397,19 +404,22 @@ def cli(args):
     try:
         points = points_config.load()
         limits = Unisolated if getattr(args, "no_isolation", False) else Limits
-        results = grade(args.paths, args.json, args.csv, jobs=args.jobs, results_dir=args.results,
-                        regrade=args.regrade, points=points, limits=limits)
+        assignment = assignments.load(args.assignment or assignments.COURSE)
+        outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
+                   args.gradescope]
+        folder = args.results or results_folder(*outputs[:5])
+        results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
+                        points=points, limits=limits,
+                        only=assignment.lessons if args.assignment else None,
+                        skip_folders=assignments.names(), outputs=[o for o in outputs if o])
+        isolation = isolation_status(limits)
     except (points_config.PointsError, RuntimeError) as e:
         print(e, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    if args.feedback:
-        from .feedback import write_feedback
-        print(f"wrote {len(write_feedback(results, args.feedback))} feedback files to {args.feedback}")
-    if args.gradescope:
-        from .gradescope import write_results
-        write_results(results, args.gradescope, time.monotonic() - started)
+    kept, ignored = assignments.apply(results, assignment)
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started)
     if not results:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else 2

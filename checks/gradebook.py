@@ -6,9 +6,7 @@ the notebook's name and bytes with the grader's fingerprint (its code, the
 reference solutions, the points and the limits). Run the same command again
 and only what is new or changed is graded.
 """
-import csv
 import hashlib
-import io
 import json
 import os
 import tempfile
@@ -35,24 +33,19 @@ def write_atomic(path, text):
 
 
 def to_json(results, isolation=None):
-    """The gradebook as JSON; ``isolation`` says whether learner code ran isolated."""
-    head = {"isolation": isolation} if isolation is not None else {}
-    return json.dumps({**head, "submissions": results}, indent=1) + "\n"
+    """The whole course's JSON: learners (checks/learners.py) and notebooks; ``isolation``
+    says whether learner code ran isolated."""
+    from .assignments import whole_course
+    from .learners import gradebook
+    from .report import to_json as report_json
+    course = whole_course()
+    return report_json(results, gradebook(results, course), course, isolation=isolation)
 
 
 def to_csv(results):
-    ids = list(dict.fromkeys(i for r in results for i in r["exercises"]))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["student", "path", "score", "max_score", *ids, "error"])
-    for r in results:
-        writer.writerow([r["student"], r["path"], f"{r['score']:g}", f"{r['max_score']:g}",
-                         *[points(r["exercises"].get(i)) for i in ids], r["error"] or ""])
-    return out.getvalue()
-
-
-def points(exercise):
-    return "" if exercise is None else f"{exercise['points']:g}"
+    """One row per notebook, formula-safe (checks/report.py)."""
+    from .report import notebooks_csv
+    return notebooks_csv(results)
 
 
 def fingerprint(points, limits):

@@ -3,36 +3,45 @@
 Format: https://gradescope-autograders.readthedocs.io/en/latest/specs/ ("Output format"):
 top-level score, execution_time, output and tests[], each test with name, number,
 score, max_score, status ("passed" / "failed"), output and visibility.
+
+Every exercise of the assignment is a test, uploaded or not: a missing lesson shows as
+0 with a message; notebooks of other lessons are ignored (they earn nothing). When a
+lesson is uploaded twice, the attempt with more points counts (checks/learners.py).
 """
 import json
 from pathlib import Path
 
 from .exercises import EXERCISES, lessons
 from .gradebook import write_atomic
+from .learners import best_attempts
 
 VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them
 
 
-def results_json(results, seconds):
-    """The results.json object for ``results`` (grade_notebook's), graded in ``seconds``."""
-    best = best_attempts(results)
-    tests = [test(ex_id, notebook, e) for ex_id, (notebook, e) in best.items()]
-    return {"score": sum(t["score"] for t in tests),
+def results_json(results, seconds, assignment=None, ignored=()):
+    """The results.json object for ``results`` (grade_notebook's, already restricted to
+    ``assignment`` by assignments.apply), graded in ``seconds``."""
+    from .assignments import whole_course
+    assignment = assignment or whole_course()
+    counted = best_attempts(results)
+    by_lesson = {r.get("lesson"): r for r in counted if r.get("lesson")}
+    tests = []
+    for ex_id, worth in assignment.points.items():
+        lesson = EXERCISES[ex_id].lesson
+        r = by_lesson.get(lesson)
+        if r is not None and ex_id in r["exercises"]:
+            tests.append(test(ex_id, Path(r["path"]).name, r["exercises"][ex_id]))
+        elif r is not None:
+            tests.append(zero(ex_id, worth, f"{ex_id}: not graded, because "
+                              f"{Path(r['path']).name} could not be read: {r['error']}"))
+        else:
+            tests.append(zero(ex_id, worth, f"{ex_id}: not graded, because no notebook of "
+                              f"{lesson} was uploaded. Upload {lesson}.ipynb (with your "
+                              "other notebooks) and submit again."))
+    return {"score": round(sum(t["score"] for t in tests), 2),
             "execution_time": max(0, round(seconds)),
-            "output": overview(results, best),
+            "output": overview(results, counted, ignored, assignment),
             "tests": tests}
-
-
-def best_attempts(results):
-    """{exercise id: (notebook name, its result)}, in course order; when a learner uploads
-    the same exercise twice, the attempt with more points counts."""
-    best = {}
-    for r in results:
-        for ex_id, e in r["exercises"].items():
-            if ex_id not in best or e["points"] > best[ex_id][1]["points"]:
-                best[ex_id] = (Path(r["path"]).name, e)
-    order = list(EXERCISES)
-    return dict(sorted(best.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 0))
 
 
 def test(ex_id, notebook, e):
@@ -45,26 +54,35 @@ def test(ex_id, notebook, e):
             "output": output, "visibility": VISIBILITY}
 
 
+def zero(ex_id, worth, output):
+    return {"name": f"{ex_id} (not uploaded)" if "uploaded" in output else f"{ex_id}",
+            "number": numbers().get(ex_id, "0"), "score": 0, "max_score": worth,
+            "status": "failed", "output": output, "visibility": VISIBILITY}
+
+
 def numbers():
     """{exercise id: "lesson.k"}: "1.2" is lesson 01's second exercise."""
     return {i: f"{int(lesson[:2])}.{k}" for lesson, ids in lessons().items()
             for k, i in enumerate(ids, 1)}
 
 
-def overview(results, best):
-    if not results:
-        return ("No notebook (.ipynb file) was found in your submission. Upload the lesson's "
-                "notebook, for example 01_weighted_sum.ipynb, and submit again.")
+def overview(results, counted, ignored, assignment):
     lines = []
-    for r in results:
+    if not results and not ignored:
+        return ("No notebook (.ipynb file) was found in your submission. Upload the lesson's "
+                f"notebook, for example {assignment.lessons[0]}.ipynb, and submit again.")
+    for r in counted:
         lines.append(f"{Path(r['path']).name}: {r['score']:g} / {r['max_score']:g}"
                      + (f". Note: {r['error']}" if r["error"] else ""))
-    counted = sum(len(r["exercises"]) for r in results)
-    if counted > len(best):
-        lines.append("Some exercises appear in more than one of your notebooks; "
+    if len(counted) < len(results):
+        lines.append("Some lessons appear in more than one of your notebooks; "
                      "the attempt with more points counts.")
+    for r in ignored:
+        lines.append(f"{Path(r['path']).name}: not part of this assignment "
+                     f"({', '.join(assignment.lessons)}); ignored.")
     return "\n".join(lines)
 
 
-def write_results(results, path, seconds):
-    write_atomic(path, json.dumps(results_json(results, seconds), indent=1) + "\n")
+def write_results(results, path, seconds, assignment=None, ignored=()):
+    write_atomic(path, json.dumps(results_json(results, seconds, assignment, ignored),
+                                  indent=1) + "\n")

@@ -20,18 +20,24 @@ class PointsError(ValueError):
     pass
 
 
+def read_table(path=None):
+    """The whole of ``grading.toml`` as a dict ({} when there is no such file)."""
+    path = Path(path or FILE)
+    if not path.exists():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise PointsError(f"{path} is not valid TOML ({e}). Fix that line.") from None
+
+
 def load(path=None):
     """{exercise id: points} for every exercise; PointsError says what to fix."""
     path = Path(path or FILE)
-    table = {}
-    if path.exists():
-        try:
-            table = tomllib.loads(path.read_text(encoding="utf-8")).get("points", {})
-        except tomllib.TOMLDecodeError as e:
-            raise PointsError(f"{path} is not valid TOML ({e}). Fix that line.") from None
-        if not isinstance(table, dict):
-            raise PointsError(f"{path}: `points` should be a table, `[points]`, of "
-                              "exercise = number lines.")
+    table = read_table(path).get("points", {})
+    if not isinstance(table, dict):
+        raise PointsError(f"{path}: `points` should be a table, `[points]`, of "
+                          "exercise = number lines.")
     for name, value in table.items():
         if name not in EXERCISES:
             close = difflib.get_close_matches(name, EXERCISES, n=1)

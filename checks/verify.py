@@ -41,6 +41,7 @@ class Verdict:
     hint: Optional[str] = None           # id of the recognised mistake
     warnings: list = field(default_factory=list)
     reason: str = ""                     # one line: why it did not pass ("" when it passed)
+    passed_cases: Optional[int] = None   # when it failed: how many cases it got right
 
     @property
     def passed(self):
@@ -98,7 +99,7 @@ def verify(ex, cases, call):
     """Checks ``ex`` on ``cases`` (each with ``expected`` filled in) through ``call``."""
     if ex.properties is not None:
         return verify_properties(ex, call)
-    failures, warnings = [], set()
+    failures, warnings, right = [], set(), 0
     n_visible = ex.n_visible()
     for index, case in enumerate(cases):
         out = call(case)
@@ -108,12 +109,15 @@ def verify(ex, cases, call):
         problem = judge(ex, case, out)
         if problem:
             failures.append((case, out, problem, readability(case, index >= n_visible)))
+        else:
+            right += 1
         if out.fatal:
             break
     if failures:
         failures = [f[:3] for f in sorted(failures, key=lambda f: f[3])]
         case, out, problem, mistake = explain(ex, failures)
-        return failed(ex, case, out, problem, len(failures), len(cases), warnings, mistake)
+        return replace(failed(ex, case, out, problem, len(failures), len(cases), warnings,
+                              mistake), passed_cases=right)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:
         return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases),

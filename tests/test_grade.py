@@ -125,17 +125,20 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     out_json, out_csv = tmp_path / "grades.json", tmp_path / "grades.csv"
     results = grade([tmp_path / "class"], out_json, out_csv, limits=Quick, echo=lambda s: None)
     data = json.loads(out_json.read_text(encoding="utf-8"))
-    assert data == {"isolation": data["isolation"], "submissions": results}
+    assert data["submissions"] == results
     assert data["isolation"].startswith(("on (", "OFF ("))
+    assert [(row["learner"], row["total"], row["max"]) for row in data["learners"]] == [
+        ("ada", 2, 29), ("bo", 1, 29), ("cy", 0, 29)]
     by_student = {r["student"]: r for r in data["submissions"]}
     assert {s: r["score"] for s, r in by_student.items()} == {"ada": 2, "bo": 1, "cy": 0}
     for r in data["submissions"]:
         # "transient": only when this machine's load decided a verdict (never stored)
-        assert set(r) - {"transient"} == {"path", "student", "score", "max_score", "error",
-                                          "exercises"}
+        assert set(r) - {"transient"} == {"path", "student", "lesson", "score", "max_score",
+                                          "error", "exercises"}
+        assert r["lesson"] == "01_weighted_sum"
         for e in r["exercises"].values():
             assert set(e) == {"passed", "points", "max_points", "status", "mistake", "reason",
-                              "warnings", "feedback"}
+                              "warnings", "feedback", "cases", "passed_cases"}
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert [(row["student"], row["score"]) for row in rows] == [("ada", "2"), ("bo", "1"),
                                                                 ("cy", "0")]

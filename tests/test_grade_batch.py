@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import checks.grade
-from checks import points as points_config
+from checks import assignments, points as points_config
+from checks.assignments import Assignment
 from checks.build import REGION
 from checks.exercises import EXERCISES
 from checks.feedback import write_feedback
@@ -163,7 +164,8 @@ def test_points_reach_the_csv_and_gradescope(tmp_path):
     row = next(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8", newline="")))
     assert (row["score"], row["max_score"], row["weighted_sum"], row["dense_forward"]) == \
         ("2.5", "6.5", "2.5", "0")
-    gs = results_json(results, 1.2)
+    lesson01 = Assignment("01", {"weighted_sum": 2.5, "dense_forward": 4}, False, ["01_weighted_sum"])
+    gs = results_json(results, 1.2, lesson01)
     jsonschema.validate(gs, GRADESCOPE)
     assert gs["score"] == 2.5
     assert [(t["max_score"], t["score"], t["status"]) for t in gs["tests"]] == \
@@ -229,7 +231,7 @@ def test_feedback_explains_failures_and_reveals_no_hidden_case_or_solution(tmp_p
                            "dense_forward": "return np.exp(X @ W + b) * 0 + X @ W + b"},
                extra_cells=["np.exp(np.array([1000.0]))", "1 / 0"])
     results = grade([cls], limits=Quick, echo=quiet)
-    paths = write_feedback(results, tmp_path / "feedback")
+    paths = write_feedback(results, tmp_path / "feedback", assignments.load("01"))
     assert [p.name for p in paths] == ["ada.md", "bo.md"]
     ada, bo = (p.read_text(encoding="utf-8") for p in paths)
 
@@ -255,7 +257,7 @@ def test_warnings_are_reported_never_scored(tmp_path):
     assert e["passed"] and e["points"] == 1 and e["warnings"] == ["careful"]
     text = write_feedback(results, tmp_path / "fb")[0].read_text(encoding="utf-8")
     assert "Warnings (reported, not scored):\n\n- careful" in text
-    gs = results_json(results, 0.4)
+    gs = results_json(results, 0.4, assignments.load("01"))
     jsonschema.validate(gs, GRADESCOPE)
     assert "- careful" in gs["tests"][0]["output"] and gs["tests"][0]["score"] == 1
 
@@ -267,14 +269,14 @@ def test_gradescope_results_for_several_notebooks_and_for_none(tmp_path):
     copy = submission(tmp_path, "b")
     copy.rename(sub / "01_weighted_sum (1).ipynb")
     results = grade([sub], limits=Quick, echo=quiet)
-    gs = results_json(results, 3.4)
+    gs = results_json(results, 3.4, assignments.load("01"))
     jsonschema.validate(gs, GRADESCOPE)
     assert [t["number"] for t in gs["tests"]] == ["1.1", "1.2"]
     assert gs["score"] == 2 and all(t["status"] == "passed" for t in gs["tests"])
     assert "more than one of your notebooks" in gs["output"]
     assert gs["execution_time"] == 3
 
-    empty = results_json([], 0.1)
+    empty = results_json([], 0.1, assignments.load("01"))
     jsonschema.validate(empty, GRADESCOPE)
     assert empty["score"] == 0 and "No notebook" in empty["output"]
 

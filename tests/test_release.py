@@ -142,7 +142,7 @@ def test_grading_in_a_release_says_what_is_missing(release, tmp_path):
 
 
 def test_the_gradescope_bundle_grades_a_submission(tmp_path):
-    zip_path = build_bundle(tmp_path / "autograder.zip")
+    zip_path = build_bundle(tmp_path / "autograder.zip", assignment="01")
     names = zipfile.ZipFile(zip_path).namelist()
     assert {"setup.sh", "run_autograder", "requirements.txt", "blocks.py", "grading.toml",
             "checks/hidden.py", "solutions/01_weighted_sum.ipynb"} <= set(names)
