@@ -57,7 +57,13 @@ def main(argv=None):
                     help="first re-download reveal.js and KaTeX into vendor/ (needs network)")
     pg = sub.add_parser("progress", help="grade a class folder: pass rates, stuck spots, heat map")
     pg.add_argument("folder")
-    pg.add_argument("--png", help="save a learners x exercises heat map here")
+    pg.add_argument("--png", help="save the summary figure (a bar per exercise) here")
+    pg.add_argument("--csv", help="save the per-learner table (a column per exercise) here")
+    pg.add_argument("--heatmap", metavar="PNG",
+                    help="save a learners x exercises heat map here (classes up to 150)")
+    pg.add_argument("--results", metavar="DIR",
+                    help="stored results (default: FOLDER.results beside the class folder)")
+    pg.add_argument("--regrade", action="store_true", help="ignore stored results")
     rs = sub.add_parser("reset", help="a fresh copy of a lesson's notebook (yours is backed up)")
     rs.add_argument("lesson", help="its number (03) or name (03_forward_pass)")
     args = parser.parse_args(argv)

@@ -29,7 +29,8 @@ def slides(args):
 
 def progress(args):
     from .progress import progress
-    progress(args.folder, args.png)
+    progress(args.folder, args.png, csv=args.csv, heatmap_png=args.heatmap,
+             results_dir=args.results, regrade=args.regrade)
 
 
 def reset(args):

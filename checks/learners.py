@@ -19,7 +19,7 @@ import re
 from pathlib import Path
 
 from .csvsafe import rows_to_csv
-from .exercises import lessons
+from .exercises import EXERCISES, lessons
 
 INTRO = "00_"
 # Canvas's "Download Submissions" zip: login[_LATE]_userid_submissionid_original-name
@@ -67,6 +67,14 @@ def status_of(r):
     return UNREADABLE if r.get("error") and not r.get("exercises") else GRADED
 
 
+def lesson_of_result(r):
+    """The result's lesson; for results without one, the lesson of its first exercise."""
+    if r.get("lesson"):
+        return r["lesson"]
+    first = next(iter(r.get("exercises") or {}), None)
+    return EXERCISES[first].lesson if first in EXERCISES else None
+
+
 def order(r):
     """Best attempt first: more points, then readable, then no error, then by path."""
     return (-r.get("score", 0), status_of(r) != GRADED, bool(r.get("error")), str(r["path"]))
@@ -76,7 +84,7 @@ def attempts(results):
     """{learner: {lesson or None: [results, best first]}}, learners in order first seen."""
     out = {}
     for r in results:
-        out.setdefault(r["student"], {}).setdefault(r.get("lesson"), []).append(r)
+        out.setdefault(r["student"], {}).setdefault(lesson_of_result(r), []).append(r)
     for by_lesson in out.values():
         for found in by_lesson.values():
             found.sort(key=order)

@@ -1,43 +1,62 @@
-"""``python -m checks progress FOLDER [--png FILE]``: how the class is doing, at a glance.
+"""``python -m checks progress FOLDER [--png FILE] [--csv FILE] [--heatmap FILE]``:
+how the class is doing, at a glance, for 5 learners or 500.
 
-    grade (checks.grade) --> summarise --> table (terminal) and heat map (PNG)
+    grade (checks.grade, reusing stored results) --> summarise --> table (terminal),
+    summary figure (PNG, one bar per exercise, grouped by lesson: one screen at any class
+    size), per-learner table (CSV) and, for small classes, a learners x exercises heat map
 
-``summarise`` and ``table`` work on the grader's results alone (a list of dicts), so they
-can be tested on made-up results; only ``progress`` grades.
+Each learner counts once per lesson: their best attempt (checks/learners.py). An
+exercise is "unreadable" when its lesson's notebook could not be read, and "not
+submitted" when the learner has no notebook of that lesson. Results are stored in
+``FOLDER.results`` beside the class folder (or ``--results``), so a second run on an
+unchanged class grades nothing. ``summarise`` and ``table`` work on the grader's results
+alone (a list of dicts), so they can be tested on made-up results; only ``progress`` grades.
 """
 import inspect
 import os
 import textwrap
 from collections import Counter
+from pathlib import Path
 
+from .csvsafe import rows_to_csv
 from .exercises import EXERCISES, lessons
+from .learners import best_attempts, lesson_of_result
 
 PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
-NOT_SUBMITTED = "not submitted"
+UNREADABLE, NOT_SUBMITTED = "unreadable", "not submitted"
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
-           MISSING: "#CC79A7", NOT_SUBMITTED: "#FFFFFF"}
-MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?"}
+           MISSING: "#CC79A7", UNREADABLE: "#D55E00", NOT_SUBMITTED: "#FFFFFF"}
+MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
+HEATMAP_MAX = 150          # learners; beyond that a grid is unreadable: use --csv
 
 
 def status_of(e):
     """An exercise result's status; results without one count by their 'passed' flag."""
-    if e.get("status") in (PASSED, FAILED, NOT_ATTEMPTED, MISSING):
+    if e.get("status") in (PASSED, FAILED, NOT_ATTEMPTED, MISSING, UNREADABLE):
         return e["status"]
     return PASSED if e.get("passed") else FAILED
 
 
 def learners(results):
-    """{student: {exercise id: result}}: a learner's notebooks (one per lesson) merged."""
+    """{student: {exercise id: result}}: each learner's best attempt per lesson, merged; a
+    lesson whose notebook could not be read gives each of its exercises the status
+    "unreadable" (an exercise absent from a learner's dict was not submitted)."""
     out = {}
-    for r in results:
-        out.setdefault(r["student"], {}).update(r.get("exercises", {}))
+    for r in best_attempts(results):
+        mine = out.setdefault(r["student"], {})
+        lesson = lesson_of_result(r)
+        if r.get("error") and not r.get("exercises") and lesson in lessons():
+            for i in lessons()[lesson]:
+                mine.setdefault(i, {"status": UNREADABLE, "passed": False})
+        else:
+            mine.update(r.get("exercises", {}))
     return out
 
 
 def exercise_ids(results):
-    """The exercises present in ``results``, in course order."""
-    seen = {i for r in results for i in r.get("exercises", {})}
+    """The exercises present in ``results`` (or of a lesson submitted), in course order."""
+    seen = {i for ex in learners(results).values() for i in ex}
     ordered = [i for ids in lessons().values() for i in ids if i in seen]
     return ordered + sorted(seen - set(ordered))
 
@@ -58,26 +77,37 @@ def summarise(results):
         mistakes = Counter(e.get("mistake") for e in entries
                            if status_of(e) == FAILED and e.get("mistake"))
         top = mistakes.most_common(1)
-        rows.append({"id": i, "submitted": len(entries), **{s: counts[s] for s in COLOURS
-                                                            if s != NOT_SUBMITTED},
+        rows.append({"id": i, "lesson": EXERCISES[i].lesson if i in EXERCISES else "",
+                     "submitted": len(entries), **{s: counts[s] for s in COLOURS
+                                                   if s != NOT_SUBMITTED},
+                     NOT_SUBMITTED: len(by_learner) - len(entries),
                      "pass_rate": counts[PASSED] / len(entries) if entries else 0.0,
+                     "class_pass_rate": counts[PASSED] / len(by_learner) if by_learner else 0.0,
                      "mistake": top[0][0] if top else None, "mistake_count": top[0][1] if top else 0,
                      "hint": hint_of(i, top[0][0]) if top else ""})
     stuck = sorted((r for r in rows if r[FAILED] + r[MISSING]),
                    key=lambda r: (-(r[FAILED] + r[MISSING]), r["pass_rate"]))
     return {"learners": len(by_learner), "exercises": rows, "stuck": [r["id"] for r in stuck],
-            "unreadable": [r["student"] for r in results if r.get("error") and not r.get("exercises")]}
+            "unreadable": sorted({r["student"] for r in best_attempts(results)
+                                  if r.get("error") and not r.get("exercises")})}
 
 
 def table(summary, width=100):
     """The summary as lines of text for the terminal."""
-    lines = [f"{summary['learners']} learners", "",
-             f"{'exercise':<28}{'passed':>8}{'failed':>8}{'not att.':>10}{'missing':>9}"
-             f"{'pass rate':>11}  most common mistake"]
+    lines = [f"{summary['learners']} learners. Pass rate: among those who submitted the "
+             "lesson (and among the whole class).", "",
+             f"{'exercise':<26}{'passed':>7}{'failed':>7}{'not att.':>9}{'missing':>8}"
+             f"{'unread.':>8}{'not sub.':>9}{'pass rate':>16}  most common mistake"]
+    lesson = None
     for r in summary["exercises"]:
+        if r.get("lesson") != lesson:
+            lesson = r.get("lesson")
+            lines.append(f"{lesson}")
         mistake = f"{r['mistake']} ({r['mistake_count']})" if r["mistake"] else "-"
-        lines.append(f"{r['id']:<28}{r[PASSED]:>8}{r[FAILED]:>8}{r[NOT_ATTEMPTED]:>10}"
-                     f"{r[MISSING]:>9}{r['pass_rate']:>10.0%}  {mistake}")
+        rate = f"{r['pass_rate']:.0%} ({r.get('class_pass_rate', r['pass_rate']):.0%})"
+        lines.append(f"  {r['id']:<24}{r[PASSED]:>7}{r[FAILED]:>7}{r[NOT_ATTEMPTED]:>9}"
+                     f"{r[MISSING]:>8}{r.get(UNREADABLE, 0):>8}{r.get(NOT_SUBMITTED, 0):>9}"
+                     f"{rate:>16}  {mistake}")
     by_id = {r["id"]: r for r in summary["exercises"]}
     if summary["stuck"]:
         lines += ["", "Where most learners are stuck (failing or function missing):"]
@@ -93,8 +123,57 @@ def table(summary, width=100):
                                    f"{r[FAILED]} failing): {r['hint']}", width,
                                    initial_indent="  ", subsequent_indent="      ")
     if summary["unreadable"]:
-        lines += ["", "Could not be graded at all: " + ", ".join(summary["unreadable"])]
+        names = summary["unreadable"]
+        lines += ["", f"{len(names)} learner(s) with a notebook that could not be read: "
+                  + ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")]
     return lines
+
+
+def learners_csv(results):
+    """One row per learner, one column per exercise (lesson/exercise), its status."""
+    by_learner, ids = learners(results), exercise_ids(results)
+    header = ["learner", *[f"{EXERCISES[i].lesson}/{i}" if i in EXERCISES else i for i in ids],
+              "passed"]
+    rows = [header]
+    for name in sorted(by_learner):
+        mine = by_learner[name]
+        states = [status_of(mine[i]) if i in mine else NOT_SUBMITTED for i in ids]
+        rows.append([name, *states, sum(s == PASSED for s in states)])
+    return rows_to_csv(rows)
+
+
+def summary_figure(summary, path):
+    """One horizontal bar per exercise (share of the class in each state), grouped by
+    lesson: the same size for 5 learners or 5,000."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    rows = summary["exercises"]
+    n = max(1, summary["learners"])
+    fig, ax = plt.subplots(figsize=(11, max(3, 0.3 * len(rows) + 1.8)))
+    labels = [f"{r['id']}  ({r.get('lesson', '')[:2]})" for r in rows]
+    y = list(range(len(rows)))[::-1]
+    left = [0.0] * len(rows)
+    for state, colour in COLOURS.items():
+        share = [r.get(state, 0) / n for r in rows]
+        ax.barh(y, share, left=left, color=colour, edgecolor="#888888", linewidth=0.4,
+                label=state)
+        left = [a + b for a, b in zip(left, share)]
+    ax.set_yticks(y, labels, fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    for k in range(1, len(rows)):                    # a line between lessons
+        if rows[k].get("lesson") != rows[k - 1].get("lesson"):
+            ax.axhline(y[k] + 0.5, color="black", linewidth=1)
+    ax.set_title(f"Class progress: {summary['learners']} learners, share in each state")
+    ax.legend(handles=[Patch(facecolor=c, edgecolor="#888888", label=s) for s, c in COLOURS.items()],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
 
 
 def heatmap(results, path):
@@ -107,6 +186,10 @@ def heatmap(results, path):
 
     by_learner = learners(results)
     names, ids = sorted(by_learner), exercise_ids(results)
+    if len(names) > HEATMAP_MAX:
+        raise ValueError(f"{len(names)} learners are too many for a readable heat map (at most "
+                         f"{HEATMAP_MAX}); use --png for the summary figure and --csv for the "
+                         "per-learner table.")
     states = list(COLOURS)
     grid = [[states.index(status_of(by_learner[n][i]) if i in by_learner[n] else NOT_SUBMITTED)
              for i in ids] for n in names]
@@ -118,6 +201,10 @@ def heatmap(results, path):
     ax.set_xticks([x - 0.5 for x in range(1, len(ids))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(names))], minor=True)
     ax.grid(which="minor", color="#888888", linewidth=0.5)
+    for x in range(1, len(ids)):                     # a thick line between lessons
+        if ids[x] in EXERCISES and ids[x - 1] in EXERCISES and \
+                EXERCISES[ids[x]].lesson != EXERCISES[ids[x - 1]].lesson:
+            ax.axvline(x - 0.5, color="black", linewidth=1.5)
     ax.tick_params(which="minor", length=0)
     if len(names) * len(ids) <= 1500:          # marks, so the grid reads in grey print too
         for y, row in enumerate(grid):
@@ -135,16 +222,26 @@ def heatmap(results, path):
     return path
 
 
+def results_folder(folder):
+    """Where progress stores results: FOLDER.results beside the class folder."""
+    folder = Path(folder).resolve()
+    return folder.with_name(folder.name + ".results")
+
+
 def grade_class(folder, echo=print, **options):
-    """The grader's results for ``folder``, on every core when the grader can do that."""
+    """The grader's results for ``folder``, on every core when the grader can do that,
+    stored in (and reused from) ``results_dir`` (default: ``results_folder(folder)``)."""
     from .grade import grade
     if "jobs" in inspect.signature(grade).parameters:
         options.setdefault("jobs", os.cpu_count())
+    if options.get("results_dir") is None:
+        options["results_dir"] = results_folder(folder)
     return grade([folder], echo=echo, **options)
 
 
-def progress(folder, png=None, echo=print, **options):
-    """Grades ``folder``, prints the summary table, saves the heat map; returns the summary."""
+def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, **options):
+    """Grades ``folder`` (reusing stored results), prints the summary table, saves the
+    summary figure, the per-learner CSV and the heat map; returns the summary."""
     results = grade_class(folder, echo=lambda line: None, **options)
     if not results:
         raise FileNotFoundError(f"no notebooks found under {folder}")
@@ -152,6 +249,13 @@ def progress(folder, png=None, echo=print, **options):
     for line in table(summary):
         echo(line)
     if png:
-        heatmap(results, png)
-        echo(f"\nheat map: {png}")
+        summary_figure(summary, png)
+        echo(f"\nsummary figure: {png}")
+    if csv:
+        from .gradebook import write_atomic
+        write_atomic(csv, learners_csv(results))
+        echo(f"per-learner table: {csv}")
+    if heatmap_png:
+        heatmap(results, heatmap_png)
+        echo(f"heat map: {heatmap_png}")
     return summary
