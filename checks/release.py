@@ -5,11 +5,20 @@
     OUT/checks/expected/*.json  practice cases with their answers (visible to learners anyway)
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
     OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
-    OUT/README.md               the learners' part of README.md, and this list
+    OUT/README.md               the course's introduction and lessons, how to start, this list
+    OUT/Makefile                the learners' commands: lab, status, test, reset, clean
+    OUT/.course-release         the list of files the release owns
 
 No solutions/, no hidden cases' seed, no tests. ``tests/test_release.py`` scans
-every file for every reference solution region.
+every file for every reference solution region, follows every link of the README and
+runs every command it names, in a release.
+
+Rebuilding updates OUT in place: files of the previous release that are gone are
+removed, the others replaced, and anything the release does not own (``.git`` above
+all, so an nbgitpuller repository keeps its history) is left alone.
 """
+import os
+import re
 import shutil
 import tempfile
 try:
@@ -26,8 +35,10 @@ GRADING_ONLY = {"hidden.py", "execute.py", "release.py", "bundle.py", "feedback.
                 "gradescope.py"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
-               "Makefile", ".gitignore", "LICENSE")
+               ".gitignore", "LICENSE")
+TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
+MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
 
 
 def project_files(root=ROOT):
@@ -38,7 +49,8 @@ def project_files(root=ROOT):
     for package in tool.get("packages", []):
         folder = Path(*package.split("."))
         files += [p.relative_to(root) for p in sorted((root / folder).rglob("*"))
-                  if p.is_file() and not SKIP & set(p.relative_to(root).parts)]
+                  if p.is_file() and not SKIP & set(p.relative_to(root).parts)
+                  and "templates/release" not in p.relative_to(root).as_posix()]
     if (root / "data").is_dir():
         files += [p.relative_to(root) for p in sorted((root / "data").rglob("*")) if p.is_file()]
     return sorted(set(files))
@@ -75,11 +87,20 @@ def section(readme, title):
     return "\n".join(out).strip()
 
 
+def lesson_table(readme):
+    """The table of the README's Lessons section (its rows only)."""
+    return "\n".join(line for line in section(readme, "Lessons").splitlines()
+                     if line.startswith("|"))
+
+
 def learner_readme(root, out):
     readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else ""
     intro = readme.split("\n## ", 1)[0].strip()
-    listing = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    parts = [intro, section(readme, "Start (learners)"), section(readme, "Lessons"),
+    intro = re.sub(r"\s*and a whole class can be graded automatically", "", intro)
+    listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    table = lesson_table(readme)
+    parts = [intro, (TEMPLATES / "START.md").read_text(encoding="utf-8").strip(),
+             "## Lessons\n\n" + table if table else "",
              "## What this folder contains\n\n"
              "The learner notebooks (`notebooks/`), the checks that run inside them "
              "(`checks/`, with the practice cases and their answers in `checks/expected/`), "
@@ -91,22 +112,52 @@ def learner_readme(root, out):
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
+def owned(out):
+    """The files a previous release in ``out`` wrote (None: no release there)."""
+    marker = out / MARKER
+    if not marker.exists():
+        return None
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0].startswith("# built"):      # an older release: no list
+        return {p.relative_to(out).as_posix() for p in out.rglob("*")
+                if p.is_file() and ".git" not in p.relative_to(out).parts}
+    return {line for line in lines[1:] if line and not line.startswith("#")}
+
+
 def build_release(out, root=ROOT):
-    """Builds the release in ``out`` (replacing a previous release there); returns ``out``."""
+    """Builds the release in ``out``, or updates the one there in place; returns ``out``."""
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise SystemExit(f"{out} is not empty and holds no previous release; "
-                         "choose a new folder for the release.")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    previous = owned(out) if out.exists() else None
+    out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         copy(learner_files(root), root, tmp)
+        shutil.copy2(TEMPLATES / "Makefile", tmp / "Makefile")
         write_notebooks(tmp, root / "solutions")
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
-        (tmp / MARKER).write_text("built by `python -m checks release`\n", encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        (tmp / MARKER).write_text(MARKER_HEAD + "\n".join(files + [MARKER]) + "\n",
+                                  encoding="utf-8")
+        files.append(MARKER)
+        clashes = [f for f in files if (out / f).exists() and f not in (previous or set())]
+        if clashes:
+            raise SystemExit(f"{out} holds files that no previous release wrote: "
+                             f"{', '.join(clashes[:8])}{' ...' if len(clashes) > 8 else ''}. "
+                             "Move them away (or choose another folder) and run again; "
+                             "nothing was changed.")
+        for stale in sorted((previous or set()) - set(files)):
+            (out / stale).unlink(missing_ok=True)
+            prune(out, (out / stale).parent)
+        for f in files:
+            (out / f).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / f, out / f)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
+
+
+def prune(top, folder):
+    """Removes ``folder`` and its parents up to ``top`` while they are empty."""
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

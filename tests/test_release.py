@@ -1,12 +1,14 @@
 """The learners' release holds no solution and still checks; the Gradescope bundle
 grades a submission in a simulated /autograder."""
 import gzip
+import re
 import json
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import jsonschema
 import nbformat
@@ -179,3 +181,86 @@ def test_run_autograder_always_leaves_a_results_file(tmp_path):
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, GRADESCOPE | {"required": ["score", "output", "tests"]})
     assert results["score"] == 0 and "error on our side" in results["output"]
+
+
+# ---- updating a release in place, and its README -------------------------------------
+
+def test_rebuilding_updates_in_place_and_keeps_what_it_does_not_own(tmp_path):
+    out = build_release(tmp_path / "course")
+    git = ["git", "-C", str(out), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "release 1"], check=True)
+    (out / "instructor-notes.txt").write_text("mine", encoding="utf-8")
+    stale = out / "checks" / "expected" / "old_exercise.json"   # as if a release had it
+    stale.write_text("{}", encoding="utf-8")
+    marker = out / ".course-release"
+    marker.write_text(marker.read_text(encoding="utf-8") + "checks/expected/old_exercise.json\n",
+                      encoding="utf-8")
+    (out / "notebooks" / "01_weighted_sum.ipynb").write_text("edited", encoding="utf-8")
+    build_release(out)
+    assert (out / "instructor-notes.txt").read_text(encoding="utf-8") == "mine"
+    assert not stale.exists()
+    assert "edited" not in (out / "notebooks" / "01_weighted_sum.ipynb").read_text(encoding="utf-8")
+    status = subprocess.run(git + ["status", "--porcelain"], capture_output=True, text=True,
+                            check=True).stdout
+    assert status.strip() == "?? instructor-notes.txt"           # git history intact, no diff
+    assert not list(tmp_path.glob(".course.*"))                   # no temporary folder left
+
+
+def test_a_folder_with_foreign_files_is_refused_and_left_unchanged(tmp_path):
+    out = tmp_path / "repo"
+    (out / ".git").mkdir(parents=True)
+    (out / "README.md").write_text("my repo", encoding="utf-8")
+    with pytest.raises(SystemExit, match="README.md"):
+        build_release(out)
+    assert sorted(p.name for p in out.iterdir()) == [".git", "README.md"]
+    (out / "README.md").unlink()
+    build_release(out)                                             # only .git: fine
+    assert (out / "notebooks").is_dir() and (out / ".git").is_dir()
+
+
+def fake_venv(release):
+    """release/.venv: a venv whose python sees this test run's packages but not this
+    repository (no editable hook), so the release's own commands run in seconds."""
+    import site
+    import sysconfig
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", release / ".venv"], check=True)
+    purelib = sysconfig.get_paths(vars={"base": str(release / ".venv"),
+                                        "platbase": str(release / ".venv")})["purelib"]
+    Path(purelib).mkdir(parents=True, exist_ok=True)
+    (Path(purelib) / "course-test.pth").write_text(
+        "\n".join(p for p in site.getsitepackages() if "site-packages" in p) + "\n", encoding="utf-8")
+    (release / ".venv" / ".installed").touch()
+
+
+def test_the_release_readme_has_no_dead_link_and_its_commands_work(tmp_path):
+    release = build_release(tmp_path / "course")
+    readme = (release / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", readme):
+        if not re.match(r"https?://", target):
+            assert (release / target.split("#")[0]).exists(), f"dead link: {target}"
+    assert "solutions/" not in readme and "instructor-guide" not in readme
+    assert "shared/" not in readme and "../" not in readme
+    fake_venv(release)
+    targets = re.findall(r"(?:`|^)make (\w+)", readme, re.M)
+    assert {"lab", "status", "test", "reset"} <= set(targets)
+    env = {**os.environ, "MAKEFLAGS": ""}
+    (release / "notebooks" / "03_forward_pass.ipynb").write_text("my work", encoding="utf-8")
+    for target in dict.fromkeys(targets):
+        if target == "lab":         # interactive: it must at least be a target whose tool is there
+            assert subprocess.run(["make", "-n", "lab"], cwd=release, env=env,
+                                  capture_output=True).returncode == 0
+            assert subprocess.run([release / ".venv/bin/python", "-m", "jupyterlab", "--version"],
+                                  cwd=release, capture_output=True).returncode == 0
+            continue
+        args = ["make", target] + (["LESSON=03"] if target == "reset" else [])
+        run = subprocess.run(args, cwd=release, env=env, capture_output=True, text=True,
+                             timeout=300)
+        assert run.returncode == 0, (target, run.stdout[-2000:], run.stderr[-2000:])
+        if target in ("status", "test"):
+            assert "0 of 29 exercises pass" in run.stdout
+        if target == "clean":
+            fake_venv(release)
+    kept = list((release / "notebooks" / "backups").glob("03_forward_pass*.ipynb"))
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["my work"]     # make reset kept it
