@@ -1,4 +1,5 @@
-"""python -m checks {build,status,grade,isolation,gradescope-bundle,release}: see README.md."""
+"""python -m checks {build,status,grade,isolation,gradescope-bundle,nbgrader-export,release,...}:
+see README.md."""
 import argparse
 import sys
 
@@ -46,6 +47,8 @@ def main(argv=None):
     gb.add_argument("out", nargs="?", default="gradescope_autograder.zip")
     gb.add_argument("--assignment", metavar="NAME",
                     help="the assignment of grading.toml this Gradescope assignment grades")
+    nx = sub.add_parser("nbgrader-export", help="the course as an nbgrader course folder")
+    nx.add_argument("out", help="the nbgrader course folder (its source/ is written)")
     rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")
     rl.add_argument("out")
     # instructors' kit (checks/guide.py, slides.py, progress.py, reset.py)
@@ -98,6 +101,17 @@ def main(argv=None):
         except PointsError as e:
             print(e, file=sys.stderr)
             return 2
+    elif args.command == "nbgrader-export":
+        from .nbgrader_export import export
+        from .points import PointsError
+        try:
+            for folder in export(args.out):
+                print(f"wrote {folder}")
+        except PointsError as e:
+            print(e, file=sys.stderr)
+            return 2
+        print(f"Next, in {args.out}: nbgrader generate_assignment NAME, then nbgrader autograde "
+              "NAME (see docs/instructor-guide.md, Grading).")
     elif args.command == "release":
         from .release import build_release
         print(f"wrote the learners' release to {build_release(args.out)}")

@@ -32,7 +32,7 @@ from .source import ROOT, solution_notebooks
 
 # Modules that hold grading secrets or need solutions/: never in a learner's release.
 GRADING_ONLY = {"hidden.py", "execute.py", "release.py", "bundle.py", "feedback.py",
-                "gradescope.py"}
+                "gradescope.py", "nbgrader_export.py"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
                ".gitignore", "LICENSE")
