@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .csvsafe import rows_to_csv
 from .gradebook import write_atomic
-from .learners import NOT_SUBMITTED, UNREADABLE, attempts, gradebook, slug
+from .learners import NOT_SUBMITTED, attempts, gradebook, slug
 
 ICONS = {"passed": "✅", "failed": "❌", "not attempted": "⏳", "missing": "❔"}
 MAP = "learners.csv"

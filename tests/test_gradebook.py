@@ -284,3 +284,14 @@ def test_unknown_assignment_on_the_command_line_is_a_sentence(tmp_path, capsys):
 def test_the_repository_grading_toml_assignments_load():
     for name in assignments.names(ROOT / "grading.toml"):
         assert assignments.load(name).maximum > 0
+
+
+def test_the_instructor_guides_example_grading_toml_loads(tmp_path):
+    guide = (ROOT / "docs" / "instructor-guide.md").read_text(encoding="utf-8")
+    example = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    toml = tmp_path / "grading.toml"
+    toml.write_text(example, encoding="utf-8")
+    week3 = assignments.load("week3", toml)
+    assert week3.partial_credit and week3.points["backward"] == 5 and week3.points["train"] == 2
+    assert week3.lessons == ["05_chain_rule", "06_backpropagation", "07_weight_updates"]
+    assert assignments.load("week1", toml).maximum == 9
