@@ -6,6 +6,7 @@ Canvas and Moodle imports, feedback files and Gradescope's results.json.
 """
 import json
 import sys
+from pathlib import Path
 
 from . import lms
 from .csvsafe import rows_to_csv
@@ -18,10 +19,20 @@ def notebooks_csv(results):
     ids = list(dict.fromkeys(i for r in results for i in r["exercises"]))
     rows = [["student", "lesson", "path", "score", "max_score", *ids, "error"]]
     for r in results:
-        rows.append([r["student"], r.get("lesson") or "", r["path"], r["score"], r["max_score"],
+        rows.append([r["student"], r.get("lesson") or "", shown(r["path"]), r["score"],
+                     r["max_score"],
                      *["" if r["exercises"].get(i) is None else r["exercises"][i]["points"]
                        for i in ids], r["error"] or ""])
     return rows_to_csv(rows)
+
+
+def shown(path):
+    """``path`` relative to the current folder when it is inside it (no home folders in
+    a spreadsheet you share), else as given."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(path)
 
 
 def to_json(results, book, assignment, ignored=(), isolation=None):
