@@ -6,7 +6,8 @@
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
     OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
     OUT/README.md               the course's introduction and lessons, how to start, this list
-    OUT/Makefile                the learners' commands: lab, status, test, reset, clean
+    OUT/Makefile                the course Makefile's set-up part (install, lab) and the
+                                learners' commands: status, test, reset, clean
     OUT/.course-release         the list of files the release owns
 
 No solutions/, no hidden cases' seed, no tests. ``tests/test_release.py`` scans
@@ -93,13 +94,26 @@ def lesson_table(readme):
                      if line.startswith("|"))
 
 
+def start_section(readme):
+    """The README's learners' start section ("## Start ..."), without its subsections for
+    instructors (Binder, JupyterHub: they point into the repository)."""
+    title = next((line[3:].strip() for line in readme.splitlines()
+                  if line.startswith("## Start")), None)
+    if title is None:
+        return ""
+    text = section(readme, title)
+    text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
+    return re.sub(r"^## .*", "## Start", text, count=1).strip()
+
+
 def learner_readme(root, out):
     readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else ""
     intro = readme.split("\n## ", 1)[0].strip()
-    intro = re.sub(r"\s*and a whole class can be graded automatically", "", intro)
+    intro = re.sub(r",? and a whole class can be graded automatically", "", intro)
     listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     table = lesson_table(readme)
-    parts = [intro, (TEMPLATES / "START.md").read_text(encoding="utf-8").strip(),
+    parts = [intro, start_section(readme),
+             (TEMPLATES / "COMMANDS.md").read_text(encoding="utf-8").strip(),
              "## Lessons\n\n" + table if table else "",
              "## What this folder contains\n\n"
              "The learner notebooks (`notebooks/`), the checks that run inside them "
@@ -110,6 +124,18 @@ def learner_readme(root, out):
              "grading cases; your instructor grades your notebooks separately.\n\n"
              + "\n".join(f"- `{p}`" for p in listing)]
     return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def learner_makefile(root):
+    """The course Makefile up to its first developers' target (variables, install, lab),
+    then the learners' targets."""
+    text = (root / "Makefile").read_text(encoding="utf-8")
+    head = re.split(r"\n(?=test:)", text, maxsplit=1)[0]
+    head = re.sub(r"^# The two commands.*$", "# The learners' release of the course. Start with:  make lab",
+                  head, count=1, flags=re.M)
+    head = re.sub(r"^\.PHONY:.*$", ".PHONY: lab install status test reset clean", head,
+                  count=1, flags=re.M)
+    return head.rstrip() + "\n\n" + (TEMPLATES / "targets.mk").read_text(encoding="utf-8")
 
 
 def owned(out):
@@ -132,7 +158,7 @@ def build_release(out, root=ROOT):
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         copy(learner_files(root), root, tmp)
-        shutil.copy2(TEMPLATES / "Makefile", tmp / "Makefile")
+        (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
         write_notebooks(tmp, root / "solutions")
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
