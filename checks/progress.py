@@ -236,6 +236,9 @@ def grade_class(folder, echo=print, **options):
         options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:
         options["results_dir"] = results_folder(folder)
+    if "skip_folders" in inspect.signature(grade).parameters:
+        from .assignments import names           # nbgrader's submitted/<learner>/<assignment>/
+        options.setdefault("skip_folders", names())
     return grade([folder], echo=echo, **options)
 
 
