@@ -419,7 +419,8 @@ def cli(args):
     except KeyboardInterrupt:
         return 130
     kept, ignored = assignments.apply(results, assignment)
-    write_outputs(kept, args, assignment, ignored, time.monotonic() - started)
+    everyone = {s for s, _ in find_submissions(args.paths, assignments.names())}
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone)
     if not results:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else 2

@@ -101,10 +101,15 @@ def best_attempts(results):
     return keep
 
 
-def gradebook(results, assignment):
-    """One dict per learner: their lessons (score, max, status, note), total and maximum."""
+def gradebook(results, assignment, everyone=()):
+    """One dict per learner: their lessons (score, max, status, note), total and maximum.
+    ``everyone``: learners to list even without a notebook of the assignment (0, "not
+    submitted"), e.g. all the learners found in the class folder."""
     rows = []
-    for learner, by_lesson in sorted(attempts(results).items()):
+    found_by_learner = attempts(results)
+    for learner in everyone:
+        found_by_learner.setdefault(learner, {})
+    for learner, by_lesson in sorted(found_by_learner.items()):
         cells, notes = {}, []
         for lesson in assignment.lessons:
             worth = assignment.lesson_maximum(lesson)

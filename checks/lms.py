@@ -34,6 +34,14 @@ def login(learner):
     return m.group(1) if m and canvas_id(learner) else last
 
 
+def shared_logins(book):
+    """{login: [learners]} for logins that more than one learner would be imported as."""
+    seen = {}
+    for row in book:
+        seen.setdefault(login(row["learner"]), []).append(row["learner"])
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
 def canvas(book, assignment):
     """Canvas's gradebook import CSV: one column, the assignment's total."""
     title = assignment.name

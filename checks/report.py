@@ -57,9 +57,10 @@ def learner_summary(book):
             + f"; {unreadable} with an unreadable notebook; {missing} with a lesson not submitted.")
 
 
-def write_outputs(results, args, assignment, ignored, seconds, echo=print):
-    """Writes every output the command line asked for; returns the gradebook rows."""
-    book = gradebook(results, assignment)
+def write_outputs(results, args, assignment, ignored, seconds, echo=print, everyone=()):
+    """Writes every output the command line asked for; returns the gradebook rows.
+    ``everyone``: every learner found, listed even with nothing in this assignment."""
+    book = gradebook(results, assignment, everyone)
     if getattr(args, "json", None):
         write_atomic(args.json, to_json(results, book, assignment, ignored))
     if getattr(args, "csv", None):
@@ -70,6 +71,11 @@ def write_outputs(results, args, assignment, ignored, seconds, echo=print):
         write_atomic(args.canvas, lms.canvas(book, assignment))
     if getattr(args, "moodle", None):
         write_atomic(args.moodle, lms.moodle(book, assignment))
+    if getattr(args, "canvas", None) or getattr(args, "moodle", None):
+        for login, learners in lms.shared_logins(book).items():
+            print(f"Warning: {' and '.join(learners)} share the login {login!r}: the LMS "
+                  "would give both rows to one person. Rename their folders to their logins.",
+                  file=sys.stderr)
     if getattr(args, "feedback", None):
         from .feedback import write_feedback
         written = write_feedback(results, args.feedback, assignment)

@@ -295,3 +295,16 @@ def test_the_instructor_guides_example_grading_toml_loads(tmp_path):
     assert week3.partial_credit and week3.points["backward"] == 5 and week3.points["train"] == 2
     assert week3.lessons == ["05_chain_rule", "06_backpropagation", "07_weight_updates"]
     assert assignments.load("week1", toml).maximum == 9
+
+
+def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(tmp_path, capsys):
+    cls = tmp_path / "class"
+    submission(cls, "secA/ada")
+    submission(cls, "secB/ada")
+    out = tmp_path / "out"
+    assert main(["grade", str(cls), "--assignment", "02", "--gradebook", str(out / "g.csv"),
+                 "--canvas", str(out / "c.csv")]) == 0
+    rows = parse((out / "g.csv").read_text(encoding="utf-8"))
+    assert [r[:4] for r in rows[1:]] == [["secA/ada", "0", "0", "7"], ["secB/ada", "0", "0", "7"]]
+    assert all("not submitted" in r[4] for r in rows[1:])
+    assert "share the login 'ada'" in capsys.readouterr().err
