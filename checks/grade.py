@@ -421,7 +421,10 @@ def cli(args):
     kept, ignored = assignments.apply(results, assignment)
     everyone = {s for s, _ in find_submissions(args.paths, assignments.names())}
     write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone)
-    if not results:
+    if not everyone:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else 2
+    if not kept:
+        print(f"No notebook of the assignment {assignment.name!r} ({', '.join(assignment.lessons)})"
+              " was found: every learner has 0.", file=sys.stderr)
     return 0
