@@ -32,12 +32,14 @@ def results_json(results, seconds, assignment=None, ignored=()):
         if r is not None and ex_id in r["exercises"]:
             tests.append(test(ex_id, Path(r["path"]).name, r["exercises"][ex_id]))
         elif r is not None:
-            tests.append(zero(ex_id, worth, f"{ex_id}: not graded, because "
-                              f"{Path(r['path']).name} could not be read: {r['error']}"))
+            tests.append(zero(f"{ex_id} ({Path(r['path']).name}, unreadable)", ex_id, worth,
+                              f"{ex_id}: not graded, because {Path(r['path']).name} could not "
+                              f"be read: {r['error']}"))
         else:
-            tests.append(zero(ex_id, worth, f"{ex_id}: not graded, because no notebook of "
-                              f"{lesson} was uploaded. Upload {lesson}.ipynb (with your "
-                              "other notebooks) and submit again."))
+            tests.append(zero(f"{ex_id} ({lesson}.ipynb, not uploaded)", ex_id, worth,
+                              f"{ex_id}: not graded, because no notebook of {lesson} was "
+                              f"uploaded. Upload {lesson}.ipynb (with your other notebooks) "
+                              "and submit again."))
     return {"score": round(sum(t["score"] for t in tests), 2),
             "execution_time": max(0, round(seconds)),
             "output": overview(results, counted, ignored, assignment),
@@ -54,9 +56,8 @@ def test(ex_id, notebook, e):
             "output": output, "visibility": VISIBILITY}
 
 
-def zero(ex_id, worth, output):
-    return {"name": f"{ex_id} (not uploaded)" if "uploaded" in output else f"{ex_id}",
-            "number": numbers().get(ex_id, "0"), "score": 0, "max_score": worth,
+def zero(name, ex_id, worth, output):
+    return {"name": name, "number": numbers().get(ex_id, "0"), "score": 0, "max_score": worth,
             "status": "failed", "output": output, "visibility": VISIBILITY}
 
 
