@@ -8,6 +8,7 @@ class (stored results reused) side by side as a ratio, and the projection for 50
 """
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -18,6 +19,7 @@ import nbformat
 from checks import progress
 from checks.build import clear_outputs
 from checks.grade import cached_reference
+from checks.sandbox import ZYGOTE
 from checks.source import ROOT
 
 
@@ -36,6 +38,12 @@ def class_of(n, folder):
     return len(sources)
 
 
+def cpu_seconds():
+    """CPU time (user + system) of this process and of its children that have ended."""
+    own, kids = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def n_full(summary, n):
     """How many learners passed everything (every exercise passed by all n means n)."""
     return min(r["passed"] for r in summary["exercises"]) if summary["exercises"] else 0
@@ -51,9 +59,11 @@ def main():
         lessons = class_of(args.learners, cls)
         cached_reference()
         quiet = lambda line: None                      # noqa: E731
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_seconds()
         first = progress.progress(cls, echo=quiet, jobs=args.jobs)
         graded = time.perf_counter() - t
+        ZYGOTE.close()                    # its children's CPU time is counted once it ends
+        cpu = cpu_seconds() - cpu
         t = time.perf_counter()
         again = progress.progress(cls, echo=quiet, jobs=args.jobs)
         reused = time.perf_counter() - t
@@ -63,11 +73,16 @@ def main():
     n = args.learners
     print(f"A class of {n} learners x {lessons} lessons ({n * lessons} notebooks), "
           f"--jobs {args.jobs}, this machine ({len(os.sched_getaffinity(0))} cores)")
-    print(f"  first run (all graded):        {graded:7.1f} s  {graded / n:5.2f} s per learner")
+    load = os.getloadavg()[0]
+    print(f"  first run (all graded):        {graded:7.1f} s  {graded / n:5.2f} s per learner"
+          f"   (load average now {load:.1f})")
+    print(f"  CPU time of the first run:     {cpu:7.1f} s  {cpu / n:5.2f} s per learner: on "
+          f"{args.jobs} otherwise idle cores, about {cpu / n / args.jobs:.1f} s per learner")
     print(f"  second run (stored results):   {reused:7.1f} s  {reused / n:5.2f} s per learner"
           f"   ratio second / first: {reused / graded:.3f}")
     print(f"  every exercise passed by every learner: {full}")
-    print(f"  projected for 500 learners:    {graded / n * 500 / 60:7.1f} min first run, "
+    print(f"  projected for 500 learners:    {graded / n * 500 / 60:7.1f} min first run at this "
+          f"load, {cpu / n / args.jobs * 500 / 60:.0f} min on idle cores; "
           f"{reused / n * 500:.0f} s second run")
 
 
