@@ -19,7 +19,7 @@ from checks.source import ROOT
 
 WORDS_PER_MINUTE, MINUTES_PER_CELL, MINUTES_PER_EXERCISE = 120, 0.5, 6
 # The agendas of docs/instructor-guide.md: minutes per lesson (day and a half).
-AGENDA = {"00": 25, "01": 35, "02": 80, "03": 40, "04": 55, "05": 85, "06": 60, "07": 65, "08": 50}
+AGENDA = {"00": 30, "01": 35, "02": 80, "03": 40, "04": 55, "05": 85, "06": 60, "07": 65, "08": 50}
 
 
 def main():
