@@ -66,7 +66,7 @@ def test_learners_are_named_by_their_folder_relative_to_what_was_given(tmp_path)
     cls = tmp_path / "class"
     for learner in ("secA/ada", "secB/ada", "bo"):
         submission(cls, learner)
-    (cls / "bo" / "00_start_here.ipynb").write_text("{}")                 # never graded
+    (cls / "bo" / "00_start_here.ipynb").write_text("{}", encoding="utf-8")                 # never graded
     nbgrader = cls / "cy" / "week1"                                      # submitted/cy/week1/
     nbgrader.mkdir(parents=True)
     shutil.copy(cls / "bo" / "01_weighted_sum.ipynb", nbgrader)
@@ -123,7 +123,7 @@ def test_a_class_end_to_end_per_learner(tmp_path):
     shutil.copy(cls / "ada" / "01_weighted_sum.ipynb", cls / "bo" / "01_weighted_sum (1).ipynb")
     (cls / "cy").mkdir()
     (cls / "cy" / "01_weighted_sum.ipynb").write_text('{"cells": [', encoding="utf-8")  # truncated
-    (cls / "cy" / "00_start_here.ipynb").write_text("{}")
+    (cls / "cy" / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
     out = tmp_path / "out"
     assert main(["grade", str(cls), "--assignment", "01", "--json", str(out / "g.json"),
                  "--gradebook", str(out / "book.csv"), "--feedback", str(out / "fb")]) == 0
