@@ -419,8 +419,9 @@ def cli(args):
     except KeyboardInterrupt:
         return 130
     kept, ignored = assignments.apply(results, assignment)
-    everyone = {s for s, _ in find_submissions(args.paths, assignments.names())}
-    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone)
+    everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
+                  isolation=isolation)
     if not everyone:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else 2

@@ -57,12 +57,13 @@ def learner_summary(book):
             + f"; {unreadable} with an unreadable notebook; {missing} with a lesson not submitted.")
 
 
-def write_outputs(results, args, assignment, ignored, seconds, echo=print, everyone=()):
+def write_outputs(results, args, assignment, ignored, seconds, echo=print, everyone=(),
+                  isolation=None):
     """Writes every output the command line asked for; returns the gradebook rows.
     ``everyone``: every learner found, listed even with nothing in this assignment."""
     book = gradebook(results, assignment, everyone)
     if getattr(args, "json", None):
-        write_atomic(args.json, to_json(results, book, assignment, ignored))
+        write_atomic(args.json, to_json(results, book, assignment, ignored, isolation))
     if getattr(args, "csv", None):
         write_atomic(args.csv, notebooks_csv(results))
     if getattr(args, "gradebook", None):
