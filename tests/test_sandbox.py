@@ -543,7 +543,7 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
     try:
         os.chmod(base, 0o711)
         root = base / "autograder"
-        zipfile.ZipFile(build_bundle(tmp_path / "a.zip")).extractall(root / "source")
+        zipfile.ZipFile(build_bundle(tmp_path / "a.zip", assignment="01")).extractall(root / "source")
         (root / "submission").mkdir()
         hidden = root / "source" / "checks" / "hidden.py"
         before = (hidden.read_bytes(), (root / "source" / "checks" / "gradescope.py").read_bytes())
