@@ -75,7 +75,9 @@ def main(argv=None):
         from .build import MarkerError, build
         try:
             if args.execute:
+                from .build import build_expected
                 from .execute import execute_solutions
+                build_expected()    # first: a new exercise's check cell needs its cases to run
                 execute_solutions()
             for path in build():
                 print(f"wrote {path}")

@@ -1,7 +1,7 @@
-"""Lesson 01, the weighted sum: weighted_sum and dense_forward."""
+"""Lesson 01, the weighted sum: weighted_sum, dense_forward and layer_from_rows."""
 import numpy as np
 
-from ..exercise import Case, Exercise, like, raised, when
+from ..exercise import Case, Exercise, Mistake, Raised, like, raised, when
 from .gen import KINDS, batch_shapes, values
 
 LESSON = "01_weighted_sum"
@@ -86,4 +86,55 @@ dense_forward = Exercise(
                "elementwise_product"),
     ])
 
-EXERCISES = [weighted_sum, dense_forward]
+
+# ---- "Find the bug": the article's layer, its weights written one row per neuron --------
+
+def rows_visible():
+    X = a([[1.0, 2.0, 3.0]])
+    weights = a([[0.2, 0.8, -0.5], [0.5, -0.91, 0.26]])   # the article's: one row per neuron
+    return [Case((X, weights, a([0.5, -0.1])), "the article's layer: 3 inputs, 2 neurons"),
+            Case((a([[1.0, 2.0], [0.0, -1.0]]), a([[1.0, -2.0], [0.5, 0.0]]), a([0.0, 1.0])),
+                 "2 inputs, 2 neurons: square weights, where the bug runs silently"),
+            Case((a([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]), weights, a([0.5, -0.1])),
+                 "the article's layer on a batch of two examples")]
+
+
+def rows_random(rng):
+    cases = []
+    for i, (m, n_in, n_out) in enumerate(batch_shapes(rng, 10)):
+        kind = ("normal", "zeros")[i % 2]
+        cases.append(Case((values(rng, (m, n_in), kind), values(rng, (n_out, n_in)),
+                           values(rng, (n_out,), kind)),
+                          f"X {m}x{n_in}, weights {n_out}x{n_in} (one row per neuron), "
+                          f"{kind} values", hidden=True))
+    return cases
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+NOT_TRANSPOSED = ("weights holds one row per neuron, shape (n_out, n_in), so X @ weights "
+                  "pairs the inputs with the neurons. Transpose it into a column per neuron: "
+                  "X @ weights.T + bias.")
+
+layer_from_rows = Exercise(
+    "layer_from_rows", LESSON, "layer_from_rows(X, weights, bias) -> A", ("X", "weights", "bias"),
+    visible=rows_visible, random=rows_random,
+    mistakes=[
+        Mistake("not_transposed", NOT_TRANSPOSED,
+                lambda case, got: isinstance(got, Raised) and any(
+                    text in got for text in ("not aligned", "core dimension", "broadcast"))),
+        like(lambda X, w, b: sigmoid(X @ w + b),
+             "the weights are used untransposed. With square weights this runs, but each "
+             "neuron then reads another neuron's weights. " + NOT_TRANSPOSED, "untransposed"),
+        like(lambda X, w, b: X @ w.T + b,
+             "these are the weighted sums Z; the layer's output is A = sigmoid(Z).", "no_sigmoid"),
+        like(lambda X, w, b: sigmoid(X @ w.T),
+             "the bias is missing: A = sigmoid(X @ weights.T + bias).", "no_bias"),
+        like(lambda X, w, b: sigmoid(X @ w.T) + b,
+             "the bias is added after the sigmoid; add it to the weighted sum, inside: "
+             "sigmoid(X @ weights.T + bias).", "bias_outside"),
+    ])
+
+EXERCISES = [weighted_sum, dense_forward, layer_from_rows]

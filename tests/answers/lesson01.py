@@ -46,3 +46,32 @@ WRONG = {
         (lambda X, W, b: X * W + b, "elementwise_product"),
     ],
 }
+
+
+# ---- layer_from_rows: the article's layer with its weights one row per neuron --------------
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def rows_loop(X, weights, bias):
+    A = np.zeros((X.shape[0], weights.shape[0]))
+    for k in range(X.shape[0]):
+        for j in range(weights.shape[0]):           # neuron j reads row j of weights
+            A[k, j] = sigmoid(np.dot(X[k], weights[j]) + bias[j])
+    return A
+
+
+RIGHT["layer_from_rows"] = [
+    rows_loop,
+    lambda X, weights, bias: sigmoid(np.dot(X, np.transpose(weights)) + bias),
+    lambda X, weights, bias: sigmoid((weights @ X.T).T + bias.reshape(1, -1)),
+]
+WRONG["layer_from_rows"] = [
+    (lambda X, weights, bias: sigmoid(np.dot(X, weights) + bias), "not_transposed"),
+    (lambda X, weights, bias: sigmoid(X @ weights + bias) if weights.shape[0] == weights.shape[1]
+     else sigmoid(X @ weights.T + bias), "untransposed"),
+    (lambda X, weights, bias: X @ weights.T + bias, "no_sigmoid"),
+    (lambda X, weights, bias: sigmoid(X @ weights.T), "no_bias"),
+    (lambda X, weights, bias: sigmoid(X @ weights.T) + bias, "bias_outside"),
+]
