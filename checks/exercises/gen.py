@@ -36,7 +36,8 @@ def batch_shapes(rng, n):
 
 
 def article_network():
-    """Parameters of the article's 2-3-1 ReLU network, fixed numbers for visible cases."""
-    W1 = np.array([[0.2, -0.4, 0.6], [0.5, 0.1, -0.3]])
-    W2 = np.array([[0.7], [-0.5], [0.3]])
-    return [(W1, np.array([[0.1, 0.0, -0.2]])), (W2, np.array([[0.05]]))]
+    """The article's 2-3-1 ReLU network with the round weights of lesson 03, section 3 (the
+    article draws random ones), for visible cases: Z1 = (1.1, -0.3, 0.2), Z2 = 1.25 on X = (1, 2)."""
+    W1 = np.array([[0.2, -0.5, 1.0], [0.4, 0.1, -0.3]])
+    W2 = np.array([[0.5], [-1.0], [2.0]])
+    return [(W1, np.array([[0.1, 0.0, -0.2]])), (W2, np.array([[0.3]]))]
