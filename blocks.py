@@ -206,11 +206,16 @@ def backward(dA_out, cache, params, activations):
     Inputs:  dA_out, dL/dA of the network's output (m, n_out); cache, params and activations
              as forward took and returned them.
     Returns: grads [(dW, db), ...], first layer first, each the shape of its (W, b).
+    The first layer's dA_prev would be dL/dX, which nothing needs, so it is not computed.
     """
     grads, dA = [], dA_out
-    for (A_prev, Z), (W, _), name in reversed(list(zip(cache, params, activations))):
-        dZ = activation_backward(dA, Z, name)
-        dA, dW, db = dense_backward(dZ, A_prev, W)
+    for l in reversed(range(len(params))):
+        (A_prev, Z), (W, _) = cache[l], params[l]
+        dZ = activation_backward(dA, Z, activations[l])
+        if l > 0:
+            dA, dW, db = dense_backward(dZ, A_prev, W)
+        else:                                   # dense_backward without dZ @ W.T
+            dW, db = A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True)
         grads.append((dW, db))
     return grads[::-1]
 

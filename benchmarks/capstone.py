@@ -46,9 +46,9 @@ from blocks import init_params  # noqa: E402
 
 TASKS = {
     "UCI digits": dict(sizes=[64, 128, 10], epochs=30, lr=3e-3, batch_size=32, seed=0,
-                       beta1=0.9, beta2=0.999, eps=1e-8, target_accuracy=0.975),
+                       beta1=0.9, beta2=0.999, eps=1e-8, target_accuracy=0.975, target_ratio=0.7),
     "MNIST sample": dict(sizes=[784, 10, 10], epochs=10, lr=1e-3, batch_size=32, seed=0,
-                         beta1=0.9, beta2=0.999, eps=1e-8, target_accuracy=0.85),
+                         beta1=0.9, beta2=0.999, eps=1e-8, target_accuracy=0.85, target_ratio=None),
 }
 
 
@@ -178,7 +178,8 @@ def main(argv=None):
             sk_accuracy, sk_cpu, sk_wall = results[SKLEARN]
             row.update(sklearn_accuracy=round(sk_accuracy, 4), sklearn_cpu_seconds=round(sk_cpu, 4),
                        sklearn_wall_seconds=round(sk_wall, 4), time_ratio=round(cpu_ours / sk_cpu, 3))
-            print(f"  ours / scikit-learn: CPU time ratio {cpu_ours / sk_cpu:.2f} (target <= 0.7), "
+            target = f" (target <= {c['target_ratio']})" if c["target_ratio"] else ""
+            print(f"  ours / scikit-learn: CPU time ratio {cpu_ours / sk_cpu:.2f}{target}, "
                   f"accuracy {accuracy:.2%} against {sk_accuracy:.2%}; target accuracy "
                   f">= {c['target_accuracy']:.1%}: "
                   f"{'met' if accuracy >= c['target_accuracy'] else 'NOT met'}.")

@@ -43,13 +43,17 @@ def graded(path):
     return grade_notebook(path, limits=Quick)
 
 
+VARIED = ("weighted_sum", "dense_forward")   # the exercises these tests vary; lesson 01's third,
+                                             # layer_from_rows, stays as the solution has it
+
+
 def points(result):
-    return {i: e["points"] for i, e in result["exercises"].items()}
+    return {i: e["points"] for i, e in result["exercises"].items() if i in VARIED}
 
 
 def test_complete_submission_gets_full_marks(tmp_path):
     r = graded(submission(tmp_path, "ada"))
-    assert (r["score"], r["max_score"], r["error"]) == (2, 2, None)
+    assert (r["score"], r["max_score"], r["error"]) == (3, 3, None)
 
 
 def test_partial_submission(tmp_path):
@@ -130,7 +134,7 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     assert [(row["learner"], row["total"], row["max"]) for row in data["learners"]] == [
         ("ada", 2, 29), ("bo", 1, 29), ("cy", 0, 29)]
     by_student = {r["student"]: r for r in data["submissions"]}
-    assert {s: r["score"] for s, r in by_student.items()} == {"ada": 2, "bo": 1, "cy": 0}
+    assert {s: r["score"] for s, r in by_student.items()} == {"ada": 3, "bo": 2, "cy": 0}
     for r in data["submissions"]:
         # "transient": only when this machine's load decided a verdict (never stored)
         assert set(r) - {"transient"} == {"path", "student", "lesson", "score", "max_score",
@@ -140,7 +144,7 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
             assert set(e) == {"passed", "points", "max_points", "status", "mistake", "reason",
                               "warnings", "feedback", "cases", "passed_cases"}
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
-    assert [(row["student"], row["score"]) for row in rows] == [("ada", "2"), ("bo", "1"),
+    assert [(row["student"], row["score"]) for row in rows] == [("ada", "3"), ("bo", "2"),
                                                                 ("cy", "0")]
 
 

@@ -85,7 +85,7 @@ def test_an_interrupted_batch_resumes_and_ends_as_a_clean_run(tmp_path, monkeypa
     cls = a_class(tmp_path / "class")
     clean = grade([cls], tmp_path / "clean.json", tmp_path / "clean.csv", limits=Quick,
                   echo=quiet, jobs=2)
-    assert [r["score"] for r in clean] == [2, 1, 0, 1]
+    assert [r["score"] for r in clean] == [3, 2, 0, 2]   # + layer_from_rows, as solved
 
     out_json, out_csv = tmp_path / "grades.json", tmp_path / "grades.csv"
     graded = counting(monkeypatch)
@@ -104,8 +104,8 @@ def test_an_interrupted_batch_resumes_and_ends_as_a_clean_run(tmp_path, monkeypa
     assert out_json.read_text(encoding="utf-8") == (tmp_path / "clean.json").read_text(encoding="utf-8")
     assert json.loads(out_json.read_text(encoding="utf-8"))["submissions"] == clean
     assert out_csv.read_text(encoding="utf-8") == (tmp_path / "clean.csv").read_text(encoding="utf-8")
-    assert re.search(r"4 submissions in .* s \(\d already graded.*\): mean score 1 "
-                     r"\(50% of the maximum\); 1 with errors\.", lines[-1]), lines[-1]
+    assert re.search(r"4 submissions in .* s \(\d already graded.*\): mean score 1\.75 "
+                     r"\(58% of the maximum\); 1 with errors\.", lines[-1]), lines[-1]
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
 
 
@@ -117,18 +117,18 @@ def test_a_changed_notebook_or_changed_points_are_regraded(tmp_path, monkeypatch
     grade([cls], out, limits=Quick, echo=quiet)
     graded = counting(monkeypatch)
 
-    assert [r["score"] for r in grade([cls], out, limits=Quick, echo=quiet)] == [2, 1]
+    assert [r["score"] for r in grade([cls], out, limits=Quick, echo=quiet)] == [3, 2]
     assert graded == []                                       # nothing changed
 
     submission(cls, "bo", {"dense_forward": "return X @ W + np.reshape(b, (1, -1)) * 1.0"})
-    assert [r["score"] for r in grade([cls], out, limits=Quick, echo=quiet)] == [2, 2]
+    assert [r["score"] for r in grade([cls], out, limits=Quick, echo=quiet)] == [3, 3]
     assert graded == [bo]
 
     graded.clear()
     more = {**points_config.load(), "dense_forward": 3}
     results = grade([cls], out, limits=Quick, echo=quiet, points=more)
     assert len(graded) == 2
-    assert [(r["score"], r["max_score"]) for r in results] == [(4, 4), (4, 4)]
+    assert [(r["score"], r["max_score"]) for r in results] == [(5, 5), (5, 5)]
     assert results[0]["exercises"]["dense_forward"]["max_points"] == 3
 
 
@@ -163,11 +163,11 @@ def test_points_reach_the_csv_and_gradescope(tmp_path):
     results = grade([cls], csv_path=tmp_path / "g.csv", limits=Quick, echo=quiet, points=table)
     row = next(csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8", newline="")))
     assert (row["score"], row["max_score"], row["weighted_sum"], row["dense_forward"]) == \
-        ("2.5", "6.5", "2.5", "0")
+        ("3.5", "7.5", "2.5", "0")                     # layer_from_rows: 1 of 1
     lesson01 = Assignment("01", {"weighted_sum": 2.5, "dense_forward": 4}, False, ["01_weighted_sum"])
     gs = results_json(results, 1.2, lesson01)
     jsonschema.validate(gs, GRADESCOPE)
-    assert gs["score"] == 2.5
+    assert gs["score"] == 2.5                           # the assignment's two exercises
     assert [(t["max_score"], t["score"], t["status"]) for t in gs["tests"]] == \
         [(2.5, 2.5, "passed"), (4, 0, "failed")]
 
@@ -237,7 +237,7 @@ def test_feedback_explains_failures_and_reveals_no_hidden_case_or_solution(tmp_p
 
     ws = results[0]["exercises"]["weighted_sum"]
     assert "(hidden)" in ws["feedback"] and ws["feedback"] in ada   # the check's own message
-    assert "Total: **0 / 2**" in ada and "bias is missing" in ada
+    assert "Total: **1 / 3**" in ada and "bias is missing" in ada
     assert "not attempted" in bo and "ZeroDivisionError" in bo
     for text in (ada, bo):
         leaked = {v for v in numbers(text) for h in hidden_values(["weighted_sum", "dense_forward"])
@@ -271,8 +271,8 @@ def test_gradescope_results_for_several_notebooks_and_for_none(tmp_path):
     results = grade([sub], limits=Quick, echo=quiet)
     gs = results_json(results, 3.4, assignments.load("01"))
     jsonschema.validate(gs, GRADESCOPE)
-    assert [t["number"] for t in gs["tests"]] == ["1.1", "1.2"]
-    assert gs["score"] == 2 and all(t["status"] == "passed" for t in gs["tests"])
+    assert [t["number"] for t in gs["tests"]] == ["1.1", "1.2", "1.3"]
+    assert gs["score"] == 3 and all(t["status"] == "passed" for t in gs["tests"])
     assert "more than one of your notebooks" in gs["output"]
     assert gs["execution_time"] == 3
 
@@ -297,7 +297,7 @@ def test_the_command_line(tmp_path, capsys):
                  "--gradescope", str(out / "results.json")]) == 0
     printed = capsys.readouterr().out
     assert "ada" in printed and "1 submission in" in printed and "1 feedback files" in printed
-    assert json.loads((out / "g.json").read_text(encoding="utf-8"))["submissions"][0]["score"] == 1
+    assert json.loads((out / "g.json").read_text(encoding="utf-8"))["submissions"][0]["score"] == 2
     assert (out / "fb" / "ada.md").exists() and (out / "g.results").is_dir()
     jsonschema.validate(json.loads((out / "results.json").read_text(encoding="utf-8")), GRADESCOPE)
     assert main(["grade", str(tmp_path / "nothing")]) == 2

@@ -162,10 +162,11 @@ def test_the_gradescope_bundle_grades_a_submission(tmp_path):
     assert run.returncode == 0, run.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, GRADESCOPE)
-    assert results["score"] == 1
+    assert results["score"] == 2
     assert [(t["name"], t["score"], t["max_score"], t["status"]) for t in results["tests"]] == [
         ("weighted_sum (01_weighted_sum.ipynb)", 1, 1, "passed"),
-        ("dense_forward (01_weighted_sum.ipynb)", 0, 2, "failed")]   # the bundle's points
+        ("dense_forward (01_weighted_sum.ipynb)", 0, 2, "failed"),   # the bundle's points
+        ("layer_from_rows (01_weighted_sum.ipynb)", 1, 1, "passed")]
     assert "bias is missing" in results["tests"][1]["output"]
 
 

@@ -30,14 +30,14 @@ def test_status_marks_passed_failed_and_not_attempted(tmp_path):
     reason = lines[lesson01 + 1]              # one line saying why, under the lesson
     assert reason.strip().startswith("❌ weighted_sum") and len(reason) < 130
     assert any(line.startswith("02_activations") and "no notebook" in line for line in lines)
-    assert (done, total) == (0, 2) and lines[-1] == "\n0 of 2 exercises pass."
+    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass."   # + layer_from_rows
 
 
 def test_status_counts_what_passes(tmp_path):
     folder = submission(tmp_path, "me").parent          # the reference answers
     lines = []
     done, _ = status(folder, echo=lines.append, cache=None)
-    assert done == 2 and "✅ weighted_sum  ✅ dense_forward" in lines[0]
+    assert done == 3 and "✅ weighted_sum  ✅ dense_forward  ✅ layer_from_rows" in lines[0]
 
 
 def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
@@ -48,7 +48,7 @@ def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
     status(path.parent, echo=second.append, cache=tmp_path / "cache", runner=run)
     assert run.paths == ["01_weighted_sum.ipynb"] and first == second
     submission(tmp_path, "me")                           # fixed: graded again, and passes
-    assert status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)[0] == 2
+    assert status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)[0] == 3
     assert run.paths == ["01_weighted_sum.ipynb"] * 2
 
 
@@ -67,7 +67,7 @@ def test_a_read_only_cache_folder_costs_nothing_but_speed(tmp_path):
     path = submission(tmp_path, "me")
     (tmp_path / "ro").mkdir()
     (tmp_path / "ro").chmod(0o555)
-    assert status(path.parent, echo=[].append, cache=tmp_path / "ro" / "cache")[0] == 2
+    assert status(path.parent, echo=[].append, cache=tmp_path / "ro" / "cache")[0] == 3
 
 
 def test_off_linux_notebooks_run_plainly_and_status_says_so(tmp_path):
@@ -78,9 +78,9 @@ def test_off_linux_notebooks_run_plainly_and_status_says_so(tmp_path):
     assert "no sandbox" in lines[0] and "plain Python process" in lines[0]
     lesson01 = next(line for line in lines if line.startswith("01_weighted_sum"))
     assert "❌ weighted_sum" in lesson01 and "⏳ dense_forward" in lesson01
-    assert (done, total) == (0, 2)
+    assert (done, total) == (1, 3)                      # layer_from_rows passes
     assert status(submission(tmp_path, "you").parent, echo=[].append, platform="win32",
-                  cache=None)[0] == 2
+                  cache=None)[0] == 3
 
 
 def test_the_plain_run_has_a_time_limit_and_survives_a_crash(tmp_path):
