@@ -350,7 +350,7 @@ def test_lone_surrogates_and_undecodable_folder_names_do_not_crash_a_batch(tmp_p
     (tmp_path / "g.csv").read_text(encoding="utf-8")
     again = grade([tmp_path / "class"], tmp_path / "g.json", limits=Quick,
                   echo=lambda line: print(line, file=stream))     # from the stored results
-    assert sorted(r["score"] for r in again) == [2, 2]
+    assert sorted(r["score"] for r in again) == [3, 3]   # lesson 01 has 3 exercises
 
 
 def test_a_deeply_nested_cell_costs_that_notebook_only(tmp_path):
@@ -362,7 +362,7 @@ def test_a_deeply_nested_cell_costs_that_notebook_only(tmp_path):
     nbformat.write(nb, deep)
     results = {r["student"]: r for r in grade([tmp_path / "class"], limits=Quick,
                                               echo=lambda *a: None)}
-    assert results["ada"]["score"] == 2 and results["bo"]["score"] == 0
+    assert results["ada"]["score"] == 3 and results["bo"]["score"] == 0
     assert "RecursionError" in results["bo"]["error"]
 
 
@@ -418,7 +418,7 @@ def test_fifos_links_and_huge_files_are_refused_with_a_message(tmp_path):
     started = time.monotonic()
     results = {r["student"]: r for r in grade([cls], limits=Quick, echo=lambda *a: None)}
     assert time.monotonic() - started < 60
-    assert results["ada"]["score"] == 2
+    assert results["ada"]["score"] == 3
     for name, words in (("fifo", "not a regular file"), ("zero", "symbolic link"),
                         ("copycat", "symbolic link"), ("solution", "symbolic link"),
                         ("huge", "more than the 20 MB")):
@@ -496,7 +496,7 @@ def test_grade_refuses_without_isolation_unless_told(tmp_path, monkeypatch):
     lines = []
     results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox.Unisolated,
                     echo=lines.append)
-    assert results[0]["score"] == 2
+    assert results[0]["score"] == 3
     assert any(line.startswith("Isolation: OFF") for line in lines)
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["isolation"].startswith("OFF")
 
@@ -571,7 +571,7 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
         assert run.returncode == 0, run.stderr
         results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
         scores = {t["name"].split()[0]: t["score"] for t in results["tests"]}
-        assert scores == {"weighted_sum": 0, "dense_forward": 1}, results
+        assert scores == {"weighted_sum": 0, "dense_forward": 1, "layer_from_rows": 1}, results
         assert (hidden.read_bytes(),
                 (root / "source" / "checks" / "gradescope.py").read_bytes()) == before
         assert stat.S_IMODE(os.stat(hidden).st_mode) & 0o077 == 0
