@@ -131,13 +131,13 @@ def test_a_class_end_to_end_per_learner(tmp_path):
     assert {r["student"] for r in data["submissions"]} == {"ada", "bo", "cy"}
     assert not any("00_start_here" in r["path"] for r in data["submissions"])
     book = {r[0]: r for r in parse((out / "book.csv").read_text(encoding="utf-8"))[1:]}
-    assert [book[n][1:4] for n in ("ada", "bo", "cy")] == [["2", "2", "2"], ["2", "2", "2"],
-                                                          ["0", "0", "2"]]
+    assert [book[n][1:4] for n in ("ada", "bo", "cy")] == [["3", "3", "3"], ["3", "3", "3"],
+                                                          ["0", "0", "3"]]
     assert "unreadable" in book["cy"][4]
     bo = (out / "fb" / "bo.md").read_text(encoding="utf-8")
-    assert "Total: **2 / 2**" in bo and "Not counted: 01_weighted_sum.ipynb (1 points)" in bo
+    assert "Total: **3 / 3**" in bo and "Not counted: 01_weighted_sum.ipynb (2 points)" in bo
     cy = (out / "fb" / "cy.md").read_text(encoding="utf-8")
-    assert "Total: **0 / 2**" in cy and "Could not be read" in cy
+    assert "Total: **0 / 3**" in cy and "Could not be read" in cy
 
 
 # ---- feedback files -----------------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_assignments_load_with_their_points(tmp_path):
     toml.write_text(TOML, encoding="utf-8")
     week1 = assignments.load("week1", toml)
     assert week1.lessons == ["01_weighted_sum", "02_activations"]
-    assert week1.points["dense_forward"] == 3 and week1.maximum == 1 + 3 + 7
+    assert week1.points["dense_forward"] == 3 and week1.maximum == 1 + 3 + 1 + 7
     forward = assignments.load("forward", toml)
     assert forward.points == {"dense_forward": 10} and forward.partial_credit
     assert assignments.load("03", toml).points == {"init_params": 1, "forward": 1}
@@ -294,7 +294,7 @@ def test_the_instructor_guides_example_grading_toml_loads(tmp_path):
     week3 = assignments.load("week3", toml)
     assert week3.partial_credit and week3.points["backward"] == 5 and week3.points["train"] == 2
     assert week3.lessons == ["05_chain_rule", "06_backpropagation", "07_weight_updates"]
-    assert assignments.load("week1", toml).maximum == 9
+    assert assignments.load("week1", toml).maximum == 10
 
 
 def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(tmp_path, capsys):

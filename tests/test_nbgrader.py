@@ -139,6 +139,6 @@ def test_the_real_nbgrader_generates_and_autogrades(tmp_path):
     rows = {r["student_id"]: r for r in csv.DictReader(open(tmp_path / "grades.csv",
                                                             encoding="utf-8"))}
     assert {s: (float(r["raw_score"]), float(r["max_score"])) for s, r in rows.items()} == \
-        {"ada": (2.0, 2.0), "bo": (1.0, 2.0)}
+        {"ada": (3.0, 3.0), "bo": (2.0, 3.0)}   # layer_from_rows as solved
     graded = (course / "autograded" / "bo" / "01_weighted_sum" / "01_weighted_sum.ipynb")
     assert "bias" in graded.read_text(encoding="utf-8")        # the hint reached the notebook
