@@ -6,6 +6,11 @@ PY     := $(VENV)/bin/python
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The course's matrices are small: one BLAS thread is faster than many fighting over the
+# cores, and keeps a lesson cell's time the same on a laptop and a shared server.
+OPENBLAS_NUM_THREADS ?= 1
+OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS OMP_NUM_THREADS
 # Jupyter, IPython, Matplotlib and pip keep state under HOME; a read-only (or missing)
 # HOME gets a folder in the course instead, so nothing fails for want of a place to write.
 ifneq ($(shell test -w "$$HOME" && echo writable),writable)
