@@ -1,5 +1,5 @@
-"""python -m checks {build,status,grade,isolation,gradescope-bundle,nbgrader-export,release,...}:
-see README.md."""
+"""python -m checks {build,translate,status,grade,isolation,gradescope-bundle,nbgrader-export,
+release,...}: see README.md."""
 import argparse
 import sys
 
@@ -49,6 +49,9 @@ def main(argv=None):
                     help="the assignment of grading.toml this Gradescope assignment grades")
     nx = sub.add_parser("nbgrader-export", help="the course as an nbgrader course folder")
     nx.add_argument("out", help="the nbgrader course folder (its source/ is written)")
+    tr = sub.add_parser("translate", help="merge the English of solutions/ into the zh-TW "
+                        "catalogues (locale/) and list the entries to translate")
+    tr.add_argument("lessons", nargs="*", help="also start catalogues for these lessons (03_forward_pass)")
     rl = sub.add_parser("release", help="build the learners' release (no solutions) in a folder")
     rl.add_argument("out")
     # instructors' kit (checks/guide.py, slides.py, progress.py, reset.py)
@@ -73,17 +76,28 @@ def main(argv=None):
 
     if args.command == "build":
         from .build import MarkerError, build
+        from .translate import TranslationError
         try:
             if args.execute:
                 from .build import build_expected
                 from .execute import execute_solutions
                 build_expected()    # first: a new exercise's check cell needs its cases to run
                 execute_solutions()
-            for path in build():
+            for path in build(execute=args.execute):
                 print(f"wrote {path}")
         except MarkerError as e:
             print(f"build stopped: {e}", file=sys.stderr)
             return 2
+        except TranslationError as err:
+            print(f"The zh-TW edition is not built:\n{err}", file=sys.stderr)
+            return 1
+    elif args.command == "translate":
+        from .translate import missing, stale_report, update
+        found = {k: v for k, v in update(args.lessons).items() if v}
+        print(stale_report(found) if found else "Every zh-TW catalogue is complete.")
+        if missing():
+            print("Lessons without a catalogue (not in the zh-TW edition yet): " + ", ".join(missing()))
+        return 1 if found else 0
     elif args.command == "status":
         from .status import status
         status(args.folder, platform="plain" if args.plain else None)
