@@ -111,6 +111,8 @@ def shown_strings(tree):
     and any literal with words and spaces. Parts of an f-string are not separate strings."""
     inside_fstring = {id(m) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)
                       for m in ast.walk(n) if m is not n}
+    settings = {id(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call)
+                for k in n.keywords if k.arg not in SHOWN_KEYWORDS}     # loc="upper left" ...
     picked = {}
 
     def add(node):
@@ -135,7 +137,7 @@ def shown_strings(tree):
         if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module)) and n.body \
                 and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
             add(n.body[0].value)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and \
+        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in settings and \
                 re.search(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}", strip_maths_and_fields(n.value)):
             add(n)
     return [n for n in picked.values()]
