@@ -5,7 +5,9 @@
                                --learner_version--> notebooks/zh-TW/NN.ipynb
 
 What is translated, one catalogue entry each:
-- a markdown paragraph (blocks split at blank lines; fenced code and display-only maths stay as they are);
+- a markdown paragraph (blocks split at blank lines; display-only maths stays as it is);
+- a fenced code block in markdown (msgctxt "code block"), usually copied as it is, adapted where
+  the zh-TW edition needs another command (flag it `code-differs`);
 - a code comment (msgctxt "code comment"; `### BEGIN/END SOLUTION` markers are not);
 - a string literal a learner reads (msgctxt "code string"): the argument of print, a plot title,
   label or text, a docstring, or any literal with words and spaces. Its msgid is the literal as
@@ -33,7 +35,7 @@ from .source import ROOT, solution_notebooks
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"
-STRING, COMMENT = "code string", "code comment"
+STRING, COMMENT, BLOCK = "code string", "code comment", "code block"
 # The setup cell of a zh-TW notebook chooses the language of check()'s messages.
 SELECT_LANGUAGE = 'import checks; checks.use_language("zh-TW")'
 # Calls whose string arguments a learner reads (print, plot text).
@@ -64,8 +66,8 @@ class Segment:
 # --- step 1: segments, the pieces of a notebook that a learner reads ------------------------------
 
 def paragraphs(text):
-    """[(text, translatable)] whose concatenation is `text`: blocks split at blank lines,
-    fenced code kept whole; separators, code and display-only maths not translatable."""
+    """[(text, msgctxt or False)] whose concatenation is `text`: blocks split at blank lines,
+    fenced code kept whole (msgctxt BLOCK); separators and display-only maths are False."""
     pieces = re.split(r"(\n[ \t]*\n)", text)
     out, block = [], ""
     for i, piece in enumerate(pieces):
@@ -76,16 +78,17 @@ def paragraphs(text):
         else:
             block += piece
     out.append((block, True))
-    return [(b, ok and translatable_paragraph(b)) for b, ok in out if b]
+    return [(b, ok and kind_of(b)) for b, ok in out if b]
 
 
-def translatable_paragraph(block):
+def kind_of(block):
+    """The msgctxt of a markdown block (None for prose), or False if it is not translated."""
     stripped = block.strip()
     if stripped.startswith("```"):
-        return False
+        return BLOCK
     if stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2:
         return False
-    return bool(re.search(r"[A-Za-z]{2}", strip_maths_and_fields(block)))
+    return None if re.search(r"[A-Za-z]{2}", strip_maths_and_fields(block)) else False
 
 
 def strip_maths_and_fields(text):
@@ -174,7 +177,8 @@ def segments(nb):
     found = []
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            found += [Segment(None, text, i) for text, ok in paragraphs(cell.source) if ok]
+            found += [Segment(kind, text, i) for text, kind in paragraphs(cell.source)
+                      if kind is not False]
         elif cell.cell_type == "code":
             found += code_segments(cell.source, i)
     return found
@@ -283,8 +287,8 @@ def translated(nb, po):
         by_cell.setdefault(s.cell, []).append(s)
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
-            cell.source = "".join(table.get((None, text), text) if ok else text
-                                  for text, ok in paragraphs(cell.source))
+            cell.source = "".join(text if kind is False else table.get((kind, text), text)
+                                  for text, kind in paragraphs(cell.source))
         elif i in by_cell:
             source = cell.source
             for s in sorted(by_cell[i], key=lambda s: s.start, reverse=True):
