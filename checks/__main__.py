@@ -22,6 +22,8 @@ def main(argv=None):
     s.add_argument("folder", nargs="?", help="folder of notebooks (default: notebooks/)")
     s.add_argument("--plain", action="store_true",
                    help="run the notebooks in a plain Python process, as on macOS and Windows")
+    s.add_argument("--lang", choices=("en", "zh-TW"), default="en",
+                   help="the messages' language; zh-TW also means the folder notebooks/zh-TW/")
     g = sub.add_parser("grade", help="grade learners' notebooks (files or folders)")
     g.add_argument("paths", nargs="+")
     g.add_argument("--json", help="write everything as JSON here (learners and notebooks)")
@@ -34,6 +36,8 @@ def main(argv=None):
     g.add_argument("--moodle", metavar="FILE.csv", help="write Moodle's grade import CSV")
     g.add_argument("--jobs", "-j", type=int, default=1, help="grade N notebooks at a time")
     g.add_argument("--feedback", metavar="DIR", help="write one Markdown feedback file per learner")
+    g.add_argument("--lang", choices=("en", "zh-TW"), default="en",
+                   help="the language of the feedback files (the JSON and CSV stay English)")
     g.add_argument("--gradescope", metavar="FILE",
                    help="write Gradescope's results.json (all notebooks: one learner's submission)")
     g.add_argument("--results", metavar="DIR",
@@ -100,7 +104,7 @@ def main(argv=None):
         return 1 if found else 0
     elif args.command == "status":
         from .status import status
-        status(args.folder, platform="plain" if args.plain else None)
+        status(args.folder, platform="plain" if args.plain else None, lang=args.lang)
     elif args.command == "grade":
         from .grade import cli
         return cli(args)

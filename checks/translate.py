@@ -351,11 +351,13 @@ def missing(solutions=None, locale=None):
 def update(lessons=(), solutions=None, locale=None):
     """`python -m checks translate [NN_name ...]`: merges the English into the catalogues (all
     of the edition's, plus any lesson named) and returns {lesson: stale entries}."""
+    from . import messages
     found = {}
     for path in solution_notebooks(solutions):
         if path.stem in lessons or path.name in lessons or catalogue_path(path.stem, locale).exists():
             nb = nbformat.read(path, as_version=4)
             found[path.stem] = stale(path.stem, nb, update_catalogue(path.stem, nb, locale))
+    found["checks"] = messages.stale(messages.update_catalogue())
     return found
 
 
@@ -380,6 +382,10 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
             found[path.stem] = problems
         else:
             ready.append((path, nb, po))
+    from . import messages
+    problems = messages.stale(messages.update_catalogue())
+    if problems:
+        found["checks"] = problems
     if found:
         raise TranslationError(stale_report(found))
     changed = []

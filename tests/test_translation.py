@@ -149,3 +149,48 @@ def test_every_zh_tw_notebook_comes_from_a_lesson():
     names = {p.name for p in solution_notebooks()}
     for folder in (ROOT / "solutions" / translate.LANG, ROOT / "notebooks" / translate.LANG):
         assert {p.name for p in folder.glob("*.ipynb")} <= names
+
+
+ZH_NOTEBOOKS = sorted((ROOT / "notebooks" / translate.LANG).glob("*.ipynb"))
+
+
+def run(nb, folder):
+    from nbclient import NotebookClient
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
+@pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=lambda p: p.stem)
+def test_zh_tw_learner_notebook_runs_with_its_stubs(path):
+    nb = run(nbformat.read(path, as_version=4), path.parent)
+    checks = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        if cell.source.strip().startswith("check("):
+            checks += 1
+            assert "尚未作答" in text and "not attempted" not in text, (cell.source, text)
+    assert checks or path.stem == "00_start_here"
+
+
+def test_a_wrong_answer_in_a_zh_tw_notebook_gets_its_hint_in_zh_tw():
+    path = ROOT / "notebooks" / translate.LANG / "01_weighted_sum.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    [cell] = [c for c in nb.cells if c.source.startswith("def weighted_sum")]
+    cell.source = cell.source.replace("raise NotImplementedError()", "return float(np.dot(x, w))")
+    nb = run(nb, path.parent)
+    [out] = [c for c in nb.cells if c.source.strip() == 'check("weighted_sum", weighted_sum)']
+    text = "".join(o.get("text", "") for o in out.outputs)
+    assert text.startswith("❌ weighted_sum：") and "提示：少了偏置：z = w · x + b。" in text, text
+
+
+def test_status_in_zh_tw_grades_the_zh_tw_notebooks(tmp_path):
+    from checks.status import status
+    lines = []
+    done, total = status(echo=lines.append, cache=None, lang="zh-TW")
+    text = "\n".join(lines)
+    assert done == 0 and f"{total} 個練習中有 0 個通過。" in text, text
+    assert "⏳ weighted_sum" in text and "no notebook" not in text and "沒有筆記本" not in text
