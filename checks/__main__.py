@@ -63,6 +63,8 @@ def main(argv=None):
     sl = sub.add_parser("slides", help="every lesson as an offline slide deck in build/slides/")
     sl.add_argument("--out", help="folder for the decks (default: build/slides/)")
     sl.add_argument("--solutions", action="store_true", help="show the solutions on the slides")
+    sl.add_argument("--lang", choices=("en", "zh-TW"), default="en",
+                    help="zh-TW: the decks of solutions/zh-TW/ (default folder build/slides/zh-TW/)")
     sl.add_argument("--fetch-vendor", action="store_true",
                     help="first re-download reveal.js and KaTeX into vendor/ (needs network)")
     pg = sub.add_parser("progress", help="grade a class folder: pass rates, stuck spots, heat map")

@@ -21,7 +21,10 @@ def slides(args):
     if args.fetch_vendor:
         for folder in s.fetch_vendor():
             print(f"fetched {folder}")
-    for path in s.build_slides(args.out or s.OUT, solutions=args.solutions):
+    zh = getattr(args, "lang", "en") == "zh-TW"
+    out = args.out or (s.OUT / "zh-TW" if zh else s.OUT)
+    folder = s.ROOT / "solutions" / "zh-TW" if zh else None
+    for path in s.build_slides(out, solutions_folder=folder, solutions=args.solutions):
         print(f"wrote {path}")
     print("Present offline: open any .html in that folder (keep assets/ next to it); "
           "press S for the speaker view.")

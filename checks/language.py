@@ -27,10 +27,22 @@ def current():
     return _current[0]
 
 
+CJK_FILES = ("NotoSansCJK", "NotoSerifCJK", "SourceHanSans", "PingFang", "msjh", "wqy")
+
+
 def cjk_font():
-    """The first installed font of CJK_FONTS, or None."""
+    """The first installed font of CJK_FONTS, or None. Matplotlib's font cache may predate
+    the font's installation, so the system's font folders are looked at too."""
     from matplotlib import font_manager
     installed = {f.name for f in font_manager.fontManager.ttflist}
+    if not installed.intersection(CJK_FONTS):
+        for path in font_manager.findSystemFonts():
+            if any(key.lower() in path.lower() for key in CJK_FILES):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+        installed = {f.name for f in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
 

@@ -370,7 +370,6 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
     """Updates the catalogues, fails with the stale entries, else writes solutions/zh-TW/
     (executed when their sources change, or always with execute=True) and notebooks/zh-TW/.
     Returns the paths it changed."""
-    from .execute import execute as run
     sols = Path(out_solutions or ROOT / "solutions" / LANG)
     books = Path(out_notebooks or ROOT / "notebooks" / LANG)
     found, ready = {}, []
@@ -401,11 +400,7 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
         target = sols / path.name
         old = nbformat.read(target, as_version=4) if target.exists() else None
         if execute or old is None or not same_sources(old, zh):
-            nbformat.write(zh, target)
-            zh = run(target)
-            for cell in zh.cells:
-                cell.metadata.pop("execution", None)
-            write(zh, target)
+            write(run(zh, sols), target)        # written only once it has run to the end
             changed.append(target)
         learner = books / path.name
         text = nbformat.writes(learner_version(nbformat.read(target, as_version=4))) + "\n"
@@ -413,6 +408,17 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
             learner.write_text(text, encoding="utf-8")
             changed.append(learner)
     return changed
+
+
+def run(nb, folder, timeout=300):
+    """Executes a notebook in `folder` (its outputs replaced), as execute.py does for solutions/."""
+    from nbclient import NotebookClient
+    nb = copy.deepcopy(nb)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    return nb
 
 
 def write(nb, path):
