@@ -194,3 +194,36 @@ def test_status_in_zh_tw_grades_the_zh_tw_notebooks(tmp_path):
     text = "\n".join(lines)
     assert done == 0 and f"{total} 個練習中有 0 個通過。" in text, text
     assert "⏳ weighted_sum" in text and "no notebook" not in text and "沒有筆記本" not in text
+
+
+def test_figures_use_a_cjk_font_when_one_is_installed_and_stay_quiet_without(monkeypatch):
+    import warnings
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from checks import language
+    saved = matplotlib.rcParams.copy()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")           # a missing glyph would be a UserWarning
+            monkeypatch.setattr(language, "CJK_FONTS", ("No Such Font",))
+            monkeypatch.setattr(language, "CJK_FILES", ("no-such-font-file",))
+            assert language.use_cjk_font() is None
+            fig, ax = plt.subplots()
+            ax.set_title("神經網路的權重")
+            fig.canvas.draw()
+            plt.close(fig)
+        monkeypatch.undo()
+        font = language.cjk_font()
+        if font is None:
+            pytest.skip("no CJK font installed (Debian: apt-get install fonts-noto-cjk)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert language.use_cjk_font() == font
+            assert matplotlib.rcParams["font.sans-serif"][0] == font
+            fig, ax = plt.subplots()
+            ax.set_title("神經網路的權重（−1）")
+            fig.canvas.draw()
+            plt.close(fig)
+    finally:
+        matplotlib.rcParams.update(saved)
