@@ -227,3 +227,15 @@ def test_figures_use_a_cjk_font_when_one_is_installed_and_stay_quiet_without(mon
             plt.close(fig)
     finally:
         matplotlib.rcParams.update(saved)
+
+
+def test_slides_in_zh_tw(tmp_path):
+    import shutil
+    from checks.slides import build_slides
+    folder = tmp_path / "zh"
+    folder.mkdir()
+    shutil.copy(ROOT / "solutions" / translate.LANG / "01_weighted_sum.ipynb", folder)
+    written = build_slides(tmp_path / "out", solutions_folder=folder)
+    deck = (tmp_path / "out" / "01_weighted_sum.slides.html").read_text(encoding="utf-8")
+    assert tmp_path / "out" / "01_weighted_sum.slides.html" in written
+    assert "加權求和" in deck and "raise NotImplementedError()" in deck
