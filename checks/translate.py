@@ -5,7 +5,8 @@
                                --learner_version--> notebooks/zh-TW/NN.ipynb
 
 What is translated, one catalogue entry each:
-- a markdown paragraph (blocks split at blank lines; display-only maths stays as it is);
+- a markdown paragraph (blocks split at blank lines); display-only maths only when a \text{...}
+  in it holds words (msgctxt "maths"): only those words may change;
 - a fenced code block in markdown (msgctxt "code block"), usually copied as it is, adapted where
   the zh-TW edition needs another command (flag it `code-differs`);
 - a code comment (msgctxt "code comment"; `### BEGIN/END SOLUTION` markers are not);
@@ -35,7 +36,9 @@ from .source import ROOT, solution_notebooks
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"
-STRING, COMMENT, BLOCK = "code string", "code comment", "code block"
+STRING, COMMENT, BLOCK, MATHS = "code string", "code comment", "code block", "maths"
+# \text{...} in LaTeX that is a name, not a word to translate
+TEXT_NAMES = {"prev", "relu", "softmax", "onehot", "size", ".size", "BCE", "CE", "MSE", "out", "in"}
 # The setup cell of a zh-TW notebook chooses the language of check()'s messages.
 SELECT_LANGUAGE = 'import checks; checks.use_language("zh-TW")'
 # Calls whose string arguments a learner reads (print, plot text).
@@ -87,8 +90,14 @@ def kind_of(block):
     if stripped.startswith("```"):
         return BLOCK
     if stripped.startswith("$$") and stripped.endswith("$$") and stripped.count("$$") == 2:
-        return False
+        return MATHS if worded_text(block) else False
     return None if re.search(r"[A-Za-z]{2}", strip_maths_and_fields(block)) else False
+
+
+def worded_text(latex):
+    """Does a \text{...} in this LaTeX hold words a learner reads (not a name like "prev")?"""
+    return any(re.search(r"[A-Za-z]{2}", t) and t.strip() not in TEXT_NAMES
+               for t in re.findall(r"\\text\{([^}]*)\}", latex))
 
 
 def strip_maths_and_fields(text):

@@ -28,7 +28,9 @@ def entry_id(item):
 
 
 def maths(text):
-    return Counter(re.findall(r"\$\$.*?\$\$|\$[^$\n]+\$", text, flags=re.S))
+    """The LaTeX of a text; the words inside \\text{...} may be translated."""
+    found = re.findall(r"\$\$.*?\$\$|\$[^$\n]+\$", text, flags=re.S)
+    return Counter(re.sub(r"\\text\{[^}]*\}", r"\\text{}", m) for m in found)
 
 
 def inline_code(text):
@@ -239,3 +241,8 @@ def test_slides_in_zh_tw(tmp_path):
     deck = (tmp_path / "out" / "01_weighted_sum.slides.html").read_text(encoding="utf-8")
     assert tmp_path / "out" / "01_weighted_sum.slides.html" in written
     assert "加權求和" in deck and "NotImplementedError" in deck and "BEGIN SOLUTION" not in deck
+
+
+def test_the_maths_check_can_fail():
+    assert maths(r"$w - \text{學習率}\cdot g$") == maths(r"$w - \text{learning rate}\cdot g$")
+    assert maths(r"$w + \text{學習率}\cdot g$") != maths(r"$w - \text{learning rate}\cdot g$")
