@@ -78,6 +78,8 @@ def main(argv=None):
     pg.add_argument("--regrade", action="store_true", help="ignore stored results")
     rs = sub.add_parser("reset", help="a fresh copy of a lesson's notebook (yours is backed up)")
     rs.add_argument("lesson", help="its number (03) or name (03_forward_pass)")
+    rs.add_argument("--lang", choices=("en", "zh-TW"), default="en",
+                    help="zh-TW: a lesson of notebooks/zh-TW/")
     args = parser.parse_args(argv)
 
     if args.command == "build":

@@ -37,15 +37,17 @@ def progress(args):
 
 
 def reset(args):
+    from .messages import render
     from .reset import ResetError, reset
+    lang = getattr(args, "lang", "en")
     try:
-        path, saved, origin = reset(args.lesson)
+        path, saved, origin = reset(args.lesson, lang=lang)
     except ResetError as e:
-        print(e, file=sys.stderr)
+        print(render(str(e), lang), file=sys.stderr)
         return 2
     if saved:
-        print(f"Your notebook is kept as {saved}.")
-    print(f"{path} is a fresh copy ({origin}).")
+        print(render(f"Your notebook is kept as {saved}.", lang))
+    print(render(f"{path} is a fresh copy ({origin}).", lang))
 
 
 COMMANDS = {"guide": guide, "slides": slides, "progress": progress, "reset": reset}

@@ -27,7 +27,7 @@ from .source import ROOT
 CATALOGUE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 # Modules whose strings a learner can read, in a notebook, in status or in a feedback file.
 MODULES = ("verify", "compare", "show", "notebook", "invoke", "status", "feedback", "grade",
-           "child", "sandbox", "plainrun")
+           "child", "sandbox", "plainrun", "reset", "instructor")
 
 
 # Short pieces the extraction skips (one word) but a learner reads.

@@ -246,3 +246,19 @@ def test_slides_in_zh_tw(tmp_path):
 def test_the_maths_check_can_fail():
     assert maths(r"$w - \text{學習率}\cdot g$") == maths(r"$w - \text{learning rate}\cdot g$")
     assert maths(r"$w + \text{學習率}\cdot g$") != maths(r"$w - \text{learning rate}\cdot g$")
+
+
+def test_reset_in_zh_tw_backs_up_and_restores_the_zh_tw_notebook(tmp_path):
+    import shutil
+    from checks.reset import reset
+    root = tmp_path / "course"
+    for sub in ("notebooks/zh-TW", "solutions/zh-TW"):
+        (root / sub).mkdir(parents=True)
+    name = "01_weighted_sum.ipynb"
+    shutil.copy(ROOT / "solutions" / "zh-TW" / name, root / "solutions" / "zh-TW" / name)
+    (root / "notebooks" / "zh-TW" / name).write_text("{}", encoding="utf-8")
+    path, saved, origin = reset("01", root=root, lang="zh-TW")
+    assert path == root / "notebooks" / "zh-TW" / name and saved.parent.name == "backups"
+    assert saved.read_text(encoding="utf-8") == "{}" and origin == f"rebuilt from solutions/zh-TW/{name}"
+    assert "加權求和" in path.read_text(encoding="utf-8")
+    assert not (root / "notebooks" / name).exists()
