@@ -8,6 +8,8 @@ import warnings
 
 LANGUAGES = ("en", "zh-TW")
 _current = ["en"]
+_saved_fonts = []          # Matplotlib's font settings before use_cjk_font, for use_language("en")
+FONT_KEYS = ("font.family", "font.sans-serif", "axes.unicode_minus")
 # Fonts with Traditional Chinese glyphs, best first (Linux: Debian's fonts-noto-cjk; macOS; Windows).
 CJK_FONTS = ("Noto Sans CJK TC", "Noto Sans TC", "Noto Sans CJK JP", "Noto Sans CJK SC",
              "Source Han Sans TW", "PingFang TC", "Heiti TC", "Microsoft JhengHei",
@@ -21,6 +23,9 @@ def use_language(lang):
     _current[0] = lang
     if lang == "zh-TW":
         use_cjk_font()
+    elif _saved_fonts:
+        import matplotlib
+        matplotlib.rcParams.update(_saved_fonts.pop())
 
 
 def current():
@@ -51,6 +56,8 @@ def use_cjk_font():
     characters show as boxes, silently (no warning per missing glyph). Returns the font."""
     import matplotlib
     font = cjk_font()
+    if font and not _saved_fonts:
+        _saved_fonts.append({k: matplotlib.rcParams[k] for k in FONT_KEYS})
     if font:
         matplotlib.rcParams["font.sans-serif"] = [font] + [
             f for f in matplotlib.rcParams["font.sans-serif"] if f != font]

@@ -109,3 +109,13 @@ def test_feedback_files_in_zh_tw_while_results_stay_english(tmp_path):
     assert "# Feedback for ann" in path.read_text(encoding="utf-8")
     assert result["exercises"]["relu"]["status"] == "failed"     # the JSON's value, unchanged
     assert "Hint:" in result["exercises"]["relu"]["feedback"]
+
+
+def test_english_again_restores_the_figures_fonts():
+    import matplotlib
+    before = list(matplotlib.rcParams["font.sans-serif"])
+    try:
+        use_language("zh-TW")
+    finally:
+        use_language("en")
+    assert list(matplotlib.rcParams["font.sans-serif"]) == before
