@@ -37,7 +37,7 @@ from .source import ROOT, solution_notebooks
 GRADING_ONLY = {"hidden.py", "execute.py", "release.py", "bundle.py", "feedback.py",
                 "gradescope.py", "nbgrader_export.py"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
-SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
+SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
                ".gitignore", "LICENSE")
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"

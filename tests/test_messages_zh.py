@@ -96,17 +96,24 @@ def test_an_unknown_language_is_refused():
 
 
 def test_feedback_files_in_zh_tw_while_results_stay_english(tmp_path):
-    verdict = run_check("relu", lambda z: z)
-    result = {"student": "ann", "path": "ann/02_activations.ipynb", "score": 0, "max_score": 1,
-              "error": None, "exercises": {"relu": {
-                  "status": verdict.status, "points": 0, "max_points": 1,
-                  "feedback": verdict.message, "warnings": []}}}
-    [path] = write_feedback([result], tmp_path / "zh", lang="zh-TW")
-    text = path.read_text(encoding="utf-8")
-    assert "# ann 的回饋" in text and "| 練習 | 結果 | 分數 |" in text and "未通過" in text
-    assert "提示：" in text
-    [path] = write_feedback([result], tmp_path / "en")
-    assert "# Feedback for ann" in path.read_text(encoding="utf-8")
+    import shutil
+    import nbformat
+    from checks.grade import grade_notebook
+    from checks.source import ROOT
+    path = tmp_path / "ann" / "02_activations.ipynb"
+    path.parent.mkdir()
+    shutil.copy(ROOT / "notebooks" / "zh-TW" / path.name, path)
+    nb = nbformat.read(path, as_version=4)
+    [cell] = [c for c in nb.cells if c.source.startswith("def relu(")]
+    cell.source = cell.source.replace("raise NotImplementedError()", "return z")
+    nbformat.write(nb, path)
+    result = grade_notebook(path, "ann")
+    [zh] = write_feedback([result], tmp_path / "zh", lang="zh-TW")
+    text = zh.read_text(encoding="utf-8")
+    assert "# ann 的回饋" in text and "| 練習 | 結果 | 分數 |" in text, text
+    assert "❌ 未通過" in text and "⏳ 尚未作答" in text and "提示：" in text, text
+    [en] = write_feedback([result], tmp_path / "en")
+    assert "# Feedback for ann" in en.read_text(encoding="utf-8")
     assert result["exercises"]["relu"]["status"] == "failed"     # the JSON's value, unchanged
     assert "Hint:" in result["exercises"]["relu"]["feedback"]
 
