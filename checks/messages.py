@@ -19,8 +19,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import polib
-
 from .language import current
 from .source import ROOT
 
@@ -106,6 +104,7 @@ def source_entries():
 
 def update_catalogue(path=None):
     """Merges the checks' English into checks.po like msgmerge; returns the catalogue."""
+    import polib
     from .translate import closest, new_catalogue
     path = Path(path or CATALOGUE)
     po = polib.pofile(str(path), encoding="utf-8", wrapwidth=100) if path.exists() \
@@ -155,9 +154,11 @@ def stale(po):
 
 @lru_cache(maxsize=None)
 def table(path=CATALOGUE):
-    """(hints {english: translation}, patterns [(regex, translation template)]), longest first."""
+    """(hints {english: translation}, patterns [(regex, translation template)]), longest first.
+    polib is imported here, so English checks need nothing beyond NumPy (e.g. under nbgrader)."""
     if not Path(path).exists():
         return {}, []
+    import polib
     po = polib.pofile(str(path), encoding="utf-8")
     hints, patterns = {}, []
     for e in po:

@@ -126,3 +126,14 @@ def test_english_again_restores_the_figures_fonts():
     finally:
         use_language("en")
     assert list(matplotlib.rcParams["font.sans-serif"]) == before
+
+
+def test_english_checks_need_no_polib():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['polib'] = None\n"     # as if polib were not installed
+            "from checks import check\n"
+            "check('relu', lambda z: z)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         encoding="utf-8", timeout=120)
+    assert run.returncode == 0 and "❌ relu: failed" in run.stdout, run.stderr
