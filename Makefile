@@ -24,7 +24,7 @@ endif
 # Jupyter refuses to run as root (Docker, WSL, hosted notebooks) unless told: only then.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab test browser-test install build lock bench clean
+.PHONY: lab lab-zh test browser-test install build lock bench clean
 
 # The course itself is installed with -qq: setuptools' notes on editable installs are not errors.
 $(VENV)/.installed: requirements.txt pyproject.toml
@@ -40,6 +40,9 @@ install: $(VENV)/.installed
 
 lab: install              ## open the course in JupyterLab at lesson 00
 	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+lab-zh: install           ## 繁體中文版：open the zh-TW edition in JupyterLab at lesson 00
+	$(PY) -m jupyter lab notebooks/zh-TW/00_start_here.ipynb
 
 test: install             ## the whole test suite, on a fresh install, then the browser test (alone: it is CPU-hungry)
 	@suite=0; $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser || suite=$$?; \

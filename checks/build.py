@@ -2,6 +2,8 @@
 
     solutions/NN_name.ipynb --clear_solutions--> --clear_outputs--> notebooks/NN_name.ipynb
 
+(the zh-TW edition, notebooks/zh-TW/, goes through the same steps: checks/translate.py)
+
 and stores each exercise's practice cases with the reference's answers in
 checks/expected/, so the learner's copy checks itself without solutions/.
 """
@@ -103,9 +105,10 @@ def build_expected(reference=None):
     return written
 
 
-def build():
+def build(execute=False):
     from .guide import write_guide           # docs/mistakes.md, from the same catalogue
+    from .translate import build_translations  # the zh-TW edition (checks/translate.py)
     changed = build_notebooks()
     build_expected()
     guide = write_guide()
-    return changed + ([guide] if guide else [])
+    return changed + ([guide] if guide else []) + build_translations(execute=execute)

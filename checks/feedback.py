@@ -79,10 +79,11 @@ def file_names(learners):
     return names
 
 
-def write_feedback(results, folder, assignment=None):
-    """Writes ``folder/<learner>.md`` for every learner and ``folder/learners.csv``
+def write_feedback(results, folder, assignment=None, lang="en"):
+    """Writes ``folder/<learner>.md`` for every learner (in `lang`) and ``folder/learners.csv``
     (file, learner, total, max); returns the Markdown files' paths."""
     from .assignments import whole_course
+    from .messages import render
     assignment = assignment or whole_course()
     folder = Path(folder)
     book = gradebook(results, assignment)
@@ -91,7 +92,7 @@ def write_feedback(results, folder, assignment=None):
     written = []
     for row in book:
         path = folder / names[row["learner"]]
-        write_atomic(path, markdown(row, by_learner[row["learner"]], assignment))
+        write_atomic(path, render(markdown(row, by_learner[row["learner"]], assignment), lang))
         written.append(path)
     write_atomic(folder / MAP, rows_to_csv([["file", "learner", "total", "max"]] +
                                            [[names[r["learner"]], r["learner"], r["total"], r["max"]]

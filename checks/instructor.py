@@ -21,7 +21,10 @@ def slides(args):
     if args.fetch_vendor:
         for folder in s.fetch_vendor():
             print(f"fetched {folder}")
-    for path in s.build_slides(args.out or s.OUT, solutions=args.solutions):
+    zh = getattr(args, "lang", "en") == "zh-TW"
+    out = args.out or (s.OUT / "zh-TW" if zh else s.OUT)
+    folder = s.ROOT / "solutions" / "zh-TW" if zh else None
+    for path in s.build_slides(out, solutions_folder=folder, solutions=args.solutions):
         print(f"wrote {path}")
     print("Present offline: open any .html in that folder (keep assets/ next to it); "
           "press S for the speaker view.")
@@ -34,15 +37,17 @@ def progress(args):
 
 
 def reset(args):
+    from .messages import render
     from .reset import ResetError, reset
+    lang = getattr(args, "lang", "en")
     try:
-        path, saved, origin = reset(args.lesson)
+        path, saved, origin = reset(args.lesson, lang=lang)
     except ResetError as e:
-        print(e, file=sys.stderr)
+        print(render(str(e), lang), file=sys.stderr)
         return 2
     if saved:
-        print(f"Your notebook is kept as {saved}.")
-    print(f"{path} is a fresh copy ({origin}).")
+        print(render(f"Your notebook is kept as {saved}.", lang))
+    print(render(f"{path} is a fresh copy ({origin}).", lang))
 
 
 COMMANDS = {"guide": guide, "slides": slides, "progress": progress, "reset": reset}

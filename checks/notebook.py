@@ -10,6 +10,7 @@ import numpy as np
 from . import expected
 from .exercises import EXERCISES
 from .invoke import invoke, provided_versions
+from .messages import render
 from .verify import Outcome, noted, stand_ins, verify
 
 OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent),
@@ -99,17 +100,17 @@ def recent(exercise_id, fn):
 def check(exercise_id, fn):
     """Checks your function against the course's cases and prints what it finds."""
     if exercise_id not in EXERCISES:
-        print(f"There is no exercise called {exercise_id!r}. The exercises are: "
-              f"{', '.join(EXERCISES)}.")
+        print(render(f"There is no exercise called {exercise_id!r}. The exercises are: "
+                     f"{', '.join(EXERCISES)}."))
         return
     if not callable(fn):
-        print(f"check({exercise_id!r}, ...) needs your function itself as its second argument, "
-              f"for example check({exercise_id!r}, {exercise_id}).")
+        print(render(f"check({exercise_id!r}, ...) needs your function itself as its second "
+                     f"argument, for example check({exercise_id!r}, {exercise_id})."))
         return
     if getattr(fn, "__module__", None) in ("blocks", "digits"):
-        print(f"❌ {exercise_id}: this is {fn.__module__}.{fn.__name__}, the course's provided version, "
-              f"not yours. Define your own {exercise_id} in the exercise cell (and do not "
-              f"import it from blocks after that cell), then run the check again.")
+        print(render(f"❌ {exercise_id}: this is {fn.__module__}.{fn.__name__}, the course's provided "
+                     f"version, not yours. Define your own {exercise_id} in the exercise cell (and "
+                     f"do not import it from blocks after that cell), then run the check again."))
         return
     verdict = run_check(exercise_id, fn)
-    print(f"{ICONS.get(verdict.status, '')} {verdict.message}")
+    print(f"{ICONS.get(verdict.status, '')} {render(verdict.message)}")

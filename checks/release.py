@@ -4,6 +4,8 @@
     OUT/checks/                 the in-notebook checks (minus GRADING_ONLY below)
     OUT/checks/expected/*.json  practice cases with their answers (visible to learners anyway)
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
+    OUT/notebooks/zh-TW/        the same in Traditional Chinese (from solutions/zh-TW/), fresh copies too
+    OUT/locale/.../checks.po    the checks' messages in zh-TW (the lessons' catalogues stay behind)
     OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
     OUT/README.md               the course's introduction and lessons, how to start, this list
     OUT/Makefile                the course Makefile's set-up part (install, lab) and the
@@ -35,11 +37,12 @@ from .source import ROOT, solution_notebooks
 GRADING_ONLY = {"hidden.py", "execute.py", "release.py", "bundle.py", "feedback.py",
                 "gradescope.py", "nbgrader_export.py"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
-SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
+SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
                ".gitignore", "LICENSE")
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
+MESSAGES = Path("locale", "zh_TW", "LC_MESSAGES", "checks.po")   # what check() needs for zh-TW
 
 
 def project_files(root=ROOT):
@@ -54,6 +57,8 @@ def project_files(root=ROOT):
                   and "templates/release" not in p.relative_to(root).as_posix()]
     if (root / "data").is_dir():
         files += [p.relative_to(root) for p in sorted((root / "data").rglob("*")) if p.is_file()]
+    if (root / MESSAGES).is_file():
+        files.append(MESSAGES)
     return sorted(set(files))
 
 
@@ -73,6 +78,11 @@ def write_notebooks(out, solutions=None):
     for path in solution_notebooks(solutions):
         text = learner_text(path)
         for folder in (out / "notebooks", out / "checks" / "fresh"):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / path.name).write_text(text, encoding="utf-8")
+    for path in solution_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
+        text = learner_text(path)
+        for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
 
@@ -116,7 +126,8 @@ def learner_readme(root, out):
              (TEMPLATES / "COMMANDS.md").read_text(encoding="utf-8").strip(),
              "## Lessons\n\n" + table if table else "",
              "## What this folder contains\n\n"
-             "The learner notebooks (`notebooks/`), the checks that run inside them "
+             "The learner notebooks (`notebooks/`, and in Traditional Chinese "
+             "`notebooks/zh-TW/`), the checks that run inside them "
              "(`checks/`, with the practice cases and their answers in `checks/expected/`), "
              "pristine copies of the notebooks (`checks/fresh/`, for starting a lesson "
              "again), the provided modules (`blocks.py` and the data the lessons use) and "

@@ -79,7 +79,7 @@ def write_outputs(results, args, assignment, ignored, seconds, echo=print, every
                   file=sys.stderr)
     if getattr(args, "feedback", None):
         from .feedback import write_feedback
-        written = write_feedback(results, args.feedback, assignment)
+        written = write_feedback(results, args.feedback, assignment, getattr(args, "lang", "en"))
         echo(f"wrote {len(written)} feedback files to {args.feedback} "
              f"(learners.csv there says whose is which)")
     if getattr(args, "gradescope", None):

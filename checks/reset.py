@@ -6,6 +6,7 @@
 The fresh copy comes from the first of these that has it: solutions/ (through the
 build's pipeline), the git checkout's last commit, checks/fresh/ (a release may ship
 one). The notebook is only replaced once its backup is written and read back intact.
+With ``--lang zh-TW`` the same happens in the zh-TW edition's folders (notebooks/zh-TW/, ...).
 """
 import re
 import subprocess
@@ -20,12 +21,18 @@ class ResetError(Exception):
     """A reset that could not be done; the message says why and what to do."""
 
 
-def lesson_name(lesson, root=ROOT):
+def edition(lang):
+    """The folder of an edition inside notebooks/, solutions/ and checks/fresh/."""
+    return "zh-TW" if lang == "zh-TW" else ""
+
+
+def lesson_name(lesson, root=ROOT, lang="en"):
     """'03', '3', '03_forward_pass' or '03_forward_pass.ipynb' -> '03_forward_pass.ipynb'."""
     key = Path(str(lesson)).name.removesuffix(".ipynb")
     if key.isdigit():
         key = f"{int(key):02d}"
-    places = [root / "notebooks", root / "solutions", root / "checks" / "fresh"]
+    sub = edition(lang)
+    places = [root / "notebooks" / sub, root / "solutions" / sub, root / "checks" / "fresh" / sub]
     names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
     found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
     if len(found) != 1:
@@ -35,32 +42,35 @@ def lesson_name(lesson, root=ROOT):
     return found[0]
 
 
-def from_solutions(name, root):
-    path = root / "solutions" / name
-    return (learner_text(path), f"rebuilt from solutions/{name}") if path.exists() else None
+def from_solutions(name, root, sub=""):
+    path = root / "solutions" / sub / name
+    rel = Path(sub, name).as_posix()
+    return (learner_text(path), f"rebuilt from solutions/{rel}") if path.exists() else None
 
 
-def from_git(name, root):
+def from_git(name, root, sub=""):
+    rel = Path(sub, name).as_posix()
     try:
-        done = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./notebooks/{name}"],
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(["git", "-C", str(root), "show", f"HEAD:./notebooks/{rel}"],
+                              capture_output=True, text=True, encoding="utf-8", timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return (done.stdout, f"the last commit's notebooks/{name}") if done.returncode == 0 else None
+    return (done.stdout, f"the last commit's notebooks/{rel}") if done.returncode == 0 else None
 
 
-def from_fresh_folder(name, root):
-    path = root / "checks" / "fresh" / name
-    return (path.read_text(encoding="utf-8"), f"checks/fresh/{name}") if path.exists() else None
+def from_fresh_folder(name, root, sub=""):
+    path = root / "checks" / "fresh" / sub / name
+    rel = Path(sub, name).as_posix()
+    return (path.read_text(encoding="utf-8"), f"checks/fresh/{rel}") if path.exists() else None
 
 
 SOURCES = (from_solutions, from_git, from_fresh_folder)
 
 
-def fresh_copy(name, root=ROOT):
+def fresh_copy(name, root=ROOT, sub=""):
     """(notebook text, where it came from) from the first source that has it."""
     for source in SOURCES:
-        found = source(name, root)
+        found = source(name, root, sub)
         if found:
             return found
     raise ResetError(f"found no fresh copy of {name}: there is no solutions/ folder, this is "
@@ -95,13 +105,14 @@ def backup(path, now=None):
     return target
 
 
-def reset(lesson, root=ROOT, now=None):
-    """Replaces notebooks/<lesson> with a fresh copy after backing it up.
+def reset(lesson, root=ROOT, now=None, lang="en"):
+    """Replaces notebooks/<lesson> (notebooks/zh-TW/<lesson> for lang="zh-TW") with a fresh
+    copy after backing it up.
 
     Returns (notebook path, backup path or None, where the fresh copy came from)."""
-    name = lesson_name(lesson, root)
-    text, origin = fresh_copy(name, root)
-    path = root / "notebooks" / name
+    name = lesson_name(lesson, root, lang)
+    text, origin = fresh_copy(name, root, edition(lang))
+    path = root / "notebooks" / edition(lang) / name
     saved = None
     if path.exists():
         if path.read_text(errors="replace", encoding="utf-8") == text:

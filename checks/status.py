@@ -71,10 +71,13 @@ def reason(exercise):
     return text if len(text) <= 100 else text[:99] + "…"
 
 
-def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None):
-    """Prints, per lesson, each exercise's mark and a one-line reason for each failure;
+def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
+    """Prints, per lesson, each exercise's mark and a one-line reason for each failure, in
+    `lang` (zh-TW: the notebooks of notebooks/zh-TW/ unless `folder` is given);
     returns (exercises passing, exercises in the course)."""
-    folder = Path(folder or ROOT / "notebooks")
+    from .messages import render
+    folder = Path(folder or ROOT / "notebooks" / ("zh-TW" if lang == "zh-TW" else ""))
+    say, echo = echo, (lambda text: say(render(text, lang)))
     default, note = runner_for(platform)
     runner = runner or default
     results = store(runner, cache)

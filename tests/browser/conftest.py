@@ -43,7 +43,7 @@ class Lab:
         self.log_path = folder / "jupyterlab.log"
         for name in ("root", "config", "runtime", "data", "workspaces"):
             (folder / name).mkdir()
-        shutil.copy(notebook, self.root / notebook.name)
+        shutil.copy(notebook, self.root / notebook.name)     # zh-TW/01_x.ipynb is served as 01_x.ipynb
         settings = folder / "user-settings" / "@jupyterlab" / "apputils-extension"
         settings.mkdir(parents=True)
         (settings / "notification.jupyterlab-settings").write_text(NOTIFICATION_SETTINGS, encoding="utf-8")
@@ -128,9 +128,11 @@ def lab(tmp_path_factory, request):
 
 @pytest.fixture(scope="module")
 def screenshots(request):
-    """The folder for this run's screenshots, emptied of the last run's."""
+    """The folder for this run's screenshots, emptied of this module's last run's
+    (a module's SCREENSHOT_PREFIX, e.g. "zh-TW-", keeps the editions' shots apart)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
+    prefix = getattr(request.module, "SCREENSHOT_PREFIX", "")
+    for old in SCREENSHOTS.glob(f"{prefix}[0-9]*.png"):
         old.unlink()
     request.config.stash[TOOK_SCREENSHOTS] = True
     return SCREENSHOTS
