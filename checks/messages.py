@@ -105,34 +105,15 @@ def source_entries():
 def update_catalogue(path=None):
     """Merges the checks' English into checks.po like msgmerge; returns the catalogue."""
     import polib
-    from .translate import closest, new_catalogue
+    from .translate import merge, new_catalogue
     path = Path(path or CATALOGUE)
     po = polib.pofile(str(path), encoding="utf-8", wrapwidth=100) if path.exists() \
         else new_catalogue("checks")
-    old = {(e.msgctxt, e.msgid): e for e in po}
     wanted = {}
     for ctxt, msgid, where in source_entries():
         wanted.setdefault((ctxt, msgid), []).append(where)
-    spare = [e for k, e in old.items() if k not in wanted and e.msgstr]
-    entries = []
-    for (ctxt, msgid), where in wanted.items():
-        e = old.get((ctxt, msgid))
-        if e is None:
-            e = polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr="")
-            guess = closest(msgid, [s for s in spare if s.msgctxt == ctxt])
-            if guess is not None:
-                e.msgstr, e.previous_msgid = guess.msgstr, guess.msgid
-                e.flags.append("fuzzy")
-        e.obsolete, e.occurrences = False, where
-        if not ctxt.startswith("hint "):
-            e.comment = "A message fragment: keep every {n}; they may move."
-        entries.append(e)
-    entries += [e for k, e in old.items() if k not in wanted and e.msgstr and
-                setattr(e, "obsolete", True) is None]
-    po[:] = entries
-    path.parent.mkdir(parents=True, exist_ok=True)
-    po.save(str(path))
-    return po
+    return merge(po, wanted, path, lambda ctxt: None if ctxt.startswith("hint ")
+                 else "A message fragment: keep every {n}; they may move.")
 
 
 def stale(po):

@@ -215,12 +215,20 @@ def load_catalogue(lesson, locale=None):
 
 
 def update_catalogue(lesson, nb, locale=None):
-    """Merges the notebook's segments into its catalogue and saves it: new English gets an
-    entry (fuzzy with the closest old translation, if any), vanished English goes obsolete.
-    Returns the catalogue."""
-    po, wanted = load_catalogue(lesson, locale), {}
+    """Merges the notebook's segments into its catalogue and saves it. Returns the catalogue."""
+    wanted = {}
     for s in segments(nb):
         wanted.setdefault(s.key, []).append((f"{lesson}.ipynb", str(s.cell)))
+    note = {STRING: "A Python string literal: keep its prefix, quotes and {fields}."}
+    return merge(load_catalogue(lesson, locale), wanted, catalogue_path(lesson, locale),
+                 lambda ctxt: note.get(ctxt))
+
+
+def merge(po, wanted, path, comment_for):
+    """msgmerge's job: ``wanted`` maps (msgctxt, msgid) to where the English stands. New
+    English gets an entry (fuzzy with the closest old translation, if any), vanished
+    English goes obsolete; ``comment_for(msgctxt)`` is a note for the translator. Saves
+    ``po`` at ``path`` and returns it."""
     old = {(e.msgctxt, e.msgid): e for e in po}
     spare = [e for k, e in old.items() if k not in wanted and e.msgstr]
     entries = []
@@ -233,15 +241,14 @@ def update_catalogue(lesson, nb, locale=None):
                 e.msgstr, e.previous_msgid = guess.msgstr, guess.msgid
                 e.flags.append("fuzzy")
         e.obsolete, e.occurrences = False, where
-        if ctxt == STRING:
-            e.comment = "A Python string literal: keep its prefix, quotes and {fields}."
+        if comment_for(ctxt):
+            e.comment = comment_for(ctxt)
         entries.append(e)
     for k, e in old.items():
         if k not in wanted and e.msgstr:
             e.obsolete, e.occurrences = True, []
             entries.append(e)
     po[:] = entries
-    path = catalogue_path(lesson, locale)
     path.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(path))
     return po
