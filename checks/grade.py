@@ -25,7 +25,7 @@ from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
                       isolation_refused, kill_all)
 from .source import defined_functions
-from .verify import MISSING, NOT_ATTEMPTED, Verdict, noted, stand_ins, verify
+from .verify import MISSING, NOT_ATTEMPTED, noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
@@ -246,11 +246,8 @@ def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
     verdict = noted(verify(ex, probe, call), stand_in)
     if verdict.status == NOT_ATTEMPTED:
         return verdict
-    if verdict.status != "passed" and "no function named" in verdict.message:
-        return Verdict(ex.id, MISSING, f"{ex.id}: not found. Your notebook defines no function "
-                                       f"named {ex.id}; the grader looks for it by that name."
-                                       + renamed_hint(ex.id, where or {}),
-                       reason="not found: no function of that name")
+    if verdict.status == MISSING:
+        verdict.message += renamed_hint(ex.id, where or {})
     return verdict
 
 

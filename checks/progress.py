@@ -21,8 +21,8 @@ from pathlib import Path
 from .csvsafe import rows_to_csv
 from .exercises import EXERCISES, lessons
 from .learners import best_attempts, lesson_of_result
+from .verify import FAILED, MISSING, NOT_ATTEMPTED, PASSED
 
-PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
 UNREADABLE, NOT_SUBMITTED = "unreadable", "not submitted"
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",

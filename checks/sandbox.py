@@ -523,7 +523,8 @@ class Sandbox:
         cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
                 "was dropped",) if r.get("cut") else ())
         if r.get("missing"):
-            return Outcome(error=f"NameError: no function named {name!r} is defined")
+            return Outcome(error=f"NameError: no function named {name!r} is defined",
+                           missing=True)
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and

@@ -25,6 +25,7 @@ class Outcome:
     error: Optional[str] = None          # one sentence, e.g. "ValueError: shapes ..."
     line: Optional[str] = None           # "line 3: return x @ w"
     not_attempted: bool = False
+    missing: bool = False                # no function of that name to call
     mutated: tuple = ()                  # names of arguments changed in place
     warnings: tuple = ()
     fatal: bool = False                  # timed out or crashed: stop calling this function
@@ -58,6 +59,12 @@ def one_line(text, limit=110):
     cut = text.find(". ")
     text = text[:cut + 1] if cut > 0 else text
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def missing(ex):
+    return Verdict(ex.id, MISSING, f"{ex.id}: not found. Your notebook defines no function "
+                                   f"named {ex.id}; the grader looks for it by that name.",
+                   reason="not found: no function of that name")
 
 
 def not_attempted(ex, stub=None):
@@ -103,6 +110,8 @@ def verify(ex, cases, call):
     n_visible = ex.n_visible()
     for index, case in enumerate(cases):
         out = call(case)
+        if out.missing:
+            return missing(ex)
         if out.not_attempted:
             return not_attempted(ex, out.stub)
         warnings.update(out.warnings)
@@ -272,14 +281,17 @@ def flat(x):
 
 
 def verify_properties(ex, call):
-    stubs = []
+    stubs, absent = [], []
 
     def watched(case):
         out = call(case)
         if out.not_attempted:
             stubs.append(out.stub)
+        absent.append(out.missing)
         return out
     problems = ex.properties(watched)
+    if any(absent):
+        return missing(ex)
     if problems is NOT_ATTEMPTED:
         return not_attempted(ex, stubs[-1] if stubs else None)
     notes = [p for p in problems if isinstance(p, Note)]
