@@ -3,6 +3,7 @@ home folder it cannot write to."""
 import os
 import selectors
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -36,10 +37,19 @@ def test_make_lab_starts_with_a_read_only_home(tmp_path):
                 if sel.select(timeout=1):
                     seen += os.read(lab.stdout.fileno(), 65536)
     finally:
-        os.killpg(lab.pid, 15)
-        lab.wait(timeout=30)
+        stop(lab)
     text = seen.decode("utf-8", "replace")
     assert "http://127.0.0.1:" in text, text[-3000:]
     assert "Running as root is not recommended" not in text and "PermissionError" not in text
     if os.geteuid() == 0:
         assert "--allow-root" in text
+
+
+def stop(process):
+    """SIGTERM to make and JupyterLab; SIGKILL if JupyterLab's shutdown takes too long."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=20)
