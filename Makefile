@@ -17,6 +17,7 @@ ifneq ($(shell test -w "$$HOME" && echo writable),writable)
 STATE := $(shell if [ -w . ]; then echo "$(CURDIR)/.cache/home"; else echo "$${TMPDIR:-/tmp}/nn-course-$$(id -u)"; fi)
 export JUPYTER_RUNTIME_DIR := $(STATE)/jupyter/runtime
 export JUPYTER_CONFIG_DIR := $(STATE)/jupyter/config
+export JUPYTER_DATA_DIR := $(STATE)/jupyter/data
 export IPYTHONDIR := $(STATE)/ipython
 export MPLCONFIGDIR := $(STATE)/matplotlib
 export PIP_CACHE_DIR := $(STATE)/pip

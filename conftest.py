@@ -15,6 +15,7 @@ def give_jupyter_a_place_to_write():
         return
     state = Path(tempfile.mkdtemp(prefix="nn-course-home-"))
     for name, sub in [("JUPYTER_RUNTIME_DIR", "jupyter/runtime"), ("JUPYTER_CONFIG_DIR", "jupyter/config"),
+                      ("JUPYTER_DATA_DIR", "jupyter/data"),
                       ("IPYTHONDIR", "ipython"), ("MPLCONFIGDIR", "matplotlib")]:
         if not writable(os.environ.get(name)):
             (state / sub).mkdir(parents=True, exist_ok=True)
