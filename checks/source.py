@@ -1,5 +1,6 @@
 """Reads notebooks' code: the exercise cells, the solution regions, functions by name."""
 import ast
+import sys
 from pathlib import Path
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -14,10 +15,22 @@ def is_exercise(source):
     return BEGIN in source
 
 
+LONGEST = 200_000   # characters: Python 3.10's parser can overflow the C stack beyond this
+
+
+def parse(source):
+    """ast.parse; on Python 3.10, whose parser crashes the whole process on a deep enough
+    expression (3.11+ raise RecursionError), a cell longer than LONGEST is refused instead."""
+    if sys.version_info < (3, 11) and len(source) > LONGEST:
+        raise RecursionError(f"a code cell of {len(source):,} characters is too long to read "
+                             "safely on Python 3.10")
+    return ast.parse(source)
+
+
 def imports_of(source):
     """A cell's top-level import statements alone, as a module to compile."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         tree = ast.Module(body=[], type_ignores=[])
     tree.body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
@@ -27,7 +40,7 @@ def imports_of(source):
 def defined_functions(source):
     """Names of the functions a cell defines at top level."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except SyntaxError:
         return []
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
