@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.join(ROOT, "checks"))
 import numpy        # noqa: E402,F401  (imported once here, for every child)
 import isolate      # noqa: E402
 import plain        # noqa: E402
-from invoke import invoke, provided_versions  # noqa: E402
+from invoke import invoke, provided_versions, strip_magics  # noqa: E402
 sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
 PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
            "functools", "itertools", "collections", "threading", "time", "gzip")
@@ -375,12 +375,6 @@ class Learner:
 def fatal(e):
     """Errors after which this process is no use: out of memory, out of room for output."""
     return isinstance(e, MemoryError) or (isinstance(e, OSError) and e.errno == errno.EFBIG)
-
-
-def strip_magics(source):
-    """IPython's %magics and !shell lines mean nothing here: they are dropped."""
-    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
-                     for line in source.splitlines())
 
 
 if __name__ == "__main__":

@@ -138,3 +138,9 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
     except catch as e:       # a result that raises when inspected
         return {"error": f"its result could not be read ({type(e).__name__})"}
     return {"value": value, "mutated": mutated, "warnings": notes}
+
+
+def strip_magics(source):
+    """IPython's %magics and !shell lines mean nothing outside a kernel: each becomes `pass`."""
+    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())

@@ -38,17 +38,12 @@ def failure(error):
     return {"exercises": {}, "error": error}
 
 
-def strip_magics(source):
-    """%magics and !shell lines are IPython's, not Python: they are skipped."""
-    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
-                     for line in source.splitlines())
-
-
 def check_notebook(path):
     """Runs the notebook's cells here, then checks each of its lesson's exercises."""
     import checks
     from .exercises import lessons
     from .grade import lesson_of, read_cells
+    from .invoke import strip_magics
     from .notebook import run_check
     try:
         cells = read_cells(path)
