@@ -43,7 +43,7 @@ lab: install              ## open the course in JupyterLab at lesson 00
 	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 lab-zh: install           ## 繁體中文版：open the zh-TW edition in JupyterLab at lesson 00
-	$(PY) -m jupyter lab notebooks/zh-TW/00_start_here.ipynb
+	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/zh-TW/00_start_here.ipynb
 
 test: install             ## the whole test suite, on a fresh install, then the browser test (alone: it is CPU-hungry)
 	@suite=0; $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser || suite=$$?; \

@@ -23,7 +23,7 @@ from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_cs
 from .meter import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
-                      isolation_refused, kill_all)
+                      isolation_refused, kill_all, unreadable_by)
 from .source import defined_functions
 from .verify import MISSING, NOT_ATTEMPTED, noted, stand_ins, verify
 
@@ -361,6 +361,14 @@ def isolation_status(limits):
             "your own notebooks; grade the class on Linux (a VM or a container will do).")
     if not limits.isolate:
         root = os.getuid() == 0 and limits.user is not None
+        cannot = unreadable_by(limits.user) if root else []
+        if cannot:
+            raise IsolationUnavailable(
+                f"Grading stopped before running any learner code: with --no-isolation, "
+                f"learner code runs as the unprivileged user {limits.user}, who cannot read "
+                f"{', '.join(cannot[:3])}. Move the course and its Python to folders others "
+                "can read (check the folders above them with ls -ld; /root is private), or "
+                "grade as an ordinary user.")
         try:
             from . import isolate
             files = ("files limited by Landlock to Python, the provided modules and its own "

@@ -24,6 +24,7 @@ import errno
 import os
 import platform
 import select
+import signal
 import struct
 import time
 from pathlib import Path
@@ -281,6 +282,9 @@ def probe_once(keep, hide, newroot, seconds=10.0):
         os.close(r)
         code = 0
         try:
+            # The zygote's SIGCHLD reaper is inherited: it would reap `inner` before our
+            # waitpid does (Python 3.10 runs it there), so restore the default first.
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             enter()
             inner = os.fork()
             if inner == 0:                       # PID 1 of the new namespaces

@@ -95,6 +95,23 @@ def keep_paths():
     return sorted(str(p) for p in found | {Path(p) for p in SYSTEM})
 
 
+def unreadable_by(user, paths=None, python=sys.executable):
+    """Which of ``paths`` (default: the allow-list) the user ``user`` cannot read, e.g.
+    a Python or a course under a root-only /root, asked of ``python`` run as that user;
+    ``[python]`` if that user cannot run it."""
+    paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
+    probe = "import os, sys; print('\\n'.join(p for p in sys.argv[1:] if not os.access(p, os.R_OK)))"
+    try:
+        done = subprocess.run([python, "-I", "-c", probe, *paths], user=user, group=user,
+                              extra_groups=[], capture_output=True, text=True, timeout=30,
+                              encoding="utf-8", cwd="/")
+    except (OSError, subprocess.SubprocessError):
+        return [python]
+    if done.returncode:
+        return [python]
+    return [line for line in done.stdout.splitlines() if line]
+
+
 def hide_paths(extra=()):
     """Folders that must stay hidden even where they lie inside a kept path (a course
     folder under a venv's src/, a class folder under /usr/local): the course, the
@@ -191,7 +208,7 @@ def learner_limits(base=Limits):
     Never for grading a class: ``grade`` fails closed instead."""
     if not base.isolate or isolation_refused(base) is None:
         return base
-    return type(f"Unisolated{base.__name__}", (base,), {"isolate": False})
+    return type(f"Unisolated{base.__name__}", (base,), {"isolate": False, "user": None})
 
 
 def kill_all():

@@ -4,6 +4,7 @@ strings from the child, calls through the provided modules, and failing closed."
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -182,7 +183,10 @@ def f():
     out["own folder"] = open("mine.txt").read()
     return out
 """
-    s, out = run_cell(cell, limits(False))
+    # As root, learner code runs as nobody; where nobody cannot read the checkout (a clone
+    # under /root or in a mktemp -d folder) stay root: Landlock binds root too.
+    user = None if os.getuid() == 0 and sandbox.unreadable_by(Quick.user) else Quick.user
+    s, out = run_cell(cell, limits(False, user=user))
     assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
                          "blocks": "read", "own folder": "ok"}, out
     assert "Landlock" in s.isolated
@@ -493,12 +497,43 @@ def test_grade_refuses_without_isolation_unless_told(tmp_path, monkeypatch):
     with pytest.raises(IsolationUnavailable, match="--no-isolation"):
         grade([tmp_path / "class"], limits=type("L", (Limits,), {"isolate": True}),
               echo=lambda *a: None)
+    monkeypatch.setattr(grading, "unreadable_by", lambda user: [])
     lines = []
     results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox.Unisolated,
                     echo=lines.append)
     assert results[0]["score"] == 3
     assert any(line.startswith("Isolation: OFF") for line in lines)
     assert json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))["isolation"].startswith("OFF")
+
+
+def test_unisolated_grading_as_root_refuses_what_its_user_cannot_read(tmp_path, monkeypatch):
+    """--no-isolation as root runs learner code as nobody: if nobody cannot read Python or
+    the course, every import would fail as the learner's fault. Refused, saying why."""
+    notebook(tmp_path / "class", "ada")
+    monkeypatch.setattr(grading.os, "getuid", lambda: 0)
+    monkeypatch.setattr(grading, "unreadable_by", lambda user: ["/root/.pyenv/bin/python"])
+    with pytest.raises(IsolationUnavailable, match="cannot read /root/.pyenv/bin/python"):
+        grade([tmp_path / "class"], limits=sandbox.Unisolated, echo=lambda *a: None)
+
+
+@pytest.mark.skipif(os.getuid() != 0 or not os.access("/usr/bin/python3", os.X_OK),
+                    reason="needs root (to ask as another user) and a system Python")
+def test_unreadable_by_asks_as_that_user():
+    base = Path(tempfile.mkdtemp())
+    try:
+        base.chmod(0o755)
+        private, public = base / "private", base / "public"
+        private.mkdir(mode=0o700)
+        public.mkdir(mode=0o755)
+        for folder in (private, public):
+            (folder / "blocks.py").write_text("x = 1\n", encoding="utf-8")
+        paths = [str(private / "blocks.py"), str(public / "blocks.py")]
+        assert sandbox.unreadable_by(Quick.user, paths, python="/usr/bin/python3") == paths[:1]
+        assert sandbox.unreadable_by(0, paths, python="/usr/bin/python3") == []
+        assert sandbox.unreadable_by(Quick.user, paths, python=str(private / "blocks.py")) \
+            == [str(private / "blocks.py")]          # a Python it cannot run: named
+    finally:
+        shutil.rmtree(base)
 
 
 def test_the_command_line_refuses_and_says_how_to_go_on(tmp_path):
@@ -539,6 +574,9 @@ def test_a_probe_that_dies_is_tried_again_and_a_refusal_is_final(monkeypatch):
 def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
     """Gradescope's layout without namespaces, as in its Docker images: learner code runs as
     an unprivileged user that cannot read the grader's files or write the results."""
+    cannot = sandbox.unreadable_by(Limits.user)
+    if cannot:   # CI runs this test again as root with Debian's Python (.ci/run, 2b)
+        pytest.skip(f"user {Limits.user} cannot read {cannot[0]}, as the grader would refuse")
     base = Path(tempfile.mkdtemp(prefix="autograder-", dir="/tmp"))
     try:
         os.chmod(base, 0o711)
