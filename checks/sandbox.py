@@ -97,19 +97,19 @@ def keep_paths():
 
 def unreadable_by(user, paths=None, python=sys.executable):
     """Which of ``paths`` (default: the allow-list) the user ``user`` cannot read, e.g.
-    a Python or a course under a root-only /root, asked of ``python`` run as that user;
-    ``[python]`` if that user cannot run it."""
+    a Python or a course under a root-only /root, asked as that user (``test -r``);
+    ``[python]`` if that user cannot even run ``python``."""
+    def can(*command):
+        try:
+            return subprocess.run(command, user=user, group=user, extra_groups=[], cwd="/",
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=30).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            return False
+    if not can(python, "-I", "-c", "pass"):
+        return [python]
     paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
-    probe = "import os, sys; print('\\n'.join(p for p in sys.argv[1:] if not os.access(p, os.R_OK)))"
-    try:
-        done = subprocess.run([python, "-I", "-c", probe, *paths], user=user, group=user,
-                              extra_groups=[], capture_output=True, text=True, timeout=30,
-                              encoding="utf-8", cwd="/")
-    except (OSError, subprocess.SubprocessError):
-        return [python]
-    if done.returncode:
-        return [python]
-    return [line for line in done.stdout.splitlines() if line]
+    return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
 
 
 def hide_paths(extra=()):
