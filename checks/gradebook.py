@@ -15,6 +15,21 @@ from pathlib import Path
 from .source import ROOT, solution_notebooks
 
 
+def course_code():
+    """The files that decide a verdict, besides the notebook: the checks' code and stored
+    cases, and the provided modules."""
+    checks = ROOT / "checks"
+    found = [*checks.rglob("*.py"), *checks.rglob("*.json"), ROOT / "blocks.py", ROOT / "digits.py"]
+    return sorted(p for p in found if p.is_file())
+
+
+def hash_files(h, paths):
+    """``h`` (a hashlib object) updated with each file's path in the course and its bytes."""
+    for path in paths:
+        h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return h
+
+
 def write_atomic(path, text):
     """Writes ``text`` to a temporary file beside ``path``, then renames it into place:
     a reader sees the old file or the new one, never half of one."""
@@ -51,11 +66,7 @@ def to_csv(results):
 def fingerprint(points, limits):
     """A hash of everything that decides a grade, except the notebook itself."""
     import nbformat             # slow to import: only when grading
-    h = hashlib.sha256()
-    code = sorted((ROOT / "checks").rglob("*.py")) + [ROOT / "blocks.py"]
-    for path in code:
-        if path.exists():
-            h.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    h = hash_files(hashlib.sha256(), course_code())
     for path in solution_notebooks():
         nb = nbformat.read(path, as_version=4)
         h.update("\0".join(c.source for c in nb.cells if c.cell_type == "code").encode())

@@ -308,3 +308,12 @@ def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(t
     assert [r[:4] for r in rows[1:]] == [["secA/ada", "0", "0", "7"], ["secB/ada", "0", "0", "7"]]
     assert all("not submitted" in r[4] for r in rows[1:])
     assert "share the login 'ada'" in capsys.readouterr().err
+
+
+def test_status_and_grading_hash_the_same_course_code():
+    """One list decides both caches: the checks' code and stored cases, the provided modules."""
+    from checks.gradebook import course_code
+    from checks.source import ROOT
+    names = {p.relative_to(ROOT).as_posix() for p in course_code()}
+    assert {"blocks.py", "digits.py", "checks/__init__.py"} <= names
+    assert any(n.startswith("checks/") and n.endswith(".json") for n in names)
