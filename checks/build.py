@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 
 from . import expected
+from .errors import CourseError
 from .exercises import EXERCISES
 from .source import BEGIN, END, ROOT, load_reference, solution_notebooks
 
@@ -26,7 +27,7 @@ def stub(source):
                       source)
 
 
-class MarkerError(ValueError):
+class MarkerError(CourseError, ValueError):
     """A solution region that is not closed, closed twice, or opened inside another."""
 
 

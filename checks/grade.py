@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from . import expected, points as points_config
+from .errors import STOPPED, CourseError
 from .exercises import EXERCISES, lessons
 from .learners import is_intro, learner_of, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
@@ -154,7 +155,7 @@ def hidden():
     try:
         from . import hidden
     except ImportError:
-        raise RuntimeError("Grading against hidden cases needs the instructor's copy of the "
+        raise CourseError("Grading against hidden cases needs the instructor's copy of the "
                            "course (solutions/ and checks/hidden.py). To check your own "
                            "notebooks, run `python -m checks status`.") from None
     return hidden
@@ -347,7 +348,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     return results
 
 
-class IsolationUnavailable(RuntimeError):
+class IsolationUnavailable(CourseError, RuntimeError):
     pass
 
 
@@ -398,38 +399,32 @@ def line(r, stored=False):
 
 
 def cli(args):
-    """``python -m checks grade``: grades, then writes what was asked (checks/report.py)."""
+    """``python -m checks grade``: grades, then writes what was asked (checks/report.py).
+    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, ...)."""
     from . import assignments
     from .report import write_outputs
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:
-        print(f"No such file or folder: {', '.join(missing)}", file=sys.stderr)
-        return 2
-    try:
-        points = points_config.load()
-        limits = Unisolated if getattr(args, "no_isolation", False) else Limits
-        assignment = assignments.load(args.assignment or assignments.COURSE)
-        outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
-                   args.gradescope]
-        folder = args.results or results_folder(*outputs[:5])
-        results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
-                        points=points, limits=limits,
-                        only=assignment.lessons if args.assignment else None,
-                        skip_folders=assignments.names(), outputs=[o for o in outputs if o])
-        isolation = isolation_status(limits)
-    except (points_config.PointsError, RuntimeError) as e:
-        print(e, file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+        raise CourseError(f"No such file or folder: {', '.join(missing)}")
+    points = points_config.load()
+    limits = Unisolated if getattr(args, "no_isolation", False) else Limits
+    assignment = assignments.load(args.assignment or assignments.COURSE)
+    outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
+               args.gradescope]
+    folder = args.results or results_folder(*outputs[:5])
+    results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
+                    points=points, limits=limits,
+                    only=assignment.lessons if args.assignment else None,
+                    skip_folders=assignments.names(), outputs=[o for o in outputs if o])
+    isolation = isolation_status(limits)
     kept, ignored = assignments.apply(results, assignment)
     everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
     write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
                   isolation=isolation)
     if not everyone:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
-        return 0 if args.gradescope else 2
+        return 0 if args.gradescope else STOPPED
     if not kept:
         print(f"No notebook of the assignment {assignment.name!r} ({', '.join(assignment.lessons)})"
               " was found: every learner has 0.", file=sys.stderr)

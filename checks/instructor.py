@@ -1,19 +1,20 @@
-"""The instructor's commands, run from ``python -m checks``: guide, slides, progress, reset."""
-import sys
-
-
-def run(args):
-    """Runs one parsed command; returns the exit code. Errors are sentences, not tracebacks."""
-    try:
-        return COMMANDS[args.command](args) or 0
-    except (FileNotFoundError, RuntimeError, ValueError, OSError) as e:
-        print(e, file=sys.stderr)
-        return 2
+"""The instructor's commands (``python -m checks guide``, ``slides``, ``progress``): the
+instructor's copy has them, a learner's release does not."""
+from .command import Command
 
 
 def guide(args):
     from .guide import OUT, write_guide
     print(f"wrote {OUT}" if write_guide() else f"{OUT} is up to date")
+
+
+def slides_arguments(p):
+    p.add_argument("--out", help="folder for the decks (default: build/slides/)")
+    p.add_argument("--solutions", action="store_true", help="show the solutions on the slides")
+    p.add_argument("--lang", choices=("en", "zh-TW"), default="en",
+                   help="zh-TW: the decks of solutions/zh-TW/ (default folder build/slides/zh-TW/)")
+    p.add_argument("--fetch-vendor", action="store_true",
+                   help="first re-download reveal.js and KaTeX into vendor/ (needs network)")
 
 
 def slides(args):
@@ -30,24 +31,29 @@ def slides(args):
           "press S for the speaker view.")
 
 
+def progress_arguments(p):
+    p.add_argument("folder")
+    p.add_argument("--png", help="save the summary figure (a bar per exercise) here")
+    p.add_argument("--csv", help="save the per-learner table (a column per exercise) here")
+    p.add_argument("--heatmap", metavar="PNG",
+                   help="save a learners x exercises heat map here (classes up to 150)")
+    p.add_argument("--results", metavar="DIR",
+                   help="stored results (default: FOLDER.results beside the class folder)")
+    p.add_argument("--regrade", action="store_true", help="ignore stored results")
+
+
 def progress(args):
     from .progress import progress
     progress(args.folder, args.png, csv=args.csv, heatmap_png=args.heatmap,
              results_dir=args.results, regrade=args.regrade)
 
 
-def reset(args):
-    from .messages import render
-    from .reset import ResetError, reset
-    lang = getattr(args, "lang", "en")
-    try:
-        path, saved, origin = reset(args.lesson, lang=lang)
-    except ResetError as e:
-        print(render(str(e), lang), file=sys.stderr)
-        return 2
-    if saved:
-        print(render(f"Your notebook is kept as {saved}.", lang))
-    print(render(f"{path} is a fresh copy ({origin}).", lang))
-
-
-COMMANDS = {"guide": guide, "slides": slides, "progress": progress, "reset": reset}
+COMMANDS = [
+    Command("guide", help="write docs/mistakes.md from the mistake catalogue", run=guide,
+            needs=("guide", "docs/")),
+    Command("slides", help="every lesson as an offline slide deck in build/slides/", run=slides,
+            arguments=slides_arguments, needs=("slides", "solutions/")),
+    Command("progress", help="grade a class folder: pass rates, stuck spots, heat map",
+            run=progress, arguments=progress_arguments,
+            needs=("progress", "grade", "hidden", "solutions/")),
+]

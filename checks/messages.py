@@ -25,8 +25,11 @@ from .source import ROOT
 CATALOGUE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 # Modules whose strings a learner can read, in a notebook, in status or in a feedback file.
 MODULES = ("verify", "compare", "show", "notebook", "invoke", "status", "feedback", "grade",
-           "child", "sandbox", "plainrun", "reset", "instructor")
+           "child", "sandbox", "plainrun", "reset", "instructor", "learner_commands")
 
+
+# Keyword arguments whose text is the command line's (--help), which stays English.
+ARGPARSE = {"help", "description", "epilog", "metavar"}
 
 # Short pieces the extraction skips (one word) but a learner reads.
 EXTRA = (("verify.failed", "Hint: {0}"), ("verify.failed", "  It {0}"),
@@ -67,6 +70,8 @@ def fragments(path, module):
             and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
     skip |= {id(m) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)
              for m in ast.walk(n) if m is not n}
+    skip |= {id(n.value) for n in ast.walk(tree)            # help="...": --help's English
+             if isinstance(n, ast.keyword) and n.arg in ARGPARSE}
     found = []
 
     def visit(node, where):

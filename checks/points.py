@@ -10,13 +10,14 @@ except ModuleNotFoundError:     # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
+from .errors import CourseError
 from .exercises import EXERCISES
 from .source import ROOT
 
 FILE = ROOT / "grading.toml"
 
 
-class PointsError(ValueError):
+class PointsError(CourseError, ValueError):
     pass
 
 

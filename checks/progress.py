@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from .csvsafe import rows_to_csv
+from .errors import CourseError
 from .exercises import EXERCISES, lessons
 from .learners import best_attempts, lesson_of_result
 from .verify import FAILED, MISSING, NOT_ATTEMPTED, PASSED
@@ -29,6 +30,10 @@ COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
            MISSING: "#CC79A7", UNREADABLE: "#D55E00", NOT_SUBMITTED: "#FFFFFF"}
 MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
 HEATMAP_MAX = 150          # learners; beyond that a grid is unreadable: use --csv
+
+
+class ProgressError(CourseError, ValueError):
+    """A class report that could not be made; the message says what to do instead."""
 
 
 def status_of(e):
@@ -187,7 +192,7 @@ def heatmap(results, path):
     by_learner = learners(results)
     names, ids = sorted(by_learner), exercise_ids(results)
     if len(names) > HEATMAP_MAX:
-        raise ValueError(f"{len(names)} learners are too many for a readable heat map (at most "
+        raise ProgressError(f"{len(names)} learners are too many for a readable heat map (at most "
                          f"{HEATMAP_MAX}); use --png for the summary figure and --csv for the "
                          "per-learner table.")
     states = list(COLOURS)
@@ -247,7 +252,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, **options
     summary figure, the per-learner CSV and the heat map; returns the summary."""
     results = grade_class(folder, echo=lambda line: None, **options)
     if not results:
-        raise FileNotFoundError(f"no notebooks found under {folder}")
+        raise ProgressError(f"no notebooks found under {folder}")
     summary = summarise(results)
     for line in table(summary):
         echo(line)

@@ -31,11 +31,15 @@ except ModuleNotFoundError:     # Python 3.10
 from pathlib import Path
 
 from .build import learner_text
+from .errors import CourseError
 from .source import ROOT, solution_notebooks
 
-# Modules that hold grading secrets or need solutions/: never in a learner's release.
+# Modules that hold grading secrets or need solutions/: never in a learner's release. Nor
+# are the command modules of grading, building and the instructor's tools, so that
+# `python -m checks --help` in a release lists only the learners' commands (checks/command.py).
 GRADING_ONLY = {"hidden.py", "execute.py", "release.py", "bundle.py", "feedback.py",
-                "gradescope.py", "nbgrader_export.py"}
+                "gradescope.py", "nbgrader_export.py",
+                "course_commands.py", "grading_commands.py", "instructor.py"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
                ".gitignore", "LICENSE")
@@ -43,6 +47,10 @@ TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
 MESSAGES = Path("locale", "zh_TW", "LC_MESSAGES", "checks.po")   # what check() needs for zh-TW
+
+
+class ReleaseError(CourseError):
+    """A release that was not built; nothing in its folder was changed."""
 
 
 def project_files(root=ROOT):
@@ -178,7 +186,7 @@ def build_release(out, root=ROOT):
         files.append(MARKER)
         clashes = [f for f in files if (out / f).exists() and f not in (previous or set())]
         if clashes:
-            raise SystemExit(f"{out} holds files that no previous release wrote: "
+            raise ReleaseError(f"{out} holds files that no previous release wrote: "
                              f"{', '.join(clashes[:8])}{' ...' if len(clashes) > 8 else ''}. "
                              "Move them away (or choose another folder) and run again; "
                              "nothing was changed.")

@@ -14,10 +14,11 @@ from datetime import datetime
 from pathlib import Path
 
 from .build import learner_text
+from .errors import CourseError
 from .source import ROOT
 
 
-class ResetError(Exception):
+class ResetError(CourseError):
     """A reset that could not be done; the message says why and what to do."""
 
 

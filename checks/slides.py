@@ -25,12 +25,17 @@ from pathlib import Path
 import nbformat
 
 from .build import clear_solutions
+from .errors import CourseError
 from .source import ROOT, solution_notebooks
 
 VENDOR = ROOT / "vendor"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OUT = ROOT / "build" / "slides"
 FORMULA_SHEET = ROOT / "docs" / "formula-sheet.md"
+
+
+class VendorError(CourseError):
+    """vendor/ lacks reveal.js or KaTeX, or a download does not match its checksum."""
 
 # What vendor/ holds: npm package -> (version, the registry's sha512 integrity, files kept).
 PACKAGES = {
@@ -57,10 +62,14 @@ def fetch_vendor(vendor=VENDOR):
     """Downloads each package's tarball, checks its integrity, keeps only the listed files."""
     for name, (version, integrity, keep) in PACKAGES.items():
         url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
-        data = urllib.request.urlopen(url, timeout=60).read()
+        try:
+            data = urllib.request.urlopen(url, timeout=60).read()
+        except OSError as e:            # no network, a proxy, a timeout
+            raise VendorError(f"could not download {url} ({e}). vendor/ was not changed; "
+                              "run again with a network connection.") from None
         algo, digest = integrity.split("-", 1)
         if base64.b64encode(hashlib.new(algo, data).digest()).decode() != digest:
-            raise RuntimeError(f"{url} does not match its registry integrity {integrity}")
+            raise VendorError(f"{url} does not match its registry integrity {integrity}")
         target = vendor / name
         shutil.rmtree(target, ignore_errors=True)
         with tarfile.open(fileobj=io.BytesIO(data)) as tar:
@@ -77,7 +86,7 @@ def copy_assets(out):
     """vendor/<package> -> out/assets/<package>, so the decks' relative links work anywhere."""
     missing = [n for n in PACKAGES if not (VENDOR / n).is_dir()]
     if missing:
-        raise FileNotFoundError(f"vendor/ lacks {', '.join(missing)}: run "
+        raise VendorError(f"vendor/ lacks {', '.join(missing)}: run "
                                 "`python -m checks slides --fetch-vendor` once (needs network).")
     for name in PACKAGES:
         shutil.copytree(VENDOR / name, out / "assets" / name, dirs_exist_ok=True)

@@ -32,6 +32,7 @@ import nbformat
 import polib
 
 from .build import learner_version
+from .errors import ANSWER_NO, CourseError
 from .source import ROOT, solution_notebooks
 
 LANG = "zh-TW"
@@ -48,8 +49,9 @@ SHOWN = {"print", "set_title", "set_xlabel", "set_ylabel", "suptitle", "title", 
 SHOWN_KEYWORDS = {"label", "title", "xlabel", "ylabel", "text", "s"}
 
 
-class TranslationError(Exception):
+class TranslationError(CourseError):
     """A catalogue is missing, stale or breaks the code: the message lists what to do."""
+    exit_code = ANSWER_NO       # the build ran, and the zh-TW edition waits for its translator
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pytest
 from checks.build import REGION
 from checks.bundle import build_bundle
 from checks.exercises import EXERCISES
-from checks.release import build_release
+from checks.release import ReleaseError, build_release
 from checks.source import ROOT, solution_notebooks
 from test_grade import submission
 from test_grade_batch import GRADESCOPE
@@ -216,7 +216,7 @@ def test_a_folder_with_foreign_files_is_refused_and_left_unchanged(tmp_path):
     out = tmp_path / "repo"
     (out / ".git").mkdir(parents=True)
     (out / "README.md").write_text("my repo", encoding="utf-8")
-    with pytest.raises(SystemExit, match="README.md"):
+    with pytest.raises(ReleaseError, match="README.md"):
         build_release(out)
     assert sorted(p.name for p in out.iterdir()) == [".git", "README.md"]
     (out / "README.md").unlink()

@@ -1,0 +1,67 @@
+"""What a command of ``python -m checks`` is, and which commands this copy of the course has.
+
+Each part of ``checks/`` that has commands declares them in its command module, as
+``COMMANDS = [Command(...), ...]``; the module is light (it imports its part's code only when
+a command runs), so listing every command costs no more than Python's start. A command is
+present when its part's module is, and so are the modules and folders it ``needs``: a
+learner's release, which leaves out grading and building, simply has fewer commands.
+"""
+from dataclasses import dataclass, field
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Callable
+
+from .source import ROOT
+
+# The command modules, in the order --help lists their commands. tests/test_commands.py
+# fails if a module of checks/ declares COMMANDS without being named here.
+PARTS = ("learner_commands", "course_commands", "grading_commands", "instructor")
+
+
+def no_arguments(parser):
+    pass
+
+
+@dataclass(frozen=True)
+class Command:
+    """``python -m checks NAME``.
+
+    name:      the subcommand
+    help:      one line for --help
+    run:       run(args) -> exit code (None means 0); raises CourseError for an expected failure
+    arguments: arguments(parser) adds its options to its argparse parser
+    needs:     modules of checks/ (``"hidden"``) and folders of the course (``"solutions/"``)
+               it cannot run without, beyond its own part's module
+    """
+    name: str
+    help: str
+    run: Callable
+    arguments: Callable = no_arguments
+    needs: tuple = field(default=())
+
+    def missing(self, root=ROOT):
+        """What this copy of the course lacks for the command (empty: it can run)."""
+        return [n for n in self.needs
+                if not ((root / n).is_dir() if n.endswith("/") else module_present(n))]
+
+
+def module_present(name):
+    try:
+        return find_spec(f"checks.{name}") is not None
+    except ImportError:         # a dotted name whose package is absent
+        return False
+
+
+def parts():
+    """The command modules present here, in PARTS order."""
+    return [import_module(f"checks.{part}") for part in PARTS if module_present(part)]
+
+
+def present(root=ROOT):
+    """The commands this copy of the course can run, in --help's order."""
+    return [c for part in parts() for c in part.COMMANDS if not c.missing(root)]
+
+
+def everywhere():
+    """Every command of the parts present, whether it can run here or not."""
+    return [c for part in parts() for c in part.COMMANDS]
