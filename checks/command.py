@@ -8,7 +8,7 @@ learner's release, which leaves out grading and building, simply has fewer comma
 """
 from dataclasses import dataclass, field
 from importlib import import_module
-from importlib.util import find_spec
+from pathlib import Path
 from typing import Callable
 
 from .source import ROOT
@@ -30,8 +30,9 @@ class Command:
     help:      one line for --help
     run:       run(args) -> exit code (None means 0); raises CourseError for an expected failure
     arguments: arguments(parser) adds its options to its argparse parser
-    needs:     modules of checks/ (``"hidden"``) and folders of the course (``"solutions/"``)
-               it cannot run without, beyond its own part's module
+    needs:     modules of checks/ (``"hidden"``, dotted inside a folder) and folders of the
+               course (``"solutions/"``) it cannot run without, beyond its part's module;
+               tests/test_commands.py checks them against the modules its code imports
     """
     name: str
     help: str
@@ -42,19 +43,18 @@ class Command:
     def missing(self, root=ROOT):
         """What this copy of the course lacks for the command (empty: it can run)."""
         return [n for n in self.needs
-                if not ((root / n).is_dir() if n.endswith("/") else module_present(n))]
+                if not ((root / n).is_dir() if n.endswith("/") else module_present(n, root))]
 
 
-def module_present(name):
-    try:
-        return find_spec(f"checks.{name}") is not None
-    except ImportError:         # a dotted name whose package is absent
-        return False
+def module_present(name, root=ROOT):
+    """Is checks.<name> in the course at ``root`` (a file, or a folder with __init__.py)?"""
+    path = root / "checks" / Path(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
 
 
-def parts():
+def parts(root=ROOT):
     """The command modules present here, in PARTS order."""
-    return [import_module(f"checks.{part}") for part in PARTS if module_present(part)]
+    return [import_module(f"checks.{part}") for part in PARTS if module_present(part, root)]
 
 
 def present(root=ROOT):

@@ -1,0 +1,335 @@
+"""One command line: `python -m checks --help` lists exactly the commands this copy of the
+course can run, each of them runs, and expected failures become a sentence and an exit code.
+The same in a learner's release: tests/test_release.py."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from checks import errors
+from checks.__main__ import main
+from checks.command import PARTS, Command, everywhere, module_present, present
+from checks.errors import CourseError
+from checks.source import ROOT
+
+
+def listed(help_text):
+    """The command names of `python -m checks --help`, in its order."""
+    section = help_text.split("commands:", 1)[1].split("\n\n", 1)[0]
+    return [m[1] for m in re.finditer(r"^ {4}([a-z][\w-]*)", section, re.M)]
+
+
+def run(argv, capsys):
+    """main(argv) -> (exit code, stdout, stderr); argparse's exits included."""
+    try:
+        code = main(argv)
+    except SystemExit as e:
+        code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# ---- what --help lists ------------------------------------------------------------------
+
+def test_help_lists_exactly_the_commands_present(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    assert listed(out) == [c.name for c in present()]
+    assert len(listed(out)) == len(set(listed(out))) == 12       # the repository has them all
+    assert "exit codes:" in out and "130" in out
+
+
+def test_the_repository_has_everything_each_command_needs():
+    for c in everywhere():
+        assert c.missing() == [], f"{c.name}: needs {c.missing()}, absent from the repository"
+
+
+def test_every_module_that_declares_commands_is_a_part():
+    declaring = set()
+    for path in (ROOT / "checks").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if any(isinstance(n, ast.Assign) and any(getattr(t, "id", None) == "COMMANDS"
+                                                 for t in n.targets) for n in tree.body):
+            declaring.add(".".join(path.relative_to(ROOT / "checks").with_suffix("").parts))
+    assert declaring == set(PARTS), "name each command module in checks/command.py's PARTS"
+
+
+@pytest.mark.parametrize("name", [c.name for c in present()])
+def test_every_command_has_help(name, capsys):
+    code, out, _ = run([name, "--help"], capsys)
+    assert code == 0 and out.startswith("usage: python -m checks " + name)
+
+
+def test_the_readme_names_every_command_and_no_other():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"^\| `python -m checks ([\w-]+)", table, re.M)
+    assert named == [c.name for c in present()]
+
+
+# ---- each command runs: a light run of each (the heavy work faked where it is costly;
+# each is run for real by its own tests: test_grade_batch, test_release, test_instructor...)
+
+SMOKE = {   # command: (arguments, {module: {function: fake}}, exit code, in the output)
+    "status": (["status", "{tmp}"], {}, 0, "exercises pass."),
+    "reset": (["reset", "99"], {}, 2, "no lesson '99'"),
+    "build": (["build"], {"build": {"build": lambda execute: ["notebooks/x.ipynb"]}}, 0,
+              "wrote notebooks/x.ipynb"),
+    "translate": (["translate"], {"translate": {"update": lambda lessons: {"checks": []}}}, 0,
+                  "Every zh-TW catalogue is complete."),
+    "release": (["release", "{tmp}/course"], {"release": {"build_release": lambda out: out}}, 0,
+                "wrote the learners' release to"),
+    "grade": (["grade", "{tmp}/nobody"], {}, 2, "No such file or folder"),
+    "isolation": (["isolation"], {}, None, "Isolation: "),
+    "gradescope-bundle": (["gradescope-bundle", "{tmp}/b.zip", "--assignment", "nope"], {}, 2,
+                          "no assignment 'nope'"),
+    "nbgrader-export": (["nbgrader-export", "{tmp}/nb"],
+                        {"nbgrader_export": {"export": lambda out: [out]}}, 0,
+                        "nbgrader generate_assignment"),
+    "guide": (["guide"], {"guide": {"write_guide": lambda: False}}, 0, "is up to date"),
+    "slides": (["slides", "--out", "{tmp}/decks"], {"slides": {"build_slides": lambda out, **k: []}},
+               0, "Present offline"),
+    "progress": (["progress", "{tmp}"], {}, 2, "no notebooks found"),
+}
+
+
+def test_every_command_has_a_smoke_run():
+    assert sorted(SMOKE) == sorted(c.name for c in present())
+
+
+@pytest.mark.parametrize("name", sorted(SMOKE))
+def test_every_command_runs(name, tmp_path, capsys, monkeypatch):
+    argv, fakes, expected, said = SMOKE[name]
+    for module, functions in fakes.items():
+        mod = __import__(f"checks.{module}", fromlist=["_"])
+        for function, fake in functions.items():
+            assert hasattr(mod, function)
+            monkeypatch.setattr(mod, function, fake)
+    code, out, err = run([a.format(tmp=tmp_path) for a in argv], capsys)
+    assert code == expected if expected is not None else code in (0, 1), (code, out, err)
+    assert said in out + err and "Traceback" not in err
+
+
+# ---- one error type, one mapping to exit codes -------------------------------------------
+
+def fake(run):
+    return [Command("try", help="a command for this test", run=run)]
+
+
+def raises(error):
+    def run(args):
+        raise error
+    return run
+
+
+@pytest.mark.parametrize("error, code", [
+    (CourseError("Do this next."), 2),
+    (type("Stale", (CourseError,), {"exit_code": errors.ANSWER_NO})("Translate these."), 1),
+    (KeyboardInterrupt(), 130),
+    (PermissionError(13, "Permission denied", "/out/grades.csv"), 2),
+])
+def test_an_expected_failure_is_a_sentence_and_an_exit_code(error, code, monkeypatch, capsys):
+    monkeypatch.setattr("checks.__main__.present", lambda: fake(raises(error)))
+    code_, _, err = run(["try"], capsys)
+    assert code_ == code and "Traceback" not in err
+
+
+def test_the_message_is_printed_whole_without_a_traceback(monkeypatch, capsys):
+    monkeypatch.setattr("checks.__main__.present",
+                        lambda: fake(raises(CourseError("It failed.\nDo this next."))))
+    code, out, err = run(["try"], capsys)
+    assert (code, out, err) == (2, "", "It failed.\nDo this next.\n")
+    monkeypatch.setattr("checks.__main__.present", lambda: fake(
+        raises(PermissionError(13, "Permission denied", "/out/grades.csv"))))
+    assert run(["try"], capsys)[2] == "Permission denied: /out/grades.csv\n"
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch, capsys):
+    """Only expected failures are turned into sentences; a bug of ours must be seen."""
+    for bug in (ValueError("a bug"), OSError("no file involved")):
+        monkeypatch.setattr("checks.__main__.present", lambda: fake(raises(bug)))
+        with pytest.raises(type(bug)):
+            main(["try"])
+
+
+def test_a_command_returns_its_exit_code(monkeypatch, capsys):
+    for returned, code in ((None, 0), (0, 0), (1, 1), (2, 2)):
+        monkeypatch.setattr("checks.__main__.present", lambda: fake(lambda args: returned))
+        assert main(["try"]) == code
+
+
+def test_a_usage_error_exits_2(capsys):
+    code, _, err = run(["no-such-command"], capsys)
+    assert code == 2 and "invalid choice" in err
+    code, _, err = run(["reset"], capsys)
+    assert code == 2 and "lesson" in err
+
+
+# The failures a person can cause, and the exceptions that are not theirs to fix: a learner's
+# function that cannot be turned into plain data, and the sandbox's outcomes for one
+# notebook (caught there, and reported in that notebook's result).
+NOT_COURSE_ERRORS = {"plain.NotPlain", "sandbox.Timeout", "sandbox.Crashed",
+                     "sandbox.Unavailable", "sandbox.OverBudget"}
+
+
+def test_every_expected_failure_is_a_course_error():
+    import importlib
+    found = set()
+    for path in (ROOT / "checks").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        module = ".".join(path.relative_to(ROOT / "checks").with_suffix("").parts)
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef) and node.bases and module != "child":  # a script
+                cls = getattr(importlib.import_module(f"checks.{module}"), node.name)
+                if isinstance(cls, type) and issubclass(cls, BaseException):
+                    found.add(f"{module}.{node.name}")
+                    assert issubclass(cls, CourseError) or f"{module}.{node.name}" in NOT_COURSE_ERRORS, \
+                        f"checks/{module}.py: {node.name} should derive from errors.CourseError"
+    assert NOT_COURSE_ERRORS <= found
+    assert len(found - NOT_COURSE_ERRORS) >= 8
+
+
+def test_library_code_never_exits():
+    """Only __main__ ends the process (and the grading child, its own process, with os._exit)."""
+    for path in (ROOT / "checks").rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                name = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+                assert getattr(name, "id", None) != "SystemExit", f"{path.name}:{node.lineno}"
+            if isinstance(node, ast.Call):
+                f = node.func
+                called = (f"{getattr(f.value, 'id', '')}.{f.attr}" if isinstance(f, ast.Attribute)
+                          else getattr(f, "id", ""))
+                assert called not in ("sys.exit", "exit", "quit"), f"{path.name}:{node.lineno}"
+                if called == "os._exit":
+                    assert path.name in ("child.py", "isolate.py"), f"{path.name}:{node.lineno}"
+
+
+# ---- what a command's code needs: its imports, against what a copy of the course holds ----
+
+def optional(tree):
+    """The import statements guarded by ``except ImportError``: the code runs without them."""
+    return {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try)
+            and any("ImportError" in ast.dump(h.type) for h in t.handlers if h.type)
+            for n in ast.walk(ast.Module(body=t.body, type_ignores=[]))}
+
+
+def imports(nodes, package, skip=frozenset()):
+    """(checks.* module, the names it imports from it) for each import among ``nodes``."""
+    for node in nodes:
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - node.level + 1]) if node.level else ""
+            name = ".".join(p for p in (base, node.module) if p)
+            if name.split(".")[0] == "checks":
+                yield name, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            yield from ((a.name, []) for a in node.names if a.name.split(".")[0] == "checks")
+
+
+def eager(tree):
+    """The statements a module runs when imported (its body, try/if blocks included),
+    without the bodies of its functions and classes."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo += list(ast.iter_child_nodes(node))
+
+
+def source_of(name, root=ROOT):
+    path = root / Path(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def closure(command):
+    """The checks modules a command imports when it runs: those its run function imports;
+    those the functions it imports by name import, and the functions of their module they
+    name, in turn; and everything each of those modules imports when it is imported. An
+    import guarded by ``except ImportError`` is not counted: the code does without it."""
+    import inspect
+    import textwrap
+    start = ast.parse(textwrap.dedent(inspect.getsource(command.run)))
+    todo, seen, followed = list(imports(ast.walk(start), "checks")), set(), set()
+    while todo:
+        name, names = todo.pop()
+        if source_of(name) is None:                 # an attribute of its package, not a module
+            continue
+        path = source_of(name)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = optional(tree)
+        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        calls = set(names) & set(functions)                 # `from .grade import cli`
+        while calls:                                        # and what it calls in its module
+            f = calls.pop()
+            if f"{name}.{f}" not in followed:
+                followed.add(f"{name}.{f}")
+                todo += imports(ast.walk(functions[f]), package, skip)
+                calls |= {n.id for n in ast.walk(functions[f])
+                          if isinstance(n, ast.Name) and n.id in functions}
+        todo += [(f"{name}.{n}", []) for n in names]             # `from . import hidden`
+        if name in seen:
+            continue
+        seen.add(name)
+        parents = name.split(".")
+        todo += [(".".join(parents[:i]), []) for i in range(1, len(parents))]
+        todo += imports(eager(tree), package, skip)
+    return seen
+
+
+def runnable(command, root):
+    """Would `python -m checks` in the course at ``root`` list this command?"""
+    part = command.run.__module__.split(".", 1)[1]
+    return module_present(part, root) and not command.missing(root)
+
+
+def modules_of(root):
+    return {".".join(("checks",) + p.relative_to(root / "checks").with_suffix("").parts)
+            .removesuffix(".__init__") for p in (root / "checks").rglob("*.py")}
+
+
+def test_the_closure_follows_lazy_imports_but_not_optional_ones():
+    command = {c.name: c for c in everywhere()}
+    assert {"checks.grade", "checks.sandbox", "checks.report", "checks.feedback",
+            "checks.gradescope", "checks.exercises", "checks.exercises.lesson07"} \
+        <= closure(command["grade"])
+    assert "checks.hidden" not in closure(command["grade"])   # grade.hidden() says it is missing
+    assert {"checks.status", "checks.grade", "checks.plainrun"} <= closure(command["status"])
+
+
+def copy_without(tmp_path, module):
+    """A course folder of empty files: everything of the repository's checks/ but ``module``."""
+    copy = tmp_path / module
+    for rel in modules_of(ROOT) - {module}:
+        target = copy / Path(*rel.split(".")).with_suffix(".py")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+    for folder in ("solutions", "docs"):
+        (copy / folder).mkdir(exist_ok=True)
+    return copy
+
+
+def test_a_command_is_not_listed_where_a_release_leaves_out_its_code(tmp_path):
+    """Each module a learner's release leaves out, alone: the commands whose code imports it
+    are not listed in a copy without it (their `needs` say so)."""
+    from checks.release import GRADING_ONLY
+    left_out = {f"checks.{Path(name).stem}" for name in GRADING_ONLY}
+    assert left_out <= modules_of(ROOT)
+    imported = {c.name: closure(c) for c in everywhere()}
+    for module in left_out:
+        copy = copy_without(tmp_path, module)
+        for c in everywhere():
+            if module in imported[c.name]:
+                assert not runnable(c, copy), f"{c.name} imports {module}: add it to its needs"
+    status = next(c for c in everywhere() if c.name == "status")
+    assert not imported["status"] & left_out and runnable(status, copy_without(tmp_path, "x"))
