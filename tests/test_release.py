@@ -146,6 +146,55 @@ def test_grading_in_a_release_says_what_is_missing(release, tmp_path):
     assert out.returncode == 2 and "instructor's copy" in out.stderr and "Traceback" not in out.stderr
 
 
+COMMAND_LINE = ONLY_THE_RELEASE + """
+import contextlib, io, json
+from checks.__main__ import main
+runs = []
+for argv in {argvs!r}:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as e:
+            code = e.code
+    runs.append([code, out.getvalue(), err.getvalue()])
+print(json.dumps(runs))
+"""
+
+
+def command_line(release, *argvs):
+    """[(exit code, stdout, stderr)] of `python -m checks ARGV` for each argv, in the release."""
+    run = subprocess.run([sys.executable, "-c", COMMAND_LINE.format(root=str(release),
+                                                                    argvs=list(argvs))],
+                         cwd=release, capture_output=True, encoding="utf-8", timeout=300,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
+
+
+def test_the_release_lists_only_the_commands_it_can_run_and_each_runs(release, tmp_path):
+    from checks.command import everywhere
+    from test_commands import closure, listed, modules_of, runnable
+    [(code, out, _)] = command_line(release, ["--help"])
+    here = listed(out)
+    assert code == 0 and here == ["status", "reset"]
+    assert here == [c.name for c in everywhere() if runnable(c, release)]
+    for c in everywhere():           # all the code of each command listed is in the release
+        if c.name in here:
+            assert closure(c) <= modules_of(release), (c.name, closure(c) - modules_of(release))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    helps = command_line(release, *([name, "--help"] for name in here))
+    assert [code for code, _, _ in helps] == [0] * len(here)
+    (status, out, _), (reset, _, err) = command_line(release, ["status", str(empty)],
+                                                     ["reset", "99"])
+    assert status == 0 and "0 of 0 exercises pass." in out
+    assert reset == 2 and "no lesson '99'" in err
+    gone = [c.name for c in everywhere() if c.name not in here]
+    for code, _, err in command_line(release, *([name] for name in gone)):
+        assert code == 2 and "instructor's copy" in err and "it has: status, reset" in err
+
+
 def test_the_gradescope_bundle_grades_a_submission(tmp_path):
     zip_path = build_bundle(tmp_path / "autograder.zip", assignment="01")
     names = zipfile.ZipFile(zip_path).namelist()
