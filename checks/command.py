@@ -6,7 +6,7 @@ a command runs), so listing every command costs no more than Python's start. A c
 present when its part's module is, and so are the modules and folders it ``needs``: a
 learner's release, which leaves out grading and building, simply has fewer commands.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import Callable
@@ -38,7 +38,7 @@ class Command:
     help: str
     run: Callable
     arguments: Callable = no_arguments
-    needs: tuple = field(default=())
+    needs: tuple = ()
 
     def missing(self, root=ROOT):
         """What this copy of the course lacks for the command (empty: it can run)."""
@@ -59,7 +59,7 @@ def parts(root=ROOT):
 
 def present(root=ROOT):
     """The commands this copy of the course can run, in --help's order."""
-    return [c for part in parts() for c in part.COMMANDS if not c.missing(root)]
+    return [c for part in parts(root) for c in part.COMMANDS if not c.missing(root)]
 
 
 def everywhere():
