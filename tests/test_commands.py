@@ -66,6 +66,15 @@ def test_the_readme_names_every_command_and_no_other():
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
     named = re.findall(r"^\| `python -m checks ([\w-]+)", table, re.M)
     assert named == [c.name for c in present()]
+    declared = dict(re.findall(r"^\| `python -m checks ([\w-]+)[^|]*\|[^|]*\| `checks/(\w+)\.py` \|",
+                               table, re.M))
+    assert declared == {c.name: c.run.__module__.split(".", 1)[1] for c in present()}
+
+
+def test_the_architecture_page_names_each_command_module():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for part in PARTS:
+        assert f"{part}.py" in page
 
 
 # ---- each command runs: a light run of each (the heavy work faked where it is costly;
