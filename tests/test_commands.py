@@ -116,7 +116,7 @@ def test_every_command_runs(name, tmp_path, capsys, monkeypatch):
             assert hasattr(mod, function)
             monkeypatch.setattr(mod, function, fake)
     code, out, err = run([a.format(tmp=tmp_path) for a in argv], capsys)
-    assert code == expected if expected is not None else code in (0, 1), (code, out, err)
+    assert (code == expected if expected is not None else code in (0, 1)), (code, out, err)
     assert said in out + err and "Traceback" not in err
 
 
@@ -132,16 +132,17 @@ def raises(error):
     return run
 
 
-@pytest.mark.parametrize("error, code", [
+@pytest.mark.parametrize("error, expected", [
     (CourseError("Do this next."), 2),
     (type("Stale", (CourseError,), {"exit_code": errors.ANSWER_NO})("Translate these."), 1),
     (KeyboardInterrupt(), 130),
     (PermissionError(13, "Permission denied", "/out/grades.csv"), 2),
 ])
-def test_an_expected_failure_is_a_sentence_and_an_exit_code(error, code, monkeypatch, capsys):
+def test_an_expected_failure_is_a_sentence_and_an_exit_code(error, expected, monkeypatch,
+                                                            capsys):
     monkeypatch.setattr("checks.__main__.present", lambda: fake(raises(error)))
-    code_, _, err = run(["try"], capsys)
-    assert code_ == code and "Traceback" not in err
+    code, _, err = run(["try"], capsys)
+    assert code == expected and "Traceback" not in err
 
 
 def test_the_message_is_printed_whole_without_a_traceback(monkeypatch, capsys):
