@@ -21,6 +21,7 @@ from pathlib import Path
 from . import points as points_config
 from .exercises import EXERCISES, lessons
 from .points import PointsError, read_table
+from .verdicts import FAILED
 
 COURSE = "course"
 KEYS = {"lessons", "exercises", "partial_credit", "points"}
@@ -129,7 +130,7 @@ def earned(e, worth, partial):
     if e.get("passed"):
         return worth
     cases, right = e.get("cases") or 0, e.get("passed_cases") or 0
-    if partial and e.get("status") == "failed" and cases:
+    if partial and e.get("status") == FAILED and cases:
         return round(worth * min(right, cases) / cases, 2)
     return 0
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from .csvsafe import rows_to_csv
 from .gradebook import write_atomic
 from .learners import NOT_SUBMITTED, attempts, gradebook, slug
+from .verdicts import ICONS
 
-ICONS = {"passed": "✅", "failed": "❌", "not attempted": "⏳", "missing": "❔"}
 MAP = "learners.csv"
 
 

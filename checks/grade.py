@@ -10,6 +10,7 @@ import os
 import stat
 import sys
 import time
+from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
                       isolation_refused, kill_all, unreadable_by)
 from .source import defined_functions
-from .verify import MISSING, NOT_ATTEMPTED, noted, stand_ins, verify
+from .verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
 MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
@@ -224,7 +225,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
             note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
-                "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.hint,
+                "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(verdict.reason or "", 500) or verdict.reason,
                 "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
@@ -244,12 +245,17 @@ def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
     def call(case):
         return sandbox.call(ex.id, case, ex.args, ex.seconds, stand_in)
     probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
-    verdict = noted(verify(ex, probe, call), stand_in)
-    if verdict.status == NOT_ATTEMPTED:
-        return verdict
-    if verdict.status == MISSING:
-        verdict.message += renamed_hint(ex.id, where or {})
-    return verdict
+    verdict = verify(ex, probe, call)
+    if verdict.missing:
+        verdict = renamed(verdict, where or {})
+    return noted(verdict, stand_in)
+
+
+def renamed(verdict, where):
+    """A MISSING verdict, saying which function of the notebook may be the exercise renamed."""
+    hint = renamed_hint(verdict.id, where)
+    return replace(verdict, lines=[verdict.lines[0] + hint, *verdict.lines[1:]]) if hint \
+        else verdict
 
 
 def renamed_hint(name, where):

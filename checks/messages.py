@@ -24,8 +24,8 @@ from .source import ROOT
 
 CATALOGUE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 # Modules whose strings a learner can read, in a notebook, in status or in a feedback file.
-MODULES = ("verify", "compare", "show", "notebook", "invoke", "status", "feedback", "grade",
-           "child", "sandbox", "plainrun", "reset", "instructor", "learner_commands")
+MODULES = ("verify", "steps", "compare", "show", "notebook", "invoke", "status", "feedback",
+           "grade", "child", "sandbox", "plainrun", "reset", "instructor", "learner_commands")
 
 
 # Keyword arguments whose text is the command line's (--help), which stays English.

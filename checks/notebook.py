@@ -11,13 +11,13 @@ from . import expected
 from .exercises import EXERCISES
 from .invoke import invoke, provided_versions
 from .messages import render
-from .verify import Outcome, noted, stand_ins, verify
+from .verdicts import ICONS, Outcome
+from .verify import noted, stand_ins, verify
 
 OWN_CODE = (str(Path(__file__).resolve().parent), str(Path(np.__file__).resolve().parent),
             str(Path(__file__).resolve().parent.parent / "blocks.py"),
             *{str(Path(p).resolve()) for k, p in sysconfig.get_paths().items()
               if k in ("stdlib", "platstdlib", "purelib", "platlib")})
-ICONS = {"passed": "✅", "failed": "❌", "not attempted": "⏳"}
 
 
 def learner_line(tb):

@@ -41,10 +41,11 @@ def failure(error):
 def check_notebook(path):
     """Runs the notebook's cells here, then checks each of its lesson's exercises."""
     import checks
-    from .exercises import lessons
+    from .exercises import EXERCISES, lessons
     from .grade import lesson_of, read_cells
     from .invoke import strip_magics
     from .notebook import run_check
+    from .verify import missing
     try:
         cells = read_cells(path)
     except ValueError as e:
@@ -63,11 +64,7 @@ def check_notebook(path):
         exercises = {}
         for ex_id in lessons()[lesson]:
             fn = namespace.get(ex_id)
-            if not callable(fn):
-                exercises[ex_id] = {"status": "missing", "passed": False,
-                                    "feedback": f"no function named {ex_id} in the notebook"}
-                continue
-            verdict = run_check(ex_id, fn)
+            verdict = run_check(ex_id, fn) if callable(fn) else missing(EXERCISES[ex_id])
             exercises[ex_id] = {"status": verdict.status, "passed": verdict.passed,
                                 "reason": verdict.reason, "feedback": verdict.message}
     return {"exercises": exercises, "error": "; ".join(errors) or None}

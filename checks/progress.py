@@ -21,10 +21,9 @@ from pathlib import Path
 from .csvsafe import rows_to_csv
 from .errors import CourseError
 from .exercises import EXERCISES, lessons
-from .learners import best_attempts, lesson_of_result
-from .verify import FAILED, MISSING, NOT_ATTEMPTED, PASSED
+from .learners import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
+from .verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, STATUSES
 
-UNREADABLE, NOT_SUBMITTED = "unreadable", "not submitted"
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
            MISSING: "#CC79A7", UNREADABLE: "#D55E00", NOT_SUBMITTED: "#FFFFFF"}
@@ -38,7 +37,7 @@ class ProgressError(CourseError, ValueError):
 
 def status_of(e):
     """An exercise result's status; results without one count by their 'passed' flag."""
-    if e.get("status") in (PASSED, FAILED, NOT_ATTEMPTED, MISSING, UNREADABLE):
+    if e.get("status") in (*STATUSES, UNREADABLE):
         return e["status"]
     return PASSED if e.get("passed") else FAILED
 

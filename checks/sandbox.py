@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from . import plain
-from .verify import Outcome
+from .verdicts import Outcome
 
 CHILD = Path(__file__).resolve().parent / "child.py"
 ROOT = CHILD.parent.parent
@@ -533,7 +533,7 @@ class Sandbox:
         except Timeout as e:
             self.restart_quietly()
             return Outcome(error=f"TimeoutError: it {self.timeout_words(e, seconds)} "
-                                 "(an infinite loop?)", fatal=True)
+                                 "(an infinite loop?)", fatal=True, timed_out=True)
         except Crashed as e:
             self.restart_quietly()
             return Outcome(error=f"could not finish: {e}", fatal=True, said=True)

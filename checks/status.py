@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .exercises import lessons
-from .verify import FAILED, MISSING, NOT_ATTEMPTED, PASSED
+from .verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,16 +54,14 @@ def store(runner, folder):
 
 
 def worth_keeping(result):
-    """A result decided by this machine (its load, a bug of ours) is not kept."""
-    return not result.get("transient") and \
-        not (result.get("error") or "").startswith("the grader failed")
+    """A result decided by this machine (its load, a bug of ours: grade_notebook marks
+    them ``transient``) is not kept."""
+    return not result.get("transient")
 
 
 def reason(exercise):
-    """The first line of a failure's feedback, short enough for one line of status."""
-    line = (exercise.get("reason") or exercise.get("feedback") or "").strip().splitlines()
-    text = line[0] if line else ""
-    return text if len(text) <= 100 else text[:99] + "…"
+    """Why an exercise does not pass (its verdict's ``reason``), short enough for status."""
+    return one_line(exercise.get("reason") or "", 100)
 
 
 def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
@@ -97,8 +95,7 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                said = reason(e) if reason(e).startswith(i) else f"{i}: {reason(e)}"
-                why.append(f"{'':<22} ❌ {said}")
+                why.append(f"{'':<22} ❌ {i}: {reason(e)}")
             done += bool(e["passed"])
         total += len(ids)
         echo(f"{lesson:<22} " + "  ".join(marks))

@@ -5,8 +5,7 @@
 child process). Everything that judges a result lives here, in the trusted
 process.
 """
-from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from dataclasses import replace
 
 import numpy as np
 
@@ -14,70 +13,27 @@ from blocks import relative_error
 from .compare import compare
 from .exercise import Raised
 from .show import show_case
-
-PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
-
-
-@dataclass
-class Outcome:
-    """What one call of the learner's function did."""
-    value: Any = None
-    error: Optional[str] = None          # one sentence, e.g. "ValueError: shapes ..."
-    line: Optional[str] = None           # "line 3: return x @ w"
-    not_attempted: bool = False
-    missing: bool = False                # no function of that name to call
-    mutated: tuple = ()                  # names of arguments changed in place
-    warnings: tuple = ()
-    fatal: bool = False                  # timed out or crashed: stop calling this function
-    stub: Optional[str] = None           # the function that raised NotImplementedError
-    said: bool = False                   # ``error`` is a sentence ("it ..."), not an exception
-
-
-@dataclass
-class Verdict:
-    id: str
-    status: str
-    message: str
-    cases: int = 0
-    hint: Optional[str] = None           # id of the recognised mistake
-    warnings: list = field(default_factory=list)
-    reason: str = ""                     # one line: why it did not pass ("" when it passed)
-    passed_cases: Optional[int] = None   # when it failed: how many cases it got right
-
-    @property
-    def passed(self):
-        return self.status == PASSED
-
-
-class Note(str):
-    """A remark a property check makes about an answer that passes (not a problem)."""
-
-
-def one_line(text, limit=110):
-    """The first sentence of ``text``, at most ``limit`` characters: a verdict's reason."""
-    text = " ".join(str(text).split())
-    cut = text.find(". ")
-    text = text[:cut + 1] if cut > 0 else text
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+from .verdicts import (FAILED, MISSING, NOT_ATTEMPTED, PASSED, Note, NotAttempted, Verdict,
+                       one_line)
 
 
 def missing(ex):
-    return Verdict(ex.id, MISSING, f"{ex.id}: not found. Your notebook defines no function "
-                                   f"named {ex.id}; the grader looks for it by that name.",
+    return Verdict(ex.id, MISSING, [f"{ex.id}: not found. Your notebook defines no function "
+                                    f"named {ex.id}; the grader looks for it by that name."],
                    reason="not found: no function of that name")
 
 
 def not_attempted(ex, stub=None):
     if stub and stub != ex.id and stub.isidentifier():
         return Verdict(ex.id, NOT_ATTEMPTED,
-                       f"{ex.id}: not checked yet: it calls `{stub}`, which is not finished "
-                       f"(it still raises NotImplementedError). Finish {stub} first: replace "
-                       f"`raise NotImplementedError()` in its cell with your code, run that "
-                       f"cell, then run this check again.",
+                       [f"{ex.id}: not checked yet: it calls `{stub}`, which is not finished "
+                        f"(it still raises NotImplementedError). Finish {stub} first: replace "
+                        f"`raise NotImplementedError()` in its cell with your code, run that "
+                        f"cell, then run this check again."],
                        reason=f"calls {stub}, which is not finished yet")
     return Verdict(ex.id, NOT_ATTEMPTED,
-                   f"{ex.id}: not attempted yet. Replace `raise NotImplementedError()` in "
-                   f"its cell with your code, run that cell, then run this check again.",
+                   [f"{ex.id}: not attempted yet. Replace `raise NotImplementedError()` in "
+                    f"its cell with your code, run that cell, then run this check again."],
                    reason="not attempted yet")
 
 
@@ -89,17 +45,17 @@ def stand_ins(ex, verdicts):
 
 
 def noted(verdict, names):
-    """The verdict, saying which of the learner's functions the course's versions replaced."""
+    """The verdict, with a line saying which of the learner's functions the course's
+    versions replaced."""
     if not names:
         return verdict
     listed = " and ".join(f"`{n}`" for n in names)
-    verdict.message += (
-        f"\nNote: your {listed} {'does' if len(names) == 1 else 'do'} not pass "
+    return verdict.with_lines(
+        f"Note: your {listed} {'does' if len(names) == 1 else 'do'} not pass "
         f"{'its' if len(names) == 1 else 'their'} own check yet, so while {verdict.id} was "
         f"checked the course's {' and '.join(f'blocks.{n}' for n in names)} stood in for "
         f"{'it' if len(names) == 1 else 'them'} (wherever {verdict.id} calls "
         f"{'it' if len(names) == 1 else 'them'}): one mistake costs once, in its own exercise.")
-    return verdict
 
 
 def verify(ex, cases, call):
@@ -129,12 +85,12 @@ def verify(ex, cases, call):
                               mistake), passed_cases=right)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:
-        return Verdict(ex.id, FAILED, f"{ex.id}: {grad_problem}", len(cases),
+        return Verdict(ex.id, FAILED, [f"{ex.id}: {grad_problem}"], len(cases),
                        reason=one_line(grad_problem))
-    msg = (f"{ex.id}: passed all {len(cases)} cases (visible and randomised), "
-           f"tolerance rtol={ex.rtol:g}, atol={ex.atol:g}.{grad_note}")
-    return Verdict(ex.id, PASSED, msg + warning_note(warnings), len(cases),
-                   warnings=sorted(warnings))
+    return Verdict(ex.id, PASSED, [f"{ex.id}: passed all {len(cases)} cases (visible and "
+                                   f"randomised), tolerance rtol={ex.rtol:g}, "
+                                   f"atol={ex.atol:g}.{grad_note}", *warning_note(warnings)],
+                   len(cases), warnings=sorted(warnings))
 
 
 def readability(case, randomised):
@@ -225,8 +181,7 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
     """The smallest failing case shown (unless hidden), with the likeliest mistake's hint."""
     if case.hidden and getattr(problem, "worst", None):
         problem = replace(problem, worst=None)   # it would show a hidden expected value
-    said = f"It {problem}" if isinstance(problem, str) else \
-        f"{str(problem)[0].upper()}{str(problem)[1:]}"
+    said = sentence(problem)
     lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
              f"The simplest failing case{' (hidden)' if case.hidden else ''}"
              f"{' — ' + case.label if case.label else ''}:", f"  {said}"]
@@ -243,16 +198,25 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
         lines.append(f"Hint: {hint.hint}")
     if warnings:
         lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
-    return Verdict(ex.id, FAILED, "\n".join(lines), n_cases,
-                   hint=hint.id if hint else None, warnings=sorted(warnings),
+    return Verdict(ex.id, FAILED, lines, n_cases,
+                   mistake=hint.id if hint else None, warnings=sorted(warnings),
                    reason=one_line(hint.hint if hint else said))
 
 
+def sentence(problem):
+    """What is wrong, as a sentence: judge()'s words follow "It", a comparison's Mismatch
+    starts its own sentence."""
+    if isinstance(problem, str):
+        return f"It {problem}"
+    return f"{str(problem)[0].upper()}{str(problem)[1:]}"
+
+
 def warning_note(warnings):
+    """[the line a passing verdict adds about NumPy's warnings], or [] without warnings."""
     if not warnings:
-        return ""
-    return ("\nNote (not an error): NumPy warned " + "; ".join(sorted(warnings)[:3]) +
-            ". The results are right, but a stable formula avoids the warning.")
+        return []
+    return ["Note (not an error): NumPy warned " + "; ".join(sorted(warnings)[:3]) +
+            ". The results are right, but a stable formula avoids the warning."]
 
 
 def gradient_check(ex, cases, call, n=2):
@@ -281,24 +245,36 @@ def flat(x):
 
 
 def verify_properties(ex, call):
-    stubs, absent = [], []
+    """Runs ``ex.properties(call)``: it returns its problems (sentences, Problems or
+    Mistakes) and Notes, or a failed Verdict of ``ex`` of its own (verify()'s, on single
+    cases), which is kept with no case count (a property check earns no partial credit).
+
+    A call of an unfinished function (NotImplementedError) stops the check: the call
+    raises NotAttempted. A function the notebook lacks makes the verdict MISSING, whatever
+    the property check concluded from the calls' errors."""
+    absent = []
 
     def watched(case):
         out = call(case)
-        if out.not_attempted:
-            stubs.append(out.stub)
         absent.append(out.missing)
+        if out.not_attempted:
+            raise NotAttempted(out.stub)
         return out
-    problems = ex.properties(watched)
+    try:
+        problems = ex.properties(watched)
+    except NotAttempted as unfinished:
+        return missing(ex) if any(absent) else not_attempted(ex, unfinished.stub)
     if any(absent):
         return missing(ex)
-    if problems is NOT_ATTEMPTED:
-        return not_attempted(ex, stubs[-1] if stubs else None)
+    if isinstance(problems, Verdict):
+        return replace(problems, cases=0, passed_cases=None)
     notes = [p for p in problems if isinstance(p, Note)]
-    problems = [p.hint if hasattr(p, "hint") else str(p) for p in problems
-                if not isinstance(p, Note)]
+    problems = [p for p in problems if not isinstance(p, Note)]
     if problems:
-        return Verdict(ex.id, FAILED, f"{ex.id}: " + "\n".join(problems),
-                       reason=one_line(problems[0]))
-    return Verdict(ex.id, PASSED, f"{ex.id}: passed every property check."
-                   + "".join(f" {n}" for n in notes))
+        first = problems[0]
+        texts = [p.hint if hasattr(p, "hint") else str(p) for p in problems]
+        return Verdict(ex.id, FAILED, [f"{ex.id}: {texts[0]}", *texts[1:]],
+                       mistake=getattr(first, "mistake", None) or getattr(first, "id", None),
+                       reason=one_line(texts[0]))
+    return Verdict(ex.id, PASSED, [f"{ex.id}: passed every property check."
+                                   + "".join(f" {n}" for n in notes)])

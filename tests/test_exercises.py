@@ -38,7 +38,7 @@ def test_known_mistakes_fail_with_their_hint(exercise_id, fn, hint):
     elif hint is None:
         assert "in place" in verdict.message
     else:
-        assert verdict.hint == hint, verdict.message
+        assert verdict.mistake == hint, verdict.message
         assert "Hint:" in verdict.message
 
 

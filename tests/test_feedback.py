@@ -13,7 +13,8 @@ from checks.exercise import Case, like
 from checks.grade import grade_notebook
 from checks.sandbox import Limits
 from checks.source import BEGIN, END, ROOT
-from checks.verify import one_line, readability
+from checks.verdicts import one_line
+from checks.verify import readability
 
 
 def defined(source):
@@ -42,7 +43,7 @@ def test_changed_in_place_wins_and_gets_no_wrong_hint(exercise_id, source, wrong
     verdict = run_check(exercise_id, defined(source)["f"])
     assert verdict.status == "failed"
     assert "in place" in verdict.message
-    assert verdict.hint is None and wrong_hint not in verdict.message, verdict.message
+    assert verdict.mistake is None and wrong_hint not in verdict.message, verdict.message
     assert "in place" in verdict.reason
 
 

@@ -63,10 +63,10 @@ def test_not_attempted_says_so_in_zh_tw(exercise_id):
 def test_a_wrong_answer_gets_its_hint_in_zh_tw(exercise_id, fn, hint):
     verdict = run_check(exercise_id, fn)
     text = messages.render(verdict.message, "zh-TW")
-    if verdict.hint:       # (a mistake id may name two hints: the one shown is in the message)
+    if verdict.mistake:       # (a mistake id may name two hints: the one shown is in the message)
         english = max([m.hint for m in EXERCISES[exercise_id].mistakes
-                       if m.id == verdict.hint and m.hint in verdict.message], key=len)
-        assert "提示：" + ZH[(f"hint {exercise_id}.{verdict.hint}", english)] in text, text
+                       if m.id == verdict.mistake and m.hint in verdict.message], key=len)
+        assert "提示：" + ZH[(f"hint {exercise_id}.{verdict.mistake}", english)] in text, text
     assert not english_left(text), text
 
 

@@ -4,7 +4,8 @@ import pytest
 
 from checks import expected
 from checks.exercises import EXERCISES
-from checks.verify import MISSING, Outcome, verify
+from checks.verdicts import MISSING, Outcome
+from checks.verify import verify
 
 
 def absent(case):

@@ -1,35 +1,28 @@
 """Lesson 07, weight updates: sgd_step, momentum_step, adam_step and train.
 
 The three optimiser steps are graded by properties, because a single call cannot
-show what goes wrong over a loop of calls:
+show what goes wrong over a loop of calls (checks/steps.py judges them):
 
 1. five consecutive steps on a small quadratic bowl, starting from zero state (t = 1, 2,
-   ...), each step fed the learner's own outputs of the step before. Every step is
-   compared with blocks' version from the same state; a failure names the first wrong step,
-   shows its inputs, expected and got, and the hint of the mistake it matches;
+   ...), each step fed the learner's own outputs of the step before (``*_loop`` below);
 2. single steps from other states (other hyperparameters, tiny and zero gradients, large
-   t), judged like value cases (smallest failing case, hint).
+   t), judged like value cases (``*_singles`` below).
 
 train is graded by properties only: shapes, one loss per epoch, loss going down,
 accuracy on an XOR-like set no straight line can separate, determinism under a seed, and
 (from a 3-example set whose every possible epoch can be enumerated) shuffling each epoch
 and the last, smaller batch.
 """
-import copy
-
 import numpy as np
 
 import blocks
-from .. import plain
 from ..exercise import Case, Exercise, Mistake, close, like, when
-from ..expected import fill
-from ..show import show_case
-from ..verify import NOT_ATTEMPTED, judge, known_mistake, verify
+from ..steps import consecutive_steps, stepwise
+from ..verdicts import NotAttempted
 from .gen import values
 
 LESSON = "07_weight_updates"
 a = np.array
-N_STEPS = 5
 
 
 def when_wrong(mistakes):
@@ -47,67 +40,13 @@ def bowl(rng, shape):
     return lambda p: k * (np.asarray(p, dtype=float) - c)
 
 
-def step_failure(ex, case, out, header):
-    """None if ``out`` is right for ``case``, else the learner's message (like a failed case)."""
-    problem = judge(ex, case, out)
-    if not problem:
-        return None
-    hint = known_mistake(ex, case, out)
-    text = f"  It {problem}" if isinstance(problem, str) else \
-        f"  {str(problem)[0].upper()}{str(problem)[1:]}"
-    lines = [header, text, show_case(ex, case, out.value)]
-    if hint:
-        lines.append(f"Hint: {hint.hint}")
-    return "\n".join(lines)
-
-
-def consecutive_steps(call, ex, reference, start, grad_of, args_of, state_of, kwargs, what):
-    """Runs N_STEPS calls feeding each one the state the learner's previous call returned.
-
-    ``start``: the state before step 1; ``args_of(state, grad, t)`` the call's arguments;
-    ``state_of(value)`` the next state from a call's result. Returns [] if every step
-    matches ``reference``, NOT_ATTEMPTED, or [one message naming the first wrong step]."""
-    state = start
-    for t in range(1, N_STEPS + 1):
-        args = args_of(state, grad_of(state[0]), t)
-        case = Case(args, f"step {t} of {N_STEPS}", dict(kwargs))
-        case.expected = plain.normalise(reference(*copy.deepcopy(args), **kwargs))
-        out = call(case)
-        if out.not_attempted:
-            return NOT_ATTEMPTED
-        before = ("step 1 (the first call)" if t == 1 else
-                  f"step {t}; steps 1 to {t - 1} were right, so look at what one step hands "
-                  "to the next")
-        message = step_failure(ex, case, out, (
-            f"{N_STEPS} consecutive steps {what}, each fed what your previous step "
-            f"returned. The first wrong one is {before}:"))
-        if message:
-            return [message]
-        state = state_of(out.value)
-    return []
-
-
-def stepwise_properties(ex, reference, loop, singles):
-    """The property check of an optimiser step: ``loop`` first, then the single steps."""
-    def properties(call):
-        problems = loop(call, ex, reference)
-        if problems:
-            return problems
-        verdict = verify(ex, fill(singles(), reference), call)
-        if verdict.status == "not attempted":
-            return NOT_ATTEMPTED
-        if not verdict.passed:
-            return [verdict.message[len(ex.id) + 2:]]
-        return []
-    return properties
-
-
 def step_exercise(id, signature, args, outputs, mistakes, reference, loop, singles):
-    """An optimiser step: its value-checking half (cases, mistakes) and its properties."""
+    """An optimiser step: its value-checking half (cases, mistakes) and its properties
+    (checks/steps.py: ``loop``, then the ``singles`` cases)."""
     mistakes = when_wrong(mistakes)
     inner = Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes)
     return Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes,
-                    properties=stepwise_properties(inner, reference, loop, singles))
+                    properties=stepwise(inner, reference, loop, singles))
 
 
 # ---- sgd_step ---------------------------------------------------------------------
@@ -373,17 +312,25 @@ def same_params(p, q, rtol=1e-12):
                for x, y in zip(pp, qq))
 
 
+class Raised(str):
+    """A sentence saying that a call of train raised; ``error``: the exception's own text."""
+
+    def __new__(cls, text, error):
+        self = super().__new__(cls, text)
+        self.error = error
+        return self
+
+
 def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
-    """(params, losses, problem): the learner's train, its output checked for shape."""
+    """(params, losses, problem): the learner's train, its output checked for shape;
+    ``problem`` is None or a sentence (a Raised when the call raised)."""
     args = (X, y, sizes, acts, loss, lr, epochs, batch)
     out = call(Case(args, kwargs={"seed": seed, **extra}))
     what = describe_call(sizes, epochs, batch, seed,
                          "".join(f", {k}={v!r}" for k, v in extra.items()))
-    if out.not_attempted:
-        return None, None, NOT_ATTEMPTED
     if out.error:
-        return None, None, f"{what} raised {out.error}" + (
-            f" (your {out.line})." if out.line else ".")
+        return None, None, Raised(f"{what} raised {out.error}" + (
+            f" (your {out.line})." if out.line else "."), out.error)
     if out.mutated:
         return None, None, (
             f"{what} changed {', '.join(out.mutated)} in place. Shuffle an index array "
@@ -574,8 +521,6 @@ def train_properties(call):
                          seed, **extra)
     what = describe_call(XOR_SIZES, XOR_EPOCHS, XOR_BATCH, 0)
     params, losses, problem = xor_run(XOR_LR, XOR_EPOCHS, 0)
-    if problem is NOT_ATTEMPTED:
-        return NOT_ATTEMPTED
     if problem:
         return [problem]
     first, last = losses[0], losses[-1]
@@ -632,7 +577,7 @@ def train_properties(call):
     if problems:
         return problems
     adam_params, adam_losses, problem = xor_run(ADAM_LR, ADAM_EPOCHS, 0, optimizer="adam")
-    if problem and "optimizer" in problem and "unexpected keyword" in problem:
+    if isinstance(problem, Raised) and "unexpected keyword" in problem.error:
         return []            # an optional argument this train does not have
     problems = optimiser_problems(call, "adam")      # exact, with a hint for known ways
     if problems:
@@ -708,9 +653,12 @@ def supports(call, optimizer):
 
     def run(**extra):
         return run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", lr, 1, TINY_BATCH, 0, **extra)
-    got, _, problem = run(optimizer=optimizer)
-    if problem:
-        return not (optimizer in problem or "optimizer" in problem)
+    try:
+        got, _, problem = run(optimizer=optimizer)
+    except NotAttempted:     # NotImplementedError for it: not there
+        return False
+    if problem:              # any: it is optional, and a train that has it says so by working
+        return False
     for other in ({}, {"optimizer": "adam"}):
         params, _, problem = run(**other)
         if problem is None and same_params(got, params, rtol=1e-12):
