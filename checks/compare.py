@@ -12,11 +12,12 @@ class Mismatch:
     worst: Optional[str] = None  # "at index (0, 2): expected 0.5, got 0.25"
     error: float = 0.0           # largest absolute difference, when values differ
     path: tuple = ()             # indexes from the whole result down to ``where``
+    index: tuple = ()            # the worst element's index in ``where`` (() for a number)
 
     def __str__(self):
         if not self.worst:
             return self.problem
-        if self.worst.startswith("at index"):
+        if self.index:
             return f"{self.problem} Worst element {self.worst}."
         return f"{self.problem} {self.worst[0].upper()}{self.worst[1:]}."
 
@@ -101,7 +102,7 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         idx = tuple(int(i) for i in np.argwhere(bad_nan | bad_inf)[0])
         what = "nan" if bad_nan.any() else "inf"
         return Mismatch(where, f"{where} contains {what} where a finite number is expected.",
-                        worst=at(idx, e, g), error=float("inf"))
+                        worst=at(idx, e, g), error=float("inf"), index=idx)
     diff = np.where(np.isnan(diff), np.inf, diff)
     if expected.ndim == 0:
         return Mismatch(where, f"{where} differs from the expected value.",
@@ -111,4 +112,4 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
     n_bad = int((~ok).sum())
     return Mismatch(where, f"{where} differs from the expected values in {n_bad} of "
                            f"{ok.size} element{'s' * (ok.size != 1)}.",
-                    worst=at(idx, e, g), error=float(diff[idx]))
+                    worst=at(idx, e, g), error=float(diff[idx]), index=idx)

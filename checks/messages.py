@@ -37,7 +37,7 @@ EXTRA = (("verify.failed", "Hint: {0}"), ("verify.failed", "  It {0}"),
          ("verify.judge", " (your {0})"), ("notebook.learner_line", "line {0}: {1}"),
          ("show.show_case", "  expected"), ("show.show_case", "  got "),
          ("feedback.markdown", "Total: **{0} / {1}**"), ("verdict", "passed"),
-         ("verdict", "failed"), ("verdict", "missing"), ("status", "note: {0}"),
+         ("verdict", "failed"), ("verdict", "missing"), ("verdict", "not attempted"), ("status", "note: {0}"),
          ("exercises.gen.KINDS", "normal"), ("exercises.gen.KINDS", "large"),
          ("exercises.gen.KINDS", "zeros"), ("show.fmt", "   shape {0}"))
 
