@@ -118,13 +118,16 @@ def test_a_problem_carries_its_mistake_and_a_note_is_not_a_problem():
 
 # ---- no code learns a fact from a message ---------------------------------------------
 
-TEXT_FIELDS = {"message", "feedback", "reason"}
+TEXT_FIELDS = {"message", "feedback", "reason", "error"}
 READING = {"startswith", "endswith", "find", "rfind", "index", "split", "splitlines",
            "partition", "count", "strip"}
 
 
 def text_field(node):
-    """True when ``node`` is x.message (or .feedback, .reason), or x["feedback"] and the like."""
+    """True when ``node`` is x.message (or .feedback, .reason, .error), or x["feedback"] and
+    the like."""
+    if isinstance(node, ast.BoolOp):                     # (x.message or "")
+        return text_field(node.values[0])
     if isinstance(node, ast.Attribute):
         return node.attr in TEXT_FIELDS
     if isinstance(node, ast.Subscript):
@@ -137,10 +140,12 @@ def text_field(node):
 
 
 def parsed_messages(tree):
-    """Where code reads a message to learn something: slices it, searches it, tests what
-    it starts with, or appends to it."""
+    """Where code reads a message to learn something: slices it (cutting its end off to
+    show less is not reading), searches it, tests what it starts with, or appends to it."""
     for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and text_field(node.value):
+        if isinstance(node, ast.Subscript) and text_field(node.value) and not (
+                isinstance(node.slice, ast.Slice) and node.slice.lower is None
+                and node.slice.step is None):
             yield node, "slices"
         elif isinstance(node, ast.Compare) and any(
                 isinstance(op, (ast.In, ast.NotIn)) and text_field(right)
@@ -163,10 +168,12 @@ def test_no_module_learns_a_fact_from_a_message():
 
 def test_the_detector_finds_what_it_looks_for():
     code = ("a = v.message[3:]\nb = 'x' in v.message\nc = e['feedback'].startswith('x')\n"
-            "v.message += 'x'\nd = 'x' in e.get('reason')\nok = v.message + 'x'\n")
+            "v.message += 'x'\nd = 'x' in e.get('reason')\nok = v.message + 'x'\n"
+            "shown = r['error'][:60]\nf = (r.get('error') or '').startswith('the')\n")
     found = sorted((node.lineno, what) for node, what in parsed_messages(ast.parse(code)))
     assert [what for _, what in found] == [
-        "slices", "searches", "calls .startswith() on", "appends to", "searches"]
+        "slices", "searches", "calls .startswith() on", "appends to", "searches",
+        "calls .startswith() on"]
 
 
 def status_literals(tree):
