@@ -10,13 +10,14 @@ show what goes wrong over a loop of calls (checks/steps.py judges them):
 
 train is graded by properties only: shapes, one loss per epoch, loss going down,
 accuracy on an XOR-like set no straight line can separate, determinism under a seed, and
-(from a 3-example set whose every possible epoch can be enumerated) shuffling each epoch
-and the last, smaller batch.
+(from a 3-example set whose every possible epoch can be enumerated and replayed exactly,
+checks/replay.py) shuffling each epoch, the last, smaller batch and the optimiser's state.
 """
 import numpy as np
 
 import blocks
 from ..exercise import Case, Exercise, Mistake, close, like, when
+from ..replay import loss_of, matching_way, paired_wrongly, same_params
 from ..steps import consecutive_steps, stepwise
 from ..verdicts import NotAttempted
 from .gen import values
@@ -303,15 +304,6 @@ def as_params(value, sizes):
     return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in value]
 
 
-def loss_of(params, X, y, acts, loss):
-    return blocks.LOSSES[loss][0](blocks.forward(X, params, acts)[0], y)
-
-
-def same_params(p, q, rtol=1e-12):
-    return all(np.allclose(x, y, rtol=rtol, atol=0) for pp, qq in zip(p, q)
-               for x, y in zip(pp, qq))
-
-
 def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
     """(params, losses, problem): the learner's train, its output checked for shape."""
     args = (X, y, sizes, acts, loss, lr, epochs, batch)
@@ -348,15 +340,8 @@ def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
     return params, losses, None
 
 
-def sgd_epochs(params, X, y, acts, loss, lr, batches):
-    """Plain mini-batch SGD over the given batches (lists of example indices)."""
-    return run_epochs(params, X, y, acts, loss, lr, [batches], "sgd")
-
-
-# How a train may keep an optimiser's state wrongly: t (Adam's step count) as a function
-# of (epoch, batch within the epoch, batch over all epochs, array updated within the batch),
-# and whether the state (m, v or the velocity) starts afresh every epoch.
-RIGHT_WAY = {"t": lambda epoch, j, step, k: step, "reset": False}
+# Known wrong ways a train keeps an optimiser's state, each with its hint (a way: see
+# replay.RIGHT_WAY).
 WRONG_WAYS = {
     "adam": [
         ({"t": lambda epoch, j, step, k: j, "reset": False},
@@ -401,47 +386,6 @@ def uncorrected_adam(p, g, m, v, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     return p - lr * m / (np.sqrt(v) + eps), m, v
 
 
-def run_epochs(params, X, y, acts, loss, lr, epochs, optimizer, way=RIGHT_WAY):
-    """``params`` after ``epochs`` (each a list of batches of example indices) of updates with
-    ``optimizer`` ("sgd", "momentum" or "adam", blocks' steps), its state kept ``way``."""
-    grad_of = blocks.LOSSES[loss][1]
-    state = None
-    step = count = 0
-    for epoch, batches in enumerate(epochs, start=1):
-        if state is None or way.get("reset"):
-            state = [[(np.zeros_like(p), np.zeros_like(p)) for p in layer] for layer in params]
-        for j, idx in enumerate(batches, start=1):
-            A, cache = blocks.forward(X[idx], params, acts)
-            grads = blocks.backward(grad_of(A, y[idx]), cache, params, acts)
-            step += 1
-            new = []
-            for l, (layer, layer_grads) in enumerate(zip(params, grads)):
-                new_layer = []
-                for k, (p, g) in enumerate(zip(layer, layer_grads)):
-                    count += 1
-                    m, v = state[l][k]
-                    if optimizer == "adam":
-                        t = way.get("t", RIGHT_WAY["t"])(epoch, j, step, 2 * l + k)
-                        p, m, v = way.get("step", blocks.adam_step)(
-                            p, g, m, v, count if t is None else t, way.get("lr", lr))
-                    elif optimizer == "momentum":
-                        p, m = blocks.momentum_step(p, g, m, lr)
-                    else:
-                        p = blocks.sgd_step(p, g, lr)
-                    state[l][k] = (m, v)
-                    new_layer.append(p)
-                new.append(tuple(new_layer))
-            params = new
-    return params
-
-
-def tiny_epochs(kind, lasts):
-    """The batches of epochs on the 3-example set, each ending with example ``lasts[i]``:
-    a batch of the other two, then (kind "full") the one left over."""
-    return [[[i for i in range(3) if i != last]] + ([[last]] if kind == "full" else [])
-            for last in lasts]
-
-
 def which_epochs(call, seed, optimizer="sgd", lr=TINY_LR):
     """How the learner's 2 epochs on the 3-example set went, from every possible way.
 
@@ -460,25 +404,14 @@ def which_epochs(call, seed, optimizer="sgd", lr=TINY_LR):
         return "problem", (f"on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
                            f"{problem} Does train use the loss its `loss` argument names: "
                            "loss_fn, loss_grad = blocks.LOSSES[loss]?")
-    orders = [(kind, (l1, l2)) for kind in ("full", "dropped") for l1 in range(3)
-              for l2 in range(3)]
-    for kind, lasts in orders:
-        if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", lr, tiny_epochs(kind, lasts),
-                                  optimizer), got, rtol=1e-9):
-            return kind, lasts
-    for way, hint in WRONG_WAYS.get(optimizer, []):
-        for lasts in (lasts for kind, lasts in orders if kind == "full"):
-            if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", lr,
-                                      tiny_epochs("full", lasts), optimizer, way), got, rtol=1e-9):
-                return "wrong way", hint
-    return None
+    return matching_way(start, got, X, y, TINY_ACTS, "mse", lr, optimizer,
+                        WRONG_WAYS.get(optimizer, []))
 
 
 def pairs_mismatched(call, seeds=4):
     """True when one full-batch epoch of the learner's train on the 3-example set matches
     the inputs paired with targets in another order (X and y shuffled by different
-    permutations), for one of the first ``seeds`` seeds. A full batch makes the order of
-    the examples irrelevant, so only the pairing can differ."""
+    permutations), for one of the first ``seeds`` seeds (replay.paired_wrongly)."""
     X, y = tiny_data()
     for seed in range(seeds):
         start, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", TINY_LR, 0, 3,
@@ -487,13 +420,8 @@ def pairs_mismatched(call, seeds=4):
                                      seed)
         if problem or problem_:
             return False
-        if same_params(run_epochs(start, X, y, TINY_ACTS, "mse", TINY_LR, [[[0, 1, 2]]], "sgd"),
-                       got, rtol=1e-9):
-            continue
-        for perm in ([0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]):
-            if same_params(run_epochs(start, X, y[perm], TINY_ACTS, "mse", TINY_LR,
-                                      [[[0, 1, 2]]], "sgd"), got, rtol=1e-9):
-                return True
+        if paired_wrongly(start, got, X, y, TINY_ACTS, "mse", TINY_LR):
+            return True
     return False
 
 
