@@ -11,6 +11,7 @@ from checks.exercises import EXERCISES
 from checks.grade import grade, grade_notebook
 from checks.sandbox import Limits
 from checks.source import BEGIN, END, ROOT
+from checks.verdicts import NOT_ATTEMPTED
 
 SOLUTION = ROOT / "solutions" / "01_weighted_sum.ipynb"
 
@@ -61,6 +62,7 @@ def test_partial_submission(tmp_path):
     r = graded(submission(tmp_path, "bo", {"weighted_sum": "return float(np.dot(x, w) + b)"},
                           stub_all=True))
     assert points(r) == {"weighted_sum": 1, "dense_forward": 0}
+    assert r["exercises"]["dense_forward"]["status"] == NOT_ATTEMPTED
     assert "not attempted" in r["exercises"]["dense_forward"]["feedback"]
 
 
