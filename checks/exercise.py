@@ -22,10 +22,16 @@ class Case:
 
 @dataclass
 class Mistake:
-    """A known mistake, recognised from a failing case: ``matches(case, got)``."""
+    """A known mistake, recognised from a failing case: ``matches(case, got)``.
+
+    ``how`` says in words how ``matches`` recognises it, completing "the check sees: ...";
+    the instructor's guide (docs/mistakes.md, checks/guide.py) prints it as declared. The
+    helpers below write it: ``like`` and ``when`` from their ``how`` argument, ``raised``
+    and ``changed_input`` from their own arguments, ``when_wrong`` adds its condition."""
     id: str
     hint: str
     matches: Callable[[Case, Any], bool]
+    how: Optional[str] = None   # how it is recognised, in words (every catalogued one has it)
     in_place: bool = False      # explains a right value whose arguments were changed in place
 
 
@@ -77,8 +83,9 @@ def close(a, b, rtol=1e-6, atol=1e-9):
         return False
 
 
-def like(wrong, hint, id=None):
+def like(wrong, hint, id=None, how=None):
     """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
+    ``how`` names that wrong result for the guide, e.g. "`np.dot(x, w)`".
 
     Never on a case where the mistake's output equals the expected one: there the two
     cannot be told apart, and the learner's answer may be right."""
@@ -93,7 +100,8 @@ def like(wrong, hint, id=None):
                 return close(got, w)
         except Exception:
             return False
-    return Mistake(id or wrong.__name__, hint, matches)
+    said = how and how.strip() and f"on the same arguments, the learner's result equals {how}"
+    return Mistake(id or wrong.__name__, hint, matches, said)
 
 
 def indistinguishable(wrong, expected):
@@ -111,12 +119,18 @@ class Raised(str):
 
 
 def raised(pattern, hint, id):
-    """A mistake recognised by the error it raises (``pattern`` is a substring)."""
-    return Mistake(id, hint, lambda case, got: isinstance(got, Raised) and pattern in got)
+    """A mistake recognised by the error it raises: ``pattern`` is a substring of its message,
+    or a tuple of substrings any of which will do."""
+    patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+    said = " or ".join(f"“{p}”" for p in patterns)
+    return Mistake(id, hint, lambda case, got: isinstance(got, Raised)
+                   and any(p in got for p in patterns),
+                   f"their function raises an error whose message contains {said}")
 
 
-def when(predicate, hint, id):
-    """A mistake recognised by a predicate of the case and the learner's result."""
+def when(predicate, hint, id, how=None):
+    """A mistake recognised by a predicate of the case and the learner's result; ``how``
+    says what the predicate sees, e.g. "the result has shape (1,) or (1, 1)"."""
     def matches(case, got):
         if isinstance(got, Raised):
             return False
@@ -125,4 +139,23 @@ def when(predicate, hint, id):
                 return bool(predicate(case, got))
         except Exception:
             return False
-    return Mistake(id, hint, matches)
+    return Mistake(id, hint, matches, how)
+
+
+def changed_input(hint, rtol=1e-6, atol=1e-9, id="in_place"):
+    """A case that failed with the right value (within ``rtol``, ``atol``): an argument was
+    changed in place."""
+    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id,
+                   f"the learner's value is right (rtol={rtol:g}, atol={atol:g}) but an "
+                   "argument was changed in place")
+    mistake.in_place = True
+    return mistake
+
+
+def when_wrong(mistakes):
+    """The mistakes, each recognised only when the result is not right anyway (a right value
+    that failed for another reason, e.g. an argument changed in place, gets no hint)."""
+    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
+                    and m.matches(case, got),
+                    m.how and f"{m.how} (only counted when the value is wrong anyway)")
+            for m in mistakes]

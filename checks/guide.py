@@ -2,16 +2,12 @@
 mistake", generated from the same catalogue the checks use (checks/exercises/*).
 
 For every lesson, exercise and catalogued mistake it writes what the learner is told (the
-hint) and how the check recognises the mistake, read from the catalogue's own code:
-
-    like(wrong, hint, id)       the result equals wrong(*args)
-    when(predicate, hint, id)   predicate(case, result) holds
-    raised(pattern, hint, id)   the function raised an error containing pattern
+hint) and how the check recognises the mistake: the mistake's own declared ``how``
+(checks/exercise.py: ``like``, ``when``, ``raised``, ``changed_input`` and ``when_wrong``
+write it). A catalogued mistake without one stops the guide with an error naming it.
 
 tests/test_instructor.py fails when docs/mistakes.md is stale.
 """
-import ast
-import functools
 import inspect
 
 from .exercises import EXERCISES, lessons
@@ -42,78 +38,17 @@ Back to the [instructor guide](instructor-guide.md).
 """
 
 
-@functools.lru_cache(maxsize=None)
-def module_tree(filename):
-    return ast.parse(open(filename, encoding="utf-8").read())
+class UndescribedMistake(ValueError):
+    """A catalogued mistake that does not say how it is recognised."""
 
 
-def lambda_source(fn):
-    """The text of a lambda as written in its module (the one on its line whose body holds
-    the code's first position), or None."""
-    code = fn.__code__
-    try:
-        tree, text = module_tree(code.co_filename), open(code.co_filename, encoding="utf-8").read()
-    except (OSError, SyntaxError):
-        return None
-    found = [n for n in ast.walk(tree)
-             if isinstance(n, ast.Lambda) and n.lineno == code.co_firstlineno]
-    if not hasattr(code, "co_positions"):        # Python 3.10: the lambda with the same names
-        params = list(code.co_varnames[:code.co_argcount])
-        names = set(code.co_names) | set(code.co_varnames) | set(code.co_freevars)
-
-        def likeness(node):
-            used = {m.id for m in ast.walk(node) if isinstance(m, ast.Name)} | \
-                   {m.attr for m in ast.walk(node) if isinstance(m, ast.Attribute)}
-            return ([a.arg for a in node.args.args] == params, len(names & used))
-        found.sort(key=likeness, reverse=True)
-    spots = [(line, col) for line, _, col, _ in getattr(code, "co_positions", list)()
-             if line is not None and col is not None]
-    for node in found:
-        start, end = (node.body.lineno, node.body.col_offset), \
-            (node.body.end_lineno, node.body.end_col_offset)
-        if any(start <= spot <= end for spot in spots):
-            return " ".join(ast.get_source_segment(text, node).split())
-    return " ".join(ast.get_source_segment(text, found[0]).split()) if found else None
-
-
-def describe(fn):
-    """A short text for a function from the catalogue: a lambda's source, a named function's
-    name and first docstring line, or a helper's call with its arguments."""
-    if getattr(fn, "__name__", "") == "<lambda>":
-        source = lambda_source(fn)
-        if source:
-            return f"`{source}`"
-    if getattr(fn, "__closure__", None) and "<locals>" in fn.__qualname__:
-        outer = fn.__qualname__.split(".<locals>")[0]
-        args = ", ".join(f"{k}={describe(v) if callable(v) else repr(v)}"
-                         for k, v in inspect.getclosurevars(fn).nonlocals.items()
-                         if v is not None and not inspect.ismodule(v))
-        return f"`{outer}(…)` with {args}" if args else f"`{outer}(…)`"
-    name = f"{getattr(fn, '__module__', '') or ''}.{getattr(fn, '__qualname__', repr(fn))}"
-    name = name.replace("checks.exercises.", "").lstrip(".")
-    doc = (inspect.getdoc(fn) or "").split("\n\n")[0].replace("\n", " ")
-    return f"`{name}`" + (f" ({doc})" if doc and not name.startswith("numpy") else "")
-
-
-def recognition(mistake):
-    """How the check recognises ``mistake``, in one sentence."""
-    matches, suffix = mistake.matches, ""
-    defaults = getattr(matches, "__defaults__", None) or ()
-    inner = next((d for d in defaults if hasattr(d, "matches") and hasattr(d, "hint")), None)
-    if inner is not None:                    # when_wrong(...): only when the value is wrong
-        matches, suffix = inner.matches, " (only counted when the value is wrong anyway)"
-    kind = matches.__qualname__.split(".")[0]
-    names = inspect.getclosurevars(matches).nonlocals
-    if kind == "like":
-        return f"the learner's result equals {describe(names['wrong'])} on the same arguments" \
-            + suffix
-    if kind == "when":
-        return f"this holds for the case and the learner's result: {describe(names['predicate'])}" \
-            + suffix
-    if kind == "raised":
-        return f"their function raises an error whose message contains “{names['pattern']}”" \
-            + suffix
-    return f"{describe(matches)}{suffix}"
+def recognition(mistake, where="the catalogue"):
+    """How the check recognises ``mistake``, in one phrase: its declared ``how``."""
+    if not (isinstance(mistake.how, str) and mistake.how.strip()):
+        raise UndescribedMistake(
+            f"mistake {mistake.id!r} of {where} does not say how it is recognised: give its "
+            "like(...) or when(...) a how=\"...\" (see checks/exercise.py)")
+    return mistake.how
 
 
 def exercise_section(ex):
@@ -134,7 +69,7 @@ def exercise_section(ex):
         lines += ["No catalogued mistakes yet.", ""]
     for m in ex.mistakes:
         lines += [f"- **`{m.id}`**. They read: “{m.hint}”  ",
-                  f"  The check sees: {recognition(m)}."]
+                  f"  The check sees: {recognition(m, ex.id)}."]
     return lines + [""]
 
 

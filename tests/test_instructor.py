@@ -11,7 +11,7 @@ import pytest
 
 from checks import guide, progress, reset, slides
 from checks.build import clear_outputs, learner_text
-from checks.exercise import Exercise, Mistake, like, raised, when
+from checks.exercise import Exercise, Mistake, changed_input, like, raised, when, when_wrong
 from checks.exercises import EXERCISES
 from checks.sandbox import Limits
 from checks.source import BEGIN, END, ROOT, solution_notebooks
@@ -29,24 +29,53 @@ def test_every_catalogued_mistake_is_explained():
     for ex in EXERCISES.values():
         assert f"`{ex.signature}`" in text
         for m in ex.mistakes:
-            assert f"**`{m.id}`**. They read: “{m.hint}”" in text
-            how = guide.recognition(m)
-            assert "<lambda>" not in how and "<locals>" not in how, (ex.id, m.id, how)
+            assert f"**`{m.id}`**. They read: “{m.hint}”  \n  The check sees: {m.how}." in text
     assert "instructor-guide.md" in text
 
 
-def test_recognition_reads_the_catalogue():
-    assert guide.recognition(like(lambda z: 1 / (1 + z), "h", "x")) == \
-        "the learner's result equals `lambda z: 1 / (1 + z)` on the same arguments"
-    assert "“could not be broadcast”" in guide.recognition(raised("could not be broadcast", "h", "r"))
-    assert "`lambda case, got: got is None`" in guide.recognition(
-        when(lambda case, got: got is None, "h", "w"))
+def test_every_catalogued_mistake_says_how_it_is_recognised():
+    missing = [(ex.id, m.id) for ex in EXERCISES.values() for m in ex.mistakes
+               if not (isinstance(m.how, str) and m.how.strip())]
+    assert not missing, f"these mistakes declare no how=...: {missing}"
+
+
+def test_recognition_is_the_declared_how():
+    assert guide.recognition(like(lambda z: 1 / (1 + z), "h", "x", how="`1 / (1 + z)`")) == \
+        "on the same arguments, the learner's result equals `1 / (1 + z)`"
+    assert guide.recognition(when(lambda case, got: got is None, "h", "w",
+                                  how="the result is None")) == "the result is None"
+    assert guide.recognition(raised("could not be broadcast", "h", "r")) == \
+        "their function raises an error whose message contains “could not be broadcast”"
+    assert "“not aligned” or “broadcast”" in guide.recognition(
+        raised(("not aligned", "broadcast"), "h", "r"))
+    assert "(rtol=2e-05, atol=1e-09)" in guide.recognition(changed_input("h", rtol=2e-5))
+    [wrapped] = when_wrong([when(lambda case, got: True, "h", "w", how="always")])
+    assert guide.recognition(wrapped) == "always (only counted when the value is wrong anyway)"
+
+
+@pytest.mark.parametrize("mistake", [
+    like(lambda z: z, "h", "no_how"), when(lambda case, got: True, "h", "no_how"),
+    Mistake("no_how", "h", lambda case, got: True), like(lambda z: z, "h", "no_how", how=" ")])
+def test_a_mistake_without_how_stops_the_guide_naming_it(mistake, monkeypatch):
+    ex = Exercise("relu", "02_activations", "relu(z)", ("z",), mistakes=[mistake])
+    monkeypatch.setitem(EXERCISES, "relu", ex)
+    with pytest.raises(guide.UndescribedMistake, match="'no_how' of relu .*how="):
+        guide.mistakes_markdown()
+
+
+def test_the_guide_reads_no_code():
+    """How a mistake is recognised comes from its declaration, never from its closure."""
+    source = (ROOT / "checks" / "guide.py").read_text(encoding="utf-8")
+    for introspection in ("__code__", "__closure__", "__defaults__", "getclosurevars",
+                          "co_positions", "getsource", "import ast"):
+        assert introspection not in source
 
 
 def test_a_newly_registered_exercise_is_picked_up(monkeypatch):
     ex = Exercise("predict", "08_capstone", "predict(X, params, activations) -> labels",
                   ("X", "params", "activations"),
-                  mistakes=[like(lambda X, p, a: X.argmax(axis=0), "argmax along rows", "axis0")])
+                  mistakes=[like(lambda X, p, a: X.argmax(axis=0), "argmax along rows", "axis0",
+                                 how="`X.argmax(axis=0)`")])
     monkeypatch.setitem(EXERCISES, "predict", ex)
     text = guide.mistakes_markdown()
     assert "## Lesson 08 · capstone" in text and "**`axis0`**. They read: “argmax along rows”" in text

@@ -35,6 +35,13 @@ def batch_shapes(rng, n):
     return (fixed + extra)[:n]
 
 
+# Networks of the hidden cases of forward (lesson 03) and backward (lesson 06): layer sizes,
+# activations, number of examples m (m == 1, one layer, width 1 and a linear output included).
+NETWORKS = (((2, 3, 1), ("relu", "relu"), 1), ((4, 5, 3), ("tanh", "linear"), 6),
+            ((3, 2), ("sigmoid",), 2), ((5, 4, 4, 2), ("relu", "sigmoid", "linear"), 5),
+            ((1, 1, 1), ("tanh", "tanh"), 3), ((6, 8, 3), ("relu", "linear"), 10))
+
+
 def article_network():
     """The article's 2-3-1 ReLU network with the round weights of lesson 03, section 3 (the
     article draws random ones), for visible cases: Z1 = (1.1, -0.3, 0.2), Z2 = 1.25 on X = (1, 2)."""

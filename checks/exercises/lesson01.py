@@ -1,7 +1,7 @@
 """Lesson 01, the weighted sum: weighted_sum, dense_forward and layer_from_rows."""
 import numpy as np
 
-from ..exercise import Case, Exercise, Mistake, Raised, like, raised, when
+from ..exercise import Case, Exercise, like, raised, when
 from .gen import KINDS, batch_shapes, values
 
 LESSON = "01_weighted_sum"
@@ -29,18 +29,24 @@ weighted_sum = Exercise(
     mistakes=[
         when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
              "you returned an array holding one number; return the number itself "
-             "with float(...) or .item().", "size_one_array"),
-        like(lambda x, w, b: np.dot(x, w), "the bias is missing: z = w · x + b.", "no_bias"),
+             "with float(...) or .item().", "size_one_array",
+             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        like(lambda x, w, b: np.dot(x, w), "the bias is missing: z = w · x + b.", "no_bias",
+             how="`np.dot(x, w)`"),
         like(lambda x, w, b: np.dot(x, w) - b, "the bias is subtracted; add it: z = w · x + b.",
-             "bias_subtracted"),
+             "bias_subtracted",
+             how="`np.dot(x, w) - b`"),
         like(lambda x, w, b: x * w + b,
              "x * w multiplies element by element and keeps one value per input. "
-             "Sum the products: np.dot(x, w) or np.sum(x * w).", "no_sum"),
+             "Sum the products: np.dot(x, w) or np.sum(x * w).", "no_sum",
+             how="`x * w + b`"),
         like(lambda x, w, b: np.sum(x * w + b),
              "the bias was added once per input (n times), inside the sum: got - expected "
-             "= (n - 1) * b. Add it once, after the sum: np.dot(x, w) + b.", "bias_n_times"),
+             "= (n - 1) * b. Add it once, after the sum: np.dot(x, w) + b.", "bias_n_times",
+             how="`np.sum(x * w + b)`"),
         like(lambda x, w, b: np.sum(x + w) + b,
-             "the inputs are added to the weights; multiply them: sum of x_i * w_i.", "added"),
+             "the inputs are added to the weights; multiply them: sum of x_i * w_i.", "added",
+             how="`np.sum(x + w) + b`"),
     ])
 
 
@@ -70,16 +76,20 @@ dense_forward = Exercise(
     "dense_forward", LESSON, "dense_forward(X, W, b) -> Z", ("X", "W", "b"),
     visible=dense_visible, random=dense_random,
     mistakes=[
-        like(lambda X, W, b: X @ W, "the bias is missing: Z = X @ W + b.", "no_bias"),
+        like(lambda X, W, b: X @ W, "the bias is missing: Z = X @ W + b.", "no_bias",
+             how="`X @ W`"),
         like(lambda X, W, b: X @ W.T + np.reshape(b, (1, -1)),
              "W is used transposed. W has shape (n_in, n_out), so X @ W already gives "
-             "(m, n_out): no .T needed.", "transposed_W"),
+             "(m, n_out): no .T needed.", "transposed_W",
+             how="`X @ W.T + b` (b as a row)"),
         like(lambda X, W, b: X[:1] @ W + np.reshape(b, (1, -1)),
              "only the first example is computed. X holds one example per row: X @ W "
-             "handles the whole batch at once, no indexing needed.", "one_example"),
+             "handles the whole batch at once, no indexing needed.", "one_example",
+             how="`X[:1] @ W + b` (b as a row): the first example only"),
         like(lambda X, W, b: X @ W + np.reshape(b, (-1, 1)),
              "the bias is added down the columns. Reshape it to a row (1, n_out) so it "
-             "broadcasts across examples: b.reshape(1, -1).", "bias_column"),
+             "broadcasts across examples: b.reshape(1, -1).", "bias_column",
+             how="`X @ W + b.reshape(-1, 1)`: b as a column"),
         raised("operands could not be broadcast",
                "an element-wise product (*) between X and W cannot work: their shapes "
                "differ. A layer needs the matrix product X @ W (or np.dot(X, W)).",
@@ -122,19 +132,21 @@ layer_from_rows = Exercise(
     "layer_from_rows", LESSON, "layer_from_rows(X, weights, bias) -> A", ("X", "weights", "bias"),
     visible=rows_visible, random=rows_random,
     mistakes=[
-        Mistake("not_transposed", NOT_TRANSPOSED,
-                lambda case, got: isinstance(got, Raised) and any(
-                    text in got for text in ("not aligned", "core dimension", "broadcast"))),
+        raised(("not aligned", "core dimension", "broadcast"), NOT_TRANSPOSED, "not_transposed"),
         like(lambda X, w, b: sigmoid(X @ w + b),
              "the weights are used untransposed. With square weights this runs, but each "
-             "neuron then reads another neuron's weights. " + NOT_TRANSPOSED, "untransposed"),
+             "neuron then reads another neuron's weights. " + NOT_TRANSPOSED, "untransposed",
+             how="`sigmoid(X @ weights + bias)`: the weights untransposed"),
         like(lambda X, w, b: X @ w.T + b,
-             "these are the weighted sums Z; the layer's output is A = sigmoid(Z).", "no_sigmoid"),
+             "these are the weighted sums Z; the layer's output is A = sigmoid(Z).", "no_sigmoid",
+             how="`X @ weights.T + bias`: no sigmoid"),
         like(lambda X, w, b: sigmoid(X @ w.T),
-             "the bias is missing: A = sigmoid(X @ weights.T + bias).", "no_bias"),
+             "the bias is missing: A = sigmoid(X @ weights.T + bias).", "no_bias",
+             how="`sigmoid(X @ weights.T)`"),
         like(lambda X, w, b: sigmoid(X @ w.T) + b,
              "the bias is added after the sigmoid; add it to the weighted sum, inside: "
-             "sigmoid(X @ weights.T + bias).", "bias_outside"),
+             "sigmoid(X @ weights.T + bias).", "bias_outside",
+             how="`sigmoid(X @ weights.T) + bias`"),
     ])
 
 EXERCISES = [weighted_sum, dense_forward, layer_from_rows]

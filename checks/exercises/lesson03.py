@@ -3,7 +3,7 @@ import numpy as np
 
 import blocks
 from ..exercise import Case, Exercise, like, when
-from .gen import article_network, values
+from .gen import NETWORKS, article_network, values
 
 LESSON = "03_forward_pass"
 
@@ -134,10 +134,7 @@ def forward_visible():
 
 
 def forward_random(rng):
-    shapes = [([2, 3, 1], ["relu", "relu"], 1), ([4, 5, 3], ["tanh", "linear"], 6),
-              ([3, 2], ["sigmoid"], 2), ([5, 4, 4, 2], ["relu", "sigmoid", "linear"], 5),
-              ([1, 1, 1], ["tanh", "tanh"], 3), ([6, 8, 3], ["relu", "linear"], 10)]
-    cases = [network(rng, s, acts, m) for s, acts, m in shapes]
+    cases = [network(rng, s, acts, m) for s, acts, m in NETWORKS]
     cases.append(network(rng, [3, 4, 2], ["sigmoid", "tanh"], 4, kind="large"))
     for c in cases:
         c.hidden = True
@@ -165,18 +162,24 @@ forward = Exercise(
     mistakes=[
         like(forward_wrong(cache_entry=lambda A, Z, A_new: (A_new, Z)),
              "each cache entry should hold the layer's *input* A_prev and its Z. Append "
-             "(A, Z) before you overwrite A with the activation.", "cache_after"),
+             "(A, Z) before you overwrite A with the activation.", "cache_after",
+             how=("the course's forward pass with each cache entry `(A, Z)` holding the layer's "
+                  "output A instead of its input")),
         like(forward_wrong(cache_entry=lambda A, Z, A_new: (Z, A)),
-             "the cache entries are in the wrong order: (A_prev, Z).", "cache_swapped"),
+             "the cache entries are in the wrong order: (A_prev, Z).", "cache_swapped",
+             how="the course's forward pass with each cache entry in the order `(Z, A_prev)`"),
         like(forward_wrong(lambda i, name, n: "linear" if i == n - 1 else name),
              "the last layer's activation was not applied. Every layer, the last one "
-             "included, applies its own activation from `activations`.", "last_activation"),
+             "included, applies its own activation from `activations`.", "last_activation",
+             how="the course's forward pass with the last layer left linear (no activation)"),
         like(forward_wrong(lambda i, name, n: "relu"),
              "every layer used ReLU. Look up each layer's own activation: "
-             "activations[i] names it.", "same_activation"),
+             "activations[i] names it.", "same_activation",
+             how="the course's forward pass with ReLU in every layer"),
         when(lambda case, got: len(got[1]) == len(case.args[1]) + 1,
              "the cache has one entry too many: one (A_prev, Z) pair per layer.",
-             "cache_too_long"),
+             "cache_too_long",
+             how="the cache has one entry more than there are layers"),
     ])
 
 EXERCISES = [init_params, forward]

@@ -1,22 +1,15 @@
 """Lesson 04, the loss: mse_loss, binary_cross_entropy and softmax_cross_entropy.
 
-Binary cross-entropy and exact 0s and 1s. The contract compares values where P
-lies in [1e-5, 1 - 1e-5] (any clipping eps up to 1e-5 is right there) and asks
-only for a finite result at exactly 0 and 1. The cases honour that as follows:
-- most cases keep P inside [1e-5, 1 - 1e-5], its ends included;
-- the cases with exact 0s and 1s put them only where the answer is right and
-  sure (P == Y). Each such element costs -log(1 - eps), about eps, whatever eps
-  a learner clips with, so every clipped answer agrees with the reference to
-  within the exercise's atol = 1e-5; an unclipped log gives 0 * log(0) = nan
-  there and fails.
-Sure and wrong elements (P = 0 with Y = 1) cost -log(eps), which depends on eps,
-so no value can be required there; they are left out of the cases.
+The cases shared with the gradients of lesson 05 (and how binary cross-entropy's cases
+treat exact 0s and 1s) are in loss_cases.py.
 """
 import numpy as np
 
 import blocks
-from ..exercise import Case, Exercise, close, like, raised, when
+from ..exercise import Case, Exercise, changed_input, close, like, raised, when
 from .gen import KINDS, values
+from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
+                         mse_visible, probabilities, sce_visible)
 
 LESSON = "04_loss"
 a = np.array
@@ -24,13 +17,6 @@ a = np.array
 
 def is_size_one_array(case, got):
     return np.shape(got) in [(1,), (1, 1)]
-
-
-def changed_input(hint, rtol=1e-6, atol=1e-9, id="in_place"):
-    """A case that failed with the right value: an argument was changed in place."""
-    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id)
-    mistake.in_place = True
-    return mistake
 
 
 SIZE_ONE = ("you returned an array holding one number; a loss is a plain number: "
@@ -47,15 +33,6 @@ def per_axis(loss_terms):
 
 
 # ---- mse_loss ---------------------------------------------------------------
-
-def mse_visible():
-    return [Case((a([[2.5], [0.0], [2.1]]), a([[3.0], [-0.5], [2.0]])),
-                 "three examples, one output each (the lesson's example)"),
-            Case((a([[1.0, 2.0], [3.0, 4.0]]), a([[1.0, 0.0], [3.0, 1.0]])),
-                 "two examples, two outputs each"),
-            Case((a([[0.7]]), a([[0.2]])), "one example, one output"),
-            Case((a([0.5, -1.0, 2.0, 0.0]), a([0.0, 0.0, 2.0, 0.0])), "1-D arrays")]
-
 
 def mse_random(rng):
     shapes = [(1, 1), (5, 1), (3, 4), (1, 6), (8,), (2, 3), (10, 2), (4, 4), (1,), (6, 3)]
@@ -83,80 +60,42 @@ mse_loss = Exercise(
                       "into the caller's array. Write `errors = Y_hat - Y` instead."),
         like(lambda Y_hat, Y: np.sum(sq(Y_hat, Y)),
              "that is the sum of the squared errors. The loss is their mean: "
-             "np.mean((Y_hat - Y)**2).", "sum"),
+             "np.mean((Y_hat - Y)**2).", "sum",
+             how="`np.sum((Y_hat - Y) ** 2)`"),
         like(lambda Y_hat, Y: 0.5 * np.mean(sq(Y_hat, Y)),
              "your result is exactly half the expected one. This course's MSE has no 1/2 "
-             "in front: np.mean((Y_hat - Y)**2).", "half"),
+             "in front: np.mean((Y_hat - Y)**2).", "half",
+             how="`0.5 * np.mean((Y_hat - Y) ** 2)`"),
         like(lambda Y_hat, Y: np.sum(sq(Y_hat, Y)) / len(Y),
              "you divided by the number of examples m. The mean runs over all elements: "
-             "divide by Y_hat.size, or simply use np.mean.", "rows"),
+             "divide by Y_hat.size, or simply use np.mean.", "rows",
+             how="`np.sum((Y_hat - Y) ** 2) / len(Y)`"),
         when(per_axis(sq), "you averaged along one axis only and got one number per row or "
              "column. The loss is the mean over all elements: np.mean(...) with no axis.",
-             "one_axis"),
+             "one_axis",
+             how=("the result equals `((Y_hat - Y) ** 2).mean(axis=k)` for some axis k: one "
+                  "number per row or per column")),
         like(lambda Y_hat, Y: np.mean(np.abs(Y_hat - Y)),
              "that is the mean absolute error. Square the errors instead: (Y_hat - Y)**2.",
-             "absolute"),
+             "absolute",
+             how="`np.mean(np.abs(Y_hat - Y))`"),
         like(lambda Y_hat, Y: np.sqrt(np.mean(sq(Y_hat, Y))),
-             "that is the root of the MSE (the RMSE). Leave out the square root.", "root"),
+             "that is the root of the MSE (the RMSE). Leave out the square root.", "root",
+             how="`np.sqrt(np.mean((Y_hat - Y) ** 2))`"),
         like(lambda Y_hat, Y: np.mean(Y_hat - Y),
              "the errors are not squared, so too high and too low cancel out: "
-             "np.mean((Y_hat - Y)**2).", "not_squared"),
-        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+             "np.mean((Y_hat - Y)**2).", "not_squared",
+             how="`np.mean(Y_hat - Y)`"),
+        when(is_size_one_array, SIZE_ONE, "size_one_array",
+             how="the result has shape (1,) or (1, 1): an array holding one number"),
     ])
 
 
 # ---- binary_cross_entropy -----------------------------------------------------
 
-EPS = blocks.EPS
-
-
-def exact_edges(case):
-    """True when P holds an exact 0 or 1."""
-    P = np.asarray(case.args[0])
-    return bool(np.any((P == 0) | (P == 1)))
-
-
-def sure_and_wrong(case):
-    """True when P is exactly 0 where Y is 1, or exactly 1 where Y is 0."""
-    P, Y = (np.asarray(v) for v in case.args)
-    return bool(np.any(((P == 0) & (Y == 1)) | ((P == 1) & (Y == 0))))
-
-
-FINITE_ONLY = (0.0, float(np.finfo(float).max))   # any finite number of the right form
-
-
-def finite_if_sure_and_wrong(rtol, atol):
-    """A case's tolerance: there the loss is -log(eps), so only finiteness is asked."""
-    return lambda case: FINITE_ONLY if sure_and_wrong(case) else (rtol, atol)
-
-
-def bce_terms(P, Y, eps=EPS, log=np.log):
+def bce_terms(P, Y, eps=blocks.EPS, log=np.log):
     P = np.clip(P, eps, 1 - eps)
     return -(Y * log(P) + (1 - Y) * log(1 - P))
-
-
-def bce_visible():
-    X = a([[1.0, 2.0, 3.0]])
-    W = a([[0.2, 0.8, -0.5], [0.5, -0.91, 0.26]]).T
-    P_article = blocks.sigmoid(X @ W + a([[0.5, -0.1]]))
-    return [Case((a([0.9, 0.2, 0.6]), a([1.0, 0.0, 0.0])), "three probabilities, shape (3,)"),
-            Case((P_article, a([[1.0, 0.0]])),
-                 "the article's sigmoid layer: 'yes' for the first neuron, 'no' for the second"),
-            Case((a([[0.8], [1.0], [0.3], [0.0]]), a([[1.0], [1.0], [0.0], [0.0]])),
-                 "exact 0s and 1s, sure and right (only a finite result is asked there)"),
-            Case((a([[0.0], [0.7], [1.0]]), a([[1.0], [1.0], [0.0]])),
-                 "exact 0s and 1s, sure and wrong (only a finite result is asked there)"),
-            Case((a([[1e-5], [0.5], [1 - 1e-5], [1e-4], [0.9999], [0.02]]),
-                  a([[1.0], [1.0], [0.0], [0.0], [1.0], [1.0]])),
-                 "probabilities very close to 0 and 1"),
-            Case((a([[0.7, 0.1], [0.4, 0.95]]), a([[1.0, 0.0], [0.0, 1.0]])),
-                 "two examples, two outputs each")]
-
-
-def probabilities(rng, shape, spread=3.0):
-    """Probabilities from sigmoids of spread-out logits, kept in [1e-5, 1 - 1e-5]."""
-    P = blocks.sigmoid(rng.normal(0, spread, size=shape))
-    return np.clip(P, 1e-5, 1 - 1e-5)
 
 
 def bce_random(rng):
@@ -193,10 +132,6 @@ def logs_labels(case, got):
         bool(np.any(np.isinf(got))) or close(got, blocks.binary_cross_entropy(Y, P)))
 
 
-def closest_to_edge(P):
-    return float(np.min(np.minimum(P, 1 - P)))
-
-
 def wrong_eps(case, got):
     """Clipped with a larger eps (only eps beyond the P closest to 0 or 1 changes anything)."""
     edge = closest_to_edge(case.args[0])
@@ -222,43 +157,48 @@ binary_cross_entropy = Exercise(
         when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
              "np.log(0) is -inf and 0 * log(0) is nan, and P does reach exactly 0 and 1. "
              "Clip first: P = np.clip(P, eps, 1 - eps) with eps = 1e-7 (clipping to [0, 1] "
-             "changes nothing).", "unclipped"),
+             "changes nothing).", "unclipped",
+             how="P holds an exact 0 or 1 and the result is not finite (nan or inf)"),
         when(logs_labels, "P and Y have swapped roles: the log is taken of the prediction P, "
-             "and the label Y only weighs it: -(Y log P + (1 - Y) log(1 - P)).", "swapped"),
+             "and the label Y only weighs it: -(Y log P + (1 - Y) log(1 - P)).", "swapped",
+             how=("on a case without exact 0s and 1s in P, the result is infinite or equals the "
+                  "loss with P and Y swapped, `binary_cross_entropy(Y, P)`")),
         like(lambda P, Y: -blocks.binary_cross_entropy(P, Y),
              "your loss is negative: the minus sign is missing. log P < 0 for P < 1, so "
-             "-(Y log P + (1 - Y) log(1 - P)) is positive.", "sign"),
+             "-(Y log P + (1 - Y) log(1 - P)) is positive.", "sign",
+             how="`-binary_cross_entropy(P, Y)`: the loss with its sign flipped"),
         like(lambda P, Y: np.sum(bce_terms(P, Y)),
-             "that is the sum over the elements. The loss is their mean: np.mean(...).", "sum"),
+             "that is the sum over the elements. The loss is their mean: np.mean(...).", "sum",
+             how=("the sum (not the mean) of the clipped elementwise losses `-(Y log P + (1 - Y) "
+                  "log(1 - P))`")),
         when(wrong_eps, "P was clipped too far from 0 and 1, which changes the loss of "
-             "confident answers. Clip to [eps, 1 - eps] with eps = 1e-7.", "wrong_eps"),
+             "confident answers. Clip to [eps, 1 - eps] with eps = 1e-7.", "wrong_eps",
+             how=("the result equals the loss with P clipped to [eps, 1 - eps] for a larger eps "
+                  "(1e-4, 1e-3, 1e-2, 0.05 or 0.1), one that reaches past the P closest "
+                  "to 0 or 1")),
         when(eps_added, "adding eps inside the log (np.log(P + eps)) shifts every value a "
              "little. Clip P instead: P = np.clip(P, eps, 1 - eps), then take np.log(P).",
-             "eps_added"),
+             "eps_added",
+             how=("some P is within 0.01 of 0 or 1 and the result equals `-np.mean(Y * np.log(P + "
+                  "e) + (1 - Y) * np.log(1 - P + e))` for e = 1e-6 ... 1e-10")),
         like(lambda P, Y: np.mean(bce_terms(P, Y, log=np.log10)),
              "np.log10 is the base-10 logarithm; cross-entropy uses the natural log, np.log.",
-             "log_base"),
+             "log_base",
+             how="the mean clipped loss computed with `np.log10`"),
         like(lambda P, Y: np.mean(bce_terms(P, Y, log=np.log2)),
              "np.log2 is the base-2 logarithm; cross-entropy uses the natural log, np.log.",
-             "log_base"),
+             "log_base",
+             how="the mean clipped loss computed with `np.log2`"),
         when(per_axis(bce_terms), "you averaged along one axis only; the loss is one number, "
-             "the mean over all elements: np.mean(...) with no axis.", "one_axis"),
-        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+             "the mean over all elements: np.mean(...) with no axis.", "one_axis",
+             how=("the result equals the clipped elementwise losses averaged along one axis "
+                  "only: one number per row or per column")),
+        when(is_size_one_array, SIZE_ONE, "size_one_array",
+             how="the result has shape (1,) or (1, 1): an array holding one number"),
     ])
 
 
 # ---- softmax_cross_entropy ----------------------------------------------------
-
-def sce_visible():
-    return [Case((a([[2.0, 1.0, 0.1], [0.5, 2.5, 0.3]]), a([0, 2])),
-                 "two examples, three classes (the lesson's example)"),
-            Case((a([[0.2, 0.7]]), a([1])), "one example, two classes"),
-            Case((a([[1000.0, 0.0]]), a([1])), "one example, huge logits, sure and wrong"),
-            Case((a([[1000.0, 990.0, 1000.0], [-1000.0, -1000.0, -990.0], [0.0, 0.0, 0.0]]),
-                  a([2, 0, 1])), "large logits, rows far apart"),
-            Case((a([[0.3, -1.2, 2.0, 0.0], [1.5, 0.5, -0.5, 2.5], [-2.0, 0.0, 1.0, 0.1]]),
-                  a([3, 0, 2])), "three examples, four classes")]
-
 
 def sce_random(rng):
     cases = []
@@ -293,35 +233,49 @@ softmax_cross_entropy = Exercise(
         when(unstable, "exp overflowed, or a probability underflowed to 0 and its log is "
              "-inf. Compute each row's loss as logsumexp(row) - logit of the right class, "
              "where logsumexp subtracts the row's own maximum (axis=1, keepdims=True) before "
-             "exp. Never take the log of a computed softmax.", "unstable"),
+             "exp. Never take the log of a computed softmax.", "unstable",
+             how="the result is not finite (nan or inf) and some |logit| is over 300"),
         raised("could not be broadcast", "the shapes do not line up. Take one maximum and "
                "one sum per row, along axis=1, and keep them as a column with keepdims=True: "
                "M = logits.max(axis=1, keepdims=True) has shape (m, 1).", "axis"),
         like(lambda Z, y: np.mean(lse(Z)) - np.mean(Z[:, y]),
              "logits[:, labels] takes every label's column from every row: an m x m matrix. "
-             "Pick one entry per row with logits[np.arange(m), labels].", "fancy_index"),
+             "Pick one entry per row with logits[np.arange(m), labels].", "fancy_index",
+             how=("`np.mean(logsumexp(logits)) - np.mean(logits[:, labels])`: every label's column "
+                  "taken from every row")),
         like(lambda Z, y: np.mean(-picked(Z, y)),
              "the logsumexp term is missing: the loss of a row is logsumexp(row) minus the "
-             "logit of its right class.", "no_logsumexp"),
+             "logit of its right class.", "no_logsumexp",
+             how="`np.mean(-logits[np.arange(m), labels])`: no logsumexp term"),
         like(lambda Z, y: np.mean(lse(Z)),
              "you did not subtract the right class's logit: the loss of a row is "
-             "logsumexp(row) - logits[i, labels[i]].", "no_pick"),
+             "logsumexp(row) - logits[i, labels[i]].", "no_pick",
+             how="`np.mean(logsumexp(logits))`: the right class's logit not subtracted"),
         like(lambda Z, y: np.mean(lse(Z) - picked(Z, y - 1)),
              "you picked the column one to the left of the right class. Labels count from 0: "
-             "class labels[i] is column labels[i].", "off_by_one"),
+             "class labels[i] is column labels[i].", "off_by_one",
+             how=("`np.mean(logsumexp(logits) - logits[np.arange(m), labels - 1])`: the column one "
+                  "to the left")),
         raised("out of bounds", "an index went past the last class. Labels count from 0 to "
                "C - 1 and label c is column c: use logits[np.arange(m), labels] as they are.",
                "off_by_one"),
         like(lambda Z, y: np.sum(lse(Z) - picked(Z, y)),
-             "that is the sum over the examples. The loss is their mean: np.mean(...).", "sum"),
+             "that is the sum over the examples. The loss is their mean: np.mean(...).", "sum",
+             how=("`np.sum(logsumexp(logits) - logits[np.arange(m), labels])`: the sum over the "
+                  "examples")),
         like(lambda Z, y: np.mean(lse(Z) - picked(Z, y)) / Z.shape[1],
              "you averaged over all m * C entries. Each example's loss is one number: "
-             "take the mean over the m examples only.", "mean_over_classes"),
+             "take the mean over the m examples only.", "mean_over_classes",
+             how=("the right loss divided by the number of classes "
+                  "C: a mean over all m * C entries")),
         when(lambda case, got: np.shape(got) == (len(case.args[1]),) and close(
                  got, lse(case.args[0]) - picked(*case.args)),
              "you returned one loss per example. Return their mean, one number: "
-             "float(np.mean(...)).", "per_example"),
-        when(is_size_one_array, SIZE_ONE, "size_one_array"),
+             "float(np.mean(...)).", "per_example",
+             how=("the result has shape (m,) and equals the loss of each example, "
+                  "`logsumexp(logits) - logits[np.arange(m), labels]`")),
+        when(is_size_one_array, SIZE_ONE, "size_one_array",
+             how="the result has shape (1,) or (1, 1): an array holding one number"),
     ])
 
 EXERCISES = [mse_loss, binary_cross_entropy, softmax_cross_entropy]

@@ -4,15 +4,17 @@ the three loss gradients and neuron_gradients.
 numerical_gradient takes a function: the cases hold named functions from
 checks/functions.py, which cross the grading boundary by name.
 """
+import functools
+
 import numpy as np
 
 import blocks
-from ..exercise import Case, Exercise, close, like, raised, when
+from ..exercise import Case, Exercise, changed_input, close, like, raised, when
 from ..functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                          sum_of_squares)
 from .gen import KINDS, values
-from .lesson04 import (bce_visible, changed_input, closest_to_edge, exact_edges,
-                       finite_if_sure_and_wrong, mse_visible, probabilities, sce_visible)
+from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
+                         mse_visible, probabilities, sce_visible)
 
 LESSON = "05_chain_rule"
 a = np.array
@@ -65,30 +67,19 @@ def h_of(case):
     return case.kwargs.get("h", case.args[2] if len(case.args) > 2 else 1e-5)
 
 
-MEMO = {}
-
-
-def memoised(compute):
-    """``compute(case)``, worked out once per case object: the same case is judged
-    against several mistakes, and each is a whole numerical gradient."""
-    def cached(case):
-        key = (compute.__name__, id(case))
-        if key in MEMO and MEMO[key][0] is case:
-            return MEMO[key][1]
-        if len(MEMO) > 500:
-            MEMO.clear()
-        value = compute(case)
-        MEMO[key] = (case, value)
-        return value
-    return cached
-
-
-@memoised
 def other_ways(case):
-    """The numerical gradient as the known mistakes compute it (on copies of x)."""
+    """The numerical gradient as the known mistakes compute it (on copies of x): one whole
+    numerical gradient per way, worked out once per case's values (the same case is judged
+    against several mistakes)."""
     f, x = case.args[:2]
-    h = h_of(case)
     x = np.array(x, dtype=float)
+    return computed_ways(f, x.shape, x.tobytes(), h_of(case))
+
+
+@functools.lru_cache(maxsize=64)
+def computed_ways(f, shape, data, h):
+    """other_ways of f at the float64 array of ``shape`` whose bytes are ``data``."""
+    x = np.frombuffer(data, dtype=float).reshape(shape).copy()
     f_x, up, down = f(x), np.zeros_like(x), np.zeros_like(x)
     for i in np.ndindex(x.shape):
         e = np.zeros_like(x)
@@ -151,30 +142,45 @@ numerical_gradient = Exercise(
         when(copy_nudged, "every derivative came out 0. This x is not contiguous in memory "
              "(a transposed view, W.T), so x.reshape(-1) or x.ravel() gave you a copy: your "
              "nudges changed the copy, f(x) never saw them, and f(x + h) - f(x - h) was 0. "
-             + EVERY_ELEMENT, "flat_copy"),
+             + EVERY_ELEMENT, "flat_copy",
+             how=("x is not contiguous in memory (a transposed view), the result has x's size, "
+                  "every derivative in it is 0 and the expected ones are not (the nudges went into "
+                  "a copy made by x.reshape(-1))")),
         changed_input(
             "your values are right, but x is not exactly what it was. You may change x[i] for "
             "a moment, but put back exactly the saved value: old = x[i] before, x[i] = old "
             "after. Adding h back (x[i] += h) leaves rounding errors, and forgetting to "
             "restore leaves x shifted.", id="not_restored"),
-        when(computed_as("forward", "backward"), ONE_SIDED, "one_sided"),
+        when(computed_as("forward", "backward"), ONE_SIDED, "one_sided",
+             how=("the result equals the one-sided difference `(f(x + h e_i) - f(x)) / h` or "
+                  "`(f(x) - f(x - h e_i)) / h`, element by element")),
         when(computed_as("one_h"), "your values are twice the expected ones: the two points "
-             "x + h and x - h are 2h apart, so divide by 2 * h.", "divide_by_h"),
+             "x + h and x - h are 2h apart, so divide by 2 * h.", "divide_by_h",
+             how=("the result equals `(f(x + h e_i) - f(x - h e_i)) / h`: twice the centred "
+                  "difference")),
         when(whole_array_nudged, "you nudged every element at once (x + h), which gives one "
              "number for the whole array. Nudge one element at a time and store one "
-             "derivative per element.", "whole_array"),
-        when(computed_as("rows_False", "rows_True"), ONLY_1D, "only_1d"),
+             "derivative per element.", "whole_array",
+             how=("x has more than one element and every entry of the result is `(f(x + h) - f(x - "
+                  "h)) / (2h)`, with the whole array nudged at once")),
+        when(computed_as("rows_False", "rows_True"), ONLY_1D, "only_1d",
+             how=("the result equals the centred differences taken by nudging whole rows `x[i]` "
+                  "for i in `range(len(x))` (with or without copying the row first)")),
         raised("out of bounds", "x[i] with i up to x.size only works for 1-D x. "
                + EVERY_ELEMENT, "only_1d"),
         when(computed_as("default_h"), "you used h = 1e-5 even though another h was passed. "
-             "Use the argument h.", "ignores_h"),
+             "Use the argument h.", "ignores_h",
+             how=("another h was passed, and the result equals the centred differences with the "
+                  "default h = 1e-5")),
         when(lambda case, got: isinstance(got, list),
              "you returned a list. Return an array of the same shape as x: start from "
-             "grad = np.zeros_like(x) and fill it in.", "list"),
+             "grad = np.zeros_like(x) and fill it in.", "list",
+             how="the result is a Python list"),
         when(lambda case, got: isinstance(got, np.ndarray) and got.shape != case.args[1].shape
              and got.size == case.args[1].size,
              "the gradient must have the same shape as x (one entry per element): "
-             "grad = np.zeros_like(x), or .reshape(x.shape) at the end.", "shape"),
+             "grad = np.zeros_like(x), or .reshape(x.shape) at the end.", "shape",
+             how="the result is an array of x's size but another shape"),
     ])
 
 
@@ -223,46 +229,60 @@ relative_error = Exercise(
     mistakes=[
         when(lambda case, got: both_zero(case) and np.isnan(got),
              "0 / 0 is nan: when a and b are both zero the denominator is 0. Return 0.0 in "
-             "that case (the arrays are equal), e.g. `if scale == 0: return 0.0`.", "both_zero"),
+             "that case (the arrays are equal), e.g. `if scale == 0: return 0.0`.", "both_zero",
+             how="a and b are both zero and the result is nan"),
         raised("division by zero", "when a and b are both zero the denominator is 0. Return "
                "0.0 in that case (the arrays are equal).", "both_zero"),
         when(lambda case, got: np.ndim(got) > 0 and np.shape(got) == np.shape(case.args[0])
              and (np.size(got) > 1 or close(got, np.abs(case.args[0] - case.args[1]) / (
                  np.abs(case.args[0]) + np.abs(case.args[1])))),
              "you compared element by element and returned an array. Compare the whole "
-             "arrays with one norm each: ||a - b|| / (||a|| + ||b||).", "elementwise"),
+             "arrays with one norm each: ||a - b|| / (||a|| + ||b||).", "elementwise",
+             how=("the result is an array of a's shape: more than one number, or the "
+                  "element-by-element `|a - b| / (|a| + |b|)`")),
         like(lambda A, B: np.max(np.abs(A - B) / (np.abs(A) + np.abs(B))),
              "that is the largest element-by-element relative error. Use Euclidean norms "
              "of the whole arrays: np.linalg.norm(a - b) / (np.linalg.norm(a) + "
-             "np.linalg.norm(b)).", "elementwise"),
+             "np.linalg.norm(b)).", "elementwise",
+             how="`np.max(np.abs(a - b) / (np.abs(a) + np.abs(b)))`"),
         like(lambda A, B: np.max(np.abs(A - B)) / (np.max(np.abs(A)) + np.max(np.abs(B))),
              "you used the largest absolute values (the max norm). Use the Euclidean norm, "
-             "np.linalg.norm, which squares, sums and takes the square root.", "max_norm"),
+             "np.linalg.norm, which squares, sums and takes the square root.", "max_norm",
+             how="`np.max(np.abs(a - b)) / (np.max(np.abs(a)) + np.max(np.abs(b)))`"),
         like(lambda A, B: norm(A - B) / norm(A),
              "the denominator should hold both norms, ||a|| + ||b||: then the result is "
-             "symmetric and stays between 0 and 1.", "denominator"),
+             "symmetric and stays between 0 and 1.", "denominator",
+             how="`norm(a - b) / norm(a)` (Euclidean norms)"),
         like(lambda A, B: norm(A - B) / norm(B),
              "the denominator should hold both norms, ||a|| + ||b||: then the result is "
-             "symmetric and stays between 0 and 1.", "denominator"),
+             "symmetric and stays between 0 and 1.", "denominator",
+             how="`norm(a - b) / norm(b)` (Euclidean norms)"),
         like(lambda A, B: norm(A - B) / norm(A + B),
              "the denominator is ||a|| + ||b||, the sum of two norms, not the norm of "
-             "a + b.", "norm_of_sum"),
+             "a + b.", "norm_of_sum",
+             how="`norm(a - b) / norm(a + b)` (Euclidean norms)"),
         like(lambda A, B: np.sum(np.abs(A - B)) / (np.sum(np.abs(A)) + np.sum(np.abs(B))),
              "you summed absolute values (the L1 norm). Use the Euclidean norm: the square "
-             "root of the sum of squares, np.linalg.norm(v).", "l1"),
+             "root of the sum of squares, np.linalg.norm(v).", "l1",
+             how="`np.sum(np.abs(a - b)) / (np.sum(np.abs(a)) + np.sum(np.abs(b)))`: L1 norms"),
         like(lambda A, B: matrix_2_norm(A - B) / (matrix_2_norm(A) + matrix_2_norm(B)),
              "np.linalg.norm(M, 2) of a 2-D array is the largest singular value, not the "
              "Euclidean norm of all elements. Leave out the 2: np.linalg.norm(M).",
-             "matrix_norm"),
+             "matrix_norm",
+             how=("the relative error with `np.linalg.norm(M, 2)` (the largest singular value) for "
+                  "2-D arrays")),
         like(lambda A, B: norm(A - B) / norm(A) + norm(B),
              "operator precedence: x / y + z divides first. Put the denominator in "
-             "brackets: norm(a - b) / (norm(a) + norm(b)).", "precedence"),
+             "brackets: norm(a - b) / (norm(a) + norm(b)).", "precedence",
+             how="`norm(a - b) / norm(a) + norm(b)` (Euclidean norms)"),
         like(lambda A, B: norm(A - B) ** 2 / (norm(A) ** 2 + norm(B) ** 2),
              "you used squared norms. Take the square root: np.linalg.norm(v) is "
-             "sqrt(sum(v**2)).", "squared"),
+             "sqrt(sum(v**2)).", "squared",
+             how="`norm(a - b) ** 2 / (norm(a) ** 2 + norm(b) ** 2)` (Euclidean norms)"),
         when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
              "you returned an array holding one number; return a plain number with "
-             "float(...).", "size_one_array"),
+             "float(...).", "size_one_array",
+             how="the result has shape (1,) or (1, 1): an array holding one number"),
     ])
 
 
@@ -295,19 +315,26 @@ mse_loss_grad = Exercise(
                       "(e.g. Y_hat -= Y). Compute into a new array."),
         like(lambda Y_hat, Y: 2 * (Y_hat - Y),
              "the 1/N is missing: the loss is a mean over all N elements, so its gradient is "
-             "2 (Y_hat - Y) / Y_hat.size.", "no_mean"),
+             "2 (Y_hat - Y) / Y_hat.size.", "no_mean",
+             how="`2 * (Y_hat - Y)`"),
         like(lambda Y_hat, Y: 2 * (Y_hat - Y) / len(Y_hat),
              "you divided by the number of examples m. The MSE is a mean over all elements: "
-             "divide by Y_hat.size.", "rows"),
+             "divide by Y_hat.size.", "rows",
+             how="`2 * (Y_hat - Y) / len(Y_hat)`"),
         like(lambda Y_hat, Y: 2 * (Y - Y_hat) / Y_hat.size,
-             "the sign is flipped: d/dY_hat of (Y_hat - Y)**2 is +2 (Y_hat - Y).", "sign"),
+             "the sign is flipped: d/dY_hat of (Y_hat - Y)**2 is +2 (Y_hat - Y).", "sign",
+             how="`2 * (Y - Y_hat) / Y_hat.size`"),
         like(lambda Y_hat, Y: (Y_hat - Y) / Y_hat.size,
-             "the factor 2 is missing: the derivative of e**2 is 2e.", "no_two"),
+             "the factor 2 is missing: the derivative of e**2 is 2e.", "no_two",
+             how="`(Y_hat - Y) / Y_hat.size`"),
         like(lambda Y_hat, Y: 2 * (Y_hat - Y) / Y_hat.size ** 2,
              "you divided by N twice. The mean's 1/N appears once: 2 (Y_hat - Y) / N.",
-             "twice"),
+             "twice",
+             how="`2 * (Y_hat - Y) / Y_hat.size ** 2`"),
         when(returns_number, "you returned one number. The gradient has one entry per "
-             "element of Y_hat, the same shape as Y_hat.", "number"),
+             "element of Y_hat, the same shape as Y_hat.", "number",
+             how=("the result is a single number while "
+                  "the first argument has more than one element")),
     ])
 
 
@@ -354,31 +381,43 @@ binary_cross_entropy_grad = Exercise(
                       "P = np.clip(P, eps, 1 - eps) makes a new array.", rtol=2e-5),
         when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
              "at P exactly 0 or 1 the formula divides by 0. Clip P first, as in the loss: "
-             "P = np.clip(P, eps, 1 - eps) with eps = 1e-7.", "unclipped"),
+             "P = np.clip(P, eps, 1 - eps) with eps = 1e-7.", "unclipped",
+             how="P holds an exact 0 or 1 and the result is not finite (nan or inf)"),
         like(lambda P, Y: bce_grad_with(P, Y) * P.size,
              "the 1/N is missing: the loss is a mean over all N elements, so divide the "
-             "gradient by P.size.", "no_mean"),
+             "gradient by P.size.", "no_mean",
+             how="the right gradient (P clipped) times N = P.size: `(P - Y) / (P (1 - P))`"),
         like(lambda P, Y: -bce_grad_with(P, Y),
              "the sign is flipped. Where Y = 1 the loss -log P falls as P grows, so the "
-             "gradient there is negative: (P - Y) / (P (1 - P)) / N.", "sign"),
+             "gradient there is negative: (P - Y) / (P (1 - P)) / N.", "sign",
+             how="the right gradient (P clipped) with its sign flipped"),
         like(lambda P, Y: bce_grad_with(P, Y) / P.size,
-             "you divided by N twice. The mean's 1/N appears once.", "twice"),
+             "you divided by N twice. The mean's 1/N appears once.", "twice",
+             how="the right gradient (P clipped) divided by N = P.size once more"),
         like(lambda P, Y: (P - Y) / P.size,
              "(P - Y) / N is the gradient with respect to Z, through the sigmoid. Here the "
-             "variable is P itself: (P - Y) / (P (1 - P)) / N.", "through_sigmoid"),
+             "variable is P itself: (P - Y) / (P (1 - P)) / N.", "through_sigmoid",
+             how="`(P - Y) / P.size`"),
         like(lambda P, Y: -Y / np.clip(P, blocks.EPS, 1) / P.size,
              "only the Y log P term was differentiated. The (1 - Y) log(1 - P) term adds "
              "(1 - Y) / (1 - P): the gradient is -(Y / P - (1 - Y) / (1 - P)) / N.",
-             "one_term"),
+             "one_term",
+             how="`-Y / P / P.size` (P clipped from below): the first term only"),
         like(lambda P, Y: (P - Y) / (np.clip(P, blocks.EPS, 1 - blocks.EPS) * (
                 1 - np.clip(P, blocks.EPS, 1 - blocks.EPS))) / P.size,
              "only the denominator uses the clipped P. Clip once, at the top "
              "(P = np.clip(P, eps, 1 - eps)), and use that P in the numerator too.",
-             "numerator_unclipped"),
+             "numerator_unclipped",
+             how=("`(P - Y) / (Pc * (1 - Pc)) / P.size` with Pc the clipped P: the numerator uses "
+                  "the unclipped P")),
         when(bce_grad_wrong_eps, "P was clipped too far from 0 and 1. Clip to [eps, 1 - eps] "
-             "with eps = 1e-7.", "wrong_eps"),
+             "with eps = 1e-7.", "wrong_eps",
+             how=("the result equals the gradient with P clipped to [eps, 1 - eps] for a larger "
+                  "eps (1e-4, 1e-3, 1e-2 or 0.1), one that reaches past the P closest to 0 or 1")),
         when(returns_number, "you returned one number. The gradient has one entry per "
-             "element of P, the same shape as P.", "number"),
+             "element of P, the same shape as P.", "number",
+             how=("the result is a single number while "
+                  "the first argument has more than one element")),
     ])
 
 
@@ -425,32 +464,43 @@ softmax_cross_entropy_grad = Exercise(
                       "Compute into a new array."),
         when(lambda case, got: not np.all(np.isfinite(got)) and np.abs(case.args[0]).max() > 300,
              "exp overflowed for large logits. Compute the softmax stably: subtract each "
-             "row's maximum first (or use blocks' softmax).", "unstable"),
+             "row's maximum first (or use blocks' softmax).", "unstable",
+             how="the result is not finite (nan or inf) and some |logit| is over 300"),
         like(lambda Z, y: blocks.softmax(Z) - onehot(y, Z.shape[1]),
              "the 1/m is missing: the loss is a mean over the m examples, so the gradient is "
-             "(softmax(logits) - onehot) / m.", "no_mean"),
+             "(softmax(logits) - onehot) / m.", "no_mean",
+             how="`softmax(logits) - onehot(labels)`: no division by m"),
         like(lambda Z, y: (onehot(y, Z.shape[1]) - blocks.softmax(Z)) / len(Z),
              "the sign is flipped: the gradient is (softmax - onehot) / m, so the right "
-             "class's entry is negative (raising its logit lowers the loss).", "sign"),
+             "class's entry is negative (raising its logit lowers the loss).", "sign",
+             how="`(onehot(labels) - softmax(logits)) / m`"),
         like(lambda Z, y: blocks.softmax(Z) / len(Z),
              "the one-hot part is missing: subtract 1 at each row's right class, "
-             "G[np.arange(m), labels] -= 1, then divide by m.", "no_onehot"),
+             "G[np.arange(m), labels] -= 1, then divide by m.", "no_onehot",
+             how="`softmax(logits) / m`: no one-hot term"),
         like(sce_grad_fancy, "G[:, labels] -= 1 subtracts 1 in every row, in every listed "
              "column. Subtract it once per row, at that row's class: "
-             "G[np.arange(m), labels] -= 1.", "fancy_index"),
+             "G[np.arange(m), labels] -= 1.", "fancy_index",
+             how="`G = softmax(logits); G[:, labels] -= 1; G / m`"),
         like(sce_grad_rows, "G[labels] -= 1 subtracts 1 from whole rows (the rows numbered "
              "by the labels). Subtract it once per row, at that row's class: "
-             "G[np.arange(m), labels] -= 1.", "fancy_index"),
+             "G[np.arange(m), labels] -= 1.", "fancy_index",
+             how="`G = softmax(logits); G[labels] -= 1; G / m`"),
         like(lambda Z, y: (blocks.softmax(Z) - onehot((y - 1) % Z.shape[1], Z.shape[1]))
              / len(Z), "the 1 is subtracted one column to the left. Labels count from 0: "
-             "class c is column c.", "wrong_column"),
+             "class c is column c.", "wrong_column",
+             how="`(softmax(logits) - onehot(labels - 1)) / m`: the 1 one column to the left"),
         like(lambda Z, y: (blocks.softmax(Z) - onehot(y, Z.shape[1])) / Z.size,
              "you divided by m * C. The loss is a mean over the m examples only: divide "
-             "by m = logits.shape[0].", "size"),
+             "by m = logits.shape[0].", "size",
+             how="`(softmax(logits) - onehot(labels)) / logits.size`: divided by m * C"),
         like(lambda Z, y: (blocks.softmax(Z) - onehot(y, Z.shape[1])) / len(Z) ** 2,
-             "you divided by m twice. The mean's 1/m appears once.", "twice"),
+             "you divided by m twice. The mean's 1/m appears once.", "twice",
+             how="`(softmax(logits) - onehot(labels)) / m ** 2`"),
         when(returns_number, "you returned one number. The gradient has the shape of logits, "
-             "(m, C).", "number"),
+             "(m, C).", "number",
+             how=("the result is a single number while "
+                  "the first argument has more than one element")),
     ])
 
 
@@ -507,32 +557,47 @@ neuron_gradients = Exercise(
                       "Compute into new arrays."),
         like(neuron_variant(lambda z, a, y: 2 * (a - y)),
              "the sigmoid's derivative is missing. The chain is dL/dw = dL/da * da/dz * dz/dw, "
-             "with da/dz = a (1 - a).", "no_sigmoid_derivative"),
+             "with da/dz = a (1 - a).", "no_sigmoid_derivative",
+             how=("the gradients `(dz * x, dz)` with `dz = 2 (a - y)`: no sigmoid derivative (a = "
+                  "sigmoid(w · x + b))")),
         like(neuron_variant(lambda z, a, y: (a - y) * a * (1 - a)),
-             "the factor 2 is missing: dL/da for L = (a - y)**2 is 2 (a - y).", "no_two"),
+             "the factor 2 is missing: dL/da for L = (a - y)**2 is 2 (a - y).", "no_two",
+             how="the gradients `(dz * x, dz)` with `dz = (a - y) a (1 - a)`: no factor 2"),
         like(neuron_variant(lambda z, a, y: 2 * (a - y) * sig(a) * (1 - sig(a))),
              "sigmoid(a) (1 - sigmoid(a)) applies the sigmoid twice. The derivative at z is "
-             "a (1 - a), with a = sigmoid(z) already computed.", "derivative_at_a"),
+             "a (1 - a), with a = sigmoid(z) already computed.", "derivative_at_a",
+             how=("the gradients `(dz * x, dz)` with `dz = 2 (a - y) sigmoid(a) (1 - sigmoid(a))`: "
+                  "the sigmoid applied twice")),
         like(neuron_variant(lambda z, a, y: 2 * (a - y) * z * (1 - z)),
              "z (1 - z) is not the sigmoid's derivative: it is a (1 - a) with "
-             "a = sigmoid(z).", "derivative_at_z"),
+             "a = sigmoid(z).", "derivative_at_z",
+             how="the gradients `(dz * x, dz)` with `dz = 2 (a - y) z (1 - z)`"),
         like(neuron_variant(lambda z, a, y: 2 * (z - y) * a * (1 - a)),
              "the loss is on the neuron's output a = sigmoid(z), not on z: "
-             "dL/da = 2 (a - y).", "z_for_a"),
+             "dL/da = 2 (a - y).", "z_for_a",
+             how=("the gradients `(dz * x, dz)` with `dz = 2 (z - y) a (1 - a)`: the loss taken on "
+                  "z")),
         like(neuron_variant(lambda z, a, y: 2 * (y - a) * a * (1 - a)),
              "the sign is flipped: dL/da for L = (a - y)**2 is 2 (a - y), not 2 (y - a).",
-             "sign"),
+             "sign",
+             how="the gradients `(dz * x, dz)` with `dz = 2 (y - a) a (1 - a)`: the sign flipped"),
         like(neuron_variant(lambda z, a, y: 2 * (a - y) * a * (1 - a),
                             dw_of=lambda dz, x, w: dz * w),
-             "dz/dw is x, not w (z = w . x + b): dw = dL/dz * x.", "times_w"),
+             "dz/dw is x, not w (z = w . x + b): dw = dL/dz * x.", "times_w",
+             how=("the gradients `(dz * w, dz)` with the right `dz = 2 (a - y) a (1 - a)`: w in "
+                  "place of x")),
         when(lambda case, got: np.shape(got[1]) != () and np.size(got[1]) == 1,
              "db is a single number (a float), not an array holding one number: "
-             "db = float(...).", "db_array"),
+             "db = float(...).", "db_array",
+             how="db (the second value returned) is an array holding one number"),
         when(lambda case, got: np.shape(got[0]) == () and np.shape(got[1]) == np.shape(
             case.args[1]) and np.size(case.args[1]) > 1,
-             "dw and db are in the wrong order: return (dw, db).", "order"),
+             "dw and db are in the wrong order: return (dw, db).", "order",
+             how=("the first value returned is a single number and the second has w's shape (w "
+                  "having more than one element)")),
         when(lambda case, got: np.shape(got[0]) != np.shape(case.args[1]),
-             "dw must have the shape of w, one entry per weight: dw = dL/dz * x.", "dw_shape"),
+             "dw must have the shape of w, one entry per weight: dw = dL/dz * x.", "dw_shape",
+             how="dw (the first value returned) does not have w's shape"),
     ])
 
 EXERCISES = [numerical_gradient, relative_error, mse_loss_grad, binary_cross_entropy_grad,

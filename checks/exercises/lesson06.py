@@ -6,20 +6,13 @@ computation it differentiates (float64, inputs away from ReLU's kink at 0).
 import numpy as np
 
 import blocks
-from ..exercise import Case, Exercise, Mistake, close, like, raised, when
-from .gen import KINDS, article_network, batch_shapes, values
+from ..exercise import Case, Exercise, close, like, raised, when, when_wrong
+from .gen import KINDS, NETWORKS, article_network, batch_shapes, values
 
 LESSON = "06_backpropagation"
 a = np.array
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu", "linear")
 KINK = 1e-3      # gradient-check inputs keep every ReLU pre-activation |z| above this
-
-
-def when_wrong(mistakes):
-    """The mistakes, each recognised only when the result is not right anyway (a right value
-    that failed for another reason, e.g. an argument changed in place, gets no hint)."""
-    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
-                    and m.matches(case, got)) for m in mistakes]
 
 
 # ---- dense_backward ------------------------------------------------------------
@@ -118,26 +111,35 @@ dense_backward = Exercise(
         when(divided_by_m,
              "dW or db was divided by m. The 1/m of the mean loss is already inside dZ "
              "(it came from the loss gradient): dW = A_prev.T @ dZ and "
-             "db = dZ.sum(axis=0, keepdims=True), with no / m.", "divided_by_m"),
+             "db = dZ.sum(axis=0, keepdims=True), with no / m.", "divided_by_m",
+             how=("m > 1 and dW equals `A_prev.T @ dZ / m`, or db equals `dZ.sum(axis=0, "
+                  "keepdims=True) / m`")),
         when(db_no_keepdims,
              "db has shape (n_out,): the sum lost its axis. Keep it as a row of shape "
-             "(1, n_out), like b: dZ.sum(axis=0, keepdims=True).", "db_no_keepdims"),
+             "(1, n_out), like b: dZ.sum(axis=0, keepdims=True).", "db_no_keepdims",
+             how="db has shape (n_out,) and equals `dZ.sum(axis=0)`"),
         when(db_wrong_axis,
              "db sums over the wrong axis. b is shared by all examples, so add dZ up over "
-             "the examples (the rows): dZ.sum(axis=0, keepdims=True).", "db_wrong_axis"),
+             "the examples (the rows): dZ.sum(axis=0, keepdims=True).", "db_wrong_axis",
+             how=("db equals dZ summed over axis 1 (with or without keepdims) or over the whole "
+                  "array")),
         like(dense_wrong(dA=lambda dZ, A_prev, W: dZ @ W),
              "dA_prev uses W where it needs W.T. dZ is (m, n_out) and W is (n_in, n_out), so "
              "dA_prev = dZ @ W.T has shape (m, n_in), like A_prev. (With a square W, dZ @ W "
-             "runs but gives the wrong numbers.)", "W_not_transposed"),
+             "runs but gives the wrong numbers.)", "W_not_transposed",
+             how="the right gradients except `dA_prev = dZ @ W`"),
         when(dW_transposed,
              "dW should be A_prev.T @ dZ: shape (n_in, n_out), the shape of W. Yours is "
-             "transposed or multiplies A_prev without its .T.", "dW_transposed"),
+             "transposed or multiplies A_prev without its .T.", "dW_transposed",
+             how="dW equals `dZ.T @ A_prev`, or `A_prev @ dZ` where the shapes allow it"),
         when(returned_in_wrong_order,
              "the three gradients are right but returned in the wrong order: "
-             "return dA_prev, dW, db.", "wrong_order"),
+             "return dA_prev, dW, db.", "wrong_order",
+             how="the result holds the three right gradients in another order"),
         like(dense_wrong(dA=lambda dZ, A_prev, W: dZ @ W.T * A_prev),
              "dA_prev is just dZ @ W.T: the activation's derivative belongs to "
-             "activation_backward, not to the dense layer.", "dA_times_A"),
+             "activation_backward, not to the dense layer.", "dA_times_A",
+             how="the right gradients except `dA_prev = dZ @ W.T * A_prev`"),
     ]))
 
 
@@ -197,31 +199,42 @@ activation_backward = Exercise(
     mistakes=when_wrong([
         like(lambda dA, Z, name: dA * blocks.DERIVATIVES[name](blocks.ACTIVATIONS[name](Z)),
              "the derivative was taken at A = f(Z) instead of at Z: f'(f(Z)). The cache holds "
-             "the pre-activation Z; evaluate f' there: dA * f'(Z).", "derivative_at_A"),
+             "the pre-activation Z; evaluate f' there: dA * f'(Z).", "derivative_at_A",
+             how="`dA * f'(f(Z))`: the derivative taken at A = f(Z)"),
         like(formula_applied_to_Z,
              "a(1 - a) and 1 - a² are the derivatives written in terms of the *output* "
              "a = f(Z), but the argument here is Z. Compute the output first (s = sigmoid(Z)) "
-             "or use sigmoid_derivative(Z) / tanh_derivative(Z).", "formula_on_Z"),
+             "or use sigmoid_derivative(Z) / tanh_derivative(Z).", "formula_on_Z",
+             how=("`dA * Z * (1 - Z)` for the sigmoid and `dA * (1 - Z ** 2)` for tanh: the "
+                  "formulas in terms of the output, applied to Z (relu and linear as they should "
+                  "be)")),
         like(lambda dA, Z, name: blocks.DERIVATIVES[name](Z),
              "that is f'(Z) alone. The chain rule multiplies it by the gradient arriving "
-             "from above: dZ = dA * f'(Z).", "no_dA"),
+             "from above: dZ = dA * f'(Z).", "no_dA",
+             how="`f'(Z)`: without dA"),
         like(lambda dA, Z, name: dA * (Z >= 0) if name == "relu"
              else blocks.activation_backward(dA, Z, name),
              "at exactly Z = 0 the course takes relu'(0) = 0: use Z > 0, not Z >= 0.",
-             "relu_at_zero"),
+             "relu_at_zero",
+             how="`dA * (Z >= 0)` for relu (the other activations right)"),
         like(lambda dA, Z, name: dA * blocks.ACTIVATIONS[name](Z),
              "dA was multiplied by the activation f(Z) itself; multiply by its derivative "
-             "f'(Z).", "activation_not_derivative"),
+             "f'(Z).", "activation_not_derivative",
+             how="`dA * f(Z)`: the activation instead of its derivative"),
         like(lambda dA, Z, name: dA * (1 - np.tanh(Z)) if name == "tanh"
              else blocks.activation_backward(dA, Z, name),
-             "tanh's derivative is 1 - tanh(Z)**2: the square is missing.", "tanh_not_squared"),
+             "tanh's derivative is 1 - tanh(Z)**2: the square is missing.", "tanh_not_squared",
+             how="`dA * (1 - np.tanh(Z))` for tanh (the other activations right)"),
         like(lambda dA, Z, name: dA @ blocks.DERIVATIVES[name](Z).T,
              "dA @ ... is a matrix product; the chain rule here is element by element: "
-             "dA * f'(Z).", "matrix_product"),
+             "dA * f'(Z).", "matrix_product",
+             how="`dA @ f'(Z).T`: a matrix product"),
         when(other_activation,
              "that is the gradient of another activation. Look at the `activation` argument "
              "and use its own derivative (\"sigmoid\", \"tanh\", \"relu\" or \"linear\").",
-             "other_activation"),
+             "other_activation",
+             how=("the result equals the right gradient of another of the four activations (and "
+                  "not this one's)")),
         raised("matmul", "dA @ ... is a matrix product; the chain rule here is element by "
                "element: dA * f'(Z).", "matrix_product"),
     ]))
@@ -258,12 +271,9 @@ def backward_visible():
 
 
 def backward_random(rng):
-    shapes = [([2, 3, 1], ["relu", "relu"], 1), ([4, 5, 3], ["tanh", "linear"], 6),
-              ([3, 2], ["sigmoid"], 2), ([5, 4, 4, 2], ["relu", "sigmoid", "linear"], 5),
-              ([1, 1, 1], ["tanh", "tanh"], 3), ([6, 8, 3], ["relu", "linear"], 10),
-              ([3, 3, 3], ["sigmoid", "relu"], 1), ([2, 4, 4, 4, 3], ["tanh", "relu", "tanh",
-                                                                      "linear"], 4),
-              ([4, 4, 4, 4], ["linear", "relu", "tanh"], 3)]
+    shapes = NETWORKS + (((3, 3, 3), ("sigmoid", "relu"), 1),
+                         ((2, 4, 4, 4, 3), ("tanh", "relu", "tanh", "linear"), 4),
+                         ((4, 4, 4, 4), ("linear", "relu", "tanh"), 3))
     cases = [network_case(rng, s, acts, m) for s, acts, m in shapes]
     cases.append(network_case(rng, [3, 4, 2], ["sigmoid", "tanh"], 4, kind="large"))
     for c in cases:
@@ -348,39 +358,55 @@ backward = Exercise(
         when(grads_reversed,
              "the gradients are right but listed last layer first. grads must match params: "
              "first layer first. Reverse the list before returning it (grads[::-1]), or fill "
-             "grads[l] by index.", "grads_reversed"),
+             "grads[l] by index.", "grads_reversed",
+             how=("there is more than one layer and the result equals the right grads listed last "
+                  "layer first")),
         when(grads_divided_by_m,
              "the gradients are m times too small: they were divided by m again. The 1/m of the "
              "mean loss is already in dA_out, so dW = A_prev.T @ dZ with no / m.",
-             "divided_by_m"),
+             "divided_by_m",
+             how="m > 1 and the last layer's dW or db equals the right one divided by m"),
         when(db_shape,
              "a db has the wrong shape. Every db is (1, n_out), like b: "
-             "dZ.sum(axis=0, keepdims=True).", "db_shape"),
-        like(backward_wrong(order="forward"), WRONG_ORDER, "wrong_order"),
+             "dZ.sum(axis=0, keepdims=True).", "db_shape",
+             how="some db has the right number of elements in another shape"),
+        like(backward_wrong(order="forward"), WRONG_ORDER, "wrong_order",
+             how="the course's backward pass walking the layers first to last"),
         like(backward_wrong(entry=lambda cache, l: cache[l][::-1]),
              "each cache entry is (A_prev, Z), in that order: unpack it as "
-             "A_prev, Z = cache[l].", "cache_swapped"),
-        like(backward_wrong(entry=lambda cache, l: cache[l - 1]), WRONG_ORDER, "wrong_order"),
+             "A_prev, Z = cache[l].", "cache_swapped",
+             how="the course's backward pass reading each cache entry as `(Z, A_prev)`"),
+        like(backward_wrong(entry=lambda cache, l: cache[l - 1]), WRONG_ORDER, "wrong_order",
+             how="the course's backward pass with layer l reading `cache[l - 1]`"),
         like(backward_wrong(act=lambda acts, l, step: acts[step]), WRONG_ACTIVATION,
-             "wrong_activation"),
+             "wrong_activation",
+             how=("the course's backward pass with the activations taken in forward order while "
+                  "the layers go backwards")),
         like(backward_wrong(act=lambda acts, l, step: acts[-1]), WRONG_ACTIVATION,
-             "wrong_activation"),
+             "wrong_activation",
+             how=("the course's backward pass with the "
+                  "last layer's activation used for every layer")),
         like(backward_wrong(dZ_of=lambda dA, Z, name: blocks.activation_backward(
             dA, blocks.ACTIVATIONS[name](Z), name)),
              "the activation's derivative was evaluated at the layer's output A = f(Z). "
              "Evaluate it at the pre-activation Z from the cache: "
-             "activation_backward(dA, Z, activations[l]).", "derivative_at_A"),
+             "activation_backward(dA, Z, activations[l]).", "derivative_at_A",
+             how=("the course's backward pass with each derivative taken at the layer's output A = "
+                  "f(Z)")),
         like(backward_wrong(dZ_of=lambda dA, Z, name: dA),
              "the activations' derivatives are missing: before dense_backward, every layer "
-             "needs dZ = activation_backward(dA, Z, activations[l]).", "no_activation_derivative"),
+             "needs dZ = activation_backward(dA, Z, activations[l]).", "no_activation_derivative",
+             how="the course's backward pass without the activations' derivatives (dZ = dA)"),
         like(backward_wrong(dA_of=lambda dZ, W: None),
              "every layer received dA_out, the gradient of the network's output. Only the "
              "last layer gets dA_out: each layer hands the one before it its own dA_prev "
              "(dA = dA_prev from dense_backward), and the loop carries that dA down.",
-             "dA_out_everywhere"),
+             "dA_out_everywhere",
+             how="the course's backward pass with dA_out handed to every layer"),
         like(backward_wrong(dA_of=lambda dZ, W: dZ @ W),
              "the gradient passed to the previous layer must be dZ @ W.T (shape (m, n_in)); "
-             "it used W without .T.", "W_not_transposed"),
+             "it used W without .T.", "W_not_transposed",
+             how="the course's backward pass handing `dZ @ W` (no .T) to the layer before"),
     ]))
 
 EXERCISES = [dense_backward, activation_backward, backward]

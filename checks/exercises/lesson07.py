@@ -16,7 +16,7 @@ checks/replay.py) shuffling each epoch, the last, smaller batch and the optimise
 import numpy as np
 
 import blocks
-from ..exercise import Case, Exercise, Mistake, close, like, when
+from ..exercise import Case, Exercise, like, when, when_wrong
 from ..replay import loss_of, matching_way, paired_wrongly, same_params
 from ..steps import consecutive_steps, stepwise
 from ..verdicts import NotAttempted
@@ -24,13 +24,6 @@ from .gen import values
 
 LESSON = "07_weight_updates"
 a = np.array
-
-
-def when_wrong(mistakes):
-    """The mistakes, each recognised only when the result is not right anyway (a right value
-    that failed for another reason, e.g. an argument changed in place, gets no hint)."""
-    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
-                    and m.matches(case, got)) for m in mistakes]
 
 
 # ---- the optimiser steps: a loop of calls, then single steps -------------------------
@@ -79,20 +72,26 @@ sgd_step = step_exercise(
     "sgd_step", "sgd_step(param, grad, lr) -> param", ("param", "grad", "lr"), (), [
         like(lambda param, grad, lr: param + lr * grad,
              "the step was added. The gradient points uphill, so gradient descent "
-             "subtracts it: param - lr * grad.", "added"),
+             "subtracts it: param - lr * grad.", "added",
+             how="`param + lr * grad`"),
         like(lambda param, grad, lr: param - grad,
-             "the learning rate is missing: param - lr * grad.", "no_lr"),
+             "the learning rate is missing: param - lr * grad.", "no_lr",
+             how="`param - grad`"),
         like(lambda param, grad, lr: -lr * grad,
              "that is the step alone; return the updated parameter: param - lr * grad.",
-             "step_only"),
+             "step_only",
+             how="`-lr * grad`"),
         like(lambda param, grad, lr: lr * grad,
              "that is the step lr * grad alone, not the updated parameter: return "
-             "param - lr * grad.", "step_only"),
+             "param - lr * grad.", "step_only",
+             how="`lr * grad`"),
         like(lambda param, grad, lr: param - grad / lr,
-             "the gradient was divided by lr; multiply: param - lr * grad.", "divided_by_lr"),
+             "the gradient was divided by lr; multiply: param - lr * grad.", "divided_by_lr",
+             how="`param - grad / lr`"),
         like(lambda param, grad, lr: param - lr * param,
              "param was multiplied by lr instead of the gradient: param - lr * grad.",
-             "lr_times_param"),
+             "lr_times_param",
+             how="`param - lr * param`"),
     ], blocks.sgd_step, sgd_loop, sgd_singles)
 
 
@@ -135,31 +134,41 @@ momentum_step = step_exercise(
         like(momentum(lambda g, v, beta: beta * v + (1 - beta) * g,
                       lambda param, lr, v_old, v_new: param + lr * v_new),
              "the step was added. The velocity follows the gradient uphill, so subtract "
-             "it: param - lr * velocity.", "added"),
+             "it: param - lr * velocity.", "added",
+             how="the right velocity, with `param + lr * velocity`: the step added"),
         like(momentum(lambda g, v, beta: beta * v + g),
              "the course uses the moving-average form: velocity = beta * velocity "
-             "+ (1 - beta) * grad. The (1 - beta) is missing.", "no_one_minus_beta"),
+             "+ (1 - beta) * grad. The (1 - beta) is missing.", "no_one_minus_beta",
+             how="the step with `velocity = beta * velocity + grad` (no 1 - beta)"),
         like(momentum(lambda g, v, beta: (1 - beta) * v + beta * g),
              "beta and 1 - beta are swapped: velocity = beta * velocity + (1 - beta) * grad "
-             "(beta = 0.9 keeps 90% of the old velocity).", "betas_swapped"),
+             "(beta = 0.9 keeps 90% of the old velocity).", "betas_swapped",
+             how="the step with `velocity = (1 - beta) * velocity + beta * grad`"),
         like(lambda param, grad, velocity, lr, beta=0.9:
              (param - lr * (beta * velocity + (1 - beta) * grad), velocity),
              "the velocity you return is the old one. Return the updated velocity too, so "
-             "the next step can use it: return param, velocity.", "velocity_not_returned"),
+             "the next step can use it: return param, velocity.", "velocity_not_returned",
+             how=("`(param - lr * (beta * velocity + (1 - beta) * grad), velocity)`: the old "
+                  "velocity returned")),
         like(momentum(lambda g, v, beta: beta * v + (1 - beta) * g,
                       lambda param, lr, v_old, v_new: param - lr * v_old),
              "the parameter moved with the old velocity. First update the velocity, then "
-             "step with the new one: param - lr * velocity.", "old_velocity"),
+             "step with the new one: param - lr * velocity.", "old_velocity",
+             how=("the right new velocity, with the parameter stepped by the old one: `param - lr "
+                  "* velocity_old`")),
         like(lambda param, grad, velocity, lr, beta=0.9:
              (param - lr * grad, beta * velocity + (1 - beta) * grad),
              "the parameter moved with the plain gradient: the velocity was computed but "
-             "not used. Step with it: param - lr * velocity.", "velocity_not_used"),
+             "not used. Step with it: param - lr * velocity.", "velocity_not_used",
+             how="`(param - lr * grad, beta * velocity + (1 - beta) * grad)`"),
         like(lambda param, grad, velocity, lr, beta=0.9:
              (param + lr * (beta * velocity - (1 - beta) * grad),
               beta * velocity - (1 - beta) * grad),
              "your velocity has the opposite sign. The course's velocity is a moving average "
              "of the gradients: velocity = beta * velocity + (1 - beta) * grad, and then "
-             "param - lr * velocity.", "velocity_sign"),
+             "param - lr * velocity.", "velocity_sign",
+             how=("the step with `velocity = beta * velocity - (1 - beta) * grad`, then "
+                  "`param + lr * velocity`")),
     ], blocks.momentum_step, momentum_loop, momentum_singles)
 
 
@@ -233,35 +242,45 @@ adam_step = step_exercise(
     "-> (param, m, v)", ("param", "grad", "m", "v", "t"), ("param", "m", "v"), [
         like(adam(update=lambda p, lr, mh, vh, eps: p + lr * mh / (np.sqrt(vh) + eps)),
              "the step was added; subtract it: param - lr * m_hat / (sqrt(v_hat) + eps).",
-             "added"),
+             "added",
+             how="Adam with the step added: `param + lr * m_hat / (sqrt(v_hat) + eps)`"),
         like(adam(m_hat_of=lambda m, b, t: m, v_hat_of=lambda v, b, t: v),
              "the bias correction is missing: m_hat = m / (1 - beta1**t) and "
              "v_hat = v / (1 - beta2**t). Without it the first steps are far too small "
-             "or too large, because m and v start at 0.", "no_bias_correction"),
+             "or too large, because m and v start at 0.", "no_bias_correction",
+             how="Adam without bias correction: `m_hat = m`, `v_hat = v`"),
         like(adam(m_hat_of=lambda m, b, t: m / (1 - b ** (t - 1)),
                   v_hat_of=lambda v, b, t: v / (1 - b ** (t - 1))),
              "the correction used t - 1 (or t counted from 0): at the first step "
              "1 - beta1**0 = 0 and the division blows up. t counts from 1: use beta1**t "
-             "with the t you are given.", "t_from_0"),
+             "with the t you are given.", "t_from_0",
+             how=("Adam corrected with t - 1: `m / (1 - beta1 ** (t - 1))`, `v / (1 - beta2 ** (t "
+                  "- 1))`")),
         like(adam(returned="hats"),
              "return the raw moving averages m and v, not the bias-corrected m_hat and "
              "v_hat: the next step updates m and v, and corrects them afresh.",
-             "returned_hats"),
+             "returned_hats",
+             how="Adam returning `(param, m_hat, v_hat)`: the corrected averages"),
         like(adam(update=lambda p, lr, mh, vh, eps: p - lr * mh / np.sqrt(vh + eps)),
              "eps belongs outside the square root: sqrt(v_hat) + eps. (It only guards "
              "the division; inside the root it changes steps whose gradients are small.)",
-             "eps_inside_sqrt"),
+             "eps_inside_sqrt",
+             how="Adam with eps inside the root: `param - lr * m_hat / sqrt(v_hat + eps)`"),
         like(adam(update=lambda p, lr, mh, vh, eps: p - lr * mh / (vh + eps)),
-             "the square root is missing: divide by sqrt(v_hat) + eps.", "no_sqrt"),
+             "the square root is missing: divide by sqrt(v_hat) + eps.", "no_sqrt",
+             how="Adam without the root: `param - lr * m_hat / (v_hat + eps)`"),
         like(adam(v_of=lambda g, v, b: b * v + (1 - b) * g),
              "v averages the *squared* gradients: v = beta2 * v + (1 - beta2) * grad**2.",
-             "v_not_squared"),
+             "v_not_squared",
+             how="Adam with `v = beta2 * v + (1 - beta2) * grad`: the gradient not squared"),
         like(adam(m_hat_of=lambda m, b, t: m / (1 - b) ** t,
                   v_hat_of=lambda v, b, t: v / (1 - b) ** t),
              "the power is in the wrong place: the correction is 1 - beta1**t, "
-             "not (1 - beta1)**t.", "correction_power"),
+             "not (1 - beta1)**t.", "correction_power",
+             how="Adam corrected with `(1 - beta1) ** t` and `(1 - beta2) ** t`"),
         when(no_eps, "where v is 0 you divided 0 by 0: eps is missing. Divide by "
-             "sqrt(v_hat) + eps.", "no_eps"),
+             "sqrt(v_hat) + eps.", "no_eps",
+             how="the returned param is nan where the new v is 0"),
     ], blocks.adam_step, adam_loop, adam_singles)
 
 

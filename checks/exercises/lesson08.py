@@ -91,37 +91,47 @@ predict = Exercise(
         when(lambda case, got: isinstance(got, (tuple, list)),
              "forward returns two things, (A_out, cache): unpack them, "
              "`A_out, _ = forward(X, params, activations)`, and return the labels.",
-             "returned_tuple"),
+             "returned_tuple",
+             how="the result is a tuple or a list"),
         like(lambda X, p, acts: labels(X, p, acts).astype(float),
              "the labels are right but they are floats: class ids are integers. "
              "np.argmax already returns integers; don't convert them to float "
-             "(or use .astype(int)).", "float_labels"),
+             "(or use .astype(int)).", "float_labels",
+             how="the right labels as floats"),
         like(lambda X, p, acts: outputs(X, p, acts).argmax(axis=0),
              "argmax over axis=0 picks, for each class, the example that scores highest. "
              "You want, for each example (row), the class with the highest score: axis=1.",
-             "axis_0"),
+             "axis_0",
+             how="the argmax of the network's outputs along axis 0"),
         like(lambda X, p, acts: blocks.softmax(outputs(X, p, acts)),
              "you returned the probabilities of every class. predict returns one label per "
              "example: the index of the largest probability, np.argmax(..., axis=1).",
-             "probabilities"),
+             "probabilities",
+             how="the softmax of the network's outputs"),
         like(outputs, "you returned the network's outputs (the logits). predict returns one "
              "label per example: the index of the largest output, np.argmax(A_out, axis=1).",
-             "outputs"),
+             "outputs",
+             how="the network's outputs, `forward(X, params, activations)[0]`"),
         like(one_hot, "you returned one-hot rows. predict returns the class ids themselves, "
-             "shape (m,): np.argmax(A_out, axis=1).", "one_hot"),
+             "shape (m,): np.argmax(A_out, axis=1).", "one_hot",
+             how="one-hot rows of the right labels"),
         like(lambda X, p, acts: labels(X, p, acts).reshape(-1, 1),
              "the labels should have shape (m,), not (m, 1) (labels are \"sparse\", like "
-             "y_train): drop keepdims, or .ravel() the result.", "column"),
+             "y_train): drop keepdims, or .ravel() the result.", "column",
+             how="the right labels as a column of shape (m, 1)"),
         like(lambda X, p, acts: outputs(X, p, acts).max(axis=1),
              "you returned the largest score itself. predict returns *where* it is, the "
-             "class index: argmax, not max.", "max_not_argmax"),
+             "class index: argmax, not max.", "max_not_argmax",
+             how="the largest output of each row, `A_out.max(axis=1)`"),
         like(lambda X, p, acts: labels(X, p, acts) + 1,
              "every label is 1 too large. Classes count from 0 (digit 0 is class 0), "
-             "and argmax's index already does.", "off_by_one"),
+             "and argmax's index already does.", "off_by_one",
+             how="the right labels plus 1"),
         like(lambda X, p, acts: labels(X, p, ["relu"] * len(p)),
              "the last layer went through ReLU: use each layer's own activation from "
              "`activations` (the last one is \"linear\"). A ReLU output turns every negative "
-             "logit into a tie at 0.", "relu_everywhere"),
+             "logit into a tie at 0.", "relu_everywhere",
+             how="the labels of the network run with ReLU in every layer, the last one included"),
     ])
 
 
