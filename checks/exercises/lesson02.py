@@ -123,8 +123,8 @@ softmax = Exercise(
         like(lambda Z: exp_shifted(Z) / exp_shifted(Z).sum(axis=0, keepdims=True),
              "the sum runs down the columns (axis=0). Each row is one example: "
              "normalise along axis=1 with keepdims=True.", "axis0",
-             how=("the exponentials (shifted by each row's maximum) divided by their column sums, "
-                  "`.sum(axis=0, keepdims=True)`")),
+             how=("the exponentials (shifted by each row's maximum) divided by their column "
+                  "sums, `.sum(axis=0, keepdims=True)`")),
         like(lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(),
              "you normalised over the whole array; each row must sum to 1: "
              ".sum(axis=1, keepdims=True).", "whole_array",

@@ -169,18 +169,19 @@ binary_cross_entropy = Exercise(
              how="`-binary_cross_entropy(P, Y)`: the loss with its sign flipped"),
         like(lambda P, Y: np.sum(bce_terms(P, Y)),
              "that is the sum over the elements. The loss is their mean: np.mean(...).", "sum",
-             how=("the sum (not the mean) of the clipped elementwise losses `-(Y log P + (1 - Y) "
-                  "log(1 - P))`")),
+             how=("the sum (not the mean) of the clipped elementwise losses "
+                  "`-(Y log P + (1 - Y) log(1 - P))`")),
         when(wrong_eps, "P was clipped too far from 0 and 1, which changes the loss of "
              "confident answers. Clip to [eps, 1 - eps] with eps = 1e-7.", "wrong_eps",
              how=("the result equals the loss with P clipped to [eps, 1 - eps] for a larger eps "
-                  "(1e-4, 1e-3, 1e-2, 0.05 or 0.1), one that reaches past the P closest "
-                  "to 0 or 1")),
+                  "(1e-4, 1e-3, 1e-2, 0.05 or 0.1), one that reaches past the P closest to 0 or "
+                  "1")),
         when(eps_added, "adding eps inside the log (np.log(P + eps)) shifts every value a "
              "little. Clip P instead: P = np.clip(P, eps, 1 - eps), then take np.log(P).",
              "eps_added",
-             how=("some P is within 0.01 of 0 or 1 and the result equals `-np.mean(Y * np.log(P + "
-                  "e) + (1 - Y) * np.log(1 - P + e))` for e = 1e-6 ... 1e-10")),
+             how=("some P is within 0.01 of 0 or 1 and the result equals "
+                  "`-np.mean(Y * np.log(P + e) + (1 - Y) * np.log(1 - P + e))` for e = 1e-6 ... "
+                  "1e-10")),
         like(lambda P, Y: np.mean(bce_terms(P, Y, log=np.log10)),
              "np.log10 is the base-10 logarithm; cross-entropy uses the natural log, np.log.",
              "log_base",
@@ -241,8 +242,8 @@ softmax_cross_entropy = Exercise(
         like(lambda Z, y: np.mean(lse(Z)) - np.mean(Z[:, y]),
              "logits[:, labels] takes every label's column from every row: an m x m matrix. "
              "Pick one entry per row with logits[np.arange(m), labels].", "fancy_index",
-             how=("`np.mean(logsumexp(logits)) - np.mean(logits[:, labels])`: every label's column "
-                  "taken from every row")),
+             how=("`np.mean(logsumexp(logits)) - np.mean(logits[:, labels])`: every label's "
+                  "column taken from every row")),
         like(lambda Z, y: np.mean(-picked(Z, y)),
              "the logsumexp term is missing: the loss of a row is logsumexp(row) minus the "
              "logit of its right class.", "no_logsumexp",
@@ -254,8 +255,8 @@ softmax_cross_entropy = Exercise(
         like(lambda Z, y: np.mean(lse(Z) - picked(Z, y - 1)),
              "you picked the column one to the left of the right class. Labels count from 0: "
              "class labels[i] is column labels[i].", "off_by_one",
-             how=("`np.mean(logsumexp(logits) - logits[np.arange(m), labels - 1])`: the column one "
-                  "to the left")),
+             how=("`np.mean(logsumexp(logits) - logits[np.arange(m), labels - 1])`: the column "
+                  "one to the left")),
         raised("out of bounds", "an index went past the last class. Labels count from 0 to "
                "C - 1 and label c is column c: use logits[np.arange(m), labels] as they are.",
                "off_by_one"),
@@ -266,8 +267,8 @@ softmax_cross_entropy = Exercise(
         like(lambda Z, y: np.mean(lse(Z) - picked(Z, y)) / Z.shape[1],
              "you averaged over all m * C entries. Each example's loss is one number: "
              "take the mean over the m examples only.", "mean_over_classes",
-             how=("the right loss divided by the number of classes "
-                  "C: a mean over all m * C entries")),
+             how=("the right loss divided by the number of classes C: a mean over all m * C "
+                  "entries")),
         when(lambda case, got: np.shape(got) == (len(case.args[1]),) and close(
                  got, lse(case.args[0]) - picked(*case.args)),
              "you returned one loss per example. Return their mean, one number: "

@@ -144,8 +144,8 @@ numerical_gradient = Exercise(
              "nudges changed the copy, f(x) never saw them, and f(x + h) - f(x - h) was 0. "
              + EVERY_ELEMENT, "flat_copy",
              how=("x is not contiguous in memory (a transposed view), the result has x's size, "
-                  "every derivative in it is 0 and the expected ones are not (the nudges went into "
-                  "a copy made by x.reshape(-1))")),
+                  "every derivative in it is 0 and the expected ones are not (the nudges went "
+                  "into a copy made by x.reshape(-1))")),
         changed_input(
             "your values are right, but x is not exactly what it was. You may change x[i] for "
             "a moment, but put back exactly the saved value: old = x[i] before, x[i] = old "
@@ -161,8 +161,8 @@ numerical_gradient = Exercise(
         when(whole_array_nudged, "you nudged every element at once (x + h), which gives one "
              "number for the whole array. Nudge one element at a time and store one "
              "derivative per element.", "whole_array",
-             how=("x has more than one element and every entry of the result is `(f(x + h) - f(x - "
-                  "h)) / (2h)`, with the whole array nudged at once")),
+             how=("x has more than one element and every entry of the result is "
+                  "`(f(x + h) - f(x - h)) / (2h)`, with the whole array nudged at once")),
         when(computed_as("rows_False", "rows_True"), ONLY_1D, "only_1d",
              how=("the result equals the centred differences taken by nudging whole rows `x[i]` "
                   "for i in `range(len(x))` (with or without copying the row first)")),
@@ -269,8 +269,8 @@ relative_error = Exercise(
              "np.linalg.norm(M, 2) of a 2-D array is the largest singular value, not the "
              "Euclidean norm of all elements. Leave out the 2: np.linalg.norm(M).",
              "matrix_norm",
-             how=("the relative error with `np.linalg.norm(M, 2)` (the largest singular value) for "
-                  "2-D arrays")),
+             how=("the relative error with `np.linalg.norm(M, 2)` (the largest singular value) "
+                  "for 2-D arrays")),
         like(lambda A, B: norm(A - B) / norm(A) + norm(B),
              "operator precedence: x / y + z divides first. Put the denominator in "
              "brackets: norm(a - b) / (norm(a) + norm(b)).", "precedence",
@@ -333,8 +333,8 @@ mse_loss_grad = Exercise(
              how="`2 * (Y_hat - Y) / Y_hat.size ** 2`"),
         when(returns_number, "you returned one number. The gradient has one entry per "
              "element of Y_hat, the same shape as Y_hat.", "number",
-             how=("the result is a single number while "
-                  "the first argument has more than one element")),
+             how=("the result is a single number while the first argument has more than one "
+                  "element")),
     ])
 
 
@@ -408,16 +408,16 @@ binary_cross_entropy_grad = Exercise(
              "only the denominator uses the clipped P. Clip once, at the top "
              "(P = np.clip(P, eps, 1 - eps)), and use that P in the numerator too.",
              "numerator_unclipped",
-             how=("`(P - Y) / (Pc * (1 - Pc)) / P.size` with Pc the clipped P: the numerator uses "
-                  "the unclipped P")),
+             how=("`(P - Y) / (Pc * (1 - Pc)) / P.size` with Pc the clipped P: the numerator "
+                  "uses the unclipped P")),
         when(bce_grad_wrong_eps, "P was clipped too far from 0 and 1. Clip to [eps, 1 - eps] "
              "with eps = 1e-7.", "wrong_eps",
              how=("the result equals the gradient with P clipped to [eps, 1 - eps] for a larger "
                   "eps (1e-4, 1e-3, 1e-2 or 0.1), one that reaches past the P closest to 0 or 1")),
         when(returns_number, "you returned one number. The gradient has one entry per "
              "element of P, the same shape as P.", "number",
-             how=("the result is a single number while "
-                  "the first argument has more than one element")),
+             how=("the result is a single number while the first argument has more than one "
+                  "element")),
     ])
 
 
@@ -499,8 +499,8 @@ softmax_cross_entropy_grad = Exercise(
              how="`(softmax(logits) - onehot(labels)) / m ** 2`"),
         when(returns_number, "you returned one number. The gradient has the shape of logits, "
              "(m, C).", "number",
-             how=("the result is a single number while "
-                  "the first argument has more than one element")),
+             how=("the result is a single number while the first argument has more than one "
+                  "element")),
     ])
 
 
@@ -558,16 +558,16 @@ neuron_gradients = Exercise(
         like(neuron_variant(lambda z, a, y: 2 * (a - y)),
              "the sigmoid's derivative is missing. The chain is dL/dw = dL/da * da/dz * dz/dw, "
              "with da/dz = a (1 - a).", "no_sigmoid_derivative",
-             how=("the gradients `(dz * x, dz)` with `dz = 2 (a - y)`: no sigmoid derivative (a = "
-                  "sigmoid(w · x + b))")),
+             how=("the gradients `(dz * x, dz)` with `dz = 2 (a - y)`: no sigmoid derivative (a "
+                  "= sigmoid(w · x + b))")),
         like(neuron_variant(lambda z, a, y: (a - y) * a * (1 - a)),
              "the factor 2 is missing: dL/da for L = (a - y)**2 is 2 (a - y).", "no_two",
              how="the gradients `(dz * x, dz)` with `dz = (a - y) a (1 - a)`: no factor 2"),
         like(neuron_variant(lambda z, a, y: 2 * (a - y) * sig(a) * (1 - sig(a))),
              "sigmoid(a) (1 - sigmoid(a)) applies the sigmoid twice. The derivative at z is "
              "a (1 - a), with a = sigmoid(z) already computed.", "derivative_at_a",
-             how=("the gradients `(dz * x, dz)` with `dz = 2 (a - y) sigmoid(a) (1 - sigmoid(a))`: "
-                  "the sigmoid applied twice")),
+             how=("the gradients `(dz * x, dz)` with "
+                  "`dz = 2 (a - y) sigmoid(a) (1 - sigmoid(a))`: the sigmoid applied twice")),
         like(neuron_variant(lambda z, a, y: 2 * (a - y) * z * (1 - z)),
              "z (1 - z) is not the sigmoid's derivative: it is a (1 - a) with "
              "a = sigmoid(z).", "derivative_at_z",
@@ -575,8 +575,8 @@ neuron_gradients = Exercise(
         like(neuron_variant(lambda z, a, y: 2 * (z - y) * a * (1 - a)),
              "the loss is on the neuron's output a = sigmoid(z), not on z: "
              "dL/da = 2 (a - y).", "z_for_a",
-             how=("the gradients `(dz * x, dz)` with `dz = 2 (z - y) a (1 - a)`: the loss taken on "
-                  "z")),
+             how=("the gradients `(dz * x, dz)` with `dz = 2 (z - y) a (1 - a)`: the loss taken "
+                  "on z")),
         like(neuron_variant(lambda z, a, y: 2 * (y - a) * a * (1 - a)),
              "the sign is flipped: dL/da for L = (a - y)**2 is 2 (a - y), not 2 (y - a).",
              "sign",

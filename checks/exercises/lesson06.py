@@ -112,8 +112,8 @@ dense_backward = Exercise(
              "dW or db was divided by m. The 1/m of the mean loss is already inside dZ "
              "(it came from the loss gradient): dW = A_prev.T @ dZ and "
              "db = dZ.sum(axis=0, keepdims=True), with no / m.", "divided_by_m",
-             how=("m > 1 and dW equals `A_prev.T @ dZ / m`, or db equals `dZ.sum(axis=0, "
-                  "keepdims=True) / m`")),
+             how=("m > 1 and dW equals `A_prev.T @ dZ / m`, or db equals "
+                  "`dZ.sum(axis=0, keepdims=True) / m`")),
         when(db_no_keepdims,
              "db has shape (n_out,): the sum lost its axis. Keep it as a row of shape "
              "(1, n_out), like b: dZ.sum(axis=0, keepdims=True).", "db_no_keepdims",
@@ -206,8 +206,8 @@ activation_backward = Exercise(
              "a = f(Z), but the argument here is Z. Compute the output first (s = sigmoid(Z)) "
              "or use sigmoid_derivative(Z) / tanh_derivative(Z).", "formula_on_Z",
              how=("`dA * Z * (1 - Z)` for the sigmoid and `dA * (1 - Z ** 2)` for tanh: the "
-                  "formulas in terms of the output, applied to Z (relu and linear as they should "
-                  "be)")),
+                  "formulas in terms of the output, applied to Z (relu and linear as they "
+                  "should be)")),
         like(lambda dA, Z, name: blocks.DERIVATIVES[name](Z),
              "that is f'(Z) alone. The chain rule multiplies it by the gradient arriving "
              "from above: dZ = dA * f'(Z).", "no_dA",
@@ -359,8 +359,8 @@ backward = Exercise(
              "the gradients are right but listed last layer first. grads must match params: "
              "first layer first. Reverse the list before returning it (grads[::-1]), or fill "
              "grads[l] by index.", "grads_reversed",
-             how=("there is more than one layer and the result equals the right grads listed last "
-                  "layer first")),
+             how=("there is more than one layer and the result equals the right grads listed "
+                  "last layer first")),
         when(grads_divided_by_m,
              "the gradients are m times too small: they were divided by m again. The 1/m of the "
              "mean loss is already in dA_out, so dW = A_prev.T @ dZ with no / m.",
@@ -384,15 +384,15 @@ backward = Exercise(
                   "the layers go backwards")),
         like(backward_wrong(act=lambda acts, l, step: acts[-1]), WRONG_ACTIVATION,
              "wrong_activation",
-             how=("the course's backward pass with the "
-                  "last layer's activation used for every layer")),
+             how=("the course's backward pass with the last layer's activation used for every "
+                  "layer")),
         like(backward_wrong(dZ_of=lambda dA, Z, name: blocks.activation_backward(
             dA, blocks.ACTIVATIONS[name](Z), name)),
              "the activation's derivative was evaluated at the layer's output A = f(Z). "
              "Evaluate it at the pre-activation Z from the cache: "
              "activation_backward(dA, Z, activations[l]).", "derivative_at_A",
-             how=("the course's backward pass with each derivative taken at the layer's output A = "
-                  "f(Z)")),
+             how=("the course's backward pass with each derivative taken at the layer's output "
+                  "A = f(Z)")),
         like(backward_wrong(dZ_of=lambda dA, Z, name: dA),
              "the activations' derivatives are missing: before dense_backward, every layer "
              "needs dZ = activation_backward(dA, Z, activations[l]).", "no_activation_derivative",

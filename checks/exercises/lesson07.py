@@ -154,8 +154,8 @@ momentum_step = step_exercise(
                       lambda param, lr, v_old, v_new: param - lr * v_old),
              "the parameter moved with the old velocity. First update the velocity, then "
              "step with the new one: param - lr * velocity.", "old_velocity",
-             how=("the right new velocity, with the parameter stepped by the old one: `param - lr "
-                  "* velocity_old`")),
+             how=("the right new velocity, with the parameter stepped by the old one: "
+                  "`param - lr * velocity_old`")),
         like(lambda param, grad, velocity, lr, beta=0.9:
              (param - lr * grad, beta * velocity + (1 - beta) * grad),
              "the parameter moved with the plain gradient: the velocity was computed but "
@@ -254,8 +254,8 @@ adam_step = step_exercise(
              "the correction used t - 1 (or t counted from 0): at the first step "
              "1 - beta1**0 = 0 and the division blows up. t counts from 1: use beta1**t "
              "with the t you are given.", "t_from_0",
-             how=("Adam corrected with t - 1: `m / (1 - beta1 ** (t - 1))`, `v / (1 - beta2 ** (t "
-                  "- 1))`")),
+             how=("Adam corrected with t - 1: `m / (1 - beta1 ** (t - 1))`, "
+                  "`v / (1 - beta2 ** (t - 1))`")),
         like(adam(returned="hats"),
              "return the raw moving averages m and v, not the bias-corrected m_hat and "
              "v_hat: the next step updates m and v, and corrects them afresh.",
