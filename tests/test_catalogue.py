@@ -54,6 +54,17 @@ def test_no_function_is_copied_between_catalogue_modules():
     assert not copies, f"the same function is defined more than once: {copies}"
 
 
+def test_no_lambda_is_copied_from_one_lesson_to_another():
+    """A recogniser two lessons share is defined once (common_mistakes.py), not pasted."""
+    where = defaultdict(set)
+    for path in CATALOGUE:
+        for node in ast.walk(tree(path)):
+            if isinstance(node, ast.Lambda):
+                where[ast.dump(node)].add(f"{path.name}:{node.lineno}")
+    copies = [sorted(w) for w in where.values() if len({x.split(":")[0] for x in w}) > 1]
+    assert not copies, f"the same lambda is written in several modules: {copies}"
+
+
 # ---- lesson 05's cache of the numerical gradients of the known wrong ways ------------------
 
 def test_the_wrong_ways_are_computed_once_per_value_not_per_object():

@@ -1,7 +1,8 @@
 """Lesson 01, the weighted sum: weighted_sum, dense_forward and layer_from_rows."""
 import numpy as np
 
-from ..exercise import Case, Exercise, like, raised, when
+from ..exercise import Case, Exercise, like, raised
+from .common_mistakes import size_one_array
 from .gen import KINDS, batch_shapes, values
 
 LESSON = "01_weighted_sum"
@@ -27,10 +28,8 @@ weighted_sum = Exercise(
     "weighted_sum", LESSON, "weighted_sum(x, w, b) -> float", ("x", "w", "b"),
     visible=weighted_sum_visible, random=weighted_sum_random, scalar=True,
     mistakes=[
-        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
-             "you returned an array holding one number; return the number itself "
-             "with float(...) or .item().", "size_one_array",
-             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        size_one_array("you returned an array holding one number; return the number itself "
+                       "with float(...) or .item()."),
         like(lambda x, w, b: np.dot(x, w), "the bias is missing: z = w · x + b.", "no_bias",
              how="`np.dot(x, w)`"),
         like(lambda x, w, b: np.dot(x, w) - b, "the bias is subtracted; add it: z = w · x + b.",

@@ -7,16 +7,13 @@ import numpy as np
 
 import blocks
 from ..exercise import Case, Exercise, changed_input, close, like, raised, when
+from .common_mistakes import overflowed_logits, size_one_array, unclipped
 from .gen import KINDS, values
 from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
                          mse_visible, probabilities, sce_visible)
 
 LESSON = "04_loss"
 a = np.array
-
-
-def is_size_one_array(case, got):
-    return np.shape(got) in [(1,), (1, 1)]
 
 
 SIZE_ONE = ("you returned an array holding one number; a loss is a plain number: "
@@ -86,8 +83,7 @@ mse_loss = Exercise(
              "the errors are not squared, so too high and too low cancel out: "
              "np.mean((Y_hat - Y)**2).", "not_squared",
              how="`np.mean(Y_hat - Y)`"),
-        when(is_size_one_array, SIZE_ONE, "size_one_array",
-             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        size_one_array(SIZE_ONE),
     ])
 
 
@@ -154,11 +150,9 @@ binary_cross_entropy = Exercise(
         changed_input("your value is right, but P was changed: np.clip(P, ..., out=P) or "
                       "P[P < eps] = eps write into the caller's array. "
                       "P = np.clip(P, eps, 1 - eps) makes a new one.", atol=1e-5),
-        when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
-             "np.log(0) is -inf and 0 * log(0) is nan, and P does reach exactly 0 and 1. "
-             "Clip first: P = np.clip(P, eps, 1 - eps) with eps = 1e-7 (clipping to [0, 1] "
-             "changes nothing).", "unclipped",
-             how="P holds an exact 0 or 1 and the result is not finite (nan or inf)"),
+        unclipped("np.log(0) is -inf and 0 * log(0) is nan, and P does reach exactly 0 and 1. "
+                  "Clip first: P = np.clip(P, eps, 1 - eps) with eps = 1e-7 (clipping to [0, 1] "
+                  "changes nothing)."),
         when(logs_labels, "P and Y have swapped roles: the log is taken of the prediction P, "
              "and the label Y only weighs it: -(Y log P + (1 - Y) log(1 - P)).", "swapped",
              how=("on a case without exact 0s and 1s in P, the result is infinite or equals the "
@@ -194,8 +188,7 @@ binary_cross_entropy = Exercise(
              "the mean over all elements: np.mean(...) with no axis.", "one_axis",
              how=("the result equals the clipped elementwise losses averaged along one axis "
                   "only: one number per row or per column")),
-        when(is_size_one_array, SIZE_ONE, "size_one_array",
-             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        size_one_array(SIZE_ONE),
     ])
 
 
@@ -221,21 +214,17 @@ def picked(Z, labels):
     return Z[np.arange(len(Z)), labels]
 
 
-def unstable(case, got):
-    return not np.all(np.isfinite(got)) and np.abs(case.args[0]).max() > 300
-
-
 softmax_cross_entropy = Exercise(
     "softmax_cross_entropy", LESSON, "softmax_cross_entropy(logits, labels) -> float",
     ("logits", "labels"), visible=sce_visible, random=sce_random, scalar=True,
     mistakes=[
         changed_input("your value is right, but logits was changed: `logits -= ...` writes "
                       "into the caller's array. Write `shifted = logits - M` instead."),
-        when(unstable, "exp overflowed, or a probability underflowed to 0 and its log is "
-             "-inf. Compute each row's loss as logsumexp(row) - logit of the right class, "
-             "where logsumexp subtracts the row's own maximum (axis=1, keepdims=True) before "
-             "exp. Never take the log of a computed softmax.", "unstable",
-             how="the result is not finite (nan or inf) and some |logit| is over 300"),
+        overflowed_logits(
+            "exp overflowed, or a probability underflowed to 0 and its log is "
+            "-inf. Compute each row's loss as logsumexp(row) - logit of the right class, "
+            "where logsumexp subtracts the row's own maximum (axis=1, keepdims=True) before "
+            "exp. Never take the log of a computed softmax."),
         raised("could not be broadcast", "the shapes do not line up. Take one maximum and "
                "one sum per row, along axis=1, and keep them as a column with keepdims=True: "
                "M = logits.max(axis=1, keepdims=True) has shape (m, 1).", "axis"),
@@ -275,8 +264,7 @@ softmax_cross_entropy = Exercise(
              "float(np.mean(...)).", "per_example",
              how=("the result has shape (m,) and equals the loss of each example, "
                   "`logsumexp(logits) - logits[np.arange(m), labels]`")),
-        when(is_size_one_array, SIZE_ONE, "size_one_array",
-             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        size_one_array(SIZE_ONE),
     ])
 
 EXERCISES = [mse_loss, binary_cross_entropy, softmax_cross_entropy]

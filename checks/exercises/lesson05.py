@@ -12,8 +12,9 @@ import blocks
 from ..exercise import Case, Exercise, changed_input, close, like, raised, when
 from ..functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                          sum_of_squares)
+from .common_mistakes import overflowed_logits, size_one_array, unclipped
 from .gen import KINDS, values
-from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
+from .loss_cases import (bce_visible, closest_to_edge, finite_if_sure_and_wrong,
                          mse_visible, probabilities, sce_visible)
 
 LESSON = "05_chain_rule"
@@ -279,10 +280,8 @@ relative_error = Exercise(
              "you used squared norms. Take the square root: np.linalg.norm(v) is "
              "sqrt(sum(v**2)).", "squared",
              how="`norm(a - b) ** 2 / (norm(a) ** 2 + norm(b) ** 2)` (Euclidean norms)"),
-        when(lambda case, got: np.shape(got) in [(1,), (1, 1)],
-             "you returned an array holding one number; return a plain number with "
-             "float(...).", "size_one_array",
-             how="the result has shape (1,) or (1, 1): an array holding one number"),
+        size_one_array("you returned an array holding one number; return a plain number with "
+                       "float(...)."),
     ])
 
 
@@ -379,10 +378,8 @@ binary_cross_entropy_grad = Exercise(
         changed_input("your values are right, but P was changed in place "
                       "(np.clip(P, ..., out=P) or P[P < eps] = eps). "
                       "P = np.clip(P, eps, 1 - eps) makes a new array.", rtol=2e-5),
-        when(lambda case, got: exact_edges(case) and not np.all(np.isfinite(got)),
-             "at P exactly 0 or 1 the formula divides by 0. Clip P first, as in the loss: "
-             "P = np.clip(P, eps, 1 - eps) with eps = 1e-7.", "unclipped",
-             how="P holds an exact 0 or 1 and the result is not finite (nan or inf)"),
+        unclipped("at P exactly 0 or 1 the formula divides by 0. Clip P first, as in the loss: "
+                  "P = np.clip(P, eps, 1 - eps) with eps = 1e-7."),
         like(lambda P, Y: bce_grad_with(P, Y) * P.size,
              "the 1/N is missing: the loss is a mean over all N elements, so divide the "
              "gradient by P.size.", "no_mean",
@@ -462,10 +459,8 @@ softmax_cross_entropy_grad = Exercise(
         changed_input("your values are right, but logits was changed in place "
                       "(e.g. logits -= ... or a softmax written into it). "
                       "Compute into a new array."),
-        when(lambda case, got: not np.all(np.isfinite(got)) and np.abs(case.args[0]).max() > 300,
-             "exp overflowed for large logits. Compute the softmax stably: subtract each "
-             "row's maximum first (or use blocks' softmax).", "unstable",
-             how="the result is not finite (nan or inf) and some |logit| is over 300"),
+        overflowed_logits("exp overflowed for large logits. Compute the softmax stably: "
+                          "subtract each row's maximum first (or use blocks' softmax)."),
         like(lambda Z, y: blocks.softmax(Z) - onehot(y, Z.shape[1]),
              "the 1/m is missing: the loss is a mean over the m examples, so the gradient is "
              "(softmax(logits) - onehot) / m.", "no_mean",
