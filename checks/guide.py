@@ -10,6 +10,7 @@ tests/test_instructor.py fails when docs/mistakes.md is stale.
 """
 import inspect
 
+from .errors import CourseError
 from .exercises import EXERCISES, lessons
 from .source import ROOT
 
@@ -38,8 +39,9 @@ Back to the [instructor guide](instructor-guide.md).
 """
 
 
-class UndescribedMistake(ValueError):
-    """A catalogued mistake that does not say how it is recognised."""
+class UndescribedMistake(CourseError):
+    """A catalogued mistake that does not say how it is recognised (`python -m checks guide`
+    and `make build` stop with its message)."""
 
 
 def recognition(mistake, where="the catalogue"):

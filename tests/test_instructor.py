@@ -63,6 +63,20 @@ def test_a_mistake_without_how_stops_the_guide_naming_it(mistake, monkeypatch):
         guide.mistakes_markdown()
 
 
+def test_python_m_checks_guide_names_an_undescribed_mistake_and_writes_nothing(
+        monkeypatch, capsys):
+    from checks.__main__ import main
+    from checks.errors import STOPPED
+    before = guide.OUT.read_bytes()
+    ex = Exercise("relu", "02_activations", "relu(z)", ("z",),
+                  mistakes=[like(lambda z: z, "h", "identity")])
+    monkeypatch.setitem(EXERCISES, "relu", ex)
+    assert main(["guide"]) == STOPPED
+    err = capsys.readouterr().err
+    assert "'identity' of relu does not say how it is recognised" in err and "Traceback" not in err
+    assert guide.OUT.read_bytes() == before
+
+
 def test_the_guide_reads_no_code():
     """How a mistake is recognised comes from its declaration, never from its closure."""
     source = (ROOT / "checks" / "guide.py").read_text(encoding="utf-8")
