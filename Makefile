@@ -56,7 +56,7 @@ browser-test: install     ## the browser test alone (JupyterLab in headless Chro
 	 else echo "Browser test skipped: /usr/bin/chromium not found (apt-get install chromium)"; fi
 	$(PY) -m pytest tests/browser
 
-build: install            ## notebooks/ and checks/expected/ from solutions/ (after editing solutions/)
+build: install            ## notebooks/ and checks/practice_cases/ from solutions/ (after editing solutions/)
 	$(PY) -m checks build --execute
 
 bench: install            ## check latency and grading throughput (see README)

@@ -21,10 +21,10 @@ import nbformat
 from nbclient import NotebookClient
 
 from checks import run_check
-from checks.exercises import EXERCISES
-from checks.grade import cached_reference, grade
-from checks.sandbox import ZYGOTE
-from checks.source import ROOT
+from checks.catalogue import EXERCISES
+from checks.grading.grade import cached_reference, grade
+from checks.grading.sandbox import ZYGOTE
+from checks.engine.source import ROOT
 
 
 def check_latency(repeats=15):

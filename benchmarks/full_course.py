@@ -16,11 +16,11 @@ from pathlib import Path
 
 import nbformat
 
-from checks import progress
-from checks.build import clear_outputs
-from checks.grade import cached_reference
-from checks.sandbox import ZYGOTE
-from checks.source import ROOT
+from checks.classroom import class_report as progress
+from checks.authoring.build import clear_outputs
+from checks.grading.grade import cached_reference
+from checks.grading.sandbox import ZYGOTE
+from checks.engine.source import ROOT
 
 
 def class_of(n, folder):

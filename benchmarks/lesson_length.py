@@ -14,8 +14,8 @@ import time
 import nbformat
 from nbclient import NotebookClient
 
-from checks.exercises import lessons
-from checks.source import ROOT
+from checks.catalogue import lessons
+from checks.engine.source import ROOT
 
 WORDS_PER_MINUTE, MINUTES_PER_CELL, MINUTES_PER_EXERCISE = 120, 0.5, 6
 # The agendas of docs/instructor-guide.md: minutes per lesson (day and a half).

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from checks.sandbox import Limits, Sandbox, font_cache, isolation_refused, keep_paths
-from checks.source import ROOT
+from checks.grading.sandbox import Limits, Sandbox, font_cache, isolation_refused, keep_paths
+from checks.engine.source import ROOT
 
 IMPORTS = f"import sys; sys.path.insert(0, {str(ROOT)!r}); import numpy, matplotlib.pyplot, blocks"
 

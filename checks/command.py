@@ -11,11 +11,11 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable
 
-from .source import ROOT
+from .engine.source import ROOT
 
 # The command modules, in the order --help lists their commands. tests/test_commands.py
 # fails if a module of checks/ declares COMMANDS without being named here.
-PARTS = ("learner_commands", "course_commands", "grading_commands", "instructor")
+PARTS = ("grading.learner_commands", "authoring.course_commands", "classroom.grading_commands", "classroom.instructor")
 
 
 def no_arguments(parser):

@@ -6,7 +6,7 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def isolation_where_possible():
-    from checks import sandbox
+    from checks.grading import sandbox
     why = sandbox.isolation_refused()
     if why:
         sandbox.Limits.isolate = False
@@ -17,7 +17,7 @@ def isolation_where_possible():
 @pytest.fixture(autouse=True)
 def no_sandbox_left():
     yield
-    from checks import sandbox
+    from checks.grading import sandbox
     left = len(sandbox.LIVE)
     sandbox.kill_all()
     assert not left, f"{left} sandbox(es) still running after the test"

@@ -1,6 +1,6 @@
 """One command line: `python -m checks --help` lists exactly the commands this copy of the
 course can run, each of them runs, and expected failures become a sentence and an exit code.
-The same in a learner's release: tests/test_release.py."""
+The same in a learner's release: tests/authoring/test_release.py."""
 import ast
 import re
 from pathlib import Path
@@ -11,7 +11,7 @@ from checks import errors
 from checks.__main__ import main
 from checks.command import PARTS, Command, everywhere, module_present, present
 from checks.errors import CourseError
-from checks.source import ROOT
+from checks.engine.source import ROOT
 
 
 def listed(help_text):
@@ -66,15 +66,15 @@ def test_the_readme_names_every_command_and_no_other():
     table = readme.split("## Commands", 1)[1].split("\n## ", 1)[0]
     named = re.findall(r"^\| `python -m checks ([\w-]+)", table, re.M)
     assert named == [c.name for c in present()]
-    declared = dict(re.findall(r"^\| `python -m checks ([\w-]+)[^|]*\|[^|]*\| `checks/(\w+)\.py` \|",
+    declared = dict(re.findall(r"^\| `python -m checks ([\w-]+)[^|]*\|[^|]*\| `checks/([\w/]+)\.py` \|",
                                table, re.M))
-    assert declared == {c.name: c.run.__module__.split(".", 1)[1] for c in present()}
+    assert declared == {c.name: c.run.__module__.split(".", 1)[1].replace(".", "/") for c in present()}
 
 
 def test_the_architecture_page_names_each_command_module():
     page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     for part in PARTS:
-        assert f"{part}.py" in page
+        assert f"{part.rsplit('.', 1)[-1]}.py" in page
 
 
 # ---- each command runs: a light run of each (the heavy work faked where it is costly;
@@ -83,21 +83,21 @@ def test_the_architecture_page_names_each_command_module():
 SMOKE = {   # command: (arguments, {module: {function: fake}}, exit code, in the output)
     "status": (["status", "{tmp}"], {}, 0, "exercises pass."),
     "reset": (["reset", "99"], {}, 2, "no lesson '99'"),
-    "build": (["build"], {"build": {"build": lambda execute: ["notebooks/x.ipynb"]}}, 0,
+    "build": (["build"], {"authoring.build": {"build": lambda execute: ["notebooks/x.ipynb"]}}, 0,
               "wrote notebooks/x.ipynb"),
-    "translate": (["translate"], {"translate": {"update": lambda lessons: {"checks": []}}}, 0,
+    "translate": (["translate"], {"authoring.translate": {"update": lambda lessons: {"checks": []}}}, 0,
                   "Every zh-TW catalogue is complete."),
-    "release": (["release", "{tmp}/course"], {"release": {"build_release": lambda out: out}}, 0,
+    "release": (["release", "{tmp}/course"], {"authoring.release": {"build_release": lambda out: out}}, 0,
                 "wrote the learners' release to"),
     "grade": (["grade", "{tmp}/nobody"], {}, 2, "No such file or folder"),
     "isolation": (["isolation"], {}, None, "Isolation: "),
     "gradescope-bundle": (["gradescope-bundle", "{tmp}/b.zip", "--assignment", "nope"], {}, 2,
                           "no assignment 'nope'"),
     "nbgrader-export": (["nbgrader-export", "{tmp}/nb"],
-                        {"nbgrader_export": {"export": lambda out: [out]}}, 0,
+                        {"classroom.nbgrader_export": {"export": lambda out: [out]}}, 0,
                         "nbgrader generate_assignment"),
-    "guide": (["guide"], {"guide": {"write_guide": lambda: False}}, 0, "is up to date"),
-    "slides": (["slides", "--out", "{tmp}/decks"], {"slides": {"build_slides": lambda out, **k: []}},
+    "guide": (["guide"], {"authoring.guide": {"write_guide": lambda: False}}, 0, "is up to date"),
+    "slides": (["slides", "--out", "{tmp}/decks"], {"authoring.slides": {"build_slides": lambda out, **k: []}},
                0, "Present offline"),
     "progress": (["progress", "{tmp}"], {}, 2, "no notebooks found"),
 }
@@ -180,8 +180,8 @@ def test_a_usage_error_exits_2(capsys):
 # function that cannot be turned into plain data, or not finished yet (it stops a property
 # check, and verify_properties makes it the verdict "not attempted"), and the sandbox's
 # outcomes for one notebook (caught there, and reported in that notebook's result).
-NOT_COURSE_ERRORS = {"plain.NotPlain", "verdicts.NotAttempted", "sandbox.Timeout",
-                     "sandbox.Crashed", "sandbox.Unavailable", "sandbox.OverBudget"}
+NOT_COURSE_ERRORS = {"runtime.plain.NotPlain", "engine.verdicts.NotAttempted", "grading.sandbox.Timeout",
+                     "grading.sandbox.Crashed", "grading.sandbox.Unavailable", "grading.sandbox.OverBudget"}
 
 
 def test_every_expected_failure_is_a_course_error():
@@ -191,7 +191,7 @@ def test_every_expected_failure_is_a_course_error():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         module = ".".join(path.relative_to(ROOT / "checks").with_suffix("").parts)
         for node in tree.body:
-            if isinstance(node, ast.ClassDef) and node.bases and module != "child":  # a script
+            if isinstance(node, ast.ClassDef) and node.bases and module != "runtime.child":  # a script
                 cls = getattr(importlib.import_module(f"checks.{module}"), node.name)
                 if isinstance(cls, type) and issubclass(cls, BaseException):
                     found.add(f"{module}.{node.name}")
@@ -270,7 +270,7 @@ def closure(command):
     import inspect
     import textwrap
     start = ast.parse(textwrap.dedent(inspect.getsource(command.run)))
-    todo, seen, followed = list(imports(ast.walk(start), "checks")), set(), set()
+    todo, seen, followed = list(imports(ast.walk(start), command.run.__module__.rsplit(".", 1)[0])), set(), set()
     while todo:
         name, names = todo.pop()
         if source_of(name) is None:                 # an attribute of its package, not a module
@@ -311,17 +311,17 @@ def modules_of(root):
 
 def test_the_closure_follows_lazy_imports_but_not_optional_ones():
     command = {c.name: c for c in everywhere()}
-    assert {"checks.grade", "checks.sandbox", "checks.report", "checks.feedback",
-            "checks.gradescope", "checks.exercises", "checks.exercises.lesson07"} \
+    assert {"checks.grading.grade", "checks.grading.sandbox", "checks.grading.report", "checks.classroom.feedback",
+            "checks.classroom.gradescope_results", "checks.catalogue", "checks.catalogue.lesson07"} \
         <= closure(command["grade"])
-    assert "checks.hidden" not in closure(command["grade"])   # grade.hidden() says it is missing
-    assert {"checks.status", "checks.grade", "checks.plainrun"} <= closure(command["status"])
+    assert "checks.classroom.hidden_cases" not in closure(command["grade"])   # grade.hidden() says it is missing
+    assert {"checks.grading.status", "checks.grading.grade", "checks.grading.plainrun"} <= closure(command["status"])
 
 
 def copy_without(tmp_path, module):
     """A course folder of empty files: everything of the repository's checks/ but ``module``."""
     copy = tmp_path / module
-    for rel in modules_of(ROOT) - {module}:
+    for rel in {m for m in modules_of(ROOT) if m != module and not m.startswith(module + ".")}:
         target = copy / Path(*rel.split(".")).with_suffix(".py")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.touch()
@@ -333,14 +333,18 @@ def copy_without(tmp_path, module):
 def test_a_command_is_not_listed_where_a_release_leaves_out_its_code(tmp_path):
     """Each module a learner's release leaves out, alone: the commands whose code imports it
     are not listed in a copy without it (their `needs` say so)."""
-    from checks.release import GRADING_ONLY
-    left_out = {f"checks.{Path(name).stem}" for name in GRADING_ONLY}
+    from checks.authoring.release import LEFT_OUT
+    left_out = {f"checks.{folder}" for folder in LEFT_OUT}
     assert left_out <= modules_of(ROOT)
+
+    def inside(module, folder):
+        return module == folder or module.startswith(folder + ".")
     imported = {c.name: closure(c) for c in everywhere()}
-    for module in left_out:
-        copy = copy_without(tmp_path, module)
+    for folder in left_out:
+        copy = copy_without(tmp_path, folder)
         for c in everywhere():
-            if module in imported[c.name]:
-                assert not runnable(c, copy), f"{c.name} imports {module}: add it to its needs"
+            if any(inside(m, folder) for m in imported[c.name]):
+                assert not runnable(c, copy), f"{c.name} imports {folder}: add it to its needs"
     status = next(c for c in everywhere() if c.name == "status")
-    assert not imported["status"] & left_out and runnable(status, copy_without(tmp_path, "x"))
+    assert not any(inside(m, f) for m in imported["status"] for f in left_out)
+    assert runnable(status, copy_without(tmp_path, "x"))

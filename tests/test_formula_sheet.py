@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import blocks
-from checks.slides import FORMULA_SHEET
+from checks.authoring.slides import FORMULA_SHEET
 
 ROW = re.compile(r"^\| `(\w+)` \| (.+) \| `([^`]+)` \|$")
 

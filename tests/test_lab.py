@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.source import ROOT
+from checks.engine.source import ROOT
 
 VENV = Path(sys.prefix)
 

@@ -1,4 +1,4 @@
-"""One source: notebooks/ and checks/expected/ are exactly what the build makes from
+"""One source: notebooks/ and checks/practice_cases/ are exactly what the build makes from
 solutions/, and every learner notebook runs top to bottom with its stubs."""
 import json
 import re
@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from nbclient import NotebookClient
 
-from checks import build, expected
-from checks.source import ROOT, load_reference, solution_notebooks
+from checks.authoring import build
+from checks.engine import practice as expected
+from checks.engine.source import ROOT, load_reference, solution_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -57,16 +58,16 @@ def test_learner_notebook_is_fresh(path):
 def test_stored_practice_cases_are_fresh(tmp_path):
     reference = load_reference()
     for ex_id in [p.stem for p in sorted(expected.FOLDER.glob("*.json"))]:
-        from checks.exercises import EXERCISES
+        from checks.catalogue import EXERCISES
         ex = EXERCISES[ex_id]
         path = expected.write(ex, expected.practice_cases(ex, reference[ex_id]), tmp_path)
         where = expected.differences(expected.load(expected.FOLDER / path.name), expected.load(path))
         assert not where, \
-            f"checks/expected/{path.name} is stale at {where[:3]}: run `python -m checks build`"
+            f"checks/practice_cases/{path.name} is stale at {where[:3]}: run `python -m checks build`"
 
 
 def test_stored_cases_are_compared_by_meaning_not_bytes(tmp_path):
-    from checks.exercises import EXERCISES
+    from checks.catalogue import EXERCISES
     ex = EXERCISES["sigmoid"]
     cases = expected.read("sigmoid")
     path = expected.write(ex, cases, tmp_path)
@@ -92,7 +93,7 @@ def test_closeness_is_relative_to_the_array_and_exact_for_integers():
 
 
 def test_every_value_checked_exercise_has_stored_cases():
-    from checks.exercises import EXERCISES
+    from checks.catalogue import EXERCISES
     missing = [i for i, ex in EXERCISES.items()
                if ex.properties is None and not (expected.FOLDER / f"{i}.json").exists()]
     assert not missing

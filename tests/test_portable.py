@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from checks.source import ROOT
+from checks.engine.source import ROOT
 
 SOURCES = sorted(p for folder in ("checks", "tests", "benchmarks")
                  for p in (ROOT / folder).rglob("*.py")) + sorted(ROOT.glob("*.py"))
@@ -65,10 +65,10 @@ def test_part_of_the_suite_passes_under_a_non_utf8_locale():
     assert "UTF" not in probe.stdout.upper(), probe.stdout
     tests = ["tests/test_notebooks.py::test_stored_practice_cases_are_fresh",
              "tests/test_notebooks.py::test_learner_notebook_is_fresh",
-             "tests/test_instructor.py", "tests/test_grade_input.py", "tests/test_status.py",
+             "tests/authoring/test_instructor.py", "tests/grading/test_grade_input.py", "tests/grading/test_status.py",
              "tests/test_setup.py", "tests/test_formula_sheet.py",
-             "tests/test_translation.py::test_catalogue_matches_the_english_and_is_complete",
-             "tests/test_messages_zh.py::test_the_checks_catalogue_is_complete"]
+             "tests/authoring/test_translation.py::test_catalogue_matches_the_english_and_is_complete",
+             "tests/engine/test_messages_zh.py::test_the_checks_catalogue_is_complete"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "-p", "no:xdist", "--no-header", "-x", *tests],
                          env=env, cwd=ROOT, capture_output=True, text=True, errors="replace",

@@ -15,7 +15,7 @@ from decimal import Decimal, ROUND_HALF_EVEN, ROUND_HALF_UP
 import nbformat
 import pytest
 
-from checks.source import solution_notebooks
+from checks.engine.source import solution_notebooks
 
 MATHS_OR_CODE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|```.*?```|`[^`]*`", re.S)
 QUOTED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|\d+(?:,\d{3})*\.\d+)")

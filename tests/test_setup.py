@@ -1,7 +1,7 @@
 """The install paths cannot drift apart: make, conda/Binder and CI use one pinned list."""
 import re
 
-from checks.source import ROOT
+from checks.engine.source import ROOT
 
 
 def requirement_lines():

@@ -1,0 +1,206 @@
+"""``python -m checks release OUT``: what an instructor hands to learners, without solutions.
+
+    OUT/notebooks/*.ipynb       learner notebooks, generated from solutions/ (stubs, no outputs)
+    OUT/checks/                 the in-notebook checks (minus the LEFT_OUT folders)
+    OUT/checks/practice_cases/*.json  practice cases with their answers (visible to learners anyway)
+    OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
+    OUT/notebooks/zh-TW/        the same in Traditional Chinese (from solutions/zh-TW/), fresh copies too
+    OUT/locale/.../checks.po    the checks' messages in zh-TW (the lessons' catalogues stay behind)
+    OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
+    OUT/README.md               the course's introduction and lessons, how to start, this list
+    OUT/Makefile                the course Makefile's set-up part (install, lab) and the
+                                learners' commands: status, test, reset, clean
+    OUT/.course-release         the list of files the release owns
+
+No solutions/, no hidden cases' seed, no tests. ``tests/authoring/test_release.py`` scans
+every file for every reference solution region, follows every link of the README and
+runs every command it names, in a release.
+
+Rebuilding updates OUT in place: files of the previous release that are gone are
+removed, the others replaced, and anything the release does not own (``.git`` above
+all, so an nbgitpuller repository keeps its history) is left alone.
+"""
+import os
+import re
+import shutil
+import tempfile
+try:
+    import tomllib
+except ModuleNotFoundError:     # Python 3.10
+    import tomli as tomllib
+from pathlib import Path
+
+from .build import learner_text
+from ..errors import CourseError
+from ..engine.source import ROOT, solution_notebooks
+
+# Folders of checks/ that hold grading secrets, need solutions/ or build the course,
+# with their command modules: never in a learner's release, so that its
+# `python -m checks --help` lists only the learners' commands (docs/architecture.md, Layout).
+LEFT_OUT = {"authoring", "classroom"}
+SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
+SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
+               ".gitignore", "LICENSE")
+TEMPLATES = Path(__file__).parent / "templates" / "release"
+MARKER = ".course-release"
+MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
+MESSAGES = Path("locale", "zh_TW", "LC_MESSAGES", "checks.po")   # what check() needs for zh-TW
+
+
+class ReleaseError(CourseError):
+    """A release that was not built; nothing in its folder was changed."""
+
+
+def project_files(root=ROOT):
+    """Relative paths of what the course package needs: pyproject's py-modules and
+    packages (every file in them), and the data/ folder if there is one."""
+    tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    files = [Path(f"{m}.py") for m in tool.get("py-modules", [])]
+    for package in tool.get("packages", []):
+        folder = Path(*package.split("."))
+        files += [p.relative_to(root) for p in sorted((root / folder).rglob("*"))
+                  if p.is_file() and not SKIP & set(p.relative_to(root).parts)
+                  and "templates/release" not in p.relative_to(root).as_posix()]
+    if (root / "data").is_dir():
+        files += [p.relative_to(root) for p in sorted((root / "data").rglob("*")) if p.is_file()]
+    if (root / MESSAGES).is_file():
+        files.append(MESSAGES)
+    return sorted(set(files))
+
+
+def copy(files, root, out):
+    for rel in files:
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / rel, out / rel)
+
+
+def learner_files(root=ROOT):
+    return [f for f in project_files(root)
+            if not (f.parts[0] == "checks" and len(f.parts) > 2 and f.parts[1] in LEFT_OUT)] + \
+           [Path(f) for f in SETUP_FILES if (root / f).exists()]
+
+
+def write_notebooks(out, solutions=None):
+    for path in solution_notebooks(solutions):
+        text = learner_text(path)
+        for folder in (out / "notebooks", out / "checks" / "fresh"):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / path.name).write_text(text, encoding="utf-8")
+    for path in solution_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
+        text = learner_text(path)
+        for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / path.name).write_text(text, encoding="utf-8")
+
+
+def section(readme, title):
+    """The text of ``## title`` up to the next level-2 heading ('' if absent)."""
+    out, inside = [], False
+    for line in readme.splitlines():
+        if line.startswith("## "):
+            inside = line[3:].strip() == title
+        if inside:
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def lesson_table(readme):
+    """The table of the README's Lessons section (its rows only)."""
+    return "\n".join(line for line in section(readme, "Lessons").splitlines()
+                     if line.startswith("|"))
+
+
+def start_section(readme):
+    """The README's learners' start section ("## Start ..."), without its subsections for
+    instructors (Binder, JupyterHub: they point into the repository)."""
+    title = next((line[3:].strip() for line in readme.splitlines()
+                  if line.startswith("## Start")), None)
+    if title is None:
+        return ""
+    text = section(readme, title)
+    text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
+    return re.sub(r"^## .*", "## Start", text, count=1).strip()
+
+
+def learner_readme(root, out):
+    readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else ""
+    intro = readme.split("\n## ", 1)[0].strip()
+    intro = re.sub(r",? and a whole class can be graded automatically", "", intro)
+    listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    table = lesson_table(readme)
+    parts = [intro, start_section(readme),
+             (TEMPLATES / "COMMANDS.md").read_text(encoding="utf-8").strip(),
+             "## Lessons\n\n" + table if table else "",
+             "## What this folder contains\n\n"
+             "The learner notebooks (`notebooks/`, and in Traditional Chinese "
+             "`notebooks/zh-TW/`), the checks that run inside them "
+             "(`checks/`, with the practice cases and their answers in `checks/practice_cases/`), "
+             "pristine copies of the notebooks (`checks/fresh/`, for starting a lesson "
+             "again), the provided modules (`blocks.py` and the data the lessons use) and "
+             "the pinned requirements. It holds no reference solutions and no hidden "
+             "grading cases; your instructor grades your notebooks separately.\n\n"
+             + "\n".join(f"- `{p}`" for p in listing)]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def learner_makefile(root):
+    """The course Makefile up to its first developers' target (variables, install, lab),
+    then the learners' targets."""
+    text = (root / "Makefile").read_text(encoding="utf-8")
+    head = re.split(r"\n(?=test:)", text, maxsplit=1)[0]
+    head = re.sub(r"^# The two commands.*$", "# The learners' release of the course. Start with:  make lab",
+                  head, count=1, flags=re.M)
+    head = re.sub(r"^\.PHONY:.*$", ".PHONY: lab install status test reset clean", head,
+                  count=1, flags=re.M)
+    return head.rstrip() + "\n\n" + (TEMPLATES / "targets.mk").read_text(encoding="utf-8")
+
+
+def owned(out):
+    """The files a previous release in ``out`` wrote (None: no release there)."""
+    marker = out / MARKER
+    if not marker.exists():
+        return None
+    lines = marker.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0].startswith("# built"):      # an older release: no list
+        return {p.relative_to(out).as_posix() for p in out.rglob("*")
+                if p.is_file() and ".git" not in p.relative_to(out).parts}
+    return {line for line in lines[1:] if line and not line.startswith("#")}
+
+
+def build_release(out, root=ROOT):
+    """Builds the release in ``out``, or updates the one there in place; returns ``out``."""
+    out = Path(out)
+    previous = owned(out) if out.exists() else None
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        copy(learner_files(root), root, tmp)
+        (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
+        write_notebooks(tmp, root / "solutions")
+        (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
+        files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
+        (tmp / MARKER).write_text(MARKER_HEAD + "\n".join(files + [MARKER]) + "\n",
+                                  encoding="utf-8")
+        files.append(MARKER)
+        clashes = [f for f in files if (out / f).exists() and f not in (previous or set())]
+        if clashes:
+            raise ReleaseError(f"{out} holds files that no previous release wrote: "
+                             f"{', '.join(clashes[:8])}{' ...' if len(clashes) > 8 else ''}. "
+                             "Move them away (or choose another folder) and run again; "
+                             "nothing was changed.")
+        for stale in sorted((previous or set()) - set(files)):
+            (out / stale).unlink(missing_ok=True)
+            prune(out, (out / stale).parent)
+        for f in files:
+            (out / f).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / f, out / f)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def prune(top, folder):
+    """Removes ``folder`` and its parents up to ``top`` while they are empty."""
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

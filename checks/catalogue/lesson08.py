@@ -1,0 +1,286 @@
+"""Lesson 08, the capstone on handwritten digits: predict and train_digits.
+
+predict is value-checked: labels (m,) of integer class ids, compared exactly with the
+reference on fixed and randomised networks whose largest output is clear of the second
+(so every correct way of taking the argmax agrees).
+
+train_digits is graded by properties: the checking process CALLS the learner's function
+on the course's fixed split of the UCI digits (pixels scaled to [0, 1]), then judges the
+returned network with the provided forward pass on the held-out test set, which the
+learner's code never receives. It passes at TEST_ACCURACY = 0.90 or more, and when a
+second call with the same seed gives the same network.
+"""
+import numpy as np
+
+import blocks
+import digits
+from ..engine.exercise import Case, Exercise, like, when
+from ..engine.verdicts import Note
+from .gen import values
+
+LESSON = "08_digits"
+a = np.array
+TEST_ACCURACY = 0.90   # 9 in 10 unseen digits; guessing gets 1 in 10 (see the notebook)
+MARGIN = 1e-3          # cases keep the top output this far above the second
+
+
+# ---- predict ------------------------------------------------------------------------
+
+def outputs(X, params, activations):
+    return blocks.forward(X, params, activations)[0]
+
+
+def labels(X, params, activations):
+    return outputs(X, params, activations).argmax(axis=1)
+
+
+def clear_winner(X, params, activations):
+    """True when every row's largest output beats the second by MARGIN (relatively)."""
+    top2 = np.sort(outputs(X, params, activations), axis=1)[:, -2:]
+    return bool(np.all(top2[:, 1] - top2[:, 0] > MARGIN * (1 + np.abs(top2).max(axis=1))))
+
+
+def classifier(rng, sizes, m, label, kind="normal", hidden="relu"):
+    """A case: a random network sizes[0] -> ... -> sizes[-1] logits, drawn until clear."""
+    acts = [hidden] * (len(sizes) - 2) + ["linear"]
+    while True:
+        params = [(values(rng, (i, o)) / np.sqrt(i), values(rng, (1, o)))
+                  for i, o in zip(sizes[:-1], sizes[1:])]
+        X = values(rng, (m, sizes[0]), kind)
+        if clear_winner(X, params, acts):
+            return Case((X, params, acts), label)
+
+
+def predict_visible():
+    """A one-layer classifier by hand, then digit-shaped networks."""
+    X = a([[1.0, 2.0], [0.5, -1.0], [-2.0, 0.3]])
+    W = a([[1.0, -1.0, 0.5], [0.2, 0.4, -1.0]])
+    b = a([[0.0, 0.1, -0.2]])
+    rng = np.random.default_rng(8)
+    return [Case((X, [(W, b)], ["linear"]),
+                 "3 examples, one linear layer, 3 classes (logits [[1.4, -0.1, -1.7], "
+                 "[0.3, -0.8, 1.05], [-1.94, 2.22, -1.5]])"),
+            classifier(rng, [64, 10, 10], 5, "the article's shape: 64 -> 10 ReLU -> 10, "
+                                              "5 digits"),
+            classifier(rng, [64, 10, 10], 1, "64 -> 10 ReLU -> 10, a single digit (m = 1)")]
+
+
+def predict_random(rng):
+    cases = [classifier(rng, [4, 6, 3], 3, "3 examples and 3 classes: a square output"),
+             classifier(rng, [5, 3], 1, "one linear layer, m = 1"),
+             classifier(rng, [3, 5, 4, 10], 7, "two hidden layers"),
+             classifier(rng, [6, 8, 2], 9, "two classes"),
+             classifier(rng, [2, 4, 5], 4, "large inputs", kind="large"),
+             classifier(rng, [8, 6, 4], 6, "tanh hidden layer", hidden="tanh"),
+             classifier(rng, [10, 10], 10, "10 examples and 10 classes"),
+             classifier(rng, [64, 32, 10], 12, "a digit-sized network")]
+    for case in cases:
+        case.hidden = True
+    return cases
+
+
+def one_hot(X, params, activations):
+    out = outputs(X, params, activations)
+    return np.eye(out.shape[1])[out.argmax(axis=1)]
+
+
+predict = Exercise(
+    "predict", LESSON, "predict(X, params, activations) -> labels",
+    ("X", "params", "activations"), visible=predict_visible, random=predict_random,
+    mistakes=[
+        when(lambda case, got: isinstance(got, (tuple, list)),
+             "forward returns two things, (A_out, cache): unpack them, "
+             "`A_out, _ = forward(X, params, activations)`, and return the labels.",
+             "returned_tuple",
+             how="the result is a tuple or a list"),
+        like(lambda X, p, acts: labels(X, p, acts).astype(float),
+             "the labels are right but they are floats: class ids are integers. "
+             "np.argmax already returns integers; don't convert them to float "
+             "(or use .astype(int)).", "float_labels",
+             how="the right labels as floats"),
+        like(lambda X, p, acts: outputs(X, p, acts).argmax(axis=0),
+             "argmax over axis=0 picks, for each class, the example that scores highest. "
+             "You want, for each example (row), the class with the highest score: axis=1.",
+             "axis_0",
+             how="the argmax of the network's outputs along axis 0"),
+        like(lambda X, p, acts: blocks.softmax(outputs(X, p, acts)),
+             "you returned the probabilities of every class. predict returns one label per "
+             "example: the index of the largest probability, np.argmax(..., axis=1).",
+             "probabilities",
+             how="the softmax of the network's outputs"),
+        like(outputs, "you returned the network's outputs (the logits). predict returns one "
+             "label per example: the index of the largest output, np.argmax(A_out, axis=1).",
+             "outputs",
+             how="the network's outputs, `forward(X, params, activations)[0]`"),
+        like(one_hot, "you returned one-hot rows. predict returns the class ids themselves, "
+             "shape (m,): np.argmax(A_out, axis=1).", "one_hot",
+             how="one-hot rows of the right labels"),
+        like(lambda X, p, acts: labels(X, p, acts).reshape(-1, 1),
+             "the labels should have shape (m,), not (m, 1) (labels are \"sparse\", like "
+             "y_train): drop keepdims, or .ravel() the result.", "column",
+             how="the right labels as a column of shape (m, 1)"),
+        like(lambda X, p, acts: outputs(X, p, acts).max(axis=1),
+             "you returned the largest score itself. predict returns *where* it is, the "
+             "class index: argmax, not max.", "max_not_argmax",
+             how="the largest output of each row, `A_out.max(axis=1)`"),
+        like(lambda X, p, acts: labels(X, p, acts) + 1,
+             "every label is 1 too large. Classes count from 0 (digit 0 is class 0), "
+             "and argmax's index already does.", "off_by_one",
+             how="the right labels plus 1"),
+        like(lambda X, p, acts: labels(X, p, ["relu"] * len(p)),
+             "the last layer went through ReLU: use each layer's own activation from "
+             "`activations` (the last one is \"linear\"). A ReLU output turns every negative "
+             "logit into a tie at 0.", "relu_everywhere",
+             how="the labels of the network run with ReLU in every layer, the last one included"),
+    ])
+
+
+# ---- train_digits --------------------------------------------------------------------
+
+CALL = "train_digits(X_train, y_train, X_val, y_val, seed=0)"
+
+
+def scaled_split():
+    """The course's fixed split with pixels divided by 16, as the notebook uses it."""
+    d = digits.load_digits_split(seed=0)
+    return {k: v / digits.MAX_PIXEL if k.startswith("X") else v for k, v in d.items()}
+
+
+def as_network(value, n_in=64, n_out=10):
+    """The learner's params as [(W, b), ...] of floats, or a sentence saying what's wrong."""
+    if not (isinstance(value, (list, tuple)) and value and all(
+            isinstance(p, (list, tuple)) and len(p) == 2 for p in value)):
+        return ("it should return params, a list of (W, b) pairs, one per layer, first layer "
+                "first (like init_params makes). Return the params, not the history.")
+    shapes = [tuple(np.shape(x) for x in p) for p in value]
+    problem = None
+    if any(len(sw) != 2 or sb != (1, sw[1]) for sw, sb in shapes):
+        problem = "every W should be (n_in, n_out) and every b (1, n_out)."
+    elif shapes[0][0][0] != n_in:
+        problem = f"the first W should have {n_in} rows, one per pixel."
+    elif shapes[-1][0][1] != n_out:
+        problem = f"the last layer should have {n_out} outputs, one logit per digit."
+    elif any(s[0][1] != t[0][0] for s, t in zip(shapes, shapes[1:])):
+        problem = "each W's rows should match the previous layer's outputs."
+    if problem:
+        return f"the returned params have shapes {shapes}: {problem}"
+    try:
+        return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in value]
+    except (TypeError, ValueError):
+        return "the returned W and b should be arrays of numbers."
+
+
+def activations_for(params, hidden="relu"):
+    return [hidden] * (len(params) - 1) + ["linear"]
+
+
+def accuracy(params, X, y, hidden="relu"):
+    return float(np.mean(labels(X, params, activations_for(params, hidden)) == y))
+
+
+def other_activation(network, d, graded):
+    """(name, test accuracy) of a hidden activation that suits the network clearly better
+    than ReLU, the one it is graded with (it was probably trained with it), else None."""
+    if len(network) < 2:
+        return None
+    best = max(((h, accuracy(network, d["X_test"], d["y_test"], h)) for h in ("tanh", "sigmoid")),
+               key=lambda pair: pair[1])
+    return best if best[1] >= graded + 0.01 else None
+
+
+def activation_note(network, d, graded):
+    other = other_activation(network, d, graded)
+    if not other:
+        return ""
+    return (f" Its hidden layers seem to use {other[0]}: with {other[0]} they would classify "
+            f"{other[1]:.1%} of the test digits right, but they are graded as the course's "
+            "network, ReLU hidden layers and a linear output (predict's activations). Train "
+            "with [\"relu\", ..., \"linear\"].")
+
+
+def run_train_digits(call, d):
+    """(network, problem): the learner's trained network, or one sentence of what went wrong."""
+    out = call(Case((d["X_train"], d["y_train"], d["X_val"], d["y_val"]), kwargs={"seed": 0}))
+    if out.error:
+        slow = (" It must finish within 60 s when graded: use fewer epochs or a smaller "
+                "hidden layer." if out.timed_out else "")
+        return None, f"{CALL} raised {out.error}" + (
+            f" (your {out.line})." if out.line else ".") + slow
+    if out.mutated:
+        return None, (f"{CALL} changed {', '.join(out.mutated)} in place. Shuffle an index "
+                      "array instead and leave the caller's data as it was.")
+    network = as_network(out.value)
+    if isinstance(network, str):
+        return None, f"{CALL}: {network}"
+    if not all(np.all(np.isfinite(x)) for layer in network for x in layer):
+        return None, (f"{CALL} returned parameters containing nan or inf: the training blew "
+                      "up. Lower the learning rate (with Adam, try 1e-3 to 1e-2).")
+    return network, None
+
+
+def too_low(network, d):
+    """None if the test accuracy reaches TEST_ACCURACY, else why not and what to try."""
+    test = accuracy(network, d["X_test"], d["y_test"])
+    if test >= TEST_ACCURACY:
+        return None
+    train = accuracy(network, d["X_train"], d["y_train"])
+    said = (f"your network classifies {test:.1%} of the held-out test digits right (and "
+            f"{train:.1%} of the training digits); it should reach {TEST_ACCURACY:.0%}. ")
+    other = activation_note(network, d, test)
+    if other:
+        return said + other.strip()
+    mean, std = d["X_train"].mean(axis=0), d["X_train"].std(axis=0) + 1e-8
+    rescaled = [d["X_test"] * digits.MAX_PIXEL, d["X_test"] / digits.MAX_PIXEL,
+                (d["X_test"] - mean) / std]
+    if any(accuracy(network, X, d["y_test"]) >= TEST_ACCURACY for X in rescaled):
+        return said + ("It does much better when the test digits are rescaled: did you "
+                       "rescale or standardise X inside train_digits? The inputs arrive "
+                       "already divided by 16; train on them as they are, because the "
+                       "grader feeds the test digits that way.")
+    if train < 0.2:
+        return said + ("That is about guessing (10 %): the network barely trained. Return "
+                       "the params after training (fit updates the list you pass in), "
+                       "check the learning rate (Adam: 1e-3 to 1e-2; far smaller barely "
+                       "moves, far larger blows up) and give it enough epochs (20-50).")
+    if train - test > 0.1:
+        return said + ("It is much better on the training digits: it memorises them. Use "
+                       "fewer epochs, or watch the validation accuracy and stop where it is "
+                       "best.")
+    return said + ("It learned, but not enough: train for more epochs, try a learning rate "
+                   "between 1e-3 and 1e-2 with Adam, shuffle the examples every epoch, and "
+                   "give the hidden layer 32-128 units.")
+
+
+def same_network(p, q):
+    return len(p) == len(q) and all(
+        np.shape(x) == np.shape(y) and np.allclose(x, y, rtol=1e-6, atol=1e-9)
+        for pp, qq in zip(p, q) for x, y in zip(pp, qq))
+
+
+def train_digits_properties(call):
+    d = scaled_split()
+    network, problem = run_train_digits(call, d)
+    if problem:
+        return [problem]
+    low = too_low(network, d)
+    if low:
+        return [low]
+    again, problem = run_train_digits(call, d)
+    if problem:
+        return [f"a second call: {problem}"]
+    if not same_network(network, again):
+        return ["two calls with seed=0 gave different networks. Make everything random "
+                "come from the seed: init_params(sizes, seed=seed) and fit(..., seed=seed), "
+                "not np.random."]
+    test = accuracy(network, d["X_test"], d["y_test"])
+    return [Note(f"Your network classifies {test:.1%} of the {len(d['y_test'])} held-out test "
+                 f"digits right (graded with ReLU hidden layers and a linear output; "
+                 f"{TEST_ACCURACY:.0%} passes)." + activation_note(network, d, test))]
+
+
+train_digits = Exercise(
+    "train_digits", LESSON, "train_digits(X_train, y_train, X_val, y_val, seed=0) -> params",
+    ("X_train", "y_train", "X_val", "y_val"), properties=train_digits_properties,
+    seconds=60)
+
+EXERCISES = [predict, train_digits]

@@ -1,0 +1,100 @@
+"""Per-learner feedback files (Markdown): each exercise's result explained as the
+in-notebook check explains it, warnings listed (reported, never scored).
+
+Only what the grade JSON holds is used: the check's own messages, which never
+show a hidden case's inputs or expected values, and no reference code.
+
+File names are unique per learner (``secA/ada`` and ``secB/ada`` never share one; see
+``learners.slug``) and ``learners.csv`` in the same folder maps each file to its learner.
+"""
+from pathlib import Path
+
+from ..grading.csvsafe import rows_to_csv
+from ..grading.gradebook import write_atomic
+from ..grading.learners import NOT_SUBMITTED, attempts, gradebook, slug
+from ..engine.verdicts import ICONS
+
+MAP = "learners.csv"
+
+
+def markdown(row, by_lesson, assignment):
+    """One learner's feedback: the gradebook row explained, lesson by lesson."""
+    score, best = row["total"], row["max"]
+    title = "" if assignment.name == "course" else f" ({assignment.name})"
+    lines = [f"# Feedback for {row['learner']}{title}", "",
+             f"Total: **{score:g} / {best:g}**" + (f" ({100 * score / best:.0f}%)" if best else ""),
+             ""]
+    if assignment.partial_credit:
+        lines += ["Partial credit: an exercise earns the share of its cases that pass.", ""]
+    for lesson, cell in row["lessons"].items():
+        found = by_lesson.get(lesson, [])
+        if cell["status"] == NOT_SUBMITTED:
+            lines += [f"## {lesson}: 0 / {cell['max']:g}", "",
+                      f"Not submitted: no notebook of this lesson was found ({lesson}.ipynb).", ""]
+            continue
+        lines += notebook_section(found[0], cell["max"])
+        for other in found[1:]:
+            lines += [f"Not counted: {Path(other['path']).name} ({other['score']:g} points); "
+                      "when a lesson is submitted twice, the attempt with more points counts.", ""]
+    for r in by_lesson.get(None, []):
+        lines += notebook_section(r, 0)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def notebook_section(r, worth):
+    name = Path(r["path"]).name
+    lines = [f"## {name}: {r['score']:g} / {worth:g}", ""]
+    if r["error"]:
+        label = "could not be read" if not r["exercises"] else "note on your notebook"
+        lines += [f"**{label[0].upper() + label[1:]}:** {r['error']}", ""]
+    if not r["exercises"]:
+        return lines + ["No exercise could be graded in this notebook.", ""]
+    lines += ["| exercise | result | points |", "|---|---|---|"]
+    for ex_id, e in r["exercises"].items():
+        lines.append(f"| `{ex_id}` | {ICONS.get(e['status'], '')} {e['status']} "
+                     f"| {e['points']:g} / {e['max_points']:g} |")
+    lines.append("")
+    for ex_id, e in r["exercises"].items():
+        lines += [f"### {ICONS.get(e['status'], '')} `{ex_id}`", "", "```text",
+                  e["feedback"].replace("```", "'''"), "```", ""]
+        if e["warnings"]:
+            lines += ["Warnings (reported, not scored):", ""]
+            lines += [f"- {w}" for w in e["warnings"]] + [""]
+    return lines
+
+
+def file_names(learners):
+    """{learner: file name}: unique even on a case-insensitive file system."""
+    names, taken = {}, set()
+    for learner in learners:
+        name = slug(learner)
+        if name.casefold() in taken:
+            name = slug(learner + "\0")          # a case-only clash: a hash makes it differ
+        n = 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{slug(learner)}-{n}"
+        taken.add(name.casefold())
+        names[learner] = name + ".md"
+    return names
+
+
+def write_feedback(results, folder, assignment=None, lang="en"):
+    """Writes ``folder/<learner>.md`` for every learner (in `lang`) and ``folder/learners.csv``
+    (file, learner, total, max); returns the Markdown files' paths."""
+    from ..grading.assignments import whole_course
+    from ..engine.messages import render
+    assignment = assignment or whole_course()
+    folder = Path(folder)
+    book = gradebook(results, assignment)
+    by_learner = attempts(results)
+    names = file_names(row["learner"] for row in book)
+    written = []
+    for row in book:
+        path = folder / names[row["learner"]]
+        write_atomic(path, render(markdown(row, by_learner[row["learner"]], assignment), lang))
+        written.append(path)
+    write_atomic(folder / MAP, rows_to_csv([["file", "learner", "total", "max"]] +
+                                           [[names[r["learner"]], r["learner"], r["total"], r["max"]]
+                                            for r in book]))
+    return written

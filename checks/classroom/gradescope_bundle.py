@@ -1,0 +1,121 @@
+"""``python -m checks gradescope-bundle OUT.zip``: the Gradescope autograder, in one zip.
+
+    setup.sh          Gradescope runs it once on its Ubuntu image: a Python >= 3.10 venv in
+                      /autograder/venv with requirements.txt (pinned) and this course package
+    run_autograder    per submission: grades /autograder/submission/*.ipynb and writes
+                      /autograder/results/results.json (AUTOGRADER_ROOT moves /autograder,
+                      AUTOGRADER_PYTHON picks the interpreter: that is how the tests run it)
+    checks/, solutions/, blocks.py, data/, ...   what grading needs (pyproject's modules),
+                      grading.toml (points) and requirements.txt
+
+Layout and format: https://gradescope-autograders.readthedocs.io/en/latest/specs/
+"""
+import shlex
+import stat
+import zipfile
+from pathlib import Path
+
+from ..authoring.release import project_files
+from ..engine.source import ROOT, solution_notebooks
+
+SETUP_SH = r"""#!/usr/bin/env bash
+# Gradescope runs this once, as root, when it builds the autograder image.
+set -euxo pipefail
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+cd "$ROOT/source"
+PYTHON=""
+for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+  if command -v "$candidate" >/dev/null &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    PYTHON="$candidate"; break
+  fi
+done
+export DEBIAN_FRONTEND=noninteractive
+if [ -z "$PYTHON" ]; then           # e.g. Ubuntu 20.04 (Python 3.8): the deadsnakes build
+  apt-get update
+  apt-get install -y software-properties-common
+  add-apt-repository -y ppa:deadsnakes/ppa
+  apt-get update
+  apt-get install -y python3.11 python3.11-venv
+  PYTHON=python3.11
+fi
+if ! "$PYTHON" -m venv "$ROOT/venv"; then   # Debian's python3.X lacks venv until installed
+  apt-get update
+  apt-get install -y "python$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"
+  "$PYTHON" -m venv "$ROOT/venv"
+fi
+"$ROOT/venv/bin/python" -m pip install --upgrade pip
+"$ROOT/venv/bin/python" -m pip install -r requirements.txt
+"$ROOT/venv/bin/python" -m pip install --no-deps -e .
+"$ROOT/venv/bin/python" -c "import checks.grading.grade, blocks"
+"""
+
+RUN_AUTOGRADER = r"""#!/usr/bin/env bash
+# Gradescope runs this for every submission, in /autograder, as root.
+ROOT="${AUTOGRADER_ROOT:-/autograder}"
+PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
+RESULTS="$ROOT/results/results.json"
+mkdir -p "$ROOT/results"
+rm -f "$RESULTS"
+# Learner code must not read the grader (solutions, the hidden cases' seed) nor write the
+# results: only root reads the course; the provided modules and data stay readable.
+if [ "$(id -u)" = 0 ]; then
+  chmod -R go-rwx "$ROOT/source" "$ROOT/submission" "$ROOT/results"
+  chmod go+x "$ROOT" "$ROOT/source" 2>/dev/null
+  chmod -R go+rX "$ROOT/source/blocks.py" "$ROOT/source/digits.py" "$ROOT/source/data"
+fi
+cd "$ROOT/source" || exit 1
+# Namespaces where the container allows them; else learner code runs as an unprivileged
+# user (grade drops to it when run as root), with limits and a system-call filter.
+ISOLATION=""
+if [ -n "${AUTOGRADER_NO_ISOLATION:-}" ] || ! "$PYTHON" -m checks isolation >/dev/null 2>&1; then
+  ISOLATION="--no-isolation"
+fi
+"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2 $ISOLATION
+if [ ! -s "$RESULTS" ]; then       # the grader itself failed: say so rather than show nothing
+  cat > "$RESULTS" <<'JSON'
+{"score": 0, "output": "The autograder could not grade this submission: an error on our side, not yours. Your instructor can see the details; please tell them.", "tests": []}
+JSON
+fi
+exit 0
+"""
+
+
+def bundle_files(root=ROOT):
+    """Relative paths of the course files the autograder needs."""
+    files = project_files(root) + [p.relative_to(root) for p in solution_notebooks(root / "solutions")]
+    return files + [Path(f) for f in ("requirements.txt", "pyproject.toml", "grading.toml")
+                    if (root / f).exists()]
+
+
+def add(zf, name, data, executable=False):
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)
+
+
+def run_autograder(assignment=None, root=ROOT):
+    """run_autograder's text: grading ``assignment`` of grading.toml (default: the course)."""
+    if not assignment:
+        return RUN_AUTOGRADER
+    from ..grading.assignments import load
+    load(assignment, root / "grading.toml")              # AssignmentError if it is not there
+    return RUN_AUTOGRADER.replace('--gradescope "$RESULTS"',
+                                  f'--gradescope "$RESULTS" --assignment {shlex.quote(assignment)}')
+
+
+def build_bundle(out, root=ROOT, assignment=None):
+    """Writes the zip (files at its root, as Gradescope wants); returns its path.
+    ``assignment``: the assignment of grading.toml that this Gradescope assignment grades."""
+    script = run_autograder(assignment, root)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w") as zf:
+        add(zf, "setup.sh", SETUP_SH, executable=True)
+        add(zf, "run_autograder", script, executable=True)
+        for rel in sorted(set(bundle_files(root))):
+            add(zf, rel.as_posix(), (root / rel).read_bytes())
+    tmp.replace(out)
+    return out

@@ -1,0 +1,161 @@
+"""What an exercise is, to the checks: its cases, its known mistakes, its tolerance."""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+
+@dataclass
+class Case:
+    """One call of a learner's function: ``fn(*args, **kwargs)`` should return ``expected``."""
+    args: tuple
+    label: str = ""
+    kwargs: dict = field(default_factory=dict)
+    expected: Any = None
+    hidden: bool = False
+
+    @property
+    def size(self):
+        """Number of array elements in the arguments: how "small" the case is."""
+        return sum(np.size(a) for a in self.args if isinstance(a, np.ndarray))
+
+
+@dataclass
+class Mistake:
+    """A known mistake, recognised from a failing case: ``matches(case, got)``.
+
+    ``how`` says in words how ``matches`` recognises it, completing "the check sees: ...";
+    the instructor's guide (docs/mistakes.md, checks/authoring/guide.py) prints it as declared. The
+    helpers below write it: ``like`` and ``when`` from their ``how`` argument, ``raised``
+    and ``changed_input`` from their own arguments, ``when_wrong`` adds its condition."""
+    id: str
+    hint: str
+    matches: Callable[[Case, Any], bool]
+    how: Optional[str] = None   # how it is recognised, in words (every catalogued one has it)
+    in_place: bool = False      # explains a right value whose arguments were changed in place
+
+
+@dataclass
+class Exercise:
+    id: str
+    lesson: str
+    signature: str
+    args: tuple                                  # argument names, for messages
+    visible: Callable[[], list] = lambda: []     # fixed, shown cases
+    random: Optional[Callable[[np.random.Generator], list]] = None
+    mistakes: list = field(default_factory=list)
+    outputs: tuple = ()                          # names of returned values, if several
+    scalar: bool = False                         # the contract says "-> float"
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    tolerance: Optional[Callable[[Case], tuple]] = None   # (rtol, atol) of one case, if it differs
+    numeric: Optional[Callable[[Case], Any]] = None   # centred-difference version of the result
+    gradcheck_tol: float = 1e-6
+    gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases
+    properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
+    points: int = 1
+    seconds: Optional[float] = None              # grader's time limit per call, if not the default
+    in_place_note: Optional[str] = None          # what to say when an argument changed, if not the default
+    uses: tuple = ()                             # other exercises of the lesson it may call
+
+    def n_visible(self):
+        return len(self.visible())
+
+    def cases(self, seed):
+        """The visible cases, then the randomised ones drawn with ``seed``."""
+        cases = list(self.visible())
+        if self.random is not None:
+            cases += self.random(np.random.default_rng(seed))
+        return cases
+
+
+# ---- recognising mistakes ---------------------------------------------------
+
+def close(a, b, rtol=1e-6, atol=1e-9):
+    """True when two results (arrays or nested tuples/lists of them) agree."""
+    if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
+        return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
+                and len(a) == len(b) and all(close(x, y, rtol, atol) for x, y in zip(a, b)))
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol, atol, equal_nan=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def like(wrong, hint, id=None, how=None):
+    """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
+    ``how`` names that wrong result for the guide, e.g. "`np.dot(x, w)`".
+
+    Never on a case where the mistake's output equals the expected one: there the two
+    cannot be told apart, and the learner's answer may be right."""
+    def matches(case, got):
+        if isinstance(got, Raised):
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                w = wrong(*case.args, **case.kwargs)
+                if case.expected is not None and indistinguishable(w, case.expected):
+                    return False
+                return close(got, w)
+        except Exception:
+            return False
+    said = how and how.strip() and f"on the same arguments, the learner's result equals {how}"
+    return Mistake(id or wrong.__name__, hint, matches, said)
+
+
+def indistinguishable(wrong, expected):
+    """True when a mistake's output would pass as the expected one (values, shape, dtype)."""
+    from .compare import compare
+    from ..runtime.plain import normalise
+    try:
+        return compare(expected, normalise(wrong), 1e-6, 1e-9) is None
+    except Exception:
+        return close(wrong, expected)
+
+
+class Raised(str):
+    """Stands for the learner's result when their function raised: the error's text."""
+
+
+def raised(pattern, hint, id):
+    """A mistake recognised by the error it raises: ``pattern`` is a substring of its message,
+    or a tuple of substrings any of which will do."""
+    patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+    said = " or ".join(f"“{p}”" for p in patterns)
+    return Mistake(id, hint, lambda case, got: isinstance(got, Raised)
+                   and any(p in got for p in patterns),
+                   f"their function raises an error whose message contains {said}")
+
+
+def when(predicate, hint, id, how=None):
+    """A mistake recognised by a predicate of the case and the learner's result; ``how``
+    says what the predicate sees, e.g. "the result has shape (1,) or (1, 1)"."""
+    def matches(case, got):
+        if isinstance(got, Raised):
+            return False
+        try:
+            with np.errstate(all="ignore"):
+                return bool(predicate(case, got))
+        except Exception:
+            return False
+    return Mistake(id, hint, matches, how)
+
+
+def changed_input(hint, rtol=1e-6, atol=1e-9, id="in_place"):
+    """A case that failed with the right value (within ``rtol``, ``atol``): an argument was
+    changed in place."""
+    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id,
+                   f"the learner's value is right (rtol={rtol:g}, atol={atol:g}) but an "
+                   "argument was changed in place")
+    mistake.in_place = True
+    return mistake
+
+
+def when_wrong(mistakes):
+    """The mistakes, each recognised only when the result is not right anyway (a right value
+    that failed for another reason, e.g. an argument changed in place, gets no hint)."""
+    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
+                    and m.matches(case, got),
+                    m.how and f"{m.how} (only counted when the value is wrong anyway)")
+            for m in mistakes]

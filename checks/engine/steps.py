@@ -1,0 +1,73 @@
+"""An exercise judged over a loop of calls: an optimiser step fed its own outputs.
+
+A single call cannot show what goes wrong over a loop of calls (a velocity not handed
+on, a state reset), so such an exercise is graded by properties, ``stepwise``:
+
+1. ``consecutive_steps``: N_STEPS calls from a starting state, each fed the state the
+   learner's previous call returned, each compared with the reference from that same
+   state. A failure names the first wrong step and shows its case, with the hint of the
+   catalogued mistake it matches;
+2. then single steps from other states, judged like value cases by ``verify``.
+"""
+import copy
+
+from ..runtime import plain
+from .exercise import Case
+from .practice import fill
+from .show import show_case
+from .verdicts import Problem
+from .verify import judge, known_mistake, sentence, verify
+
+N_STEPS = 5
+
+
+def step_failure(ex, case, out, header):
+    """None if ``out`` is right for ``case``, else a Problem: ``header``, what is wrong, the
+    case, and the hint of the mistake it matches."""
+    problem = judge(ex, case, out)
+    if not problem:
+        return None
+    hint = known_mistake(ex, case, out)
+    lines = [header, f"  {sentence(problem)}", show_case(ex, case, out.value)]
+    if hint:
+        lines.append(f"Hint: {hint.hint}")
+    return Problem("\n".join(lines), hint.id if hint else None)
+
+
+def consecutive_steps(call, ex, reference, start, grad_of, args_of, state_of, kwargs, what):
+    """Runs N_STEPS calls feeding each one the state the learner's previous call returned.
+
+    ``start``: the state before step 1; ``grad_of(param)`` the gradient at ``param``;
+    ``args_of(state, grad, t)`` the call's arguments; ``state_of(value)`` the next state
+    from a call's result; ``what`` says which loop it is ("of gradient descent with ...").
+    Returns [] if every step matches ``reference``, else [a Problem naming the first wrong
+    step]."""
+    state = start
+    for t in range(1, N_STEPS + 1):
+        args = args_of(state, grad_of(state[0]), t)
+        case = Case(args, f"step {t} of {N_STEPS}", dict(kwargs))
+        case.expected = plain.normalise(reference(*copy.deepcopy(args), **kwargs))
+        out = call(case)
+        before = ("step 1 (the first call)" if t == 1 else
+                  f"step {t}; steps 1 to {t - 1} were right, so look at what one step hands "
+                  "to the next")
+        problem = step_failure(ex, case, out, (
+            f"{N_STEPS} consecutive steps {what}, each fed what your previous step "
+            f"returned. The first wrong one is {before}:"))
+        if problem:
+            return [problem]
+        state = state_of(out.value)
+    return []
+
+
+def stepwise(ex, reference, loop, singles):
+    """The property check of a step exercise ``ex`` (its cases' mistakes, no properties of
+    its own): ``loop(call, ex, reference)`` first (e.g. consecutive_steps), then the
+    ``singles()`` cases, filled in by ``reference``, judged by verify()."""
+    def properties(call):
+        problems = loop(call, ex, reference)
+        if problems:
+            return problems
+        verdict = verify(ex, fill(singles(), reference), call)
+        return [] if verdict.passed else verdict
+    return properties

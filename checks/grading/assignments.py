@@ -1,0 +1,159 @@
+"""Assignments: named sets of lessons or exercises with their points, from ``grading.toml``.
+
+    [assignments.week1]
+    lessons = ["01", "02_activations"]      # by number or name: every exercise of the lesson
+    exercises = ["init_params"]             # and/or single exercises
+    partial_credit = false                  # true: an exercise earns the share of cases it passes
+    [assignments.week1.points]              # optional: overrides [points] in this assignment
+    sigmoid = 2
+
+An assignment not defined but named like a lesson (``02`` or ``02_activations``) is
+that lesson alone, with the points of ``[points]``. Without ``--assignment`` the whole
+course is graded, as the assignment ``course``,
+with the points of ``[points]`` and no partial credit. ``apply`` turns the grader's
+per-notebook results (always graded on every exercise of the lesson, so stored
+results serve every assignment) into the assignment's: its exercises only, its points.
+"""
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import points as points_config
+from ..catalogue import EXERCISES, lessons
+from .points import PointsError, read_table
+from ..engine.verdicts import FAILED
+
+COURSE = "course"
+KEYS = {"lessons", "exercises", "partial_credit", "points"}
+
+
+class AssignmentError(PointsError):
+    pass
+
+
+@dataclass
+class Assignment:
+    name: str
+    points: dict                             # {exercise id: points}, in course order
+    partial_credit: bool = False
+    lessons: list = field(default_factory=list)
+
+    @property
+    def maximum(self):
+        return sum(self.points.values())
+
+    def lesson_maximum(self, lesson):
+        return sum(p for i, p in self.points.items() if EXERCISES[i].lesson == lesson)
+
+
+def whole_course(points=None):
+    points = points or points_config.load()
+    return Assignment(COURSE, dict(points), False, list(lessons()))
+
+
+def names(path=None):
+    return list(read_table(path).get("assignments", {}) or {})
+
+
+def lesson_named(value, where):
+    all_lessons = list(lessons())
+    text = str(value).strip()
+    for lesson in all_lessons:
+        if text == lesson or text == lesson[:2] or (text.isdigit() and int(text) == int(lesson[:2])):
+            return lesson
+    raise AssignmentError(f"{where}: {value!r} is not a graded lesson. The lessons are: "
+                          f"{', '.join(all_lessons)} (write 01 or 01_weighted_sum).")
+
+
+def lesson_or_none(value):
+    try:
+        return lesson_named(value, "")
+    except AssignmentError:
+        return None
+
+
+def load(name, path=None):
+    """The assignment ``name`` of ``grading.toml``; AssignmentError says what to fix."""
+    path = Path(path or points_config.FILE)
+    table = read_table(path)
+    base = points_config.load(path)
+    if name == COURSE and COURSE not in (table.get("assignments") or {}):
+        return whole_course(base)
+    found = table.get("assignments") or {}
+    if isinstance(found, dict) and name not in found and lesson_or_none(name):
+        lesson = lesson_or_none(name)                     # --assignment 02: that lesson alone
+        return Assignment(lesson, {i: base[i] for i in lessons()[lesson]}, False, [lesson])
+    if not isinstance(found, dict) or name not in found:
+        known = ", ".join(found) if isinstance(found, dict) and found else "none yet"
+        raise AssignmentError(f"{path} has no assignment {name!r} (assignments: {known}). Add "
+                              f"a table [assignments.{name}] with lessons = [...]; see "
+                              "docs/instructor-guide.md, section Grading.")
+    spec, where = found[name], f"{path}, [assignments.{name}]"
+    if not isinstance(spec, dict):
+        raise AssignmentError(f"{where} should be a table with lessons = [...] or exercises = [...].")
+    unknown = set(spec) - KEYS
+    if unknown:
+        raise AssignmentError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                              f"the keys are {', '.join(sorted(KEYS))}.")
+    chosen = set()
+    for key in ("lessons", "exercises"):
+        if not isinstance(spec.get(key, []), list):
+            raise AssignmentError(f"{where}: {key} should be a list, e.g. {key} = [...].")
+    for value in spec.get("lessons", []):
+        chosen.update(lessons()[lesson_named(value, where)])
+    for value in spec.get("exercises", []):
+        if value not in EXERCISES:
+            close = difflib.get_close_matches(str(value), EXERCISES, n=1)
+            raise AssignmentError(f"{where}: {value!r} is not an exercise"
+                                  + (f" (did you mean {close[0]!r}?)" if close else "") + ".")
+        chosen.add(value)
+    if not chosen:
+        raise AssignmentError(f"{where} covers no exercise: give lessons = [...] or exercises = [...].")
+    own = spec.get("points", {})
+    if not isinstance(own, dict):
+        raise AssignmentError(f"{where}: points should be a table [assignments.{name}.points].")
+    for ex_id, value in own.items():
+        if ex_id not in chosen:
+            raise AssignmentError(f"{where} gives points to {ex_id!r}, which is not part of it.")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise AssignmentError(f"{where}: {ex_id} = {value!r}; points must be a number >= 0.")
+    partial = spec.get("partial_credit", False)
+    if not isinstance(partial, bool):
+        raise AssignmentError(f"{where}: partial_credit should be true or false.")
+    ordered = [i for i in EXERCISES if i in chosen]
+    return Assignment(name, {i: own.get(i, base[i]) for i in ordered}, partial,
+                      list(dict.fromkeys(EXERCISES[i].lesson for i in ordered)))
+
+
+def earned(e, worth, partial):
+    """Points for one exercise result: all or nothing, or the share of cases passed."""
+    if e.get("passed"):
+        return worth
+    cases, right = e.get("cases") or 0, e.get("passed_cases") or 0
+    if partial and e.get("status") == FAILED and cases:
+        return round(worth * min(right, cases) / cases, 2)
+    return 0
+
+
+def apply(results, assignment):
+    """(results restricted to ``assignment``, results of lessons outside it).
+
+    A notebook whose lesson is unknown (unreadable and not named after a lesson)
+    stays, with no exercise; one of another lesson is set aside."""
+    kept, ignored = [], []
+    for r in results:
+        lesson = r.get("lesson")
+        if lesson is not None and lesson not in assignment.lessons:
+            ignored.append(r)
+            continue
+        exercises = {}
+        for ex_id, e in r["exercises"].items():
+            if ex_id in assignment.points:
+                worth = assignment.points[ex_id]
+                exercises[ex_id] = {**e, "max_points": worth,
+                                    "points": earned(e, worth, assignment.partial_credit)}
+        kept.append({**r, "exercises": exercises,
+                     "score": round(sum(e["points"] for e in exercises.values()), 2),
+                     "max_score": (assignment.lesson_maximum(lesson) if lesson
+                                   else sum(e["max_points"] for e in exercises.values()))})
+    return kept, ignored

@@ -1,0 +1,438 @@
+"""Grades learners' notebooks: each in its own sandboxed child, judged here.
+
+``grade_notebook`` never raises: whatever the file holds, it returns a result
+with a score and a reason for every exercise it could not grade. ``grade``
+runs a whole class, ``jobs`` notebooks at a time, storing each result as it
+finishes so an interrupted batch resumes where it stopped.
+"""
+import difflib
+import os
+import stat
+import sys
+import time
+from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+import nbformat
+
+from ..engine import practice as expected
+from . import points as points_config
+from ..errors import STOPPED, CourseError
+from ..catalogue import EXERCISES, lessons
+from .learners import is_intro, learner_of, lesson_by_name
+from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
+                        write_atomic)
+from .progress_bar import Meter
+from .reset import is_backup
+from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
+                      isolation_refused, kill_all, unreadable_by)
+from ..engine.source import defined_functions
+from ..engine.verify import noted, stand_ins, verify
+
+__all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
+MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+
+
+# ---- finding and reading submissions ---------------------------------------
+
+def find_submissions(paths, skip_folders=()):
+    """(learner, notebook path) pairs: files as given, folders searched recursively
+    (symbolic links to folders are not followed; links to files are listed, then refused).
+    Lesson 00 is never graded; see checks/grading/learners.py for who a notebook belongs to."""
+    found = []
+    for p in map(Path, paths):
+        notebooks = [p]
+        if p.is_dir():
+            notebooks = []
+            for folder, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
+                notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
+            notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
+        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks if not is_intro(nb)]
+    return found
+
+
+def refusal(path, limit=MAX_NOTEBOOK_BYTES):
+    """Why the file at ``path`` is not read (a link, a FIFO, a device, too large), or None."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"could not read {path.name}: {e.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        return (f"{path.name} is a symbolic link; the grader reads only regular files "
+                "(hand in the notebook itself)")
+    if not stat.S_ISREG(st.st_mode):
+        return f"{path.name} is not a regular file (a folder, FIFO or device); it was not read"
+    if st.st_size > limit:
+        return (f"{path.name} is {st.st_size / 1024 ** 2:.0f} MB, more than the "
+                f"{limit / 1024 ** 2:.0f} MB a notebook may be; clear its outputs and hand it in again")
+    return None
+
+
+def read_bytes(path, limit=MAX_NOTEBOOK_BYTES):
+    """The file's bytes, never following a link, never blocking, never more than ``limit``."""
+    why = refusal(path, limit)
+    if why:
+        raise ValueError(why)
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path.name} is not a regular file; it was not read")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is larger than {limit / 1024 ** 2:.0f} MB; it was not read")
+    return data
+
+
+def read_cells(path):
+    """The code cells' sources, or ValueError with a reason a person understands.
+
+    Any nbformat version nbformat reads (3 is converted); cells without a
+    readable source are skipped, not fatal."""
+    data = read_bytes(Path(path))
+    try:
+        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        cells = nb.get("cells")
+    except Exception as e:
+        raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
+                         f"{clean(e, 200)})") from None
+    if not isinstance(cells, list):
+        raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
+    sources = []
+    for cell in cells:
+        if not hasattr(cell, "get") or cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if isinstance(source, str):
+            sources.append(source)
+    return sources
+
+
+def printable_path(path):
+    """A path or name as text that prints, stores and goes in a CSV (undecodable bytes
+    escaped, so two names stay two names)."""
+    try:
+        return clean(os.fsencode(str(path)).decode("utf-8", "backslashreplace"), 1000)
+    except UnicodeError:
+        return clean(path, 1000)
+
+
+def lesson_of(path, cells):
+    """The lesson a notebook belongs to: by its file name, else by the functions it defines."""
+    all_lessons = lessons()
+    for lesson in all_lessons:
+        if path.name.startswith(lesson[:2] + "_"):
+            return lesson
+    defined = {name for source in cells for name in defined_functions(source)}
+    best = max(all_lessons, key=lambda lesson: len(defined & set(all_lessons[lesson])))
+    return best if defined & set(all_lessons[best]) else None
+
+
+def definitions(cells):
+    """{function name: [indexes of the code cells defining it]}."""
+    where = {}
+    for index, source in enumerate(cells):
+        for name in defined_functions(source):
+            where.setdefault(name, []).append(index)
+    return where
+
+
+def redefined_note(name, cells, where):
+    """A note when an exercise is defined in several cells with different code."""
+    indexes = where.get(name, [])
+    if len({cells[i] for i in indexes}) < 2:
+        return None
+    return (f"{name} is defined in {len(indexes)} cells (code cells "
+            f"{', '.join(map(str, indexes))}); the grader used the last one, as Run All would.")
+
+
+# ---- the grading-only pieces, absent from a learner's release ---------------
+
+def hidden():
+    try:
+        from ..classroom import hidden_cases as hidden
+    except ImportError:
+        raise CourseError("Grading against hidden cases needs the instructor's copy of the "
+                           "course (solutions/ and checks/classroom/hidden_cases.py). To check your own "
+                           "notebooks, run `python -m checks status`.") from None
+    return hidden
+
+
+def cached_reference():
+    return hidden().cached_reference()
+
+
+def stored_cases(ex, reference=None):
+    return expected.read(ex.id)
+
+
+# ---- one notebook -----------------------------------------------------------
+
+def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
+                   points=None, hide=()):
+    """The result of one notebook (see README for the JSON); never raises.
+
+    ``hide``: folders learner code must not see even inside a kept path (the class's
+    folders, the results); ``result["transient"]``: set when the result depends on something outside the
+    learner's control (a machine too busy, an interrupted batch): it is never stored."""
+    path = Path(path)
+    result = {"path": printable_path(path), "student": printable_path(student or path.stem),
+              "lesson": lesson_by_name(path),
+              "score": 0, "max_score": 0, "error": None, "exercises": {}}
+    try:
+        cells = read_cells(path)
+        lesson = result["lesson"] = lesson_of(path, cells)
+        if lesson is None:
+            raise ValueError(f"{path.name} defines none of the course's exercises")
+    except ValueError as e:
+        result["error"] = clean(e, 500)
+        return result
+    except Exception as e:           # RecursionError from a deeply nested cell, and the like
+        result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
+                           "graded")
+        return result
+    try:
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
+    except Unavailable as e:
+        result["error"] = f"not graded: {e}"
+        result["transient"] = True
+        return result
+    except Exception as e:           # a bug of ours must not cost the rest of the class
+        result["error"] = (f"the grader failed on this notebook ({type(e).__name__}: "
+                           f"{clean(e, 200)}); please report it")
+        result["transient"] = True
+        return result
+    finally:
+        if STOPPING.is_set():
+            result["transient"] = True
+
+
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
+    if cases_for is None:
+        cases_for = hidden().hidden_cases
+        reference = reference or cached_reference()
+    points = points or points_config.load()
+    where = definitions(cells)
+    verdicts = {}
+    with Sandbox(cells, limits, hide) as sandbox:
+        for ex in (EXERCISES[i] for i in lessons()[lesson]):
+            verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
+                                                       stand_ins(ex, verdicts))
+            note = redefined_note(ex.id, cells, where)
+            result["exercises"][ex.id] = {
+                "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
+                "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
+                "reason": clean(verdict.reason or "", 500) or verdict.reason,
+                "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
+                "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
+        notes = sandbox.notes()
+        if sandbox.busy:
+            result["transient"] = True
+    result["score"] = sum(e["points"] for e in result["exercises"].values())
+    result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
+    if notes:
+        result["error"] = "; ".join(notes)
+    return result
+
+
+def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
+    """``stand_in``: exercises it calls that failed; the course's versions replace them."""
+    def call(case):
+        return sandbox.call(ex.id, case, ex.args, ex.seconds, stand_in)
+    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
+    verdict = verify(ex, probe, call)
+    if verdict.missing:
+        verdict = renamed(verdict, where or {})
+    return noted(verdict, stand_in)
+
+
+def renamed(verdict, where):
+    """A MISSING verdict, saying which function of the notebook may be the exercise renamed."""
+    hint = renamed_hint(verdict.id, where)
+    return replace(verdict, lines=[verdict.lines[0] + hint, *verdict.lines[1:]]) if hint \
+        else verdict
+
+
+def renamed_hint(name, where):
+    close = difflib.get_close_matches(name, [n for n in where if n not in EXERCISES], n=1,
+                                      cutoff=0.6)
+    return (f" It does define {close[0]}: if that is your answer, rename it back to {name}."
+            if close else "")
+
+
+# ---- a class ----------------------------------------------------------------
+
+def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
+          jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
+          skip_folders=(), outputs=()):
+    """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
+
+    Each result is stored in ``results_dir`` (default: beside the JSON or CSV
+    gradebook, e.g. grades.results/) as soon as it is graded; a rerun takes the
+    stored results of unchanged notebooks and grades the rest (``regrade``
+    grades everything again). Results that depend on the machine, not the
+    learner (``transient``), are never stored. The gradebook files are written
+    at the end, atomically. ``progress`` is the stream for a progress bar
+    (default stderr, drawn only on a terminal). ``only``: grade only notebooks of
+    these lessons (a notebook not named after a lesson is graded, and its lesson found
+    by its functions). ``outputs``: more files or folders the results go to (hidden
+    from learner code, like the results folder).
+
+    Fails closed: with ``limits.isolate`` (the default) and no isolation on this
+    machine, raises IsolationUnavailable before any learner code runs."""
+    started = time.monotonic()
+    isolation = isolation_status(limits)
+    submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
+                   if only is None or lesson_by_name(nb) in (None, *only)]
+    points = points or points_config.load()
+    reference = reference or cached_reference()
+    folder = results_dir or results_folder(json_path, csv_path)
+    store = ResultStore(folder, fingerprint(points, limits)) if folder else None
+    hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
+    hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
+
+    def work(student, nb):
+        why = refusal(nb)
+        if why:                          # never hashed, opened or stored: a FIFO would hang
+            return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
+                    "max_score": 0, "error": why, "exercises": {}}, False
+        stored = store.get(nb, student) if store and not regrade else None
+        if stored is not None:
+            return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
+        r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
+                           hide=hide)
+        if store and not r.get("transient"):
+            store.put(nb, r)
+        return r, False
+
+    results, reused = [None] * len(submissions), 0
+    meter = Meter(len(submissions), progress)
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = {pool.submit(work, *s): i for i, s in enumerate(submissions)}
+        for future in as_completed(futures):
+            r, was_stored = future.result()
+            results[futures[future]] = r
+            reused += was_stored
+            meter.clear()
+            echo(line(r, was_stored))
+            meter.step()
+    except BaseException:
+        STOPPING.set()                   # no new sandbox starts; the running ones are killed
+        kill_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        kill_all()
+        STOPPING.clear()
+        meter.clear()
+        if store:
+            echo(f"Interrupted: the submissions already graded are kept in {folder}; "
+                 "run the same command again to grade the rest.")
+        raise
+    pool.shutdown()
+    for i, r in enumerate(results):      # once more, alone, what the machine's load decided
+        if r.get("transient"):
+            results[i], _ = work(*submissions[i])
+            echo(line(results[i]) + "  (graded again, alone)")
+    meter.clear()
+    if json_path:
+        write_atomic(json_path, to_json(results, isolation=isolation))
+    if csv_path:
+        write_atomic(csv_path, to_csv(results))
+    if results:
+        echo(f"Isolation: {isolation}.")
+        busy = sum(bool(r.get("transient")) for r in results)
+        if busy:
+            echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "
+                 "interrupted) and were not stored: run the same command again to grade "
+                 f"{'them' if busy != 1 else 'it'}.")
+        echo(summary(results, time.monotonic() - started, reused))
+    return results
+
+
+class IsolationUnavailable(CourseError, RuntimeError):
+    pass
+
+
+def isolation_status(limits):
+    """'on (...)' or 'OFF (...)', in words; raises IsolationUnavailable when isolation is
+    asked for and this machine cannot provide it."""
+    if not sys.platform.startswith("linux"):
+        raise IsolationUnavailable(
+            "Grading a class needs Linux (its sandbox is built from Linux namespaces, "
+            "Landlock and seccomp). On macOS or Windows, `python -m checks status` checks "
+            "your own notebooks; grade the class on Linux (a VM or a container will do).")
+    if not limits.isolate:
+        root = os.getuid() == 0 and limits.user is not None
+        cannot = unreadable_by(limits.user) if root else []
+        if cannot:
+            raise IsolationUnavailable(
+                f"Grading stopped before running any learner code: with --no-isolation, "
+                f"learner code runs as the unprivileged user {limits.user}, who cannot read "
+                f"{', '.join(cannot[:3])}. Move the course and its Python to folders others "
+                "can read (check the folders above them with ls -ld; /root is private), or "
+                "grade as an ordinary user.")
+        try:
+            from ..runtime import isolate
+            files = ("files limited by Landlock to Python, the provided modules and its own "
+                     "folder" if isolate.landlock_abi() else
+                     "but it could read any file that user can read (no Landlock here)")
+        except Exception:
+            files = "but it could read any file that user can read"
+        return ("OFF (--no-isolation): learner code ran " +
+                (f"as the unprivileged user {limits.user}" if root else "as you")
+                + f", with limits and a system-call filter; {files}")
+    why = isolation_refused(limits)
+    if why:
+        raise IsolationUnavailable(
+            "Grading stopped before running any learner code: this machine does not let the "
+            f"grader isolate it ({why}). Learner code is hostile; isolated, it sees only "
+            "Python and the provided modules. To grade anyway, knowing that learner code "
+            "will be able to read what your user can read, run the same command with "
+            "--no-isolation (see README, \"Security\").")
+    return ("on (user, mount, PID, network and IPC namespaces; an allow-listed file "
+            "system; a system-call filter)")
+
+
+def line(r, stored=False):
+    return (f"{r['student']:<20} {Path(r['path']).name:<28} {r['score']:g}/{r['max_score']:g}"
+            + ("  (stored)" if stored else "")
+            + (f"  ({r['error'][:60]})" if r["error"] else ""))
+
+
+def cli(args):
+    """``python -m checks grade``: grades, then writes what was asked (checks/grading/report.py).
+    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, ...)."""
+    from . import assignments
+    from .report import write_outputs
+    started = time.monotonic()
+    missing = [str(p) for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise CourseError(f"No such file or folder: {', '.join(missing)}")
+    points = points_config.load()
+    limits = Unisolated if getattr(args, "no_isolation", False) else Limits
+    assignment = assignments.load(args.assignment or assignments.COURSE)
+    outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
+               args.gradescope]
+    folder = args.results or results_folder(*outputs[:5])
+    results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
+                    points=points, limits=limits,
+                    only=assignment.lessons if args.assignment else None,
+                    skip_folders=assignments.names(), outputs=[o for o in outputs if o])
+    isolation = isolation_status(limits)
+    kept, ignored = assignments.apply(results, assignment)
+    everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
+                  isolation=isolation)
+    if not everyone:
+        print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
+        return 0 if args.gradescope else STOPPED
+    if not kept:
+        print(f"No notebook of the assignment {assignment.name!r} ({', '.join(assignment.lessons)})"
+              " was found: every learner has 0.", file=sys.stderr)
+    return 0

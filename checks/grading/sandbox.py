@@ -1,0 +1,589 @@
+"""The grader's side of the process boundary: one sandboxed child per submission.
+
+A zygote (``child.py``), started once per grader process with NumPy and
+Matplotlib loaded, forks a child for each submission; the child isolates
+itself (``isolate.py``: no network, a read-only world, its own processes)
+and runs the learner's cells. Every wait on it has a deadline enforced here,
+outside the child: past it, the whole process group is killed and a fresh
+child replays the cells that worked, so one infinite loop costs one exercise,
+never the others. Only plain data comes back, on a pipe of the grader's own.
+"""
+import atexit
+import functools
+import json
+import os
+import secrets
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from ..runtime import plain
+from ..engine.verdicts import Outcome
+
+CHILD = Path(__file__).resolve().parents[1] / "runtime" / "child.py"
+ROOT = CHILD.parents[2]
+PROVIDED = ("blocks.py", "digits.py", "data")          # what learner code may read of the course
+
+
+class Timeout(Exception):
+    def __init__(self, busy=False):
+        super().__init__()
+        self.busy = busy             # it wanted the CPU but the machine did not give it
+
+
+class Crashed(Exception):
+    pass
+
+
+class Unavailable(Crashed):
+    """Isolation was asked for and this machine cannot provide it: no learner code ran."""
+
+
+class OverBudget(Exception):
+    pass
+
+
+class Limits:
+    cell_seconds = 10.0          # per cell, judged on its CPU time when the machine is busy
+    call_seconds = 5.0           # per call of an exercise function, the same way
+    busy_factor = 4              # at most this many times the limit in wall time when busy
+    notebook_seconds = 300.0     # wall time for a whole notebook, restarts and replays included
+    start_seconds = 30.0         # for the zygote to load NumPy and Matplotlib
+    cpu_seconds = 120            # CPU time, per child
+    memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
+    output_bytes = 10 * 1024 ** 2   # printed output kept (the rest is dropped), file size
+    work_bytes = 10 * 1024 ** 2  # the private, writable /tmp/work
+    reply_bytes = 16 * 1024 ** 2 # the largest reply read from a child
+    isolate = True               # namespaces (isolate.py); never silently without them
+    user = 65534                 # the user learner code runs as when the grader is root and
+    #                              isolation is off (Gradescope's containers)
+
+
+class Unisolated(Limits):
+    """For a learner grading their own notebooks where namespaces are refused."""
+    isolate = False
+
+
+def base_env():
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
+           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NPY_DISABLE_CPU_FEATURES"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin",
+          "/etc/ld.so.cache", "/etc/localtime")
+
+
+def keep_paths():
+    """The allow-list: Python itself (all its prefixes), the system's libraries, and the
+    provided modules. Nothing else of the machine exists for learner code."""
+    prefixes = {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    prefixes |= {p.resolve() for p in prefixes}
+    exe = Path(sys.executable)
+    found = prefixes | {exe.resolve().parent.parent} | {ROOT / name for name in PROVIDED}
+    return sorted(str(p) for p in found | {Path(p) for p in SYSTEM})
+
+
+def unreadable_by(user, paths=None, python=sys.executable):
+    """Which of ``paths`` (default: the allow-list) the user ``user`` cannot read, e.g.
+    a Python or a course under a root-only /root, asked as that user (``test -r``);
+    ``[python]`` if that user cannot even run ``python``."""
+    def can(*command):
+        try:
+            return subprocess.run(command, user=user, group=user, extra_groups=[], cwd="/",
+                                  stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=30).returncode == 0
+        except (OSError, subprocess.SubprocessError):
+            return False
+    if not can(python, "-I", "-c", "pass"):
+        return [python]
+    paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
+    return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
+
+
+def hide_paths(extra=()):
+    """Folders that must stay hidden even where they lie inside a kept path (a course
+    folder under a venv's src/, a class folder under /usr/local): the course, the
+    working folder, the home folder and whatever the grader was given or writes to."""
+    folders = [ROOT, Path.cwd(), Path.home(), *map(Path, extra)]
+    out = set()
+    for f in folders:
+        for g in (f.absolute(), f.resolve()):
+            if str(g) != "/":
+                out.add(str(g))
+    return sorted(out)
+
+
+class Zygote:
+    """A Python with NumPy and Matplotlib loaded that forks a child per submission."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.proc = self.sock = None
+
+    def start(self, limits):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.home = tempfile.mkdtemp(prefix="grade-zygote-")
+        env = dict(base_env(), HOME=self.home, TMPDIR=self.home,
+                   MPLCONFIGDIR=copy_font_cache(Path(self.home) / ".matplotlib"))
+        self.log = open(Path(self.home) / "zygote.log", "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(CHILD), str(child.fileno()), str(ROOT)],
+            cwd=self.home, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
+            stderr=subprocess.STDOUT, pass_fds=(child.fileno(),), start_new_session=True)
+        child.close()
+        self.sock = parent
+        self.sock.settimeout(limits.start_seconds)
+
+    def ask(self, message, fds=(), limits=None):
+        with self.lock:
+            if self.proc is None or self.proc.poll() is not None:
+                self.start(limits or Limits)
+            try:
+                socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
+                return json.loads(self.sock.recv(1 << 16) or b"null")
+            except (OSError, ValueError):
+                self.close()
+                raise Crashed("the grader could not start a sandbox (see zygote.log)")
+
+    def spawn(self, config, fds, limits):
+        reply = self.ask({"op": "spawn", **config}, fds, limits)
+        if not reply:
+            raise Crashed("the grader could not start a sandbox")
+        return reply["pid"]
+
+    def refused(self, limits):
+        """None if children can be isolated here, else why not (asked once per zygote)."""
+        if not sys.platform.startswith("linux"):
+            return "the sandbox's isolation needs Linux"
+        reply = self.ask({"op": "probe", "isolate": True, "keep": keep_paths(),
+                          "hide": hide_paths()}, limits=limits)
+        return (reply or {"refused": "the zygote did not answer"}).get("refused")
+
+    def ended(self, pid, seconds=2.0):
+        """The exit code of a child (negative: the signal that ended it), or None."""
+        try:
+            return (self.ask({"op": "ended", "pid": pid, "seconds": seconds}) or {}).get("code")
+        except Crashed:
+            return None
+
+    def close(self):
+        if self.proc is not None:
+            self.sock.close()
+            self.proc.kill()
+            self.proc.wait()
+            self.log.close()
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.proc = None
+
+
+ZYGOTE = Zygote()
+LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
+STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
+
+
+def isolation_refused(limits=Limits):
+    """None when learner code can run isolated on this machine, else the reason, in words.
+    (Asks a probe child once per grader process; a probe that dies is asked again.)"""
+    try:
+        return ZYGOTE.refused(limits)
+    except Crashed as e:
+        return str(e)
+
+
+def learner_limits(base=Limits):
+    """For a learner checking their own notebooks (``status``): ``base`` where isolation
+    works, else the same limits unisolated (their own code, on their own machine).
+    Never for grading a class: ``grade`` fails closed instead."""
+    if not base.isolate or isolation_refused(base) is None:
+        return base
+    return type(f"Unisolated{base.__name__}", (base,), {"isolate": False, "user": None})
+
+
+def kill_all():
+    """Ends every sandbox's processes now (Ctrl-C, or the grader exiting)."""
+    for sandbox in list(LIVE):
+        sandbox.kill()
+
+
+def close_all():
+    kill_all()
+    ZYGOTE.close()
+
+
+atexit.register(close_all)
+
+
+def schedstat(pid):
+    """(CPU seconds, seconds waiting for a CPU) of all threads of ``pid``, or None."""
+    cpu = wait = 0
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as f:
+                run, waited, _ = f.read().split()
+            cpu, wait = cpu + int(run), wait + int(waited)
+    except (OSError, ValueError):
+        return None
+    return cpu / 1e9, wait / 1e9
+
+
+def clean(text, size):
+    """A string from a child, made safe to print, store and write to CSV: at most ``size``
+    characters, no lone surrogates, no control characters but newlines and tabs."""
+    text = str(text)[:size].encode("utf-8", "replace").decode("utf-8")
+    return "".join(c if c.isprintable() or c in "\n\t" else "\N{REPLACEMENT CHARACTER}"
+                   for c in text)
+
+
+class Sandbox:
+    """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
+
+    def __init__(self, cells, limits=Limits, hide=()):
+        self.cells, self.limits, self.hide = list(cells), limits, hide
+        self.bad_cells = {}              # index -> why it is skipped on a restart
+        self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
+        self.cut_cells = {}              # index -> a note: its output was cut
+        self.pid = self.inner = self.pidfd = None
+        self.isolated = None             # True, or why the child could not be isolated
+        self.spent = 0.0                 # wall seconds used by this notebook so far
+        self.busy = False                # a verdict was decided by the machine's load
+        self.discarded = 0               # replies dropped: wrong nonce or pid, late
+
+    def __enter__(self):
+        self.workdir = tempfile.TemporaryDirectory(prefix="grade-")
+        if os.getuid() == 0 and not self.limits.isolate and self.limits.user is not None:
+            os.chown(self.workdir.name, self.limits.user, self.limits.user)
+        try:
+            self.start()
+        except BaseException:
+            self.workdir.cleanup()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        self.workdir.cleanup()
+
+    # ---- the child's life ----------------------------------------------------
+    def start(self):
+        if STOPPING.is_set():
+            raise Crashed("grading was interrupted")
+        cmd_r, self.cmd_w = os.pipe()
+        self.reply_r, reply_w = os.pipe()
+        os.set_blocking(self.cmd_w, False)
+        self.buffer = b""
+        limits = {k: getattr(self.limits, k) for k in
+                  ("memory_bytes", "output_bytes", "cpu_seconds", "work_bytes")}
+        with open(Path(self.workdir.name) / "output.txt", "wb") as output:
+            config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
+                      "isolate": bool(self.limits.isolate), "user": self.limits.user,
+                      "keep": keep_paths(), "hide": hide_paths(self.hide)}
+            try:
+                self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output.fileno()), self.limits)
+                LIVE.add(self)
+            except BaseException:
+                os.close(self.cmd_w)
+                os.close(self.reply_r)
+                raise
+            finally:
+                os.close(cmd_r)
+                os.close(reply_w)
+        started = time.monotonic()
+        try:
+            hello = self.receive(None, started + self.limits.start_seconds)
+        except (Timeout, Crashed) as e:
+            self.stop()
+            raise Crashed(f"the sandbox did not start: {e or 'no answer'}")
+        finally:
+            self.spent += time.monotonic() - started
+        if "refused" in hello:
+            self.stop()
+            raise Unavailable(f"isolation is not available on this machine "
+                              f"({clean(hello['refused'], 300)})")
+        self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
+        for index, source in enumerate(self.cells):
+            if index not in self.bad_cells:
+                self.run_cell(index, source)
+
+    def kill(self):
+        """SIGKILL to the child's PID 1 (its whole PID namespace) and its process group."""
+        if self.pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in (self.pid,):
+            if pid is not None:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def stop(self):
+        if self.pid is None:
+            return
+        gone_by = time.monotonic() + 5
+        self.kill()
+        try:                                     # until every process of the group is reaped
+            while time.monotonic() < gone_by:
+                os.killpg(self.pid, signal.SIGKILL)
+                time.sleep(0.002)
+        except (ProcessLookupError, PermissionError):
+            pass
+        for fd in (self.cmd_w, self.reply_r) + ((self.pidfd,) if self.pidfd is not None else ()):
+            os.close(fd)
+        LIVE.discard(self)
+        self.pid = self.inner = self.pidfd = None
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    # ---- talking to it -------------------------------------------------------
+    def request(self, message, seconds):
+        """Sends ``message``, returns the one reply to it; Timeout past ``seconds`` of the
+        child's CPU time (of wall time, when the child is not waiting for a CPU)."""
+        if self.spent >= self.limits.notebook_seconds:
+            raise OverBudget()
+        nonce = secrets.token_hex(8)
+        data = json.dumps(dict(message, nonce=nonce)).encode()
+        started = time.monotonic()
+        left = self.limits.notebook_seconds - self.spent
+        try:
+            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, left))
+            return self.receive(nonce, started + min(seconds, left), min(seconds, left))
+        except Timeout:
+            if left < seconds:               # cut short by the notebook's budget, not its own
+                self.stop()
+                raise OverBudget()
+            raise
+        finally:
+            self.spent += time.monotonic() - started
+
+    def write_all(self, data, deadline):
+        while data:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise Timeout()
+            poller = select.poll()
+            poller.register(self.cmd_w, select.POLLOUT)
+            if not poller.poll(left * 1000):
+                continue
+            try:
+                data = data[os.write(self.cmd_w, data[:1 << 16]):]
+            except BlockingIOError:
+                continue
+            except OSError:
+                raise Crashed(self.death())
+
+    def receive(self, nonce, deadline, seconds=None):
+        """The next reply carrying ``nonce`` and the child's pid (others are dropped)."""
+        started, before = time.monotonic(), self.cpu()
+        hard = started + (seconds or 0) * self.limits.busy_factor
+        while True:
+            try:
+                reply = self.next_frame(deadline)
+            except Timeout:
+                if seconds is None:
+                    raise
+                deadline = self.extension(started, before, seconds, hard)
+                continue
+            if "inner" in reply and self.inner is None:
+                self.note_inner(reply["inner"])
+            elif "refused" in reply or (nonce is None and "ready" in reply):
+                return reply
+            elif nonce is not None and reply.get("nonce") == nonce \
+                    and reply.get("pid") == self.child_pid:
+                return reply
+            else:
+                self.discarded += 1
+
+    def note_inner(self, pid):
+        try:
+            self.inner, self.pidfd = int(pid), os.pidfd_open(int(pid))
+        except (OSError, ValueError, TypeError, AttributeError):
+            self.inner = None
+
+    def cpu(self):
+        return schedstat(self.inner) if self.inner else None
+
+    def extension(self, started, before, seconds, hard):
+        """A later deadline when the child was kept from running by others' load; else the
+        Timeout that ends this request."""
+        now, after = time.monotonic(), self.cpu()
+        if before is None or after is None:
+            raise Timeout()
+        used, waited = after[0] - before[0], after[1] - before[1]
+        wanted = used + waited >= 0.5 * (now - started)      # runnable, not sleeping
+        if used >= seconds or not wanted:
+            raise Timeout()
+        if now >= hard:
+            raise Timeout(busy=True)
+        return min(hard, now + max(0.05, seconds - used))
+
+    def next_frame(self, deadline):
+        while True:
+            if len(self.buffer) >= 4:
+                (n,) = struct.unpack(">I", self.buffer[:4])
+                if n > self.limits.reply_bytes:
+                    raise Crashed("it sent a reply too large to read")
+                if len(self.buffer) >= 4 + n:
+                    data, self.buffer = self.buffer[4:4 + n], self.buffer[4 + n:]
+                    try:
+                        reply = json.loads(data)
+                    except ValueError:
+                        raise Crashed("it sent a reply that could not be read")
+                    if not isinstance(reply, dict):
+                        raise Crashed("it sent a reply that could not be read")
+                    return reply
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.reply_r], [], [], left)[0]:
+                raise Timeout()
+            chunk = os.read(self.reply_r, 1 << 20)
+            if not chunk:
+                raise Crashed(self.death())
+            self.buffer += chunk
+
+    def death(self):
+        """Why the child died, in words."""
+        code = ZYGOTE.ended(self.pid)
+        if code is None:
+            return "it stopped answering"
+        if code < 0:
+            name = signal.Signals(-code).name
+            return {"SIGSEGV": "it crashed Python (a segmentation fault)",
+                    "SIGKILL": "it was killed, probably for using too much memory",
+                    "SIGSYS": "it made a system call the sandbox forbids",
+                    "SIGXCPU": f"it used more than {self.limits.cpu_seconds:g} s of CPU time",
+                    "SIGXFSZ": "it wrote a file of more than "
+                               f"{self.limits.output_bytes // 1024 ** 2} MB"}.get(
+                name, f"it was ended by {name}")
+        if code in (70, 71, 72):
+            return "the sandbox failed to start" + (" (isolation failed half-way)" if code == 71 else "")
+        return f"it ended the Python process (exit code {code})"
+
+    def timeout_words(self, e, seconds):
+        if e.busy:
+            self.busy = True
+            return (f"did not finish within {seconds:g} s of CPU time because the grading "
+                    "machine was too busy (not the code's fault; it is graded again next run)")
+        return f"did not finish within {seconds:g} s"
+
+    def budget_words(self):
+        return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
+                "(restarts after loops and crashes included)")
+
+    def run_cell(self, index, source):
+        """Runs one cell; remembers cells that hang or kill the child, and skips them."""
+        try:
+            result = self.request({"op": "exec", "index": index, "source": source},
+                                  self.limits.cell_seconds)
+        except OverBudget:
+            self.bad_cells[index] = (f"cell {index} was stopped or not run: "
+                                     f"{self.budget_words()}")
+            return
+        except (Timeout, Crashed) as e:
+            why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
+                   else str(e))
+            self.bad_cells[index] = f"cell {index} {why}; it was skipped"
+            self.restart()
+            return
+        if result.get("cut"):
+            self.cut_cells[index] = (f"cell {index} printed more than "
+                                     f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
+                                     "its output was dropped (grading uses what it computes)")
+        if result.get("fatal"):                  # out of memory: start afresh without it
+            self.bad_cells[index] = f"cell {index} raised {clean(result.get('error'), 500)}; it was skipped"
+            self.restart()
+        elif not result.get("ok"):
+            line = f" ({clean(result['line'], 300)})" if result.get("line") else ""
+            self.cell_errors[index] = f"cell {index} raised {clean(result.get('error'), 500)}{line}"
+
+    def notes(self, most=20):
+        """What went wrong with the cells, in words (at most ``most``)."""
+        notes = [*self.cell_errors.values(), *self.bad_cells.values(), *self.cut_cells.values()]
+        return notes[:most] + ([f"and {len(notes) - most} more"] if len(notes) > most else [])
+
+    def call(self, name, case, arg_names, seconds=None, stand_in=()):
+        """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
+        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile."""
+        seconds = seconds or self.limits.call_seconds
+        message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
+                   "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
+                   "stand_in": list(stand_in)}
+        try:
+            if self.spent >= self.limits.notebook_seconds:
+                raise OverBudget()
+            if self.pid is None:
+                self.start()
+            r = self.request(message, seconds)
+        except OverBudget:
+            return Outcome(error=f"was not run: {self.budget_words()}", fatal=True, said=True)
+        except Timeout as e:
+            self.restart_quietly()
+            return Outcome(error=f"TimeoutError: it {self.timeout_words(e, seconds)} "
+                                 "(an infinite loop?)", fatal=True, timed_out=True)
+        except Crashed as e:
+            self.restart_quietly()
+            return Outcome(error=f"could not finish: {e}", fatal=True, said=True)
+        cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
+                "was dropped",) if r.get("cut") else ())
+        if r.get("missing"):
+            return Outcome(error=f"NameError: no function named {name!r} is defined",
+                           missing=True)
+        if r.get("not_attempted"):
+            stub = r.get("stub")
+            return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
+                           stub.isidentifier() and len(stub) < 80 else None)
+        if "error" in r:
+            if r.get("fatal"):
+                self.restart_quietly()
+            return Outcome(error=clean(r["error"], 500),
+                           line=clean(r.get("line") or "", 300) or None,
+                           fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
+        try:
+            value = plain.decode(r["value"])
+        except Exception:
+            return Outcome(error="its result could not be read as numbers")
+        mutated, warnings = r.get("mutated", []), r.get("warnings", [])
+        return Outcome(value=value,
+                       mutated=tuple(clean(m, 100) for m in mutated[:20]) if isinstance(mutated, list) else (),
+                       warnings=(tuple(clean(w, 200) for w in warnings[:5])
+                                 if isinstance(warnings, list) else ()) + cut)
+
+    def restart_quietly(self):
+        """A fresh child for the next call; if none starts, the next call says why."""
+        self.stop()
+        try:
+            self.start()
+        except Crashed:
+            self.stop()
+
+
+@functools.lru_cache(maxsize=1)
+def font_cache():
+    """Matplotlib's font list, built once here; without it each child spends ~1.5 s on it."""
+    try:
+        import matplotlib
+        from matplotlib import font_manager  # noqa: F401  (builds the cache if missing)
+        return sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    except Exception:
+        return []
+
+
+def copy_font_cache(folder):
+    folder.mkdir(exist_ok=True)
+    for path in font_cache():
+        shutil.copy(path, folder / path.name)
+    return str(folder)

@@ -1,0 +1,118 @@
+"""`python -m checks status`: per lesson, which of the learner's saved exercises pass,
+graded again only when a notebook changes, and without a sandbox off Linux."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from checks.grading import status as status_module
+from checks.engine.source import ROOT
+from checks.grading.status import plain, sandboxed, status
+from test_grade import submission
+
+
+def counting(runner):
+    def run(path):
+        run.paths.append(path.name)
+        return runner(path)
+    run.paths, run.__name__ = [], runner.__name__
+    return run
+
+
+def test_status_marks_passed_failed_and_not_attempted(tmp_path):
+    folder = submission(tmp_path, "me", {"weighted_sum": "return float(np.dot(x, w))",
+                                         "dense_forward": "raise NotImplementedError()"}).parent
+    lines = []
+    done, total = status(folder, echo=lines.append, cache=None)
+    lesson01 = next(i for i, line in enumerate(lines) if line.startswith("01_weighted_sum"))
+    assert "❌ weighted_sum" in lines[lesson01] and "⏳ dense_forward" in lines[lesson01]
+    reason = lines[lesson01 + 1]              # one line saying why, under the lesson
+    assert reason.strip().startswith("❌ weighted_sum") and len(reason) < 130
+    assert any(line.startswith("02_activations") and "no notebook" in line for line in lines)
+    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass."   # + layer_from_rows
+
+
+def test_status_counts_what_passes(tmp_path):
+    folder = submission(tmp_path, "me").parent          # the reference answers
+    lines = []
+    done, _ = status(folder, echo=lines.append, cache=None)
+    assert done == 3 and "✅ weighted_sum  ✅ dense_forward  ✅ layer_from_rows" in lines[0]
+
+
+def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
+    path = submission(tmp_path, "me", {"weighted_sum": "return float(np.dot(x, w))"})
+    run = counting(sandboxed)
+    first, second = [], []
+    status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=run)
+    status(path.parent, echo=second.append, cache=tmp_path / "cache", runner=run)
+    assert run.paths == ["01_weighted_sum.ipynb"] and first == second
+    submission(tmp_path, "me")                           # fixed: graded again, and passes
+    assert status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)[0] == 3
+    assert run.paths == ["01_weighted_sum.ipynb"] * 2
+
+
+def test_a_change_to_the_checks_grades_again(tmp_path, monkeypatch):
+    path = submission(tmp_path, "me")
+    run = counting(sandboxed)
+    status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)
+    monkeypatch.setattr(status_module, "course_version", lambda mode: "another version")
+    status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)
+    assert len(run.paths) == 2
+
+
+def test_a_read_only_cache_folder_costs_nothing_but_speed(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    path = submission(tmp_path, "me")
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o555)
+    assert status(path.parent, echo=[].append, cache=tmp_path / "ro" / "cache")[0] == 3
+
+
+def test_off_linux_notebooks_run_plainly_and_status_says_so(tmp_path):
+    folder = submission(tmp_path, "me", {"weighted_sum": "return float(np.dot(x, w))",
+                                         "dense_forward": "raise NotImplementedError()"}).parent
+    lines = []
+    done, total = status(folder, echo=lines.append, platform="darwin", cache=None)
+    assert "no sandbox" in lines[0] and "plain Python process" in lines[0]
+    lesson01 = next(line for line in lines if line.startswith("01_weighted_sum"))
+    assert "❌ weighted_sum" in lesson01 and "⏳ dense_forward" in lesson01
+    assert (done, total) == (1, 3)                      # layer_from_rows passes
+    assert status(submission(tmp_path, "you").parent, echo=[].append, platform="win32",
+                  cache=None)[0] == 3
+
+
+def test_the_plain_run_has_a_time_limit_and_survives_a_crash(tmp_path):
+    from checks.grading.plainrun import grade_plainly
+    looping = submission(tmp_path, "loop", extra_cells=["while True: pass"])
+    r = grade_plainly(looping, seconds=3)
+    assert "took more than 3 s" in r["error"] and r["exercises"] == {}
+    dying = submission(tmp_path, "exit", extra_cells=["import os; os._exit(3)"])
+    assert "stopped Python" in grade_plainly(dying)["error"]
+
+
+def test_status_runs_from_a_notebook_cell_and_from_any_folder(tmp_path):
+    """Lesson 00's `!{sys.executable} -m checks status`: the kernel's own Python, any cwd."""
+    run = subprocess.run([sys.executable, "-m", "checks", "status", "--help"], cwd=tmp_path,
+                         capture_output=True, text=True, encoding="utf-8")
+    assert run.returncode == 0 and "--plain" in run.stdout
+    text = (ROOT / "solutions" / "00_start_here.ipynb").read_text(encoding="utf-8")
+    assert "{sys.executable} -m checks status" in text and "!cd .." not in text
+
+
+def test_plain_runner_is_named_for_the_cache():
+    assert plain.__name__ != sandboxed.__name__
+
+
+def test_a_result_decided_by_the_machine_is_not_kept(tmp_path):
+    path = submission(tmp_path, "me")
+    calls = []
+
+    def flaky(p):
+        calls.append(p)
+        return {**sandboxed(p), "transient": True}
+    flaky.__name__ = "sandboxed"
+    for _ in range(2):
+        status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=flaky)
+    assert len(calls) == 2
