@@ -12,6 +12,13 @@ def size_one_array(hint):
                 how="the result has shape (1,) or (1, 1): an array holding one number")
 
 
+def returns_number(hint):
+    """An array (a gradient) is asked for and the result is one number."""
+    return when(lambda case, got: np.ndim(got) == 0 and np.size(case.args[0]) > 1, hint,
+                "number", how="the result is a single number while the first argument has "
+                "more than one element")
+
+
 def unclipped(hint):
     """Binary cross-entropy or its gradient without clipping P: at an exact 0 or 1 the log
     or the division gives nan or inf."""

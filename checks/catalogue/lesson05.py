@@ -12,17 +12,13 @@ import blocks
 from ..engine.exercise import Case, Exercise, changed_input, close, like, raised, when
 from ..runtime.functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                                  sum_of_squares)
-from .common_mistakes import overflowed_logits, size_one_array, unclipped
+from .common_mistakes import overflowed_logits, returns_number, size_one_array, unclipped
 from .gen import KINDS, values
 from .loss_cases import (bce_visible, closest_to_edge, finite_if_sure_and_wrong,
                          mse_visible, probabilities, sce_visible)
 
 LESSON = "05_chain_rule"
 a = np.array
-
-
-def returns_number(case, got):
-    return np.ndim(got) == 0 and np.size(case.args[0]) > 1
 
 
 # ---- numerical_gradient --------------------------------------------------------
@@ -330,10 +326,8 @@ mse_loss_grad = Exercise(
              "you divided by N twice. The mean's 1/N appears once: 2 (Y_hat - Y) / N.",
              "twice",
              how="`2 * (Y_hat - Y) / Y_hat.size ** 2`"),
-        when(returns_number, "you returned one number. The gradient has one entry per "
-             "element of Y_hat, the same shape as Y_hat.", "number",
-             how=("the result is a single number while the first argument has more than one "
-                  "element")),
+        returns_number("you returned one number. The gradient has one entry per "
+                       "element of Y_hat, the same shape as Y_hat."),
     ])
 
 
@@ -411,10 +405,8 @@ binary_cross_entropy_grad = Exercise(
              "with eps = 1e-7.", "wrong_eps",
              how=("the result equals the gradient with P clipped to [eps, 1 - eps] for a larger "
                   "eps (1e-4, 1e-3, 1e-2 or 0.1), one that reaches past the P closest to 0 or 1")),
-        when(returns_number, "you returned one number. The gradient has one entry per "
-             "element of P, the same shape as P.", "number",
-             how=("the result is a single number while the first argument has more than one "
-                  "element")),
+        returns_number("you returned one number. The gradient has one entry per "
+                       "element of P, the same shape as P."),
     ])
 
 
@@ -492,10 +484,8 @@ softmax_cross_entropy_grad = Exercise(
         like(lambda Z, y: (blocks.softmax(Z) - onehot(y, Z.shape[1])) / len(Z) ** 2,
              "you divided by m twice. The mean's 1/m appears once.", "twice",
              how="`(softmax(logits) - onehot(labels)) / m ** 2`"),
-        when(returns_number, "you returned one number. The gradient has the shape of logits, "
-             "(m, C).", "number",
-             how=("the result is a single number while the first argument has more than one "
-                  "element")),
+        returns_number("you returned one number. The gradient has the shape of logits, "
+                       "(m, C)."),
     ])
 
 
