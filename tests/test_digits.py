@@ -2,7 +2,6 @@
 stratified and disjoint, and the MNIST reader understands IDX files."""
 import gzip
 import hashlib
-import io
 
 import numpy as np
 import pytest

@@ -3,7 +3,6 @@ NumPy and itself; what ships in a release never imports a left-out folder at mod
 every module of checks/ lives in a part (docs/architecture.md, Layout)."""
 import ast
 import sys
-from pathlib import Path
 
 from checks.engine.source import ROOT
 from checks.authoring.release import LEFT_OUT, learner_files
@@ -100,3 +99,11 @@ def test_a_release_leaves_out_whole_folders():
         assert not [f for f in files if f.startswith(f"checks/{folder}/")], folder
     for part in set(PARTS) - set(LEFT_OUT):
         assert any(f.startswith(f"checks/{part}/") for f in files), part
+
+
+def test_tests_share_helpers_through_helpers_py_not_each_other():
+    tests = ROOT / "tests"
+    own = {p.stem for p in tests.rglob("test_*.py")}
+    wrong = [f"{path.relative_to(ROOT)}: {name}" for path in sorted(tests.rglob("*.py"))
+             for level, name in imports(path) if (name or "").split(".")[0] in own]
+    assert not wrong, f"import what tests share from tests/helpers.py: {wrong}"

@@ -4,7 +4,6 @@ import html.parser
 import re
 import subprocess
 from datetime import datetime
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -15,7 +14,7 @@ from checks.grading import reset
 from checks.authoring.build import clear_outputs, learner_text
 from checks.engine.exercise import Exercise, Mistake, changed_input, like, raised, when, when_wrong
 from checks.catalogue import EXERCISES
-from checks.grading.sandbox import Limits
+from helpers import Quick
 from checks.engine.source import BEGIN, END, ROOT, solution_notebooks
 
 # ---- guide: docs/mistakes.md ---------------------------------------------------------
@@ -276,11 +275,6 @@ def test_heatmap_is_a_png(tmp_path):
 
 def test_progress_colours_are_distinct():
     assert len(set(progress.COLOURS.values())) == len(progress.COLOURS)
-
-
-class Quick(Limits):
-    cell_seconds = 3.0
-    call_seconds = 1.0
 
 
 def lesson01(folder, student, bodies):

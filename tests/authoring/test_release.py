@@ -19,8 +19,7 @@ from checks.classroom.gradescope_bundle import build_bundle
 from checks.catalogue import EXERCISES
 from checks.authoring.release import ReleaseError, build_release
 from checks.engine.source import ROOT, solution_notebooks
-from test_grade import submission
-from test_grade_batch import GRADESCOPE
+from helpers import GRADESCOPE, submission
 
 
 def normalised(text):

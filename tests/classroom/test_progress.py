@@ -8,7 +8,7 @@ import pytest
 
 import checks.grading.grade
 from checks.classroom import class_report as progress
-from test_grade import Quick, submission
+from helpers import Quick, submission
 
 
 def ex(status, mistake=None):

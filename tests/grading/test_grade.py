@@ -6,51 +6,15 @@ import json
 import nbformat
 import pytest
 
-from checks.authoring.build import clear_outputs
 from checks.catalogue import EXERCISES
 from checks.grading.grade import grade, grade_notebook
-from checks.grading.sandbox import Limits
-from checks.engine.source import BEGIN, END, ROOT
 from checks.engine.verdicts import NOT_ATTEMPTED
+from helpers import Quick, points, submission
 
-SOLUTION = ROOT / "solutions" / "01_weighted_sum.ipynb"
-
-
-class Quick(Limits):
-    cell_seconds = 3.0
-    call_seconds = 1.0
-
-
-def submission(tmp_path, name, bodies=None, extra_cells=(), stub_all=False):
-    """Lesson 01 with each exercise's solution replaced by ``bodies[id]`` (or a stub)."""
-    nb = clear_outputs(nbformat.read(SOLUTION, as_version=4))
-    for cell in nb.cells:
-        if cell.cell_type != "code" or BEGIN not in cell.source:
-            continue
-        name_ = cell.source.split("def ", 1)[1].split("(", 1)[0]
-        body = (bodies or {}).get(name_, "raise NotImplementedError()" if stub_all else None)
-        if body is not None:
-            head, rest = cell.source.split(BEGIN, 1)
-            indent = head.rsplit("\n", 1)[-1]
-            cell.source = head.rstrip(" ") + "\n".join(
-                indent + line for line in body.splitlines()) + rest.split(END, 1)[1]
-    nb.cells += [nbformat.v4.new_code_cell(source) for source in extra_cells]
-    path = tmp_path / name / "01_weighted_sum.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
-    return path
 
 
 def graded(path):
     return grade_notebook(path, limits=Quick)
-
-
-VARIED = ("weighted_sum", "dense_forward")   # the exercises these tests vary; lesson 01's third,
-                                             # layer_from_rows, stays as the solution has it
-
-
-def points(result):
-    return {i: e["points"] for i, e in result["exercises"].items() if i in VARIED}
 
 
 def test_complete_submission_gets_full_marks(tmp_path):

@@ -21,31 +21,10 @@ from checks.classroom.gradescope_results import results_json
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.grading.progress_bar import Meter
 from checks.engine.source import ROOT
-from test_grade import Quick, submission
+from helpers import GRADESCOPE, Quick, submission
 
 # Gradescope's results.json, from https://gradescope-autograders.readthedocs.io/en/latest/specs/
-VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
-GRADESCOPE = {
-    "type": "object",
-    "properties": {
-        "score": {"type": "number"}, "execution_time": {"type": "number"},
-        "output": {"type": "string"}, "visibility": VISIBILITY,
-        "stdout_visibility": VISIBILITY, "extra_data": {"type": "object"},
-        "tests": {"type": "array", "items": {
-            "type": "object",
-            "properties": {
-                "score": {"type": "number"}, "max_score": {"type": "number"},
-                "status": {"enum": ["passed", "failed"]}, "name": {"type": "string"},
-                "number": {"type": "string"}, "output": {"type": "string"},
-                "tags": {"type": "array", "items": {"type": "string"}},
-                "visibility": VISIBILITY, "extra_data": {"type": "object"}},
-            "required": ["score", "max_score", "status", "name", "number", "output",
-                         "visibility"],
-            "additionalProperties": False}},
-    },
-    "required": ["score", "execution_time", "output", "tests"],
-    "additionalProperties": False,
-}
+
 
 
 def quiet(line):

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 
 from checks.grading.grade import grade_notebook
-from test_grade import Quick, points, submission
+from helpers import Quick, points, submission
 
 FULL = {"weighted_sum": 1, "dense_forward": 1}
 

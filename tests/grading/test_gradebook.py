@@ -17,8 +17,7 @@ from checks.classroom.feedback import write_feedback
 from checks.grading.grade import find_submissions, grade
 from checks.classroom.gradescope_results import results_json
 from checks.engine.source import ROOT
-from test_grade import Quick, submission
-from test_grade_batch import GRADESCOPE
+from helpers import GRADESCOPE, Quick, submission
 
 
 def quiet(line):

@@ -6,58 +6,19 @@ definition of each, then the hostile cell, then whatever it redefines.
 """
 import os
 import socket
-import textwrap
 import threading
 
-import nbformat
 import pytest
 
 from checks.grading.grade import grade, grade_notebook
-from checks.grading.sandbox import Limits
 from checks.engine.source import ROOT
+from helpers import Confined as Quick, notebook, verdicts
 
-HONEST = """
-import numpy as np
-from checks import check
-
-def weighted_sum(x, w, b):
-    return float(np.dot(x, w) + b)
-
-def dense_forward(X, W, b):
-    return X @ W + b
-
-def layer_from_rows(X, weights, bias):
-    return 1 / (1 + np.exp(-(X @ weights.T + bias)))
-"""
 WRONG = """
 def weighted_sum(x, w, b):
     return float(np.dot(x, w) + b) + 1.0
 """
 MARK = "987654"    # a sleeping process started by a submission carries this number
-
-
-class Quick(Limits):
-    cell_seconds = 3.0
-    call_seconds = 1.0
-    memory_bytes = 512 * 1024 ** 2
-    output_bytes = 2 * 1024 ** 2
-    cpu_seconds = 20
-
-
-def notebook(folder, student, *cells):
-    path = folder / student / "01_weighted_sum.ipynb"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(textwrap.dedent(c).strip()) for c in (HONEST, *cells)]
-    nbformat.write(nb, path)
-    return path
-
-
-def verdicts(result):
-    """Passed or not, for the two exercises the hostile cells attack (not lesson 01's third,
-    layer_from_rows, which only the honest cell defines)."""
-    return {i: e["passed"] for i, e in result["exercises"].items()
-            if i in ("weighted_sum", "dense_forward")}
 
 
 def leftovers():

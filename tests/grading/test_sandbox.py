@@ -24,7 +24,7 @@ from checks.engine.exercise import Case
 from checks.grading.grade import IsolationUnavailable, grade, grade_notebook
 from checks.grading.sandbox import Limits, Sandbox
 from checks.engine.source import ROOT
-from test_hostile import Quick, notebook, verdicts
+from helpers import Confined as Quick, notebook, verdicts
 
 ISOLATED_AND_NOT = [pytest.param(True, id="isolated"), pytest.param(False, id="unisolated")]
 

@@ -9,7 +9,7 @@ import pytest
 from checks.grading import status as status_module
 from checks.engine.source import ROOT
 from checks.grading.status import plain, sandboxed, status
-from test_grade import submission
+from helpers import submission
 
 
 def counting(runner):
