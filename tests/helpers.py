@@ -1,12 +1,16 @@
 """What several test files share: short limits, and the notebooks they grade.
 
 Imported as ``helpers`` (tests/ is on sys.path through tests/conftest.py)."""
+import ast
+import re
 import textwrap
+from pathlib import Path
 
 import nbformat
 
 from checks.authoring.build import clear_outputs
 from checks.engine.source import BEGIN, END, ROOT
+from checks.command import module_present
 from checks.grading.sandbox import Limits
 
 SOLUTION = ROOT / "solutions" / "01_weighted_sum.ipynb"
@@ -109,3 +113,98 @@ GRADESCOPE = {
     "required": ["score", "execution_time", "output", "tests"],
     "additionalProperties": False,
 }
+
+
+# ---- what a command's code needs: its imports, against what a copy of the course holds ----
+def listed(help_text):
+    """The command names of `python -m checks --help`, in its order."""
+    section = help_text.split("commands:", 1)[1].split("\n\n", 1)[0]
+    return [m[1] for m in re.finditer(r"^ {4}([a-z][\w-]*)", section, re.M)]
+
+
+def optional(tree):
+    """The import statements guarded by ``except ImportError``: the code runs without them."""
+    return {id(n) for t in ast.walk(tree) if isinstance(t, ast.Try)
+            and any("ImportError" in ast.dump(h.type) for h in t.handlers if h.type)
+            for n in ast.walk(ast.Module(body=t.body, type_ignores=[]))}
+
+
+def imports(nodes, package, skip=frozenset()):
+    """(checks.* module, the names it imports from it) for each import among ``nodes``."""
+    for node in nodes:
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - node.level + 1]) if node.level else ""
+            name = ".".join(p for p in (base, node.module) if p)
+            if name.split(".")[0] == "checks":
+                yield name, [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            yield from ((a.name, []) for a in node.names if a.name.split(".")[0] == "checks")
+
+
+def eager(tree):
+    """The statements a module runs when imported (its body, try/if blocks included),
+    without the bodies of its functions and classes."""
+    todo = list(tree.body)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            todo += list(ast.iter_child_nodes(node))
+
+
+def source_of(name, root=ROOT):
+    path = root / Path(*name.split("."))
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def closure(command):
+    """The checks modules a command imports when it runs: those its run function imports;
+    those the functions it imports by name import, and the functions of their module they
+    name, in turn; and everything each of those modules imports when it is imported. An
+    import guarded by ``except ImportError`` is not counted: the code does without it."""
+    import inspect
+    import textwrap
+    start = ast.parse(textwrap.dedent(inspect.getsource(command.run)))
+    todo, seen, followed = list(imports(ast.walk(start), command.run.__module__.rsplit(".", 1)[0])), set(), set()
+    while todo:
+        name, names = todo.pop()
+        if source_of(name) is None:                 # an attribute of its package, not a module
+            continue
+        path = source_of(name)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip = optional(tree)
+        functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+        calls = set(names) & set(functions)                 # `from .grade import cli`
+        while calls:                                        # and what it calls in its module
+            f = calls.pop()
+            if f"{name}.{f}" not in followed:
+                followed.add(f"{name}.{f}")
+                todo += imports(ast.walk(functions[f]), package, skip)
+                calls |= {n.id for n in ast.walk(functions[f])
+                          if isinstance(n, ast.Name) and n.id in functions}
+        todo += [(f"{name}.{n}", []) for n in names]             # `from . import hidden`
+        if name in seen:
+            continue
+        seen.add(name)
+        parents = name.split(".")
+        todo += [(".".join(parents[:i]), []) for i in range(1, len(parents))]
+        todo += imports(eager(tree), package, skip)
+    return seen
+
+
+def runnable(command, root):
+    """Would `python -m checks` in the course at ``root`` list this command?"""
+    part = command.run.__module__.split(".", 1)[1]
+    return module_present(part, root) and not command.missing(root)
+
+
+def modules_of(root):
+    return {".".join(("checks",) + p.relative_to(root / "checks").with_suffix("").parts)
+            .removesuffix(".__init__") for p in (root / "checks").rglob("*.py")}

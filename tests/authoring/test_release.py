@@ -173,7 +173,7 @@ def command_line(release, *argvs):
 
 def test_the_release_lists_only_the_commands_it_can_run_and_each_runs(release, tmp_path):
     from checks.command import everywhere
-    from test_commands import closure, listed, modules_of, runnable
+    from helpers import closure, listed, modules_of, runnable
     [(code, out, _)] = command_line(release, ["--help"])
     here = listed(out)
     assert code == 0 and here == ["status", "reset"]
