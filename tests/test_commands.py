@@ -15,7 +15,6 @@ from checks.engine.source import ROOT
 from helpers import closure, listed, modules_of, runnable
 
 
-
 def run(argv, capsys):
     """main(argv) -> (exit code, stdout, stderr); argparse's exits included."""
     try:
