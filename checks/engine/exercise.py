@@ -40,7 +40,7 @@ class Exercise:
     id: str
     lesson: str
     signature: str
-    args: tuple                                  # argument names, for messages
+    arg_names: tuple                             # the parameters' names, for messages
     visible: Callable[[], list] = lambda: []     # fixed, shown cases
     random: Optional[Callable[[np.random.Generator], list]] = None
     mistakes: list = field(default_factory=list)

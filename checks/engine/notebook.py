@@ -75,7 +75,7 @@ def run_check(exercise_id, fn):
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        verdict = noted(verify(ex, cases, local_call(fn, ex.args, provided_versions(exercise_id))),
+        verdict = noted(verify(ex, cases, local_call(fn, ex.arg_names, provided_versions(exercise_id))),
                         names)
     if len(RECENT) > 64:
         RECENT.clear()

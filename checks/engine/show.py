@@ -34,7 +34,7 @@ def entry(value, path):
 def show_case(ex, case, got, path=(), where=None):
     """The case's arguments, then expected and got: only their entry at ``path`` (named
     ``where``, e.g. "`cache`[1][0]") when the results are nested and differ there."""
-    rows = [(name, value) for name, value in zip(ex.args, case.args)]
+    rows = [(name, value) for name, value in zip(ex.arg_names, case.args)]
     rows += list(case.kwargs.items())
     if path and where:
         rows += [(f"expected {where}", entry(case.expected, path)),

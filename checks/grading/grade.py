@@ -244,7 +244,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
 def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
     """``stand_in``: exercises it calls that failed; the course's versions replace them."""
     def call(case):
-        return sandbox.call(ex.id, case, ex.args, ex.seconds, stand_in)
+        return sandbox.call(ex.id, case, ex.arg_names, ex.seconds, stand_in)
     probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
     verdict = verify(ex, probe, call)
     if verdict.missing:
