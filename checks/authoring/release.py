@@ -52,12 +52,12 @@ class ReleaseError(CourseError):
 
 
 def project_files(root=ROOT):
-    """Relative paths of what the course package needs: pyproject's py-modules and
-    packages (every file in them), and the data/ folder if there is one."""
+    """Relative paths of what the course package needs: pyproject's py-modules and the
+    packages it finds (every file in their folders), and the data/ folder if there is one."""
     tool = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     files = [Path(f"{m}.py") for m in tool.get("py-modules", [])]
-    for package in tool.get("packages", []):
-        folder = Path(*package.split("."))
+    tops = {name.split(".")[0] for name in tool["packages"]["find"]["include"]}
+    for folder in sorted(tops):
         files += [p.relative_to(root) for p in sorted((root / folder).rglob("*"))
                   if p.is_file() and not SKIP & set(p.relative_to(root).parts)
                   and "templates/release" not in p.relative_to(root).as_posix()]

@@ -323,3 +323,16 @@ def test_the_release_has_the_zh_tw_edition(release):
     assert zh == sorted(p.name for p in (release / "notebooks").glob("*.ipynb"))
     assert (release / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po").is_file()
     assert not list(release.rglob("0*_*.po")), "the lessons' catalogues stay with the sources"
+
+
+def test_the_release_builds_as_a_package_with_the_parts_it_ships(release, tmp_path):
+    """pip can build it (its pyproject names no folder the release left out), and the wheel
+    holds the checks learners run and nothing of the left-out folders."""
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                          str(tmp_path), str(release)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    [wheel] = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert {"checks/__main__.py", "checks/grading/sandbox.py", "checks/runtime/child.py",
+            "checks/practice_cases/sigmoid.json", "blocks.py"} <= set(names)
+    assert not [n for n in names if n.split("/")[1:2] in (["authoring"], ["classroom"])]
