@@ -270,7 +270,7 @@ def renamed_hint(name, where):
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
           jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
-          skip_folders=(), outputs=()):
+          skip_folders=(), outputs=(), isolation=None):
     """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
@@ -285,9 +285,10 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     from learner code, like the results folder).
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
-    machine, raises IsolationUnavailable before any learner code runs."""
+    machine, raises IsolationUnavailable before any learner code runs. ``isolation``:
+    isolation_status(limits), when the caller has asked it already."""
     started = time.monotonic()
-    isolation = isolation_status(limits)
+    isolation = isolation or isolation_status(limits)
     submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
                    if only is None or lesson_by_name(nb) in (None, *only)]
     points = points or points_config.load()
@@ -420,11 +421,12 @@ def cli(args):
     outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
                args.gradescope]
     folder = args.results or results_folder(*outputs[:5])
+    isolation = isolation_status(limits)             # asked once: it may start processes
     results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
                     points=points, limits=limits,
                     only=assignment.lessons if args.assignment else None,
-                    skip_folders=assignments.names(), outputs=[o for o in outputs if o])
-    isolation = isolation_status(limits)
+                    skip_folders=assignments.names(), outputs=[o for o in outputs if o],
+                    isolation=isolation)
     kept, ignored = assignments.apply(results, assignment)
     everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
     write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
