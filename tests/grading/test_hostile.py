@@ -12,7 +12,7 @@ import pytest
 
 from checks.grading.grade import grade, grade_notebook
 from checks.engine.source import ROOT
-from helpers import Confined as Quick, notebook, verdicts
+from helpers import Confined, notebook, verdicts
 
 WRONG = """
 def weighted_sum(x, w, b):
@@ -208,7 +208,7 @@ HOSTILE = {
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_submission_gets_the_right_verdict(tmp_path, name):
     cell, expected, words = HOSTILE[name]
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert verdicts(result) == expected, result
     if words:
         feedback = " ".join([e["feedback"] for e in result["exercises"].values()]
@@ -236,7 +236,7 @@ def test_files_around_a_submission_are_untouched_and_unreadable(tmp_path, namesp
             source = open({str(solution)!r}).read()
             return float(np.dot(x, w) + b)
         """)
-    results = {r["student"]: r for r in grade([tmp_path], reference=None, limits=Quick,
+    results = {r["student"]: r for r in grade([tmp_path], reference=None, limits=Confined,
                                               echo=lambda *a: None)}
     assert verdicts(results["victim"]) == {"weighted_sum": True, "dense_forward": True}
     assert not results["mallory"]["exercises"]["weighted_sum"]["passed"]
@@ -270,7 +270,7 @@ def test_a_submission_has_no_network_not_even_loopback(tmp_path, namespaces):
             reached = False
         def weighted_sum(x, w, b):            # correct only with a network
             return float(np.dot(x, w) + b) if reached else 0.0
-        """), reference=None, limits=Quick)
+        """), reference=None, limits=Confined)
     server.close()
     listener.join()
     assert got == [] and not result["exercises"]["weighted_sum"]["passed"]
@@ -282,7 +282,7 @@ def test_a_class_batch_with_every_hostile_submission_completes(tmp_path):
     for i, (cell, _, _) in enumerate(HOSTILE.values()):
         notebook(tmp_path, f"hostile{i:02d}", cell)
     notebook(tmp_path, "zed")
-    results = {r["student"]: r for r in grade([tmp_path], reference=None, limits=Quick,
+    results = {r["student"]: r for r in grade([tmp_path], reference=None, limits=Confined,
                                               echo=lambda *a: None)}
     assert len(results) == len(HOSTILE) + 2
     for honest in ("ada", "zed"):
@@ -293,7 +293,7 @@ def test_a_class_batch_with_every_hostile_submission_completes(tmp_path):
 
 
 def test_without_isolation_grading_still_works_and_says_so(tmp_path):
-    class Unisolated(Quick):
+    class Unisolated(Confined):
         isolate = False
     from checks.grading.sandbox import Sandbox
     with Sandbox(["pass"], Unisolated) as s:

@@ -24,16 +24,16 @@ from checks.engine.exercise import Case
 from checks.grading.grade import IsolationUnavailable, grade, grade_notebook
 from checks.grading.sandbox import Limits, Sandbox
 from checks.engine.source import ROOT
-from helpers import Confined as Quick, notebook, verdicts
+from helpers import Confined, notebook, verdicts
 
 ISOLATED_AND_NOT = [pytest.param(True, id="isolated"), pytest.param(False, id="unisolated")]
 
 
 def limits(isolated, **extra):
-    return type("L", (Quick,), {"isolate": isolated, **extra})
+    return type("L", (Confined,), {"isolate": isolated, **extra})
 
 
-def run_cell(source, lim=Quick):
+def run_cell(source, lim=Confined):
     """What the learner function ``f`` defined by ``source`` returns, in a sandbox."""
     with Sandbox([source], lim) as s:
         out = s.call("f", Case(args=()), ())
@@ -66,7 +66,7 @@ def f():
             "course-in-venv", TMP, SOLUTIONS, CHECKS))] + sorted(seen)
 """.replace("TMP", repr(str(tmp_path))).replace("SOLUTIONS", repr(str(ROOT / "solutions"))
             ).replace("CHECKS", repr(str(ROOT / "checks")))
-        with Sandbox([walk], Quick, hide=[inside_prefix, tmp_path]) as s:
+        with Sandbox([walk], Confined, hide=[inside_prefix, tmp_path]) as s:
             out = s.call("f", Case(args=()), ())
         listener.close()
         assert out.error is None, out
@@ -91,7 +91,7 @@ import os
 def f():
     return [os.path.isdir({sys.prefix!r}), os.listdir({str(inside)!r})]
 """
-        with Sandbox([cell], Quick, hide=[inside]) as s:
+        with Sandbox([cell], Confined, hide=[inside]) as s:
             out = s.call("f", Case(args=()), ())
         assert out.value == [True, []], out
     finally:
@@ -186,7 +186,7 @@ def f():
 """
     # As root, learner code runs as nobody; where nobody cannot read the checkout (a clone
     # under /root or in a mktemp -d folder) stay root: Landlock binds root too.
-    user = None if os.getuid() == 0 and sandbox.unreadable_by(Quick.user) else Quick.user
+    user = None if os.getuid() == 0 and sandbox.unreadable_by(Confined.user) else Confined.user
     s, out = run_cell(cell, limits(False, user=user))
     assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
                          "blocks": "read", "own folder": "ok"}, out
@@ -204,7 +204,7 @@ def f():
     except OSError as e:
         return type(e).__name__
 """
-    s, out = run_cell(cell, Quick)
+    s, out = run_cell(cell, Confined)
     assert out.value == "OSError" or "limit" in (out.error or ""), out
 
 
@@ -264,7 +264,7 @@ def test_a_busy_machine_does_not_fail_an_honest_slow_cell(tmp_path):
     under a 1 s limit still passes (the limit is on its CPU time, not the wall clock)."""
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
     try:
-        lim = type("L", (Quick,), {"cell_seconds": 1.0})
+        lim = type("L", (Confined,), {"cell_seconds": 1.0})
         cell = """
 import time
 t = time.process_time()
@@ -286,7 +286,7 @@ def f():
 def test_a_sleeping_call_still_times_out_on_the_wall_clock():
     cell = "import time\ndef f():\n    time.sleep(30)\n"
     started = time.monotonic()
-    s, out = run_cell(cell, Quick)
+    s, out = run_cell(cell, Confined)
     assert "did not finish within 1 s" in out.error and time.monotonic() - started < 10
 
 
@@ -298,7 +298,7 @@ def test_results_that_depend_on_the_machine_are_never_stored(tmp_path, monkeypat
         return {**real(*args, **kwargs), "transient": True}
     monkeypatch.setattr(grading, "grade_notebook", busy)
     lines = []
-    grade([tmp_path / "class"], tmp_path / "g.json", limits=Quick, echo=lines.append)
+    grade([tmp_path / "class"], tmp_path / "g.json", limits=Confined, echo=lines.append)
     assert not list((tmp_path / "g.results").glob("*.json"))
     assert any("were not stored" in line or "was not stored" in line or "not stored" in line
                for line in lines)
@@ -306,7 +306,7 @@ def test_results_that_depend_on_the_machine_are_never_stored(tmp_path, monkeypat
 
 # ---- 6, 17: deadlines on writes; one reply per request ---------------------------------------
 def test_a_child_that_stops_reading_cannot_hang_the_grader():
-    with Sandbox(["def f(x):\n    return 1.0"], Quick) as s:
+    with Sandbox(["def f(x):\n    return 1.0"], Confined) as s:
         os.kill(s.inner, signal.SIGSTOP)
         started = time.monotonic()
         out = s.call("f", Case(args=("x" * (4 * 1024 ** 2),)), ("x",))
@@ -336,7 +336,7 @@ def weighted_sum(x, w, b):
         os.write(learner.reply_w, struct.pack(">I", len(data)) + data)
     return right
 """]
-    result = grade_notebook(notebook(tmp_path, "mallory", *cells), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "mallory", *cells), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
     assert "did not finish within 3 s" in result["error"]
 
@@ -347,13 +347,13 @@ def test_lone_surrogates_and_undecodable_folder_names_do_not_crash_a_batch(tmp_p
     notebook(tmp_path / "class", bad)
     notebook(tmp_path / "class", "mallory", "raise ValueError(chr(0xd800))")
     stream = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
-    grade([tmp_path / "class"], tmp_path / "g.json", tmp_path / "g.csv", limits=Quick,
+    grade([tmp_path / "class"], tmp_path / "g.json", tmp_path / "g.csv", limits=Confined,
           echo=lambda line: print(line, file=stream))
     stream.flush()
     data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     assert len(data["submissions"]) == 2
     (tmp_path / "g.csv").read_text(encoding="utf-8")
-    again = grade([tmp_path / "class"], tmp_path / "g.json", limits=Quick,
+    again = grade([tmp_path / "class"], tmp_path / "g.json", limits=Confined,
                   echo=lambda line: print(line, file=stream))     # from the stored results
     assert sorted(r["score"] for r in again) == [3, 3]   # lesson 01 has 3 exercises
 
@@ -365,7 +365,7 @@ def test_a_deeply_nested_cell_costs_that_notebook_only(tmp_path):
     nb = nbformat.read(deep, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("x = 1" + " + 1" * 200_000))
     nbformat.write(nb, deep)
-    results = {r["student"]: r for r in grade([tmp_path / "class"], limits=Quick,
+    results = {r["student"]: r for r in grade([tmp_path / "class"], limits=Confined,
                                               echo=lambda *a: None)}
     assert results["ada"]["score"] == 3 and results["bo"]["score"] == 0
     assert "RecursionError" in results["bo"]["error"]
@@ -382,7 +382,7 @@ def weighted_sum(x, w, b):
     raise ValueError("!")
 raise ValueError("?")
 """
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert len(json.dumps(result)) < 60_000
     json.dumps(result).encode("utf-8")
 
@@ -397,7 +397,7 @@ def dense_forward(X, W, b):
     while True:
         pass
 """]
-    lim = type("L", (Quick,), {"notebook_seconds": 6.0})
+    lim = type("L", (Confined,), {"notebook_seconds": 6.0})
     started = time.monotonic()
     result = grade_notebook(notebook(tmp_path, "slow", *slow), reference=None, limits=lim)
     assert time.monotonic() - started < 15
@@ -421,7 +421,7 @@ def test_fifos_links_and_huge_files_are_refused_with_a_message(tmp_path):
     with open(cls / "huge" / "01_weighted_sum.ipynb", "wb") as f:
         f.truncate(grading.MAX_NOTEBOOK_BYTES + 1)
     started = time.monotonic()
-    results = {r["student"]: r for r in grade([cls], limits=Quick, echo=lambda *a: None)}
+    results = {r["student"]: r for r in grade([cls], limits=Confined, echo=lambda *a: None)}
     assert time.monotonic() - started < 60
     assert results["ada"]["score"] == 3
     for name, words in (("fifo", "not a regular file"), ("zero", "symbolic link"),
@@ -445,7 +445,7 @@ DELEGATIONS = {
 @pytest.mark.parametrize("how", DELEGATIONS)
 def test_calls_through_blocks_earn_nothing_in_grade(tmp_path, how):
     cell = "import blocks\n" + DELEGATIONS[how]
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": False}, result
     assert "blocks.dense_forward" in result["exercises"]["dense_forward"]["feedback"]
 
@@ -485,7 +485,7 @@ def weighted_sum(x, w, b):
     print("x" * 3 * 1024 ** 2)
     return float(np.dot(x, w) + b)
 """
-    result = grade_notebook(notebook(tmp_path, "chatty", cell), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "chatty", cell), reference=None, limits=Confined)
     e = result["exercises"]["weighted_sum"]
     assert e["passed"], e
     assert any("printed more than 2 MB" in w for w in e["warnings"]), e
@@ -529,9 +529,9 @@ def test_unreadable_by_asks_as_that_user():
         for folder in (private, public):
             (folder / "blocks.py").write_text("x = 1\n", encoding="utf-8")
         paths = [str(private / "blocks.py"), str(public / "blocks.py")]
-        assert sandbox.unreadable_by(Quick.user, paths, python="/usr/bin/python3") == paths[:1]
+        assert sandbox.unreadable_by(Confined.user, paths, python="/usr/bin/python3") == paths[:1]
         assert sandbox.unreadable_by(0, paths, python="/usr/bin/python3") == []
-        assert sandbox.unreadable_by(Quick.user, paths, python=str(private / "blocks.py")) \
+        assert sandbox.unreadable_by(Confined.user, paths, python=str(private / "blocks.py")) \
             == [str(private / "blocks.py")]          # a Python it cannot run: named
     finally:
         shutil.rmtree(base)
@@ -626,7 +626,7 @@ os.write(1, b"x" * 3 * 1024 ** 2)
 print("y" * 3 * 1024 ** 2, file=sys.__stdout__)
 sys.__stderr__.write("z" * 3 * 1024 ** 2)
 """
-    result = grade_notebook(notebook(tmp_path, "loud", cell), reference=None, limits=Quick)
+    result = grade_notebook(notebook(tmp_path, "loud", cell), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
     assert "skipped" not in (result["error"] or "")
 
