@@ -9,6 +9,8 @@ Conventions (see the course's curriculum): examples are rows,
 ``Z = X @ W + b`` with ``X`` (m, n_in), ``W`` (n_in, n_out), ``b`` (1, n_out);
 parameters are a list of ``(W, b)`` pairs; losses are means over the batch.
 """
+import unicodedata
+
 import numpy as np
 
 # ---- forward pieces -------------------------------------------------------
@@ -277,3 +279,20 @@ def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
+
+
+# ---- printing -------------------------------------------------------------
+
+
+def display_width(text):
+    """How many columns ``text`` takes in a terminal or a notebook's output: an East Asian
+    wide or full-width character (神, ：) counts two, every other character one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def pad(text, width):
+    """``text`` followed by spaces up to ``width`` display columns, so that printed columns
+    line up in both editions: ``f"{pad(label, 20)} {value}"`` instead of ``f"{label:20s}"``,
+    which counts characters and misaligns Chinese labels."""
+    text = str(text)
+    return text + " " * max(0, width - display_width(text))
