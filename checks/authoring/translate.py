@@ -197,7 +197,8 @@ def code_segments(source, cell):
         start = char_offset(source, offsets, node.lineno, node.col_offset)
         end = char_offset(source, offsets, node.end_lineno, node.end_col_offset)
         text = source[start:end]
-        if re.search(r"[A-Za-z]{2}", strip_maths_and_fields(literal_body(text))):
+        body = strip_maths_and_fields(literal_body(text))
+        if re.search(r"[A-Za-z]{2}", body) or re.search(r"\S\s*:\s*$", body):   # or a label "Z  :"
             found.append(Segment(STRING, text, cell, start, end))
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.COMMENT and not tok.string.startswith("###"):
