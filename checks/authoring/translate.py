@@ -11,9 +11,13 @@ What is translated, one catalogue entry each:
   the zh-TW edition needs another command (flag it `code-differs`);
 - a code comment (msgctxt "code comment"; `### BEGIN/END SOLUTION` markers are not);
 - a string literal a learner reads (msgctxt "code string"): the argument of print, a plot title,
-  label or text, a docstring, or any literal with words and spaces. Its msgid is the literal as
-  written, quotes and `{fields}` included; the translation keeps the quotes, prefix and fields,
-  so the code of both editions is the same (tests/authoring/test_translation.py compares their syntax trees).
+  axis, tick or legend label or text (through if-else, +, % and lists), a docstring, a label
+  ending in a colon, or any literal or f-string with a word and a space in its own text. Its
+  msgid is the literal as written, quotes and `{fields}` included; the translation keeps the
+  quotes, prefix and fields, so the code of both editions is the same
+  (tests/authoring/test_translation.py compares their syntax trees);
+- the stubs' comment, `# YOUR CODE HERE` (msgctxt "stub comment"), which the translated notebook
+  keeps in its metadata for build.clear_solutions.
 
 The edition holds the lessons that have a catalogue. A catalogue that no longer matches the English fails the build with the entries to update
 (`stale`); `update_catalogue` merges the new English in first, like msgmerge: a changed paragraph

@@ -61,35 +61,104 @@ def test_catalogue_matches_the_english_and_is_complete(path):
     assert not problems, translate.stale_report({path.stem: problems})
 
 
-@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
-def test_maths_code_numbers_and_links_are_kept(item):
-    _, e = item
-    assert maths(e.msgstr) == maths(e.msgid), "LaTeX must be the same"
-    if "code-differs" not in e.flags:
-        assert inline_code(e.msgstr) == inline_code(e.msgid), "inline code must be the same"
-    assert links(e.msgstr) == links(e.msgid), "links must be the same"
+# ---- the lesson catalogues' rules: one test per lesson and rule, listing every bad entry ----
+
+def kept_maths(e):
+    return None if maths(e.msgstr) == maths(e.msgid) else "LaTeX must be the same"
+
+
+def kept_inline_code(e):
+    if "code-differs" in e.flags or inline_code(e.msgstr) == inline_code(e.msgid):
+        return None
+    return "inline code must be the same (or flag the entry code-differs)"
+
+
+def kept_links(e):
+    return None if links(e.msgstr) == links(e.msgid) else "links must be the same"
+
+
+def kept_numbers(e):
+    """The same numbers (as a set: a translation may say a number once where the English
+    repeats it, e.g. a title's English gloss dropped); string literals aside."""
+    if e.msgctxt == translate.STRING or set(numbers(e.msgstr)) == set(numbers(e.msgid)):
+        return None
+    return f"numbers differ: {sorted(set(numbers(e.msgid)) ^ set(numbers(e.msgstr)))}"
+
+
+def kept_literal_form(e):
+    """A string literal keeps its prefix, quotes and {fields}, and stays one expression."""
     if e.msgctxt != translate.STRING:
-        assert numbers(e.msgstr) == numbers(e.msgid), "numbers must be the same"
-
-
-@pytest.mark.parametrize("item", [i for i in ENTRIES if i[1].msgctxt == translate.STRING],
-                         ids=entry_id)
-def test_string_literals_keep_prefix_quotes_and_fields(item):
-    _, e = item
-    prefix = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", e.msgid)[0]
-    assert e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF")), e.msgstr
+        return None
+    prefix = re.match(r"[rRbBuUfF]*('\'\'|\"\"\"|'|\")", e.msgid)[0]
+    if not (e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF"))):
+        return "prefix or quotes changed"
     fields = lambda s: re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
-    assert fields(e.msgstr) == fields(e.msgid)
-    compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
+    if fields(e.msgstr) != fields(e.msgid):
+        return "{fields} changed"
+    try:
+        compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
+    except SyntaxError as error:
+        return f"not one Python expression: {error.msg}"
+    return None
 
 
-@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
-def test_taiwan_usage_only(item):
-    _, e = item
+def taiwan_usage(e):
     simplified = [c for c in e.msgstr if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
-    assert not simplified, f"Simplified characters: {''.join(simplified)}"
     mainland = [t for t in MAINLAND if re.search(t, e.msgstr)]
-    assert not mainland, f"Mainland terms (see docs/translating.md): {mainland}"
+    if simplified or mainland:
+        return f"Simplified characters {''.join(simplified)!r}, Mainland terms {mainland}"
+    return None
+
+
+def no_english_in_text(e):
+    """No English word left inside \\text{...} of the translation (names such as prev aside)."""
+    words = [t for t in re.findall(r"\\text\{([^}]*)\}", e.msgstr)
+             if set(re.findall(r"[A-Za-z]{2,}", t)) - PEOPLE and t.strip() not in translate.TEXT_NAMES]
+    return f"English in \\text{{}}: {words}" if words else None
+
+
+def retired_terms(e):
+    """The editor's pass replaced these (docs/translating.md, Terms settled)."""
+    found = [t for t in RETIRED if t in e.msgstr]
+    return f"retired terms {found} (see docs/translating.md)" if found else None
+
+
+PEOPLE = {"He", "LeCun", "Xavier", "Glorot", "Kingma", "Ba"}      # names, not English words
+RETIRED = ("樁", "輕推", "實得", "天真的", "sparse categorical 交叉熵", "YOUR CODE HERE")
+RULES = [kept_maths, kept_inline_code, kept_links, kept_numbers, kept_literal_form, taiwan_usage,
+         no_english_in_text, retired_terms]
+
+
+def bad_entries(lesson, rule):
+    """Every active entry of a lesson's catalogue that breaks a rule, one line each."""
+    out = []
+    for e in PO[lesson]:
+        if e.obsolete or not e.msgstr:
+            continue
+        problem = rule(e)
+        if problem:
+            out.append(f"{entry_id((lesson, e))}: {problem}")
+    return out
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
+@pytest.mark.parametrize("lesson", sorted(PO), ids=str)
+def test_lesson_catalogue_rule(lesson, rule):
+    bad = bad_entries(lesson, rule)
+    assert not bad, f"{len(bad)} entries of {lesson}.po break {rule.__name__}:\n" + "\n".join(bad)
+
+
+def test_the_catalogue_rules_can_fail():
+    e = polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='f"{m} 個樣本"')
+    assert kept_literal_form(e) and not kept_literal_form(
+        polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='f"{n} 個樣本"'))
+    e = polib.POEntry(msgid=r"$\text{shape } (1, n)$ in `b`, see [x](y) 3",
+                      msgstr=r"$\text{shape } (1, n)$ 在 b，4 的樁")
+    assert kept_inline_code(e) and kept_links(e) and kept_numbers(e) and no_english_in_text(e)
+    assert retired_terms(e) and not kept_maths(e)
+    assert taiwan_usage(polib.POEntry(msgid="x", msgstr="这个算法"))
+    e = polib.POEntry(msgid="Day9 (Day 9), 2024 (2024 x)", msgstr="Day9（第 9 天），2024")
+    assert kept_numbers(e) is None
 
 
 def test_the_mainland_check_can_fail():
