@@ -21,7 +21,12 @@ ALLOWED = {"NumPy", "Python", "Jupyter", "JupyterLab", "Keras", "MNIST", "UCI", 
            "SGD", "He", "LeCun", "epoch", "epochs", "sigmoid", "tanh", "relu", "softmax", "linear",
            "logits", "logit", "BCE", "MSE", "CE", "lr", "nan", "inf", "True",
            "False", "None", "dtype", "ndarray", "tuple", "list", "dict", "argmax", "delta",
-           "rtol", "atol"}
+           "rtol", "atol", "Generator", "onehot"}
+# digits.py's own messages (fit's progress line, its note when interrupted) belong to the
+# message layer (issue 20, item 1: rendered in the notebook's language by checks/engine/
+# messages.py): set aside here until they are; each must still match a line, so that this
+# list is emptied as they are translated.
+PENDING = {"08_digits": [r"^epoch +\d+/\d+ +loss ", r"^Interrupted after \d+ finished epoch"]}
 HOOK = """
 import json as _json, matplotlib as _mpl, matplotlib.text as _text
 from matplotlib.backend_bases import FigureCanvasBase as _Canvas
@@ -51,13 +56,16 @@ def identifiers(nb):
 
 
 def english_words(text, names=frozenset()):
-    """The English words of a shown text, once code spans, LaTeX, URLs, identifiers
-    (snake_case, dotted, with digits, or used in the notebook's code), numbers, the text
-    of a Python or NumPy error and the allow-list are set aside."""
+    """The English words (three letters or more) of a shown text, once code spans, LaTeX,
+    URLs, code-like tokens (snake_case, dotted, with digits, before `=` or `(`, fractions
+    such as dL/dw), names the notebook's code uses that are not plain lowercase words
+    (ACTIVATIONS, Generator), the text of a Python or NumPy error and the allow-list are set
+    aside."""
     text = re.sub(r"`[^`]*`|\$[^$]*\$|https?://\S+|one-hot", " ", text)
     text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b\s*[:：].*", " ", text)
-    text = re.sub(r"[\w.]*[_.\d][\w.]*|\w+(?==)|\w+\(", " ", text)
-    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in ALLOWED and w not in names]
+    text = re.sub(r"[\w.]*[_.\d][\w.]*|\w+(?==)|\w+\(|\w+(?:/\w+)+", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text)
+            if w not in ALLOWED and not (w in names and not w.islower())]
 
 
 def test_the_english_check_can_fail():
@@ -66,6 +74,9 @@ def test_the_english_check_can_fail():
     assert english_words("梯度下降法，lr = 0.04：`x.shape` X_train np.dot(x) ValueError: shapes "
                          "not aligned; rtol=1e-06 f_of_w", {"np"}) == []
     assert english_words("sigmoid 的 slope", {"sigmoid"}) == ["slope"]
+    assert english_words("-> FAILED") == ["FAILED"]
+    assert english_words("ACTIVATIONS 把名稱對應到函式：dL/dw = 4.4", {"ACTIVATIONS"}) == []
+    assert english_words("accuracy 64.3%", {"accuracy"}) == ["accuracy"]
 
 
 def shown(path, tmp_path):
@@ -97,8 +108,12 @@ def shown(path, tmp_path):
 def test_zh_tw_outputs_and_figures_have_no_english(path, tmp_path):
     names = identifiers(nbformat.read(path, as_version=4))
     printed, figures = shown(path, tmp_path)
-    bad = [f"printed: {line.strip()!r}: {words}" for text in printed for line in text.splitlines()
-           if (words := english_words(line, names))]
+    pending = PENDING.get(path.stem, [])
+    lines = [line.strip() for text in printed for line in text.splitlines()]
+    unused = [p for p in pending if not any(re.search(p, line) for line in lines)]
+    assert not unused, f"translated now? remove {unused} from PENDING"
+    bad = [f"printed: {line!r}: {words}" for line in lines
+           if not any(re.search(p, line) for p in pending) and (words := english_words(line, names))]
     bad += [f"figure: {text!r}: {words}" for text in figures if (words := english_words(text, names))]
     assert not bad, f"{len(bad)} texts of {path.name} show English:\n" + "\n".join(bad)
     if "plt." in path.read_text(encoding="utf-8"):
