@@ -129,8 +129,9 @@ def char_offset(source, offsets, lineno, col_bytes):
 
 def shown_strings(tree):
     """String nodes a learner reads: arguments of SHOWN calls and label-like keywords (through
-    conditional expressions, `+`, `%`, `and`/`or`, tuples and lists), docstrings, and any other
-    literal or f-string with a word and a space in its text ("class 0", "-> passed"). A string
+    conditional expressions, `+`, `%`, `and`/`or`, tuples and lists), docstrings, any other
+    literal or f-string with a word and a space in its text ("class 0", "-> passed",
+    f"accuracy {a:.1%}", "loss $L$"). A string
     used as code is left alone: a keyword setting (loc="upper left"), a subscript key, a
     comparison's operand. Parts of an f-string are not separate strings."""
     inside_fstring = {id(m) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)
@@ -187,7 +188,7 @@ def worded(node):
     else:
         return False
     text = strip_maths_and_fields(text)
-    return bool(re.search(r"[A-Za-z]{2,}", text) and re.search(r"\s", text.strip()))
+    return bool(re.search(r"[A-Za-z]{2,}", text) and re.search(r"\s", text))
 
 
 def code_segments(source, cell):

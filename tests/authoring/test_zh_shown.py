@@ -13,15 +13,21 @@ import nbformat
 import pytest
 
 from checks.authoring import translate
+from checks.catalogue import EXERCISES
 from checks.engine.source import ROOT
 
 SOLUTIONS = sorted((ROOT / "solutions" / translate.LANG).glob("*.ipynb"))
 # Names and terms the zh-TW edition keeps in English (docs/translating.md, Terms settled).
 ALLOWED = {"NumPy", "Python", "Jupyter", "JupyterLab", "Keras", "MNIST", "UCI", "ReLU", "Adam",
            "SGD", "He", "LeCun", "epoch", "epochs", "sigmoid", "tanh", "relu", "softmax", "linear",
-           "logits", "logit", "BCE", "MSE", "CE", "lr", "nan", "inf", "True",
-           "False", "None", "dtype", "ndarray", "tuple", "list", "dict", "argmax", "delta",
-           "rtol", "atol", "Generator", "onehot"}
+           "logits", "logit", "BCE", "MSE", "CE", "lr", "nan", "inf", "True", "False", "None",
+           "dtype", "ndarray", "ndim", "shape", "float", "int", "tuple", "list", "dict", "argmax",
+           "delta", "rtol", "atol", "Generator", "onehot",
+           # maths: functions and Greek letters written out in printed formulas
+           "log", "ln", "exp", "max", "min", "sqrt", "mean", "sum", "eps", "alpha", "beta", "eta",
+           "sigma", "mu"}
+# The exercises' names (check() lines, 「你的 train」).
+EXERCISE_NAMES = set(EXERCISES)
 # digits.py's own messages (fit's progress line, its note when interrupted) belong to the
 # message layer (issue 20, item 1: rendered in the notebook's language by checks/engine/
 # messages.py): set aside here until they are; each must still match a line, so that this
@@ -57,15 +63,17 @@ def identifiers(nb):
 
 def english_words(text, names=frozenset()):
     """The English words (three letters or more) of a shown text, once code spans, LaTeX,
-    URLs, code-like tokens (snake_case, dotted, with digits, before `=` or `(`, fractions
-    such as dL/dw), names the notebook's code uses that are not plain lowercase words
-    (ACTIVATIONS, Generator), the text of a Python or NumPy error and the allow-list are set
-    aside."""
+    URLs and paths, code-like tokens (snake_case, dotted, with digits, indexed or called,
+    before `=`, fractions such as dL/dw), the exercises' names, names the notebook's code uses
+    that are not plain lowercase words (ACTIVATIONS), the text of a Python or NumPy error and
+    the allow-list are set aside: a plain word such as "accuracy" counts even when the code
+    has a variable of that name."""
     text = re.sub(r"`[^`]*`|\$[^$]*\$|https?://\S+|one-hot", " ", text)
     text = re.sub(r"\b\w*(?:Error|Exception|Warning)\b\s*[:：].*", " ", text)
-    text = re.sub(r"[\w.]*[_.\d][\w.]*|\w+(?==)|\w+\(|\w+(?:/\w+)+", " ", text)
-    return [w for w in re.findall(r"[A-Za-z]{3,}", text)
-            if w not in ALLOWED and not (w in names and not w.islower())]
+    text = re.sub(r"\w+(?:\[[^\]]*\])+|\w+\([^()]*\)|[~.\w]*/[\w./~]+", " ", text)   # x[0], f(a), paths
+    text = re.sub(r"[\w.]*[_.\d][\w.]*|\w+(?=\s*=)|\w+\(", " ", text)
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED
+            and w not in EXERCISE_NAMES and not (w in names and not w.islower())]
 
 
 def test_the_english_check_can_fail():
@@ -77,6 +85,7 @@ def test_the_english_check_can_fail():
     assert english_words("-> FAILED") == ["FAILED"]
     assert english_words("ACTIVATIONS 把名稱對應到函式：dL/dw = 4.4", {"ACTIVATIONS"}) == []
     assert english_words("accuracy 64.3%", {"accuracy"}) == ["accuracy"]
+    assert english_words("✅ train：通過。S[:, labels] 的形狀；original = [0.]；~/mnist 裡沒有") == []
 
 
 def shown(path, tmp_path):
