@@ -8,7 +8,7 @@ import nbformat
 import polib
 import pytest
 
-from checks.authoring import translate
+from checks.authoring import build, translate
 from checks.engine.source import ROOT, solution_notebooks
 
 LESSONS = translate.edition()
@@ -331,3 +331,38 @@ def test_reset_in_zh_tw_backs_up_and_restores_the_zh_tw_notebook(tmp_path):
     assert saved.read_text(encoding="utf-8") == "{}" and origin == f"rebuilt from solutions/zh-TW/{name}"
     assert "加權求和" in path.read_text(encoding="utf-8")
     assert not (root / "notebooks" / name).exists()
+
+
+def test_zh_tw_stubs_say_in_zh_tw_where_the_code_goes(tmp_path):
+    stub = "# " + translate.load_catalogue("01_weighted_sum").find(
+        build.STUB_COMMENT, msgctxt=translate.STUB).msgstr
+    assert stub != "# " + build.STUB_COMMENT and "YOUR CODE HERE" not in stub
+    for path in ZH_NOTEBOOKS:
+        text = path.read_text(encoding="utf-8")
+        assert "YOUR CODE HERE" not in text, path.name
+        assert path.stem == "00_start_here" or json_escaped(stub) in text, path.name
+    from checks.grading.reset import fresh_copy              # reset and the release: the same
+    text, _ = fresh_copy("01_weighted_sum.ipynb", sub="zh-TW")
+    assert json_escaped(stub) in text and "YOUR CODE HERE" not in text
+    english, _ = fresh_copy("01_weighted_sum.ipynb")
+    assert "# YOUR CODE HERE" in english
+
+
+def json_escaped(text):
+    import json
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def test_worded_literals_are_extracted_wherever_they_are_shown():
+    source = ('ok = "-> passed" if err < 1e-7 else "-> FAILED"\n'
+              'ax.bar(["class 0", "class 1"], p)\n'
+              'print(f"{name:8s} relative to the last layer: " + "  ".join(sizes))\n'
+              'draw(ax, (f"after {n} epochs: " if n > 1 else "after 1 epoch: ") + f"accuracy {a:.1%}")\n'
+              'labels = ["dense layer\\n$W$", "loss $L$"]\n'
+              'plt.legend(loc="upper left"); y = data["y_train"]; z = mode == "two words"\n'
+              'print("Z   :", Z)\n')
+    found = [s.msgid for s in translate.code_segments(source, 0)]
+    assert found == ['"-> passed"', '"-> FAILED"', '"class 0"', '"class 1"',
+                     'f"{name:8s} relative to the last layer: "', 'f"after {n} epochs: "',
+                     '"after 1 epoch: "', 'f"accuracy {a:.1%}"', '"dense layer\\n$W$"', '"loss $L$"',
+                     '"Z   :"'], found
