@@ -54,12 +54,16 @@ class NotOffered(Exception):
 
 
 LEARNER = {{}}         # the learner's namespace: the grading child puts it here
+EARLY = {{}}           # the learner's own definitions of them, from cells not run yet
 ACTIVE = set()        # the exercises whose stand-in is running now
 
 
 def yours(name, args, kwargs):
-    """Calls the learner's own function ``name`` (an exercise of this lesson)."""
+    """Calls the learner's own function ``name`` (an exercise of this lesson): the one the
+    notebook has defined so far, else the one a later cell defines."""
     fn = LEARNER.get(name)
+    if not callable(fn) or getattr(fn, "__module__", None) == __name__:
+        fn = EARLY.get(name)
     if not callable(fn) or getattr(fn, "__module__", None) == __name__:
         raise NotOffered({none!r}.format(module=__name__, name=name))
     if name in ACTIVE:
@@ -269,6 +273,39 @@ def folder(lesson):
                 atexit.register(shutil.rmtree, FOLDERS[""], True)
             FOLDERS[lesson] = write_folder(lesson, FOLDERS[""] / (lesson or "none"))
         return FOLDERS[lesson]
+
+
+# ---- the learner's own definitions, for a cell that runs before them ----------------------
+def early_definitions(lesson, cells):
+    """[(cell index, source)]: for each exercise of ``lesson`` that blocks or digits stand in
+    for, its last definition in ``cells`` when defining it runs none of the learner's code
+    (a plain ``def``: no decorator, no annotation, constant defaults). A cell that shows
+    ``blocks.sigmoid`` before the notebook's own sigmoid is defined then runs with it, as the
+    notebook's later cell defines it (the child keeps them apart from the learner's names)."""
+    from ..engine.source import parse
+    names = {name for _, name in offered(lesson)[1]}
+    found = {}
+    for index, source in enumerate(cells):
+        try:
+            tree = parse(source)
+        except (SyntaxError, RecursionError, ValueError, MemoryError):
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name in names and plain_def(node):
+                text = ast.get_source_segment(source, node)
+                if text is not None:
+                    found[node.name] = (index, "\n" * (node.lineno - 1) + text)
+    return sorted(found.values())
+
+
+def plain_def(node):
+    """True when executing the ``def`` itself evaluates no expression of the learner's."""
+    args = node.args
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
+    return (not node.decorator_list and node.returns is None
+            and all(a is None or a.annotation is None for a in every)
+            and all(d is None or isinstance(d, ast.Constant) for d in
+                    [*args.defaults, *args.kw_defaults]))
 
 
 # ---- stand-ins for a failing helper ----------------------------------------------------

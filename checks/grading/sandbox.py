@@ -255,6 +255,7 @@ class Sandbox:
     def __init__(self, cells, limits=Limits, hide=(), lesson=None):
         self.cells, self.limits, self.hide = list(cells), limits, hide
         self.offered = str(provided.folder(lesson))
+        self.early = provided.early_definitions(lesson, self.cells) if lesson else []
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
         self.cut_cells = {}              # index -> a note: its output was cut
@@ -317,6 +318,10 @@ class Sandbox:
             raise Unavailable(f"isolation is not available on this machine "
                               f"({clean(hello['refused'], 300)})")
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
+        if not self.define_early():
+            self.early = []                      # never again: a fresh child without them
+            self.restart()
+            return
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
                 self.run_cell(index, source)
@@ -488,6 +493,20 @@ class Sandbox:
     def budget_words(self):
         return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
                 "(restarts after loops and crashes included)")
+
+    def define_early(self):
+        """Sends the notebook's plain definitions of the lesson's exercises, which the
+        provided modules' stand-ins use in cells that run before them; False if the child
+        did not take them (it is then restarted without them)."""
+        for index, source in self.early:
+            try:
+                self.request({"op": "exec", "index": index, "source": source, "early": True},
+                             self.limits.cell_seconds)
+            except OverBudget:
+                return True
+            except (Timeout, Crashed):
+                return False
+        return True
 
     def run_cell(self, index, source):
         """Runs one cell; remembers cells that hang or kill the child, and skips them."""

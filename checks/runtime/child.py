@@ -268,8 +268,8 @@ class Learner:
     def __init__(self, cmd_r, reply_w, isolated, limits):
         self.cmd_r, self.reply_w = cmd_r, reply_w
         self.isolated, self.limits = isolated, limits
-        self.cells, self.namespace = {}, {"__name__": "__main__"}
-        offer(self.namespace)
+        self.cells, self.namespace, self.early = {}, {"__name__": "__main__"}, {}
+        offer(self.namespace, self.early)
         self.out = sys.stdout = sys.stderr = Sink(limits["output_bytes"])
         sys.__stdout__ = sys.__stderr__ = self.out
         try:                                     # C-level output goes nowhere, never blocks
@@ -313,6 +313,8 @@ class Learner:
             data = data[os.write(self.reply_w, data):]
 
     def run_cell(self, cmd):
+        if cmd.get("early"):
+            return self.define_early(cmd)
         name = f"<cell {cmd['index']}>"
         self.cells[name] = cmd["source"]
         try:
@@ -321,6 +323,25 @@ class Learner:
         except BaseException as e:      # SystemExit and KeyboardInterrupt included
             return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
                     "fatal": fatal(e)}
+
+    def define_early(self, cmd):
+        """A later cell's plain ``def`` of one of the lesson's exercises (nothing of the
+        learner's runs to define it), kept in ``early``, not among the learner's names: the
+        provided modules' stand-ins for the lesson's exercises use it until the notebook
+        defines its own (provided.early_definitions)."""
+        name = f"<cell {cmd['index']}>"
+        self.cells.setdefault(name, cmd["source"])
+        scratch = {"__name__": "__main__"}
+        try:
+            exec(compile(cmd["source"], name, "exec"), scratch)
+        except BaseException as e:
+            return {"ok": False, "error": self.describe(e)}
+        for key, value in scratch.items():
+            if isinstance(value, types.FunctionType):   # its globals: the learner's names
+                fn = types.FunctionType(value.__code__, self.namespace, key, value.__defaults__)
+                fn.__kwdefaults__ = value.__kwdefaults__
+                self.early[key] = fn
+        return {"ok": True}
 
     def call(self, cmd):
         fn = self.namespace.get(cmd["name"])
@@ -377,7 +398,7 @@ class Learner:
         return f"{f.filename[1:-1]}, line {f.lineno}: {code}"[:300]
 
 
-def offer(namespace):
+def offer(namespace, early):
     """Imports this lesson's provided modules and tells them where the learner's functions
     are: in them, the lesson's own exercises stand for the learner's (provided.py)."""
     for name in PROVIDED:
@@ -386,7 +407,7 @@ def offer(namespace):
         except Exception:
             continue
         if isinstance(getattr(module, "LEARNER", None), dict):
-            module.LEARNER = namespace
+            module.LEARNER, module.EARLY = namespace, early
 
 
 def stand_ins(request):
