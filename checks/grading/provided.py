@@ -33,19 +33,12 @@ import threading
 from pathlib import Path
 
 from ..catalogue import lessons as catalogue_lessons
+from ..runtime.invoke import CALLS_ITSELF, NONE_OF_YOURS
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = ("blocks", "digits")
 NEEDS_FILE = Path(__file__).with_name("provided_names.json")
 HELD_OUT_SEED = 0                 # train_digits is graded on this seed's test part
-
-# Learner-visible: the error a stand-in for an exercise raises (see PROXY).
-NONE_OF_YOURS = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
-                 "one of its lesson's exercises, so the course's version is not offered), and "
-                 "the notebook defines no {name} of its own")
-CALLS_ITSELF = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
-                "one of its lesson's exercises, so the course's version is not offered): "
-                "calling it from your {name} calls your {name} again")
 
 PROXY_HELPERS = '''
 

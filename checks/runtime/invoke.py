@@ -17,6 +17,16 @@ import numpy as np
 from . import plain
 
 
+# Raised in the grading sandbox by blocks' stand-ins for one of the lesson's own exercises,
+# which are the learner's functions there (checks/grading/provided.py writes them).
+NONE_OF_YOURS = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
+                 "one of its lesson's exercises, so the course's version is not offered), and "
+                 "the notebook defines no {name} of its own")
+CALLS_ITSELF = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
+                "one of its lesson's exercises, so the course's version is not offered): "
+                "calling it from your {name} calls your {name} again")
+
+
 def raiser(tb, fn=None):
     """The name of the function whose frame raised (the innermost one), or None when it
     is ``fn`` itself."""
