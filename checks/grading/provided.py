@@ -216,6 +216,11 @@ def module_text(module, lesson, kept, proxied, n_train=None):
     return "\n".join(lines) + "\n"
 
 
+def digits_data():
+    import digits
+    return digits.DATA
+
+
 def seen_digits():
     """(csv.gz bytes, n_train): the rows of the course's split that learner code may see
     (the training part, then the validation part), in digits.csv.gz's format."""
@@ -235,7 +240,7 @@ def write_folder(lesson, target):
     kept, proxied = offered(lesson)
     target.mkdir(parents=True, exist_ok=True)
     n_train = None
-    if ("digits", "load_digits") in kept:
+    if ("digits", "load_digits") in kept and digits_data().exists():
         (target / "data").mkdir(exist_ok=True)
         data, n_train = seen_digits()
         (target / "data" / "digits.csv.gz").write_bytes(data)
