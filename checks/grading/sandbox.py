@@ -109,7 +109,7 @@ def unreadable_by(user, paths=None, python=sys.executable):
             return False
     if not can(python, "-I", "-c", "pass"):
         return [python]
-    paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
+    paths = [p for p in (paths or keep_paths(provided.folder(None))) if os.path.exists(p)]
     return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
 
 

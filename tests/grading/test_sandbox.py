@@ -592,7 +592,8 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
         notebook(tmp_path, "mallory", f"""
             import os
             stolen = []
-            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r}]:
+            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r},
+                         {str(root / 'source' / 'blocks.py')!r}]:
                 try:
                     stolen.append(open(path).read() if path.endswith(".py") else os.listdir(path))
                 except OSError:
