@@ -27,6 +27,7 @@ import functools
 import gzip
 import io
 import json
+import py_compile
 import shutil
 import tempfile
 import threading
@@ -251,6 +252,7 @@ def write_folder(lesson, target):
     for module in MODULES:
         (target / f"{module}.py").write_text(
             module_text(module, lesson, kept, proxied, n_train), encoding="utf-8")
+        py_compile.compile(str(target / f"{module}.py"), doraise=True)   # read-only there
     for path in [target, *target.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)     # readable by the learner's user
     return target
