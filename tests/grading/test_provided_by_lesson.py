@@ -286,10 +286,10 @@ def test_each_c2_attack_earns_nothing(tmp_path, attack):
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": False}, result
 
 
-def solution_with(tmp_path, lesson, replaced, student="mallory"):
+def solution_with(tmp_path, lesson, replaced, student="mallory", folder=ROOT / "solutions"):
     """Lesson ``lesson``'s solution notebook with the exercise cells of ``replaced``
     ({exercise: new cell source}) replaced."""
-    nb = clear_outputs(nbformat.read(ROOT / "solutions" / f"{lesson}.ipynb", as_version=4))
+    nb = clear_outputs(nbformat.read(folder / f"{lesson}.ipynb", as_version=4))
     for cell in nb.cells:
         for ex_id, source in replaced.items():
             if cell.cell_type == "code" and BEGIN in cell.source and f"def {ex_id}(" in cell.source:
@@ -421,9 +421,12 @@ def f():
 
 # ---- honest work: full marks, every cell runs -----------------------------------------------
 def test_the_solutions_of_every_lesson_earn_full_marks_and_every_cell_runs(tmp_path):
+    """English and zh-TW: lesson 02's plots of blocks.sigmoid run on the notebook's own."""
     for lesson in LESSONS:
         solution_with(tmp_path / "class", lesson, {}, student="ada")
+        solution_with(tmp_path / "class", lesson, {}, student="bo",
+                      folder=ROOT / "solutions" / "zh-TW")
     results = grade([tmp_path / "class"], limits=Quick, echo=lambda *a: None, jobs=2)
-    assert len(results) == len(LESSONS)
+    assert len(results) == 2 * len(LESSONS)
     for r in results:
         assert r["score"] == r["max_score"] > 0 and r["error"] is None, r
