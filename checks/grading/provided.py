@@ -269,9 +269,12 @@ def folder(lesson):
         if lesson not in FOLDERS:
             if "" not in FOLDERS:
                 FOLDERS[""] = Path(tempfile.mkdtemp(prefix="grade-provided-"))
-                FOLDERS[""].chmod(0o755)
-                atexit.register(shutil.rmtree, FOLDERS[""], True)
-            FOLDERS[lesson] = write_folder(lesson, FOLDERS[""] / (lesson or "none"))
+                FOLDERS[""].chmod(0o711)        # others may pass, not list: where learner code
+                atexit.register(shutil.rmtree, FOLDERS[""], True)   # can read other lessons'
+            #                                     folders (no isolation, no Landlock), it
+            #                                     cannot find them
+            target = Path(tempfile.mkdtemp(prefix=f"{lesson or 'none'}-", dir=FOLDERS[""]))
+            FOLDERS[lesson] = write_folder(lesson, target)
         return FOLDERS[lesson]
 
 
