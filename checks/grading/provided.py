@@ -192,7 +192,9 @@ def module_text(module, lesson, kept, proxied, n_train=None):
     names = sorted(keep | proxy)
     lines = [repr(f"The course's {module} module as the grading sandbox offers it to a notebook of "
                   f"lesson {lesson}: {', '.join(names) if names else 'nothing'}. "
-                  "Written by checks/grading/provided.py from the course's own module.")]
+                  "Written by checks/grading/provided.py from the course's own module."
+                  + (" Its digits are the course split's training and validation digits only: "
+                     "the test digits are held out." if module == "digits" and n_train else ""))]
     for source_module in MODULES:
         wanted = sorted(name for name, origin in imported.items()
                         if origin[0] == source_module and origin in kept | proxied)
