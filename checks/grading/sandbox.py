@@ -256,9 +256,9 @@ atexit.register(close_all)
 def cpu_times(pid):
     """(CPU seconds of the process ``pid``, every thread it ever had included, exited ones
     too: its process CPU clock; seconds its living threads waited for a CPU), or None."""
-    try:
-        cpu = time.clock_gettime(time.clock_getcpuclockid(pid))
-    except (OSError, AttributeError, OverflowError):
+    try:        # clock_getcpuclockid(pid), which Python's time module lacks: CPUCLOCK_SCHED
+        cpu = time.clock_gettime(((~int(pid)) << 3) | 2)
+    except (OSError, ValueError, OverflowError):
         return None
     wait = 0
     try:
