@@ -110,9 +110,9 @@ def f():
 """
         s, out = run([cell], Confined)
         assert out.error is None, out
-        ids = [int(n) for n in out.value["map"]]
-        assert dict(zip(ids[0::3], ids[1::3])) == {0: 0, isolate.LEARNER: Confined.user}, ids
         assert out.value["listed"] == "PermissionError", out.value
+        ids = [int(n) for n in out.value["map"]]
+        assert dict(zip(ids[0::3], ids[1::3])) == {0: 0, 1000: Confined.user}, ids
         assert out.value["proc"] != "writable", out.value     # /proc is read-only
     finally:
         os.chmod(private, 0o755)
@@ -142,7 +142,7 @@ def f():
     s, out = run([cell], limits(True, cell_seconds=20, call_seconds=20))
     assert out.error is None, out
     made, executable = out.value
-    assert made <= Confined.work_files and not executable, out.value
+    assert made <= 4096 and not executable, out.value           # Limits.work_files
 
 
 # ---- high: threads bounded ------------------------------------------------------------------
@@ -171,8 +171,8 @@ def test_threads_are_bounded_per_sandbox(isolated, isolation_where_possible):
     skip_without(isolated, isolation_where_possible)
     s, out = run([THREADS], limits_for(isolated, needs_user=True, call_seconds=20))
     assert out.error is None, out
-    slack = 0 if isolated and isolate.tasks_counted_per_namespace() else 64
-    assert 0 < out.value <= Confined.tasks + slack, out
+    per_sandbox = isolated and getattr(isolate, "tasks_counted_per_namespace", bool)()
+    assert 0 < out.value <= 64 + (0 if per_sandbox else 64), out       # Limits.tasks
 
 
 # ---- C4: no system call reaches another process ----------------------------------------
@@ -222,14 +222,23 @@ def f(victim):
 """
 
 
+# The numbers from the kernel's tables (arch/x86/entry/syscalls/syscall_64.tbl and
+# include/uapi/asm-generic/unistd.h), written out here apart from isolate.py's.
+CALLS = ("rt_sigqueueinfo", "rt_tgsigqueueinfo", "tgkill", "kill", "prlimit64", "setpriority",
+         "getpriority", "sched_setaffinity", "sched_getaffinity", "sched_setscheduler",
+         "sched_setparam", "migrate_pages", "move_pages", "get_robust_list", "process_madvise",
+         "process_mrelease", "kcmp", "ioprio_set", "pidfd_open", "fcntl")
+NUMBERS = {"x86_64": (129, 297, 234, 62, 302, 141, 140, 203, 204, 144, 142, 256, 279, 274,
+                      440, 448, 312, 251, 434, 72),
+           "aarch64": (138, 240, 131, 129, 261, 140, 141, 122, 123, 119, 118, 238, 239, 100,
+                       440, 448, 272, 30, 434, 25)}
+
+
 def numbers():
-    s = isolate.SYSCALLS[isolate.ARCH]
-    return {**s["deny"], **s["own"], **s["own_tgid"], "setpriority": s["setpriority"],
-            "getpriority": s["getpriority"], "fcntl": s["fcntl"],
-            "sched_getaffinity": {"x86_64": 204, "aarch64": 123}[isolate.ARCH]}
+    return dict(zip(CALLS, NUMBERS[isolate.ARCH]))
 
 
-@pytest.mark.skipif(isolate.ARCH not in isolate.SYSCALLS, reason="x86-64 and arm64 only")
+@pytest.mark.skipif(isolate.ARCH not in NUMBERS, reason="x86-64 and arm64 only")
 @pytest.mark.parametrize("isolated", ISOLATED_AND_NOT)
 def test_c4_no_system_call_targets_another_process(isolated, isolation_where_possible):
     """Attacks 35-37: rt_sigqueueinfo(grader, SIGKILL) and prlimit64(grader, RLIMIT_CPU=1)
