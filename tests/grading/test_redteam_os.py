@@ -215,7 +215,8 @@ def f(victim):
     own = {"kill": call("kill", me, 0), "tgkill": call("tgkill", me, threading.get_native_id(), 0),
            "prlimit64": call("prlimit64", 0, resource.RLIMIT_CPU, 0, ctypes.addressof(mask)),
            "prlimit64 by pid": call("prlimit64", me, resource.RLIMIT_CPU, 0, ctypes.addressof(mask)),
-           "setpriority": call("setpriority", 0, 0, 5), "getpriority": call("getpriority", 0, me),
+           "setpriority": call("setpriority", 0, 0, min(19, os.getpriority(0, 0) + 1)),
+           "getpriority": call("getpriority", 0, me),
            "sched_setaffinity": call("sched_getaffinity", 0, 128, ctypes.addressof(mask)) and
                                 call("sched_setaffinity", 0, 128, ctypes.addressof(mask))}
     return out, own
@@ -422,11 +423,17 @@ def test_outputs_in_a_kept_folder_are_refused_and_say_so(tmp_path, isolated):
     """Attack 5: results written straight into a kept folder were listed by learner code.
     grade refuses before any learner code runs, naming the folder."""
     notebook(tmp_path / "class", "ada")
-    kept = sysconfig.get_paths()["purelib"]
-    with pytest.raises(IsolationUnavailable, match="is a folder learner code may read"):
-        grade([tmp_path / "class"], Path(kept) / "grades-redteam.json",
-              limits=limits(isolated), echo=lambda *a: None, isolation="test")
-    assert not (Path(kept) / "grades-redteam.json").exists()
+    kept = Path(sysconfig.get_paths()["purelib"])
+    out = kept / f"grades-redteam-{os.getpid()}.json"
+    try:
+        with pytest.raises(IsolationUnavailable, match="is a folder learner code may read"):
+            grade([tmp_path / "class"], out, limits=limits(isolated), echo=lambda *a: None,
+                  isolation="test")
+        assert not out.exists() and not out.with_suffix(".results").exists()
+    finally:                                      # what a grader that did not refuse wrote
+        out.unlink(missing_ok=True)
+        import shutil
+        shutil.rmtree(out.with_suffix(".results"), ignore_errors=True)
 
 
 # ---- 55: no grader folder outlives a killed grader ------------------------------------------
