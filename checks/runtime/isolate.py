@@ -410,8 +410,9 @@ def landlock(read, write):
 
 # ---- the probe -----------------------------------------------------------------------
 def probe_once(keep, hide, newroot, seconds=10.0, user=None):
-    """(True, None) if a child could do all of the above (as ``user``, see ``enter``), (True, why) if the kernel refused,
-    (False, why) if the probe died before it could say."""
+    """(True, None) if a child could do all of the above (as ``user``, see ``enter``) and
+    then read every kept path, (True, why) if the kernel refused or a kept path is closed
+    to learner code, (False, why) if the probe died before it could say."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -421,6 +422,7 @@ def probe_once(keep, hide, newroot, seconds=10.0, user=None):
             # The zygote's SIGCHLD reaper is inherited: it would reap `inner` before our
             # waitpid does (Python 3.10 runs it there), so restore the default first.
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            who = (user or NOBODY) if os.getuid() == 0 else os.getuid()
             mapped = enter(user)
             inner = os.fork()
             if inner == 0:                       # PID 1 of the new namespaces
@@ -428,7 +430,10 @@ def probe_once(keep, hide, newroot, seconds=10.0, user=None):
                     build(newroot, keep, hide, 1 << 20, 64, mapped)
                     drop(mapped)
                     seccomp(1)
-                    os.write(w, b"ok")
+                    closed = [k for k in keep if os.path.exists(k) and not os.access(
+                        k, os.R_OK | (os.X_OK if os.path.isdir(k) else 0))]
+                    os.write(w, f"learner code (host user {who}) could not read "
+                                f"{closed[0]}".encode()[:500] if closed else b"ok")
                 except OSError as e:
                     os.write(w, str(e).encode()[:500])
                 finally:
