@@ -144,8 +144,8 @@ def enter(user=None):
     Returns True when LEARNER is mapped to the host's ``user``: as root (``user``: an
     unprivileged host uid, NOBODY if not given, never 0) a helper that stays outside
     writes the map, since a process cannot map more than its own uid: root to root (to
-    build the file system), LEARNER to ``user``. As an ordinary user, False: only that user is mapped (to root
-    inside), and ``drop`` nests a namespace of its own instead."""
+    build the file system), LEARNER to ``user``. As an ordinary user, False: only that
+    user is mapped (to root inside), and ``drop`` nests a namespace of its own instead."""
     uid, gid = os.getuid(), os.getgid()
     flags = (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC
              | CLONE_NEWUTS)
