@@ -161,6 +161,11 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
         os._exit(72)
     limits = cmd["limits"]
     if cmd["isolate"]:
+        # Before Linux 5.14 RLIMIT_NPROC counts the host user's tasks, not the namespace's:
+        # the learner's host user's tasks now, and Limits.tasks more
+        learner = (cmd.get("user") or isolate.NOBODY) if os.getuid() == 0 else os.getuid()
+        most = limits["tasks"] + (0 if isolate.tasks_counted_per_namespace()
+                                  else isolate.tasks_of(learner))
         try:
             mapped = isolate.enter(cmd.get("user"))
         except OSError:
@@ -182,8 +187,7 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
         try:
             isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
                           limits["work_files"], mapped)
-            isolate.limit_tasks(limits["tasks"] + (0 if isolate.tasks_counted_per_namespace()
-                                                   else isolate.tasks_of(os.getuid())))
+            isolate.limit_tasks(most)
             isolate.drop(mapped)
         except OSError:
             os._exit(71)
