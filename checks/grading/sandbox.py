@@ -278,19 +278,29 @@ RUN_PREFIX = "checks-grader-"
 RUN = []                         # this process's folder, once made
 
 
+def pid_namespace():
+    """This process's PID namespace, as a number (a pid means something only in its own)."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return 0
+
+
 def remove_stale(tmp=None):
     """Removes the folders of graders that ended without cleaning up (killed): this
-    user's ``checks-grader-<pid>-*`` folders whose process is gone."""
+    user's ``checks-grader-<pid namespace>-<pid>-*`` folders, from this PID namespace,
+    whose process is gone."""
     tmp = tmp or tempfile.gettempdir()
+    mine = f"{RUN_PREFIX}{pid_namespace()}-"
     try:
         entries = list(os.scandir(tmp))
     except OSError:
         return
     for entry in entries:
-        if not entry.name.startswith(RUN_PREFIX):
+        if not entry.name.startswith(mine):
             continue
         try:
-            pid = int(entry.name[len(RUN_PREFIX):].split("-", 1)[0])
+            pid = int(entry.name[len(mine):].split("-", 1)[0])
             if entry.stat(follow_symlinks=False).st_uid != os.getuid() or pid == os.getpid():
                 continue
             os.kill(pid, 0)
@@ -306,7 +316,7 @@ def run_folder():
     by the next grader if this one is killed."""
     if not RUN or RUN[0][1] != os.getpid():
         remove_stale()
-        folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-")
+        folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{pid_namespace()}-{os.getpid()}-")
         os.chmod(folder, 0o711)
         RUN[:] = [(folder, os.getpid())]
         atexit.register(remove_run_folder, folder)
