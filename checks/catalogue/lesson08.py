@@ -229,6 +229,9 @@ def too_low(network, d):
     other = activation_note(network, d, test)
     if other:
         return said + other.strip()
+    silent = no_positive_output(network, d["X_train"])
+    if silent > DEAD_OUTPUT:
+        return said + OUTPUT_RELU.format(share=silent)
     mean, std = d["X_train"].mean(axis=0), d["X_train"].std(axis=0) + 1e-8
     rescaled = [d["X_test"] * digits.MAX_PIXEL, d["X_test"] / digits.MAX_PIXEL,
                 (d["X_test"] - mean) / std]
@@ -249,6 +252,22 @@ def too_low(network, d):
     return said + ("It learned, but not enough: train for more epochs, try a learning rate "
                    "between 1e-3 and 1e-2 with Adam, shuffle the examples every epoch, and "
                    "give the hidden layer 32-128 units.")
+
+
+# A network trained with a linear output lifts each digit's own logit above 0 (at most 1 %
+# of the training digits are left with none, even after 1 epoch); one trained with a ReLU on
+# its output leaves 15-40 % without any: a logit the ReLU cuts to 0 gets no gradient.
+DEAD_OUTPUT = 0.10
+OUTPUT_RELU = (
+    "{share:.0%} of the training digits get no positive output at all (all 10 logits are 0 "
+    "or below), as happens when the output layer goes through a ReLU: an output cut to 0 "
+    "gets no gradient, so it stops learning. The last layer must be linear: activations "
+    "[\"relu\", ..., \"linear\"] (the softmax is inside the loss).")
+
+
+def no_positive_output(network, X):
+    """The share of the rows of X whose logits are all 0 or below."""
+    return float(np.mean((outputs(X, network, activations_for(network)) <= 0).all(axis=1)))
 
 
 def same_network(p, q):

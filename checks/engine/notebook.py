@@ -10,6 +10,7 @@ import numpy as np
 from . import practice as expected
 from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke, provided_versions
+from .cputime import Usage
 from .messages import render
 from .verdicts import ICONS, Outcome
 from .verify import noted, stand_ins, verify
@@ -30,13 +31,23 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def local_call(fn, arg_names=(), provided=None):
+# What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call).
+TIMED_OUT = "TimeoutError: it did not finish within {seconds:g} s (an infinite loop?)"
+
+
+def local_call(fn, arg_names=(), provided=None, seconds=None):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
-    ``provided``: the course's functions whose use earns nothing (invoke.stand_ins)."""
+    ``provided``: the course's functions whose use earns nothing (invoke.stand_ins);
+    ``seconds``: the grader's time limit for one call, if the exercise has its own. A call
+    past it fails here as it would when graded (judged by cputime.Usage, after it ends)."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
-                   provided=provided)
+        with Usage() as used:
+            r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
+                       provided=provided)
+        if seconds and not r.get("not_attempted") and used.overran(seconds):
+            return Outcome(error=TIMED_OUT.format(seconds=seconds), fatal=True,
+                           timed_out=True)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
                        said=bool(r.get("said")),
@@ -75,7 +86,8 @@ def run_check(exercise_id, fn):
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        verdict = noted(verify(ex, cases, local_call(fn, ex.arg_names, provided_versions(exercise_id))),
+        verdict = noted(verify(ex, cases, local_call(fn, ex.arg_names, provided_versions(exercise_id),
+                                       ex.seconds)),
                         names)
     if len(RECENT) > 64:
         RECENT.clear()

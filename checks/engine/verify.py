@@ -200,7 +200,7 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
         lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
     return Verdict(ex.id, FAILED, lines, n_cases,
                    mistake=hint.id if hint else None, warnings=sorted(warnings),
-                   reason=one_line(hint.hint if hint else said))
+                   reason=one_line(hint.hint if hint else getattr(problem, "note", "") or said))
 
 
 def sentence(problem):

@@ -122,19 +122,20 @@ def adam_uncorrected(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=
 
 def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", update=True,
                seeded=True, in_place=False, adam_t="batches", reset_state=False,
-               pairs="matched", adam_step=blocks.adam_step):
+               pairs="matched", adam_step=blocks.adam_step, init_seed="rng"):
     """A train written the way the lesson describes, with one thing optionally done wrong."""
     def train(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, seed=0,
               optimizer="sgd"):
         rng = np.random.default_rng(seed)
-        params = blocks.init_params(layer_sizes, seed=rng if seeded else None)
+        params = blocks.init_params(
+            layer_sizes, seed=None if not seeded else seed if init_seed == "seed" else rng)
         loss_fn, loss_grad = blocks.LOSSES[loss]
         m = X.shape[0]
         moments = [[(np.zeros_like(W), np.zeros_like(W)), (np.zeros_like(b), np.zeros_like(b))]
                    for W, b in params]
         t = 0
         history = {"loss": []}
-        order = rng.permutation(m)
+        order = rng.permutation(m) if shuffle == "once" else np.arange(m)
         for epoch in range(epochs):
             if reset_state is True or (reset_state == optimizer == "momentum"):
                 moments = [[(np.zeros_like(W), np.zeros_like(W)),
@@ -287,5 +288,6 @@ WRONG = {
         (make_train(adam_step=lambda p, g, m, v, t, lr: blocks.adam_step(p, g, m, v, t)),
          "without train's learning rate"),
         (make_train(pairs="two permutations"), "the inputs and the targets no longer match"),
+        (make_train(init_seed="seed"), "not in the order the spec's random generator gives"),
     ],
 }

@@ -85,7 +85,9 @@ def test_a_verdict_carries_a_one_line_reason():
     assert verdict.reason == "the bias is missing: Z = X @ W + b."
     assert run_check("dense_forward", lambda X, W, b: X @ W + b).reason == ""
     assert one_line("First. Second.") == "First."
-    assert len(one_line("word " * 100)) <= 110
+    assert len(one_line("word " * 100)) <= 300
+    long = one_line("did not finish within 60 s " * 20)
+    assert long.endswith("…") and long[:-1].split()[-1] in "did not finish within 60 s".split()
 
 
 # ---- unfinished helpers and one mistake costing once ------------------------------------
