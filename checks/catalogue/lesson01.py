@@ -100,14 +100,14 @@ dense_forward = Exercise(
                     "an element-wise product (*) between X and W cannot work: their shapes "
                     "differ. A layer needs the matrix product X @ W (or np.dot(X, W)).",
                     "elementwise_product",
-                    "says the shapes of X and W could not be broadcast together"),
+                    how="says the shapes of X and W could not be broadcast together"),
         raised_when("operands could not be broadcast",
                     lambda case, text: len(shapes_named(text)) >= 2,
                     "NumPy could not line up two shapes in your formula (the error names "
                     "them). With one example per row no transpose is needed anywhere: X @ W "
                     "has shape (m, n_out), and b, of shape (1, n_out) or (n_out,), adds to "
                     "every row as it is.", "shapes_mismatch",
-                    "says two other shapes could not be broadcast together"),
+                    how="says two other shapes could not be broadcast together"),
     ])
 
 

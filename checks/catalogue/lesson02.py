@@ -28,7 +28,7 @@ BATCH = (a([[0.5, -1.5], [3.0, -0.25]]), "a 2-D array")
 SCALAR = (np.float64(0.7), "a single number")
 ZEROS = (a([0.0, -0.0, 1e-12, -1e-12]), "zeros and tiny numbers")
 AWAY_FROM_KINK = (a([-3.0, -0.5, 0.25, 4.0]), "away from 0")
-INTEGERS = (a([-3, 0, 2], dtype=np.int64), "whole numbers in an integer array (dtype int64)")   # floats come out
+INTEGERS = (a([-3, 0, 2], dtype=np.int64), "whole numbers in an integer array (dtype int64)")
 
 
 def floats_into_integers(f):
@@ -36,8 +36,6 @@ def floats_into_integers(f):
     ``np.empty_like(z)``, ``np.zeros_like(z)`` or ``z.copy()`` filled in place give."""
     def wrong(z):
         z = np.asarray(z)
-        if z.dtype.kind not in "iu":
-            raise ValueError("only integer input shows this mistake")
         out = np.empty_like(z)
         out[...] = f(z.astype(float))
         return out
@@ -50,8 +48,8 @@ def into_integers(f):
                 and np.array_equal(got, floats_into_integers(f)(case.args[0])),
                 "the result was stored in an array of z's own dtype, and this z holds "
                 "integers (dtype int64), so every value was cut to a whole number. Work in "
-                "floats whatever comes in: z = np.asarray(z, dtype=float) first (or "
-                "np.zeros(z.shape) instead of np.zeros_like(z)).", "integer_result",
+                "floats whatever comes in: z = np.asarray(z, dtype=float) first, then "
+                "np.empty_like(z) gives a float array.", "integer_result",
                 how="z is an integer array and the result is the right values cut to "
                     "integers (computed into `np.empty_like(z)` or the like)")
 
@@ -110,10 +108,10 @@ relu = elementwise("relu", "relu(z)", [BASIC, BATCH, ZEROS, SCALAR, INTEGERS], [
     when(lambda case, got: np.asarray(case.args[0]).dtype.kind in "iu"
          and np.asarray(got).dtype.kind in "iu"
          and np.array_equal(got, np.maximum(0, case.args[0])),
-         "the values are right, but for an integer z, np.maximum(0, z) stays integer (0 is "
-         "an int too). Write np.maximum(0.0, z): a float 0.0 makes the result floats "
-         "whatever z holds.", "integer_output",
-         how="z is an integer array and the result is `np.maximum(0, z)`, still integers"),
+         "the values are right, but for an integer z they stay integers (in np.maximum(0, z) "
+         "the 0 is an int too, and z * (z > 0) keeps z's dtype). Write np.maximum(0.0, z): "
+         "a float 0.0 makes the result floats whatever z holds.", "integer_output",
+         how="z is an integer array and the result is ReLU's values, still integers"),
     like(lambda z: np.max(z, 0), "np.max(z, 0) takes the largest value along axis 0. "
          "For the element-wise maximum with 0 use np.maximum(0, z).", "np_max",
          how="`np.max(z, 0)`"),
@@ -189,7 +187,7 @@ softmax = Exercise(
                     "(m,) or (1, m), lines up with the columns, not the rows. Keep both as "
                     "columns of shape (m, 1): Z.max(axis=1, keepdims=True) and "
                     "E.sum(axis=1, keepdims=True).", "no_keepdims",
-                    "names a second shape (m,) or (1, m), m the number of rows"),
+                    how="names a second shape (m,) or (1, m), m the number of rows"),
     ])
 
 sigmoid_derivative = elementwise(

@@ -329,7 +329,8 @@ def grads_divided_by_m(case, got):
 
 
 def db_shape(case, got):
-    return any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
+    return isinstance(got, (list, tuple)) and all(
+        isinstance(g, (list, tuple)) and len(g) == 2 for g in got) and any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
                for g, e in zip(got, case.expected))
 
 

@@ -588,7 +588,7 @@ def shuffling_problems(call):
         off = next((seed for seed, (_, lasts) in enumerate(found)
                     if lasts != spec_lasts(seed)), None)
         if off is not None:
-            return [SPEC_ORDER.format(seed=off)]
+            return [spec_order(off)]
     return []
 
 
@@ -601,14 +601,16 @@ def spec_lasts(seed):
     return tuple(int(rng.permutation(3)[-1]) for _ in range(2))
 
 
-SPEC_ORDER = (
-    "the examples were shuffled every epoch, but not in the order the spec's random "
-    "generator gives (seed={seed}), so your results differ from everyone else's with the "
-    "same seed (and from reference_train's). The spec says, exactly: \"1. rng = "
-    "np.random.default_rng(seed); params = blocks.init_params(layer_sizes, seed=rng). "
-    "2. Every epoch: order = rng.permutation(m)\". One generator, used in that order: "
-    "init_params(layer_sizes, seed=seed) or a second default_rng(seed) gives the same "
-    "weights but other orders.")
+def spec_order(seed):
+    """What a train that shuffles, but not with the spec's one generator, is told."""
+    return (
+        "the examples were shuffled every epoch, but not in the order the spec's random "
+        f"generator gives (seed={seed}), so your results differ from everyone else's with the "
+        "same seed (and from reference_train's). The spec says, exactly: \"1. rng = "
+        "np.random.default_rng(seed); params = blocks.init_params(layer_sizes, seed=rng). "
+        "2. Every epoch: order = rng.permutation(m)\". One generator, used in that order: "
+        "init_params(layer_sizes, seed=seed) or a second default_rng(seed) gives the same "
+        "weights but other orders.")
 
 
 TINY_OPTIMISER_LR = {"adam": 0.1, "momentum": 0.5}

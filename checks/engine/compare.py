@@ -98,8 +98,7 @@ def integers_for_floats(where, got, values_right):
         return (f"{where} has dtype {got.dtype} (whole numbers), but it should hold floats: "
                 "compute in floats, or convert the result with .astype(float).")
     return (f"It has dtype {got.dtype} (whole numbers), so every value was cut to an integer "
-            "on the way: build the result as floats from the start (np.zeros(x.shape) is "
-            "one), not as an integer array.")
+            "on the way: build the result as a float array from the start, not an integer one.")
 
 
 def compare_arrays(expected, got, rtol, atol, where, scalar):
@@ -168,7 +167,7 @@ def close_call(e, g, rtol):
     would print alike), else ""."""
     if not (np.isfinite(e) and np.isfinite(g)) or e == 0:
         return ""
-    relative = abs(g - e) / abs(e)
+    relative = abs(float(g) - float(e)) / abs(float(e))
     if relative >= 1e-5:
         return ""
     return (f"The two agree to about {int(-np.log10(relative))} significant digits, but differ by "

@@ -179,7 +179,7 @@ def in_wrong_order(outputs, id="wrong_order"):
                 how="the result holds the right values in another order")
 
 
-def raised_when(pattern, predicate, hint, id, how):
+def raised_when(pattern, predicate, hint, id, how=None):
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its
     message and ``predicate(case, message)`` holds (e.g. the shapes it names are the
     arguments'); ``how`` completes "their function raises an error whose message ..."."""

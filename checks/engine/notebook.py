@@ -31,8 +31,9 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-# What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call).
-TIMED_OUT = "TimeoutError: it did not finish within {seconds:g} s (an infinite loop?)"
+def timed_out(seconds):
+    """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call)."""
+    return f"TimeoutError: it did not finish within {seconds:g} s (an infinite loop?)"
 
 
 def local_call(fn, arg_names=(), provided=None, seconds=None):
@@ -46,7 +47,7 @@ def local_call(fn, arg_names=(), provided=None, seconds=None):
             r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
                        provided=provided)
         if seconds and not r.get("not_attempted") and used.overran(seconds):
-            return Outcome(error=TIMED_OUT.format(seconds=seconds), fatal=True,
+            return Outcome(error=timed_out(seconds), fatal=True,
                            timed_out=True)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),

@@ -60,10 +60,15 @@ def worth_keeping(result):
     return not result.get("transient")
 
 
-ANNOUNCE = ("Running {n} notebooks of {folder} to check their exercises (a few seconds "
-            "each; a notebook is run again only when it changes)...")
-ANNOUNCE_ONE = ("Running 1 notebook of {folder} to check its exercises (a few seconds; a "
+def announce(n, folder):
+    """The line status prints at once when it has notebooks to run (not from its cache)."""
+    if n == 1:
+        return (f"Running 1 notebook of {folder} to check its exercises (a few seconds; a "
                 "notebook is run again only when it changes)...")
+    return (f"Running {n} notebooks of {folder} to check their exercises (a few seconds "
+            "each; a notebook is run again only when it changes)...")
+
+
 WIDTH = 100          # status's lines are wrapped to this many characters, never cut
 
 
@@ -97,7 +102,7 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
     fresh = [lesson for lesson, r in kept.items()
              if r is None and (folder / f"{lesson}.ipynb").exists()]
     if fresh:
-        echo((ANNOUNCE if len(fresh) > 1 else ANNOUNCE_ONE).format(n=len(fresh), folder=folder))
+        echo(announce(len(fresh), folder))
     for lesson, ids in lessons().items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():

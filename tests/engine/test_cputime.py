@@ -26,7 +26,7 @@ def burn(cpu_seconds):
 def test_a_call_that_used_more_cpu_than_the_limit_timed_out():
     out = notebook.local_call(lambda: burn(0.2), seconds=0.05)(Case(()))
     assert out.timed_out and out.fatal
-    assert out.error == notebook.TIMED_OUT.format(seconds=0.05)
+    assert out.error == notebook.timed_out(0.05)
 
 
 def test_a_call_within_its_limit_keeps_its_value():
@@ -52,7 +52,7 @@ def test_a_busy_machine_is_not_the_calls_fault():
 
 def test_the_notebook_says_what_the_grader_says():
     said = Sandbox.timeout_words(object(), Timeout(), 60)
-    assert notebook.TIMED_OUT.format(seconds=60) == f"TimeoutError: it {said} (an infinite loop?)"
+    assert notebook.timed_out(60) == f"TimeoutError: it {said} (an infinite loop?)"
 
 
 def test_a_slow_train_digits_fails_in_the_notebook_with_the_graders_reason(monkeypatch):
