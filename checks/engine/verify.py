@@ -46,9 +46,9 @@ def stand_ins(ex, verdicts):
 
 def noted(verdict, names):
     """The verdict, with a line saying which of the learner's functions the course's
-    versions replaced."""
-    if not names:
-        return verdict
+    versions replaced (none when the exercise was not checked: not attempted, missing)."""
+    if not names or verdict.status in (NOT_ATTEMPTED, MISSING):
+        return verdict              # nothing was checked, so nothing stood in
     listed = " and ".join(f"`{n}`" for n in names)
     return verdict.with_lines(
         f"Note: your {listed} {'does' if len(names) == 1 else 'do'} not pass "

@@ -113,6 +113,14 @@ def test_a_failing_helper_is_replaced_by_the_courses_version_in_the_notebook():
     assert ns["tanh"](np.array([0.0]))[0] == 0.5        # the learner's own tanh is back
 
 
+def test_no_stand_in_note_beside_not_attempted():
+    """Nothing was checked, so nothing stood in (the walkthrough's "unclear" point)."""
+    ns = defined(WRONG_TANH + "def tanh_derivative(z):\n    raise NotImplementedError()\n")
+    assert not run_check("tanh", ns["tanh"]).passed
+    verdict = run_check("tanh_derivative", ns["tanh_derivative"])
+    assert verdict.status == "not attempted" and "stood in" not in verdict.message
+
+
 def test_a_passing_helper_is_the_learners_own():
     ns = defined("def tanh(z):\n    return np.tanh(z)\n\n" + TANH_DERIVATIVE)
     verdict = run_check("tanh_derivative", ns["tanh_derivative"])
