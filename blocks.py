@@ -188,7 +188,10 @@ def binary_cross_entropy(P, Y):
 
 
 def binary_cross_entropy_grad(P, Y):
-    """d binary_cross_entropy / dP = (P - Y) / (P (1 - P)) / P.size, with P clipped."""
+    """(P - Y) / (P (1 - P)) / P.size, the formula of d binary_cross_entropy / dP, evaluated
+    at P clipped to [EPS, 1 - EPS]. Inside that range it is the loss's derivative. Outside it,
+    where the clipped loss is flat (derivative 0), it is deliberately not: a sure and wrong
+    output (P = 0, Y = 1) still gets a large gradient the right way instead of none."""
     P = np.clip(P, EPS, 1 - EPS)
     return (P - Y) / (P * (1 - P)) / P.size
 
