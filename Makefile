@@ -39,13 +39,6 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 
 install: $(VENV)/.installed
 
-# The developers' tools (pytest, nbval, the zh-TW checks), on top of the learners' install.
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $@
-
-dev: $(VENV)/.installed-dev  ## the learners' install plus the tools tests and builds need
-
 lab: install              ## open the course in JupyterLab at lesson 00
 	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
@@ -57,6 +50,13 @@ test: dev                 ## the whole test suite, on a fresh install, then the 
 	 browser=0; $(MAKE) --no-print-directory browser-test || browser=$$?; \
 	 if [ $$suite != 0 ] || [ $$browser != 0 ]; then \
 	   echo "make test failed: pytest exited $$suite, the browser test $$browser"; exit 1; fi
+
+# The developers' tools (pytest, nbval, the zh-TW checks), on top of the learners' install.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+dev: $(VENV)/.installed-dev  ## the learners' install plus the tools tests and builds need
 
 browser-test: dev         ## the browser test alone (JupyterLab in headless Chromium)
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pip install --quiet -r requirements-browser.txt; \
