@@ -2,7 +2,6 @@
 import re
 
 import pytest
-
 from checks.engine.source import ROOT
 
 
@@ -42,7 +41,8 @@ def test_learners_install_no_developer_tools():
     learners = {k.lower() for k in pins()}
     assert not learners & set(DEVELOPERS_ONLY)
     assert set(DEVELOPERS_ONLY) <= {k.lower() for k in pins("requirements-dev.txt")}
-    assert (ROOT / "requirements-dev.txt").read_text(encoding="utf-8").count("-r requirements.txt") == 1
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    assert dev.count("-r requirements.txt") == 1
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "test: dev" in makefile and "-r requirements-dev.txt" in makefile
 

@@ -329,9 +329,10 @@ def grads_divided_by_m(case, got):
 
 
 def db_shape(case, got):
-    return isinstance(got, (list, tuple)) and all(
-        isinstance(g, (list, tuple)) and len(g) == 2 for g in got) and any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
-               for g, e in zip(got, case.expected))
+    pairs = isinstance(got, (list, tuple)) and all(
+        isinstance(g, (list, tuple)) and len(g) == 2 for g in got)
+    return pairs and any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
+                         for g, e in zip(got, case.expected))
 
 
 WRONG_ORDER = ("backpropagation walks the layers from the last to the first, and layer l uses "

@@ -87,9 +87,8 @@ def run_check(exercise_id, fn):
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        verdict = noted(verify(ex, cases, local_call(fn, ex.arg_names, provided_versions(exercise_id),
-                                       ex.seconds)),
-                        names)
+        call = local_call(fn, ex.arg_names, provided_versions(exercise_id), ex.seconds)
+        verdict = noted(verify(ex, cases, call), names)
     if len(RECENT) > 64:
         RECENT.clear()
     RECENT[exercise_id, id(fn)] = (fn, getattr(fn, "__code__", None), verdict)
