@@ -51,7 +51,7 @@ def one_blas_thread():
     return "unknown"
 
 
-one_blas_thread()
+BLAS_THREADS_SET = one_blas_thread()    # how it was done (see one_blas_thread)
 
 import numpy as np  # noqa: E402  (after the BLAS threads are chosen)
 
