@@ -6,6 +6,7 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
+import json
 import os
 import stat
 import sys
@@ -23,6 +24,7 @@ from ..catalogue import EXERCISES, lessons
 from .learners import is_intro, learner_of, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
                         write_atomic)
+from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
@@ -31,7 +33,8 @@ from ..engine.source import defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
-MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+MAX_NOTEBOOK_BYTES = 256 * 1024 ** 2    # the file, outputs included (they are skipped)
+MAX_SOURCE_BYTES = 2 * 1024 ** 2        # its code cells' sources, as stored
 
 
 # ---- finding and reading submissions ---------------------------------------
@@ -92,10 +95,20 @@ def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
-    readable source are skipped, not fatal."""
+    readable source are skipped, not fatal. Outputs are never read
+    (notebook_sources.py): a notebook of many MB of plots is graded on its code;
+    only code beyond MAX_SOURCE_BYTES is refused."""
     data = read_bytes(Path(path))
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        small = reduced_notebook(data, MAX_SOURCE_BYTES)
+    except TooMuchSource as e:
+        raise ValueError(f"the code cells of {path.name} hold {e.size / 1024 ** 2:.1f} MB of "
+                         f"code, more than the {e.cap / 1024 ** 2:g} MB the grader reads; it "
+                         "was not graded (outputs do not count, only code)") from None
+    except ValueError as e:
+        raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200)})") from None
+    try:
+        nb = nbformat.reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "

@@ -12,6 +12,7 @@ import atexit
 import functools
 import json
 import os
+import re
 import secrets
 import select
 import shutil
@@ -24,6 +25,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import numpy as np
 
 from ..runtime import plain
 from ..engine.verdicts import Outcome
@@ -246,6 +249,36 @@ def clean(text, size):
                    for c in text)
 
 
+MAX_DEPTH = 100                  # a reply's nesting (plain data needs about 45 at most)
+STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def nesting(data):
+    """How deeply the JSON text ``data`` (bytes) nests arrays and objects, strings skipped:
+    in linear time, without recursion, whatever ``data`` holds."""
+    brackets = STRING.sub(b"", data).translate(None, NOT_BRACKETS)
+    if not brackets:
+        return 0
+    opens = np.isin(np.frombuffer(brackets, dtype=np.uint8), (ord("["), ord("{")))
+    return int(np.cumsum(np.where(opens, 1, -1)).max())
+
+
+def decode_reply(data):
+    """A child's frame (bytes) as a dict; Crashed, the child's fault, when it is not JSON,
+    not an object, or nested deeper than MAX_DEPTH (which would exhaust the grader's stack)."""
+    if nesting(data) > MAX_DEPTH:
+        raise Crashed(f"it sent a reply nested more than {MAX_DEPTH} levels deep, "
+                      "which the grader does not read")
+    try:
+        reply = json.loads(data)
+    except (ValueError, RecursionError):
+        raise Crashed("it sent a reply that could not be read") from None
+    if not isinstance(reply, dict):
+        raise Crashed("it sent a reply that could not be read")
+    return reply
+
+
 class Sandbox:
     """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
 
@@ -388,8 +421,11 @@ class Sandbox:
                 raise Crashed(self.death())
 
     def receive(self, nonce, deadline, seconds=None):
-        """The next reply carrying ``nonce`` and the child's pid (others are dropped)."""
-        started, before = time.monotonic(), self.cpu()
+        """The reply to the pending request: the next frame carrying ``nonce`` and the
+        child's pid; every other frame is dropped, whatever it says (a "refused" frame
+        included). ``nonce`` None: the child is starting, and its hello ("ready", once the
+        inner process is known) or its refusal is awaited."""
+        started, before, hello = time.monotonic(), self.cpu(), None
         hard = started + (seconds or 0) * self.limits.busy_factor
         while True:
             try:
@@ -399,14 +435,20 @@ class Sandbox:
                     raise
                 deadline = self.extension(started, before, seconds, hard)
                 continue
-            if "inner" in reply and self.inner is None:
-                self.note_inner(reply["inner"])
-            elif "refused" in reply or (nonce is None and "ready" in reply):
+            if nonce is None:                    # starting: the outer process's frames
+                if "inner" in reply and self.inner is None:
+                    self.note_inner(reply["inner"])
+                elif "refused" in reply:
+                    return reply
+                elif "ready" in reply and hello is None:
+                    hello = reply
+                else:
+                    self.discarded += 1
+                if hello is not None and self.inner is not None:
+                    return hello
+            elif reply.get("nonce") == nonce and reply.get("pid") == self.child_pid:
                 return reply
-            elif nonce is not None and reply.get("nonce") == nonce \
-                    and reply.get("pid") == self.child_pid:
-                return reply
-            else:
+            else:                                # a late, forged or unasked-for frame
                 self.discarded += 1
 
     def note_inner(self, pid):
@@ -440,13 +482,7 @@ class Sandbox:
                     raise Crashed("it sent a reply too large to read")
                 if len(self.buffer) >= 4 + n:
                     data, self.buffer = self.buffer[4:4 + n], self.buffer[4 + n:]
-                    try:
-                        reply = json.loads(data)
-                    except ValueError:
-                        raise Crashed("it sent a reply that could not be read")
-                    if not isinstance(reply, dict):
-                        raise Crashed("it sent a reply that could not be read")
-                    return reply
+                    return decode_reply(data)
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.reply_r], [], [], left)[0]:
                 raise Timeout()
