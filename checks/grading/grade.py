@@ -180,7 +180,8 @@ def cached_reference():
     return hidden().cached_reference()
 
 
-def stored_cases(ex, reference=None):
+def stored_cases(ex, reference=None, learner=None):
+    """The stored practice cases (the same for everyone: they are the learner's to see)."""
     return expected.read(ex.id)
 
 
@@ -210,7 +211,8 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
                            "graded")
         return result
     try:
-        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
+                           learner=result["student"])
     except Unavailable as e:
         result["error"] = f"not graded: {e}"
         result["transient"] = True
@@ -225,7 +227,8 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
             result["transient"] = True
 
 
-def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=(),
+                learner=None):
     if cases_for is None:
         cases_for = hidden().hidden_cases
         reference = reference or cached_reference()
@@ -235,7 +238,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     with Sandbox(cells, limits, hide) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
-                                                       stand_ins(ex, verdicts))
+                                                       stand_ins(ex, verdicts), learner)
             note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
@@ -254,11 +257,12 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     return result
 
 
-def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
-    """``stand_in``: exercises it calls that failed; the course's versions replace them."""
+def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=(), learner=None):
+    """``stand_in``: exercises it calls that failed; the course's versions replace them.
+    ``learner``: whose hidden cases (``cases_for(ex, reference, learner)``) are drawn."""
     def call(case):
         return sandbox.call(ex.id, case, ex.arg_names, ex.seconds, stand_in)
-    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
+    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id], learner)
     verdict = verify(ex, probe, call)
     if verdict.missing:
         verdict = renamed(verdict, where or {})
@@ -322,7 +326,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
                            hide=hide)
         if store and not r.get("transient"):
-            store.put(nb, r)
+            store.put(nb, r, student)
         return r, False
 
     results, reused = [None] * len(submissions), 0

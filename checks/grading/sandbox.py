@@ -9,6 +9,7 @@ child replays the cells that worked, so one infinite loop costs one exercise,
 never the others. Only plain data comes back, on a pipe of the grader's own.
 """
 import atexit
+import builtins
 import functools
 import json
 import os
@@ -279,6 +280,28 @@ def decode_reply(data):
     return reply
 
 
+NUMPY_WARNING = re.compile(r"(overflow|underflow|divide by zero|invalid value) encountered "
+                           r"in ([a-z_0-9]{1,30})")
+
+
+def numpy_warning(text):
+    """True for NumPy's floating-point warnings naming one of NumPy's own ufuncs ("overflow
+    encountered in exp"): the only warnings of a hidden case that are reported."""
+    m = NUMPY_WARNING.fullmatch(text)
+    return bool(m) and isinstance(getattr(np, m[2], None), np.ufunc)
+
+
+def hidden_error(error, said):
+    """(error, said) of a hidden case's Outcome: the name of a built-in exception, or "an
+    error", never the error's message or line, which learner code could fill with the
+    case's inputs."""
+    kind = str(error).split(":", 1)[0].strip()
+    exception = getattr(builtins, kind, None)
+    if not said and isinstance(exception, type) and issubclass(exception, BaseException):
+        return f"{kind} (its message is not shown on a hidden case)", False
+    return "stopped with an error whose message is not shown on a hidden case", True
+
+
 class Sandbox:
     """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
 
@@ -292,6 +315,8 @@ class Sandbox:
         self.spent = 0.0                 # wall seconds used by this notebook so far
         self.busy = False                # a verdict was decided by the machine's load
         self.discarded = 0               # replies dropped: wrong nonce or pid, late
+        self.called = False              # a call was made: cells replayed since may have
+        #                                  seen a hidden case's inputs (their texts are not kept)
 
     def __enter__(self):
         self.workdir = tempfile.TemporaryDirectory(prefix="grade-")
@@ -539,12 +564,18 @@ class Sandbox:
             self.cut_cells[index] = (f"cell {index} printed more than "
                                      f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
                                      "its output was dropped (grading uses what it computes)")
-        if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = f"cell {index} raised {clean(result.get('error'), 500)}; it was skipped"
-            self.restart()
-        elif not result.get("ok"):
+        if result.get("ok"):
+            return
+        if self.called:                          # a replay: its words may hold hidden inputs
+            error, line = "an error (replayed after a restart; its message is not shown)", ""
+        else:
+            error = clean(result.get("error"), 500)
             line = f" ({clean(result['line'], 300)})" if result.get("line") else ""
-            self.cell_errors[index] = f"cell {index} raised {clean(result.get('error'), 500)}{line}"
+        if result.get("fatal"):                  # out of memory: start afresh without it
+            self.bad_cells[index] = f"cell {index} raised {error}; it was skipped"
+            self.restart()
+        else:
+            self.cell_errors.setdefault(index, f"cell {index} raised {error}{line}")
 
     def notes(self, most=20):
         """What went wrong with the cells, in words (at most ``most``)."""
@@ -573,6 +604,8 @@ class Sandbox:
         except Crashed as e:
             self.restart_quietly()
             return Outcome(error=f"could not finish: {e}", fatal=True, said=True)
+        self.called = True
+        hidden = bool(getattr(case, "hidden", False))
         cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
                 "was dropped",) if r.get("cut") else ())
         if r.get("missing"):
@@ -581,10 +614,13 @@ class Sandbox:
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
-                           stub.isidentifier() and len(stub) < 80 else None)
+                           stub.isidentifier() and len(stub) < 80 and not hidden else None)
         if "error" in r:
             if r.get("fatal"):
                 self.restart_quietly()
+            if hidden:                   # nothing of the child's text: it may carry the inputs
+                error, said = hidden_error(r["error"], bool(r.get("said")))
+                return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut, said=said)
             return Outcome(error=clean(r["error"], 500),
                            line=clean(r.get("line") or "", 300) or None,
                            fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
@@ -593,10 +629,12 @@ class Sandbox:
         except Exception:
             return Outcome(error="its result could not be read as numbers")
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
+        warnings = [clean(w, 200) for w in warnings[:5]] if isinstance(warnings, list) else []
         return Outcome(value=value,
-                       mutated=tuple(clean(m, 100) for m in mutated[:20]) if isinstance(mutated, list) else (),
-                       warnings=(tuple(clean(w, 200) for w in warnings[:5])
-                                 if isinstance(warnings, list) else ()) + cut)
+                       mutated=tuple(m for m in arg_names if isinstance(mutated, list)
+                                     and m in mutated),
+                       warnings=tuple(w for w in warnings if not hidden or numpy_warning(w))
+                       + cut)
 
     def restart_quietly(self):
         """A fresh child for the next call; if none starts, the next call says why."""
