@@ -106,13 +106,14 @@ def read_cells(path):
                          f"code, more than the {e.cap / 1024 ** 2:g} MB the grader reads; it "
                          "was not graded (outputs do not count, only code)") from None
     except ValueError as e:
-        raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200)})") from None
+        raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200, True)})") \
+            from None
     try:
         nb = nbformat.reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
-                         f"{clean(e, 200)})") from None
+                         f"{clean(e, 200, True)})") from None
     if not isinstance(cells, list):
         raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
     sources = []
@@ -129,10 +130,12 @@ def read_cells(path):
 def printable_path(path):
     """A path or name as text that prints, stores and goes in a CSV (undecodable bytes
     escaped, so two names stay two names)."""
+    def escaped(text):
+        return text.replace("\n", "\\n").replace("\t", "\\t")   # one line, always
     try:
-        return clean(os.fsencode(str(path)).decode("utf-8", "backslashreplace"), 1000)
+        return clean(escaped(os.fsencode(str(path)).decode("utf-8", "backslashreplace")), 1000)
     except UnicodeError:
-        return clean(path, 1000)
+        return clean(escaped(str(path)), 1000)
 
 
 def lesson_of(path, cells):
@@ -204,7 +207,7 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         if lesson is None:
             raise ValueError(f"{path.name} defines none of the course's exercises")
     except ValueError as e:
-        result["error"] = clean(e, 500)
+        result["error"] = clean(e, 500, one_line=True)
         return result
     except Exception as e:           # RecursionError from a deeply nested cell, and the like
         result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
@@ -244,7 +247,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(verdict.reason or "", 500) or verdict.reason,
-                "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
+                "warnings": [clean(w, 500, True) for w in verdict.warnings] + ([note] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()

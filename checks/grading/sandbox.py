@@ -242,12 +242,16 @@ def schedstat(pid):
     return cpu / 1e9, wait / 1e9
 
 
-def clean(text, size):
+def clean(text, size, one_line=False):
     """A string from a child, made safe to print, store and write to CSV: at most ``size``
-    characters, no lone surrogates, no control characters but newlines and tabs."""
+    characters, no lone surrogates, no control characters but newlines and tabs;
+    ``one_line``: no newlines or tabs either (a line break shows as " ↵ "), so it cannot
+    forge a line of a console, a status or a feedback file."""
     text = str(text)[:size].encode("utf-8", "replace").decode("utf-8")
-    return "".join(c if c.isprintable() or c in "\n\t" else "\N{REPLACEMENT CHARACTER}"
+    text = "".join(c if c.isprintable() or c in "\n\t" else "\N{REPLACEMENT CHARACTER}"
                    for c in text)
+    return re.sub(r"[ \t]*\n\s*", " \N{DOWNWARDS ARROW WITH CORNER LEFTWARDS} ",
+                  text.strip()).replace("\t", " ") if one_line else text
 
 
 MAX_DEPTH = 100                  # a reply's nesting (plain data needs about 45 at most)
@@ -368,7 +372,7 @@ class Sandbox:
         if "refused" in hello:
             self.stop()
             raise Unavailable(f"isolation is not available on this machine "
-                              f"({clean(hello['refused'], 300)})")
+                              f"({clean(hello['refused'], 300, True)})")
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
@@ -569,8 +573,8 @@ class Sandbox:
         if self.called:                          # a replay: its words may hold hidden inputs
             error, line = "an error (replayed after a restart; its message is not shown)", ""
         else:
-            error = clean(result.get("error"), 500)
-            line = f" ({clean(result['line'], 300)})" if result.get("line") else ""
+            error = clean(result.get("error"), 500, one_line=True)
+            line = f" ({clean(result['line'], 300, True)})" if result.get("line") else ""
         if result.get("fatal"):                  # out of memory: start afresh without it
             self.bad_cells[index] = f"cell {index} raised {error}; it was skipped"
             self.restart()
@@ -621,15 +625,16 @@ class Sandbox:
             if hidden:                   # nothing of the child's text: it may carry the inputs
                 error, said = hidden_error(r["error"], bool(r.get("said")))
                 return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut, said=said)
-            return Outcome(error=clean(r["error"], 500),
-                           line=clean(r.get("line") or "", 300) or None,
+            return Outcome(error=clean(r["error"], 500, one_line=True),
+                           line=clean(r.get("line") or "", 300, True) or None,
                            fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
         try:
             value = plain.decode(r["value"])
         except Exception:
             return Outcome(error="its result could not be read as numbers")
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
-        warnings = [clean(w, 200) for w in warnings[:5]] if isinstance(warnings, list) else []
+        warnings = ([clean(w, 200, one_line=True) for w in warnings[:5]]
+                    if isinstance(warnings, list) else [])
         return Outcome(value=value,
                        mutated=tuple(m for m in arg_names if isinstance(mutated, list)
                                      and m in mutated),
