@@ -10,6 +10,7 @@ import json
 import os
 import stat
 import sys
+import threading
 import time
 from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -22,12 +23,12 @@ from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
 from .learners import is_intro, learner_of, lesson_by_name
-from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
-                        write_atomic)
+from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
+                        to_csv, to_json, write_atomic)
 from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
 from .reset import is_backup
-from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
+from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       isolation_refused, kill_all, unreadable_by)
 from ..engine.source import defined_functions
 from ..engine.verify import noted, stand_ins, verify
@@ -191,12 +192,16 @@ def stored_cases(ex, reference=None, learner=None):
 # ---- one notebook -----------------------------------------------------------
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
-                   points=None, hide=()):
+                   points=None, hide=(), budget=None):
     """The result of one notebook (see README for the JSON); never raises.
 
     ``hide``: folders learner code must not see even inside a kept path (the class's
-    folders, the results); ``result["transient"]``: set when the result depends on something outside the
-    learner's control (a machine too busy, an interrupted batch): it is never stored."""
+    folders, the results); ``budget``: the learner's time budget (sandbox.Budget), shared
+    with their other notebooks (default: one of its own); ``result["transient"]``: set when
+    the result depends on something outside the learner's control (a machine too busy, an
+    interrupted batch): it is never stored; ``result["budget"]`` is "learner" when the
+    learner's shared budget ran out while grading it (the result then depends on their
+    other notebooks too)."""
     path = Path(path)
     result = {"path": printable_path(path), "student": printable_path(student or path.stem),
               "lesson": lesson_by_name(path),
@@ -215,7 +220,7 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         return result
     try:
         return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
-                           learner=result["student"])
+                           learner=result["student"], budget=budget)
     except Unavailable as e:
         result["error"] = f"not graded: {e}"
         result["transient"] = True
@@ -231,14 +236,14 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
 
 
 def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=(),
-                learner=None):
+                learner=None, budget=None):
     if cases_for is None:
         cases_for = hidden().hidden_cases
         reference = reference or cached_reference()
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide) as sandbox:
+    with Sandbox(cells, limits, hide, budget) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts), learner)
@@ -251,8 +256,10 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
-        if sandbox.busy:
-            result["transient"] = True
+        if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
+            result["transient"] = True   # decided by the machine's load, not by the learner
+        if sandbox.over & {"learner", "idle"}:
+            result["budget"] = "learner"
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
@@ -318,18 +325,37 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
     hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
 
-    def work(student, nb):
+    lock, budgets, contexts, notebooks_of = threading.Lock(), {}, {}, {}
+    for student, nb in submissions:
+        notebooks_of.setdefault(student, []).append(nb)
+
+    def budget(student):
+        """The learner's time budget, shared by all their notebooks."""
+        with lock:
+            return budgets.setdefault(student, Budget(limits))
+
+    def context(student):
+        """A hash of all the learner's readable notebooks, computed once."""
+        with lock:
+            if student not in contexts:
+                contexts[student] = learner_context(
+                    nb for nb in notebooks_of[student] if not refusal(nb))
+            return contexts[student]
+
+    def work(student, nb, fresh=False):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
             return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
                     "max_score": 0, "error": why, "exercises": {}}, False
-        stored = store.get(nb, student) if store and not regrade else None
+        stored = None
+        if store and not regrade:
+            stored = store.get(nb, student) or store.get(nb, student, context(student))
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
-                           hide=hide)
+                           hide=hide, budget=Budget(limits) if fresh else budget(student))
         if store and not r.get("transient"):
-            store.put(nb, r, student)
+            store.put(nb, r, student, context(student) if r.get("budget") else "")
         return r, False
 
     results, reused = [None] * len(submissions), 0
@@ -358,7 +384,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     pool.shutdown()
     for i, r in enumerate(results):      # once more, alone, what the machine's load decided
         if r.get("transient"):
-            results[i], _ = work(*submissions[i])
+            results[i], _ = work(*submissions[i], fresh=True)
             echo(line(results[i]) + "  (graded again, alone)")
     meter.clear()
     if json_path:

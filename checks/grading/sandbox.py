@@ -52,14 +52,23 @@ class Unavailable(Crashed):
 
 
 class OverBudget(Exception):
-    pass
+    """A time budget ran out: ``cause`` is "notebook", "learner" (all their notebooks'
+    wall-clock time) or "idle" (all their notebooks' time spent neither computing nor
+    waiting for a CPU)."""
+
+    def __init__(self, cause="notebook"):
+        super().__init__(cause)
+        self.cause = cause
 
 
 class Limits:
     cell_seconds = 10.0          # per cell, judged on its CPU time when the machine is busy
     call_seconds = 5.0           # per call of an exercise function, the same way
     busy_factor = 4              # at most this many times the limit in wall time when busy
-    notebook_seconds = 300.0     # wall time for a whole notebook, restarts and replays included
+    notebook_seconds = 120.0     # wall time for a whole notebook, restarts and replays included
+    learner_seconds = 240.0      # wall time for all of one learner's notebooks (Budget)
+    idle_seconds = 30.0          # of which at most this much neither computing nor waiting
+    #                              for a CPU (sleeping, waiting on I/O): honest code computes
     start_seconds = 30.0         # for the zygote to load NumPy and Matplotlib
     cpu_seconds = 120            # CPU time, per child
     memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
@@ -192,6 +201,35 @@ class Zygote:
             self.proc = None
 
 
+class Budget:
+    """The time all of one learner's notebooks may take (``grade`` makes one per learner
+    and shares it among their notebooks, graded one after the other or in parallel):
+    ``limits.learner_seconds`` of wall-clock time, of which at most ``limits.idle_seconds``
+    with their code neither running nor waiting for a CPU. ``waited``: seconds their code
+    wanted a CPU and did not get one (the machine's load, not theirs)."""
+
+    def __init__(self, limits):
+        self.lock = threading.Lock()
+        self.seconds, self.idle_seconds = limits.learner_seconds, limits.idle_seconds
+        self.spent = self.idle = self.waited = 0.0
+
+    def left(self):
+        """(wall seconds left, idle seconds left)."""
+        with self.lock:
+            return self.seconds - self.spent, self.idle_seconds - self.idle
+
+    def charge(self, wall, idle=0.0, waited=0.0):
+        with self.lock:
+            self.spent += wall
+            self.idle += max(0.0, idle)
+            self.waited += max(0.0, waited)
+
+    def busy(self):
+        """True when the machine's load, not the learner's code, took most of the time."""
+        with self.lock:
+            return self.waited > 0.5 * self.spent
+
+
 ZYGOTE = Zygote()
 LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
 STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
@@ -309,8 +347,10 @@ def hidden_error(error, said):
 class Sandbox:
     """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
 
-    def __init__(self, cells, limits=Limits, hide=()):
+    def __init__(self, cells, limits=Limits, hide=(), budget=None):
         self.cells, self.limits, self.hide = list(cells), limits, hide
+        self.budget = budget or Budget(limits)   # the learner's (grade shares it)
+        self.over = set()                # the budgets that ran out ("notebook", "learner", "idle")
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
         self.cut_cells = {}              # index -> a note: its output was cut
@@ -369,6 +409,7 @@ class Sandbox:
             raise Crashed(f"the sandbox did not start: {e or 'no answer'}")
         finally:
             self.spent += time.monotonic() - started
+            self.budget.charge(time.monotonic() - started)
         if "refused" in hello:
             self.stop()
             raise Unavailable(f"isolation is not available on this machine "
@@ -413,25 +454,55 @@ class Sandbox:
         self.start()
 
     # ---- talking to it -------------------------------------------------------
+    def exhausted(self):
+        """The budget that has run out ("notebook", "learner", "idle"), or None; and the
+        seconds left of each."""
+        learner_left, idle_left = self.budget.left()
+        lefts = {"notebook": self.limits.notebook_seconds - self.spent,
+                 "learner": learner_left, "idle": idle_left}
+        cause = min(lefts, key=lefts.get)
+        return (cause if lefts[cause] <= 0 else None), lefts
+
     def request(self, message, seconds):
         """Sends ``message``, returns the one reply to it; Timeout past ``seconds`` of the
-        child's CPU time (of wall time, when the child is not waiting for a CPU)."""
-        if self.spent >= self.limits.notebook_seconds:
-            raise OverBudget()
+        child's CPU time (of wall time, when the child is not waiting for a CPU);
+        OverBudget when the notebook's or the learner's budget runs out first (the idle
+        budget stops only a child that is not computing: one that is gets its own limit)."""
+        over, lefts = self.exhausted()
+        if over:
+            self.over.add(over)
+            raise OverBudget(over)
+        cause = min(lefts, key=lefts.get)
         nonce = secrets.token_hex(8)
         data = json.dumps(dict(message, nonce=nonce)).encode()
-        started = time.monotonic()
-        left = self.limits.notebook_seconds - self.spent
+        started, before = time.monotonic(), self.cpu()
+        used = waited = None
         try:
-            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, left))
-            return self.receive(nonce, started + min(seconds, left), min(seconds, left))
+            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, lefts[cause]))
+            reply = self.receive(nonce, started + min(seconds, lefts[cause]),
+                                 min(seconds, lefts["notebook"], lefts["learner"]))
+            used, waited = self.used(before)
+            return reply
         except Timeout:
-            if left < seconds:               # cut short by the notebook's budget, not its own
-                self.stop()
-                raise OverBudget()
+            used, waited = self.used(before)
+            if lefts[cause] < seconds and (used is None or used < seconds):
+                self.stop()                  # cut short by a budget, not by its own limit
+                self.over.add(cause)
+                raise OverBudget(cause)
             raise
         finally:
-            self.spent += time.monotonic() - started
+            wall = time.monotonic() - started
+            self.spent += wall
+            if used is None:                 # its clock is unknown: wall time only
+                self.budget.charge(wall)
+            else:
+                self.budget.charge(wall, wall - used - waited, waited)
+
+    def used(self, before):
+        """(CPU seconds, seconds waiting for a CPU) of the child since ``before``, or
+        (None, None) when either is unknown."""
+        after = self.cpu() if before is not None else None
+        return (None, None) if after is None else (after[0] - before[0], after[1] - before[1])
 
     def write_all(self, data, deadline):
         while data:
@@ -545,7 +616,14 @@ class Sandbox:
                     "machine was too busy (not the code's fault; it is graded again next run)")
         return f"did not finish within {seconds:g} s"
 
-    def budget_words(self):
+    def budget_words(self, cause="notebook"):
+        if cause == "learner":
+            return (f"the learner's notebooks used up their time budget of "
+                    f"{self.limits.learner_seconds:g} s in all (restarts after loops and crashes "
+                    "included)")
+        if cause == "idle":
+            return (f"the learner's notebooks spent more than {self.limits.idle_seconds:g} s in "
+                    "all neither computing nor waiting for a CPU (sleeping, for instance)")
         return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
                 "(restarts after loops and crashes included)")
 
@@ -554,9 +632,9 @@ class Sandbox:
         try:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
-        except OverBudget:
+        except OverBudget as e:
             self.bad_cells[index] = (f"cell {index} was stopped or not run: "
-                                     f"{self.budget_words()}")
+                                     f"{self.budget_words(e.cause)}")
             return
         except (Timeout, Crashed) as e:
             why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
@@ -594,13 +672,16 @@ class Sandbox:
                    "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
                    "stand_in": list(stand_in)}
         try:
-            if self.spent >= self.limits.notebook_seconds:
-                raise OverBudget()
+            over, _ = self.exhausted()
+            if over:
+                self.over.add(over)
+                raise OverBudget(over)
             if self.pid is None:
                 self.start()
             r = self.request(message, seconds)
-        except OverBudget:
-            return Outcome(error=f"was not run: {self.budget_words()}", fatal=True, said=True)
+        except OverBudget as e:
+            return Outcome(error=f"was not run: {self.budget_words(e.cause)}", fatal=True,
+                           said=True)
         except Timeout as e:
             self.restart_quietly()
             return Outcome(error=f"TimeoutError: it {self.timeout_words(e, seconds)} "
