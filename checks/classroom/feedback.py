@@ -16,15 +16,16 @@ from ..grading.learners import NOT_SUBMITTED, attempts, gradebook, slug
 from ..engine.verdicts import ICONS
 
 MAP = "learners.csv"
-MARKUP = re.compile(r"[\\`*_\[\]<>&|~!#]")
+MARKUP = re.compile(r"[\\`\[\]<>&|]")
 ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def inline(text):
     """Learner text (a name, a file name, an error from their code) as inert Markdown on one
-    line: line breaks shown as " ↵ ", HTML's <, > and & as entities, Markdown's other
-    marks backslash-escaped, so it can open no heading, list, link, image, HTML tag or
-    code span of its own (a ``javascript:`` link needs brackets or < to exist)."""
+    line: line breaks shown as " ↵ ", HTML's <, > and & as entities, backslashes, backticks,
+    brackets and table bars backslash-escaped, so it can open no heading, list, table cell,
+    link, image, HTML tag or code span of its own (a ``javascript:`` link needs brackets or
+    < to exist). Emphasis marks are left: they can only change how its own words look."""
     text = re.sub(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*", " \N{DOWNWARDS ARROW WITH CORNER LEFTWARDS} ",
                   str(text).strip()).replace("\t", " ")
     return MARKUP.sub(lambda m: ENTITIES.get(m[0], "\\" + m[0]), text)
@@ -39,7 +40,7 @@ def markdown(row, by_lesson, assignment):
     """One learner's feedback: the gradebook row explained, lesson by lesson."""
     score, best = row["total"], row["max"]
     title = "" if assignment.name == "course" else f" ({assignment.name})"
-    lines = [f"# Feedback for {inline(row['learner'])}{inline(title)}", "",
+    lines = [f"# Feedback for {inline(row['learner'])}{title}", "",
              f"Total: **{score:g} / {best:g}**" + (f" ({100 * score / best:.0f}%)" if best else ""),
              ""]
     if assignment.partial_credit:
