@@ -44,12 +44,12 @@ def test_31_a_refused_frame_is_not_taken_as_the_answer_to_a_request(tmp_path):
     """Learner code writes a forged {"refused": ...} frame before each honest reply: today it
     was taken as the answer (and the honest answer dropped as late); it must be dropped."""
     forge = FIND_LEARNER + """
-honest = type(learner).call
-def call(self, cmd):
-    data = json.dumps({"refused": "forged", "nonce": cmd["nonce"]}).encode()
+honest = type(learner).reply
+def reply(self, obj, nonce):
+    data = json.dumps({"refused": "forged", "nonce": nonce}).encode()
     os.write(self.reply_w, struct.pack(">I", len(data)) + data)
-    return honest(self, cmd)
-type(learner).call = call
+    return honest(self, obj, nonce)
+type(learner).reply = reply
 """
     result = grade_notebook(notebook(tmp_path, "mallory", forge), "mallory", limits=Confined)
     assert verdicts(result) == ALL_PASS, result
@@ -57,13 +57,15 @@ type(learner).call = call
 
 # ---- 32: a deeply nested reply is the child's fault -----------------------------------------
 DEEP_REPLY = FIND_LEARNER + """
-def call(self, cmd):
-    deep = "[" * 200_000 + "]" * 200_000
-    data = ('{"nonce": %s, "pid": %d, "value": %s}'
-            % (json.dumps(cmd["nonce"]), os.getpid(), deep)).encode()
+honest = type(learner).reply
+def reply(self, obj, nonce):
+    if "ok" in obj:                               # a cell's answer: as it is
+        return honest(self, obj, nonce)
+    deep = "[" * 200_000 + "]" * 200_000          # a call's answer: nested 200,000 deep
+    data = '{"nonce": %s, "pid": %d, "value": %s}' % (json.dumps(nonce), os.getpid(), deep)
+    data = data.encode()
     os.write(self.reply_w, struct.pack(">I", len(data)) + data)
-    return {"error": "unreachable"}
-type(learner).call = call
+type(learner).reply = reply
 """
 
 
@@ -151,7 +153,7 @@ def test_74_learner_text_is_inert_and_on_one_line(tmp_path):
     assert not any(line.startswith("# Total") for line in printed.splitlines()), printed
     for path in write_feedback(results, tmp_path / "feedback"):
         text = path.read_text(encoding="utf-8")
-        outside_fences = "".join(text.split("```")[::2])
+        outside_fences = "".join(text.split("```")[::2]).replace("\\](", "")   # escaped: text
         assert not any(line.lstrip().startswith("# Total") for line in text.splitlines()), text
         for raw in ("<img", "<script", "](javascript:", "<b>"):
             assert raw not in outside_fences, (raw, text)
