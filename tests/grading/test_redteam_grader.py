@@ -17,14 +17,15 @@ import pytest
 
 from checks.catalogue import EXERCISES
 from checks.classroom import hidden_cases as hidden
-from checks.classroom.feedback import inline, write_feedback
+from checks.classroom import feedback
+from checks.classroom.feedback import write_feedback
 from checks.classroom.gradescope_results import results_json
 from checks.engine import source
 from checks.grading import grade as grading
 from checks.grading.csvsafe import cell, rows_to_csv
 from checks.grading.gradebook import ResultStore
 from checks.grading.grade import grade, grade_notebook
-from checks.grading.sandbox import Crashed, decode_reply, nesting
+from checks.grading import sandbox
 from checks.engine.source import ROOT
 from helpers import Confined, notebook, submission, verdicts
 
@@ -84,11 +85,11 @@ def test_32_a_deeply_nested_reply_is_the_childs_fault_and_stored(tmp_path):
 
 
 def test_32_nesting_is_measured_without_recursion():
-    assert nesting(b'{"a": [[1, 2], {"b": "[[[[["}], "c": "]]"}') == 3
-    with pytest.raises(Crashed, match="nested more than"):
-        decode_reply(b"[" * 1_000_000 + b"]" * 1_000_000)
-    with pytest.raises(Crashed, match="could not be read"):
-        decode_reply(b'{"a": ')
+    assert sandbox.nesting(b'{"a": [[1, 2], {"b": "[[[[["}], "c": "]]"}') == 3
+    with pytest.raises(sandbox.Crashed, match="nested more than"):
+        sandbox.decode_reply(b"[" * 1_000_000 + b"]" * 1_000_000)
+    with pytest.raises(sandbox.Crashed, match="could not be read"):
+        sandbox.decode_reply(b'{"a": ')
 
 
 # ---- 57, 63: parse bombs cost their own notebook only ---------------------------------------
@@ -166,7 +167,7 @@ def test_74_learner_text_is_inert_and_on_one_line(tmp_path):
 @pytest.mark.parametrize("text", ["<img src=x>", "[a](javascript:b)", "x\ny", "a|b", "`code`",
                                   "<javascript:alert(1)>", "\\[a](b)"])
 def test_74_inline_text_opens_no_markup(text):
-    out = inline(text)
+    out = feedback.inline(text)
     assert "\n" not in out and "<" not in out
     assert "](" not in out.replace("\\](", "")
 
