@@ -103,9 +103,10 @@ def read_cells(path):
     try:
         small = reduced_notebook(data, MAX_SOURCE_BYTES)
     except TooMuchSource as e:
-        raise ValueError(f"the code cells of {path.name} hold {e.size / 1024 ** 2:.1f} MB of "
-                         f"code, more than the {e.cap / 1024 ** 2:g} MB the grader reads; it "
-                         "was not graded (outputs do not count, only code)") from None
+        raise ValueError("the code cells of {name} hold {size:.1f} MB of code, more than the "
+                         "{cap:g} MB the grader reads; it was not graded (outputs do not count, "
+                         "only code)".format(name=path.name, size=e.size / 1024 ** 2,
+                                             cap=e.cap / 1024 ** 2)) from None
     except ValueError as e:
         raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200, True)})") \
             from None

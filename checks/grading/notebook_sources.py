@@ -44,8 +44,8 @@ class Walker:
 
     def expect(self, char):
         if self.peek() != char:
-            raise NotNotebook(f"it is not valid JSON (expected {char.decode()} at byte "
-                              f"{self.pos:,})")
+            raise NotNotebook("it is not valid JSON (expected {char} at byte {at:,})"
+                              .format(char=char.decode(), at=self.pos))
         self.pos += 1
 
     def step(self):
@@ -76,7 +76,7 @@ class Walker:
         else:
             m = SCALAR.match(self.data, self.pos)
             if not m:
-                raise NotNotebook(f"it is not valid JSON (at byte {self.pos:,})")
+                raise NotNotebook("it is not valid JSON (at byte {at:,})".format(at=self.pos))
             self.pos = m.end()
         return start, self.pos
 
@@ -94,7 +94,7 @@ class Walker:
         try:
             return json.loads(self.data[start:end])
         except (ValueError, RecursionError):
-            raise NotNotebook(f"it is not valid JSON (at byte {start:,})") from None
+            raise NotNotebook("it is not valid JSON (at byte {at:,})".format(at=start)) from None
 
     def members(self):
         """Yields each key of the object that starts here; the caller reads its value."""
@@ -105,7 +105,8 @@ class Walker:
         while True:
             self.step()
             if self.peek() != b'"':
-                raise NotNotebook(f"it is not valid JSON (expected a key at byte {self.pos:,})")
+                raise NotNotebook("it is not valid JSON (expected a key at byte {at:,})"
+                                  .format(at=self.pos))
             start = self.pos
             self.string_end()
             key = json.loads(self.data[start:self.pos]) if self.pos - start <= SMALL else None
@@ -116,7 +117,7 @@ class Walker:
             if char == b"}":
                 return
             if char != b",":
-                raise NotNotebook(f"it is not valid JSON (at byte {self.pos - 1:,})")
+                raise NotNotebook("it is not valid JSON (at byte {at:,})".format(at=self.pos - 1))
 
     def elements(self):
         """Yields once before each element of the array that starts here."""
@@ -132,7 +133,7 @@ class Walker:
             if char == b"]":
                 return
             if char != b",":
-                raise NotNotebook(f"it is not valid JSON (at byte {self.pos - 1:,})")
+                raise NotNotebook("it is not valid JSON (at byte {at:,})".format(at=self.pos - 1))
 
     # ---- the notebook's structure ----------------------------------------------
     def notebook(self):
@@ -150,7 +151,7 @@ class Walker:
             else:
                 self.skip()
         if self.peek():
-            raise NotNotebook(f"it is not valid JSON (more after byte {self.pos:,})")
+            raise NotNotebook("it is not valid JSON (more after byte {at:,})".format(at=self.pos))
         top.setdefault("metadata", {})
         return top
 

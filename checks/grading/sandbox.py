@@ -311,8 +311,8 @@ def decode_reply(data):
     """A child's frame (bytes) as a dict; Crashed, the child's fault, when it is not JSON,
     not an object, or nested deeper than MAX_DEPTH (which would exhaust the grader's stack)."""
     if nesting(data) > MAX_DEPTH:
-        raise Crashed(f"it sent a reply nested more than {MAX_DEPTH} levels deep, "
-                      "which the grader does not read")
+        raise Crashed("it sent a reply nested more than {depth} levels deep, which the grader "
+                      "does not read".format(depth=MAX_DEPTH))
     try:
         reply = json.loads(data)
     except (ValueError, RecursionError):
@@ -322,8 +322,8 @@ def decode_reply(data):
     return reply
 
 
-NUMPY_WARNING = re.compile(r"(overflow|underflow|divide by zero|invalid value) encountered "
-                           r"in ([a-z_0-9]{1,30})")
+NUMPY_WARNING = re.compile(r"(overflow|underflow|divide\x20by\x20zero|invalid\x20value)"
+                           r"\x20encountered\x20in\x20([a-z_0-9]{1,30})")
 
 
 def numpy_warning(text):
@@ -340,7 +340,7 @@ def hidden_error(error, said):
     kind = str(error).split(":", 1)[0].strip()
     exception = getattr(builtins, kind, None)
     if not said and isinstance(exception, type) and issubclass(exception, BaseException):
-        return f"{kind} (its message is not shown on a hidden case)", False
+        return "{error} (its message is not shown on a hidden case)".format(error=kind), False
     return "stopped with an error whose message is not shown on a hidden case", True
 
 
@@ -618,12 +618,13 @@ class Sandbox:
 
     def budget_words(self, cause="notebook"):
         if cause == "learner":
-            return (f"the learner's notebooks used up their time budget of "
-                    f"{self.limits.learner_seconds:g} s in all (restarts after loops and crashes "
-                    "included)")
+            return ("the learner's notebooks used up their time budget of {seconds:g} s in all "
+                    "(restarts after loops and crashes included)"
+                    ).format(seconds=self.limits.learner_seconds)
         if cause == "idle":
-            return (f"the learner's notebooks spent more than {self.limits.idle_seconds:g} s in "
-                    "all neither computing nor waiting for a CPU (sleeping, for instance)")
+            return ("the learner's notebooks spent more than {seconds:g} s in all neither "
+                    "computing nor waiting for a CPU (sleeping, for instance)"
+                    ).format(seconds=self.limits.idle_seconds)
         return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
                 "(restarts after loops and crashes included)")
 

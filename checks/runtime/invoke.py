@@ -153,8 +153,9 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
         finished = threads_finished(baseline)    # a thread's late write counts as the call's
         notes = sorted({str(w.message)[:200] for w in caught})
     if not finished:
-        return {"error": f"left a thread running more than {THREAD_WAIT:g} s after it returned; "
-                         "an exercise function must finish its work before it returns",
+        return {"error": "left a thread running more than {seconds:g} s after it returned; an "
+                         "exercise function must finish its work before it returns"
+                         .format(seconds=THREAD_WAIT),
                 "said": True}
     if watch.hit:
         return {"error": f"calls {watch.hit}, the course's provided version: a call "
