@@ -193,7 +193,7 @@ def stored_cases(ex, reference=None, learner=None):
 # ---- one notebook -----------------------------------------------------------
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
-                   points=None, hide=(), budget=None):
+                   points=None, hide=(), budget=None, identity=None):
     """The result of one notebook (see README for the JSON); never raises.
 
     ``hide``: folders learner code must not see even inside a kept path (the class's
@@ -202,7 +202,8 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
     the result depends on something outside the learner's control (a machine too busy, an
     interrupted batch): it is never stored; ``result["budget"]`` is "learner" when the
     learner's shared budget ran out while grading it (the result then depends on their
-    other notebooks too)."""
+    other notebooks too). ``identity``: whom the hidden cases are drawn for (default: the
+    student's name)."""
     path = Path(path)
     result = {"path": printable_path(path), "student": printable_path(student or path.stem),
               "lesson": lesson_by_name(path),
@@ -221,7 +222,7 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         return result
     try:
         return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
-                           learner=result["student"], budget=budget)
+                           learner=identity or result["student"], budget=budget)
     except Unavailable as e:
         result["error"] = f"not graded: {e}"
         result["transient"] = True
@@ -298,7 +299,7 @@ def renamed_hint(name, where):
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
           jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
-          skip_folders=(), outputs=(), isolation=None):
+          skip_folders=(), outputs=(), isolation=None, identity=None):
     """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
@@ -314,7 +315,9 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
     machine, raises IsolationUnavailable before any learner code runs. ``isolation``:
-    isolation_status(limits), when the caller has asked it already."""
+    isolation_status(limits), when the caller has asked it already. ``identity``: whom every
+    notebook's hidden cases are drawn for, when the batch is one learner's submission
+    (Gradescope); by default each learner's own name."""
     started = time.monotonic()
     isolation = isolation or isolation_status(limits)
     submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
@@ -348,15 +351,16 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
         if why:                          # never hashed, opened or stored: a FIFO would hang
             return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
                     "max_score": 0, "error": why, "exercises": {}}, False
-        stored = None
+        stored, key = None, student if identity is None else f"{student}\0{identity}"
         if store and not regrade:
-            stored = store.get(nb, student) or store.get(nb, student, context(student))
+            stored = store.get(nb, key) or store.get(nb, key, context(student))
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
-                           hide=hide, budget=Budget(limits) if fresh else budget(student))
+                           hide=hide, budget=Budget(limits) if fresh else budget(student),
+                           identity=identity)
         if store and not r.get("transient"):
-            store.put(nb, r, student, context(student) if r.get("budget") else "")
+            store.put(nb, r, key, context(student) if r.get("budget") else "")
         return r, False
 
     results, reused = [None] * len(submissions), 0
@@ -469,11 +473,15 @@ def cli(args):
                args.gradescope]
     folder = args.results or results_folder(*outputs[:5])
     isolation = isolation_status(limits)             # asked once: it may start processes
+    identity = None
+    if args.gradescope:                              # one learner's submission
+        from ..classroom.gradescope_results import submitter
+        identity = submitter()
     results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
                     points=points, limits=limits,
                     only=assignment.lessons if args.assignment else None,
                     skip_folders=assignments.names(), outputs=[o for o in outputs if o],
-                    isolation=isolation)
+                    isolation=isolation, identity=identity)
     kept, ignored = assignments.apply(results, assignment)
     everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
     write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,

@@ -255,6 +255,23 @@ def test_12_the_grader_asks_for_the_learners_own_cases(tmp_path):
     assert asked and set(asked) == {"ada"}
 
 
+def test_12_on_gradescope_the_cases_are_the_submitters(tmp_path):
+    from checks.classroom.gradescope_results import submitter
+    meta = tmp_path / "submission_metadata.json"
+    meta.write_text(json.dumps({"users": [{"id": 42, "email": "b@x"}, {"email": "a@x"}]}),
+                    encoding="utf-8")
+    assert submitter(meta) == "gradescope:42,a@x"
+    assert submitter(tmp_path / "absent.json") is None
+    asked = []
+
+    def cases_for(ex, reference, learner=None):
+        asked.append(learner)
+        return hidden.hidden_cases(ex, hidden.cached_reference()[ex.id], learner)
+    grade_notebook(notebook(tmp_path, "submission"), "submission", cases_for=cases_for,
+                   limits=Confined, identity=submitter(meta))
+    assert asked and set(asked) == {"gradescope:42,a@x"}
+
+
 def test_12_the_store_key_holds_the_learner(tmp_path):
     path = notebook(tmp_path, "ada")
     store = ResultStore(tmp_path / "store", "fingerprint")
