@@ -301,10 +301,14 @@ def nesting(data):
     """How deeply the JSON text ``data`` (bytes) nests arrays and objects, strings skipped:
     in linear time, without recursion, whatever ``data`` holds."""
     brackets = STRING.sub(b"", data).translate(None, NOT_BRACKETS)
-    if not brackets:
-        return 0
-    opens = np.isin(np.frombuffer(brackets, dtype=np.uint8), (ord("["), ord("{")))
-    return int(np.cumsum(np.where(opens, 1, -1)).max())
+    depth = deepest = 0
+    for start in range(0, len(brackets), 1 << 20):       # 1 MB at a time: bounded memory
+        chunk = np.frombuffer(brackets, dtype=np.uint8, count=min(1 << 20, len(brackets) - start),
+                              offset=start)
+        steps = np.isin(chunk, (ord("["), ord("{"))).view(np.int8) * np.int8(2) - np.int8(1)
+        levels = depth + np.cumsum(steps, dtype=np.int64)
+        deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+    return deepest
 
 
 def decode_reply(data):
