@@ -29,7 +29,7 @@ from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
-                      isolation_refused, kill_all, unreadable_by)
+                      exposed, isolation_refused, kill_all, unreadable_by)
 from ..engine.source import defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
@@ -245,7 +245,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide, budget) as sandbox:
+    with Sandbox(cells, limits, hide, lesson, budget) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts), learner)
@@ -328,6 +328,13 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
     hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
     hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
+    shown = exposed(hide, bool(limits.isolate))
+    if shown:
+        raise IsolationUnavailable(
+            "Grading stopped before running any learner code: {folder} is a folder learner "
+            "code may read (Python's libraries, the system's folders and the provided "
+            "modules stay readable to it). Keep the class and the results elsewhere."
+            .format(folder=shown[0]))
 
     lock, budgets, contexts, notebooks_of = threading.Lock(), {}, {}, {}
     for student, nb in submissions:
