@@ -872,6 +872,7 @@ class Sandbox:
                 raise OverBudget(over)
             if self.pid is None:
                 self.start()
+            self.called = True                   # from now on the child has seen a case
             r = self.request(message, seconds)
         except OverBudget as e:
             return Outcome(error=f"was not run: {self.budget_words(e.cause)}", fatal=True,
@@ -883,7 +884,6 @@ class Sandbox:
         except Crashed as e:
             self.restart_quietly()
             return Outcome(error=f"could not finish: {e}", fatal=True, said=True)
-        self.called = True
         hidden = bool(getattr(case, "hidden", False))
         cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
                 "was dropped",) if r.get("cut") else ())
