@@ -128,6 +128,9 @@ def start_section(readme, start="Start", heading="## Start"):
         return ""
     text = section(readme, title)
     text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
+    # what the repository holds beyond a release (solutions/, the seed) is not the release's
+    text = re.sub(r" ?\(This repository is the whole course:.*?\)\)?|（這個儲存庫是完整的課程：.*?）", "",
+                  text, flags=re.S)
     return re.sub(r"^## .*", heading, text, count=1).strip()
 
 
