@@ -26,8 +26,8 @@ from __future__ import annotations
 import base64
 import time
 import zlib
-from dataclasses import dataclass, field
-from typing import Callable, Optional
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -99,9 +99,6 @@ TEXTS = {
     "no_kernel": "The playground needs a notebook (JupyterLab with ipywidgets); here it can only "
                  "describe itself.",
     "walk_title": "The 2-3-1 network of lesson 03, one edge at a time",
-    "walk_input": "Input x{i}",
-    "walk_target": "Target y",
-    "walk_forward": "Forward",
     "walk_backward": "Backward",
     "walk_loss": "prediction {prediction}, target {target}, loss (a - y)^2 = {loss}",
     "walk_gradcheck": "Gradients checked numerically: largest relative error {error} ({verdict}).",
@@ -251,13 +248,13 @@ def run_check_quietly(name: str, fn: Callable):
     return run_check(name, fn)
 
 
-def choose(namespace: Optional[dict] = None, mine: bool = True,
+def choose(namespace: dict | None = None, mine: bool = True,
            checker: Callable = run_check_quietly) -> Choice:
     """For every name in FUNCTIONS: the learner's function from ``namespace`` if ``mine`` and it
     passes its check (``checker(name, fn)`` returns a Verdict), else ``blocks``' version, with a
     sentence saying which and why."""
-    from checks.engine.verdicts import NOT_ATTEMPTED, PASSED
     from checks.engine.messages import render
+    from checks.engine.verdicts import NOT_ATTEMPTED, PASSED
     namespace = namespace or {}
     functions, origin, notes = {}, {}, []
     for name in FUNCTIONS:
@@ -273,7 +270,7 @@ def choose(namespace: Optional[dict] = None, mine: bool = True,
         else:
             try:
                 verdict = checker(name, theirs)
-            except Exception as e:             # the check itself broke: say so, use the course's
+            except Exception as e:  # noqa: BLE001 -- the check itself broke: say so, use the course's
                 note = say("course_check_crashed", name=name, error=f"{type(e).__name__}: {e}")
             else:
                 if verdict.status == PASSED:
@@ -333,7 +330,7 @@ class Trainer:
 
     def __init__(self, data: Data, hidden=(4, 4), activation: str = "tanh", lr: float = 0.03,
                  optimiser: str = "sgd", batch_size: int = 10, seed: int = 0,
-                 choice: Optional[Choice] = None):
+                 choice: Choice | None = None):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: choose one of {', '.join(ACTIVATIONS)}")
         if optimiser not in OPTIMISERS:
@@ -367,7 +364,7 @@ class Trainer:
             if not VALID[name](result, args):
                 raise LearnerFunctionFailed("it returned a result of the wrong shape or type")
             return result
-        except Exception as e:                 # hostile or half-finished: the course's takes over
+        except Exception as e:  # noqa: BLE001 -- hostile or half-finished: the course's takes over
             error = str(e) if isinstance(e, LearnerFunctionFailed) else f"{type(e).__name__}: {e}"
             self.choice.functions[name] = getattr(blocks, name)
             self.choice.origin[name] = "course"
@@ -545,6 +542,9 @@ def neuron_pictures(trainer: Trainer, size: int = 44, resolution: int = 24, plan
     return pictures
 
 
+MAX_CURVE_POINTS = 300
+
+
 def loss_svg(trainer: Trainer, width: int = 260, height: int = 70) -> str:
     """The training and test loss per step as a small inline SVG (non-finite points left out)."""
     lines = []
@@ -552,8 +552,10 @@ def loss_svg(trainer: Trainer, width: int = 260, height: int = 70) -> str:
     top = max(values) if values else 1.0
     last = max(trainer.steps, 1)
     for key, colour in (("train", "#333"), ("test", "#0877bd")):
+        history = trainer.history[key]
+        history = history[::max(1, len(history) // MAX_CURVE_POINTS)] + history[-1:]
         pts = [(s / last * (width - 2) + 1, height - 1 - v / top * (height - 2))
-               for s, v in trainer.history[key] if np.isfinite(v)]
+               for s, v in history if np.isfinite(v)]
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
         lines.append(f'<polyline fill="none" stroke="{colour}" stroke-width="1.5" points="{points}"/>')
     return (f'<svg class="pg-losses" width="{width}" height="{height}" '
@@ -602,7 +604,7 @@ REDRAW_SECONDS = 0.05         # while playing, steps for about this long, then o
 class Playground:
     """The interactive playground: ipywidgets 8 controls and views around a Trainer."""
 
-    def __init__(self, namespace: Optional[dict] = None, dataset: str = "circle", noise: float = 0.0,
+    def __init__(self, namespace: dict | None = None, dataset: str = "circle", noise: float = 0.0,
                  train_percent: int = 50, hidden=(4, 4), activation: str = "tanh", lr: float = 0.03,
                  optimiser: str = "sgd", batch_size: int = 10, seed: int = 0, mine: bool = True,
                  checker: Callable = run_check_quietly):
@@ -755,7 +757,7 @@ class Playground:
         return bundle
 
 
-def show(namespace: Optional[dict] = None, **settings):
+def show(namespace: dict | None = None, **settings):
     """The playground in a notebook, running the functions of ``namespace`` (pass ``globals()``)
     where they pass their checks. Without widgets: the starting picture and a sentence.
     ``settings``: dataset, noise, train_percent, hidden, activation, lr, optimiser, batch_size,
@@ -768,7 +770,7 @@ def show(namespace: Optional[dict] = None, **settings):
     return show_static(namespace, **settings)
 
 
-def show_static(namespace: Optional[dict] = None, dataset="circle", noise=0.0, train_percent=50,
+def show_static(namespace: dict | None = None, dataset="circle", noise=0.0, train_percent=50,
                 hidden=(4, 4), activation="tanh", lr=0.03, optimiser="sgd", batch_size=10, seed=0,
                 mine=True, checker: Callable = run_check_quietly):
     """The fallback: in IPython, the sentence and the starting picture as HTML; elsewhere the
@@ -788,3 +790,199 @@ def show_static(namespace: Optional[dict] = None, dataset="circle", noise=0.0, t
         print(say("no_kernel"))
         print(trainer.summary())
     return trainer
+
+
+# ---- the 2-3-1 network of lesson 03, step by step ----------------------------------------------
+
+# Lesson 03's hand-computed network: input (1, 2), 3 hidden ReLU units, 1 ReLU output.
+LESSON03 = {"x": np.array([[1.0, 2.0]]),
+            "W1": np.array([[0.2, -0.5, 1.0], [0.4, 0.1, -0.3]]), "b1": np.array([[0.1, 0.0, -0.2]]),
+            "W2": np.array([[0.5], [-1.0], [2.0]]), "b2": np.array([[0.3]]), "y": np.array([[1.0]])}
+GRADIENT_TOLERANCE = 1e-6
+
+
+@dataclass
+class Walk:
+    """One forward and backward pass of the 2-3-1 network on one example, with the MSE loss
+    (a - y)^2: Z1, A1 (1, 3), Z2, A2 (1, 1), loss; grads [(dW1, db1), (dW2, db2)]; dZ1, dZ2;
+    ``error``, the largest relative error between ``grads`` and centred differences of the loss
+    (``None`` when a ReLU input sits within ``kink`` of 0, where the two may honestly differ)."""
+    values: dict
+    activations: list
+    Z1: np.ndarray
+    A1: np.ndarray
+    Z2: np.ndarray
+    A2: np.ndarray
+    loss: float
+    grads: list
+    dZ1: np.ndarray
+    dZ2: np.ndarray
+    error: float | None = None
+    kink: bool = False
+
+
+def walk(values: dict | None = None, activations=("relu", "relu"),
+         choice: Choice | None = None, h: float = 1e-5) -> Walk:
+    """The 2-3-1 network's forward pass, loss, backward pass (``choice``'s forward and backward:
+    yours or the course's) and a numerical check of every gradient (blocks' numerical_gradient
+    on the loss computed by blocks.forward, so the check does not trust what it checks)."""
+    v = {k: np.array(a, dtype=float) for k, a in {**LESSON03, **(values or {})}.items()}
+    f = (choice or course_choice()).functions
+    acts = list(activations)
+    params = [(v["W1"], v["b1"]), (v["W2"], v["b2"])]
+    with np.errstate(all="ignore"):
+        A2, cache = f["forward"](v["x"], params, acts)
+        dA2 = blocks.mse_loss_grad(A2, v["y"])
+        grads = f["backward"](dA2, cache, params, acts)
+    (_, Z1), (A1, Z2) = cache
+    dZ2 = blocks.activation_backward(dA2, Z2, acts[1])
+    dZ1 = blocks.activation_backward(dZ2 @ v["W2"].T, Z1, acts[0])
+    kink = any(a == "relu" and np.min(np.abs(z)) < 10 * h for a, z in zip(acts, (Z1, Z2)))
+    error = None
+    if not kink:
+        def loss_of(k):
+            def f_loss(arr):
+                p = {**v, k: arr}
+                out, _ = blocks.forward(p["x"], [(p["W1"], p["b1"]), (p["W2"], p["b2"])], acts)
+                return blocks.mse_loss(out, p["y"])
+            return f_loss
+        mine = {"W1": grads[0][0], "b1": grads[0][1], "W2": grads[1][0], "b2": grads[1][1]}
+        error = max(blocks.relative_error(np.reshape(mine[k], v[k].shape),
+                                          blocks.numerical_gradient(loss_of(k), v[k].copy(), h))
+                    for k in mine)
+    return Walk(v, acts, Z1, A1, Z2, A2, blocks.mse_loss(A2, v["y"]), grads, dZ1, dZ2, error, kink)
+
+
+def walk_summary(w: Walk) -> str:
+    """The loss line and the gradient check's verdict, in the learner's language."""
+    line = say("walk_loss", prediction=f"{w.A2.item():.4f}", target=f"{w.values['y'].item():.4f}",
+               loss=f"{w.loss:.4f}")
+    if w.error is None:
+        return line
+    verdict = say("walk_agree") if w.error < GRADIENT_TOLERANCE else say("walk_disagree")
+    return line + "\n" + say("walk_gradcheck", error=f"{w.error:.1e}", verdict=verdict)
+
+
+def walk_svg(w: Walk, gradients: bool = True, width: int = 640, height: int = 330) -> str:
+    """The network as an SVG: weights (blue) on the edges, z and a on the nodes; with
+    ``gradients``, dL/dw (red) on the edges and dL/db, dL/dz at the nodes."""
+    xs = (70, 320, 570)
+    ys = ((110, 220), (60, 165, 270), (165,))
+    dW = [np.reshape(g[0], p.shape) for g, p in zip(w.grads, (w.values["W1"], w.values["W2"]))]
+    db = [np.ravel(g[1]) for g in w.grads]
+    parts = [(f'<svg class="pg-walk" width="{width}" height="{height}" '
+              'xmlns="http://www.w3.org/2000/svg" font-family="sans-serif" font-size="11">')]
+    for l, W in enumerate((w.values["W1"], w.values["W2"])):
+        for i, y0 in enumerate(ys[l]):
+            for j, y1 in enumerate(ys[l + 1]):
+                x0, x1 = xs[l] + 28, xs[l + 1] - 28
+                parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" stroke="#aaa"/>')
+                # labels at a third of the way (first layer) or two thirds, so they do not collide
+                f = 0.28 if l == 0 else 0.62
+                lx, ly = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+                parts.append(f'<text x="{lx:.0f}" y="{ly - 3:.0f}" fill="#0877bd">w={W[i, j]:.2f}</text>')
+                if gradients:
+                    parts.append(f'<text class="pg-grad" x="{lx:.0f}" y="{ly + 10:.0f}" fill="#c00">'
+                                 f'{dW[l][i, j]:+.3f}</text>')
+    nodes = [[(f"x{i + 1}={w.values['x'][0, i]:.2f}", "") for i in range(2)],
+             [(f"z={w.Z1[0, j]:.2f}", f"a={w.A1[0, j]:.2f}") for j in range(3)],
+             [(f"z={w.Z2[0, 0]:.2f}", f"a={w.A2[0, 0]:.3f}")]]
+    for l, layer in enumerate(nodes):
+        for k, ((top, bottom), y) in enumerate(zip(layer, ys[l])):
+            parts.append(f'<circle cx="{xs[l]}" cy="{y}" r="27" fill="#fff" stroke="#333"/>')
+            parts.append(f'<text x="{xs[l]}" y="{y - 2}" text-anchor="middle">{top}</text>')
+            parts.append(f'<text x="{xs[l]}" y="{y + 11}" text-anchor="middle">{bottom}</text>')
+            if l > 0:
+                b = w.values["b1" if l == 1 else "b2"][0, k]
+                parts.append(f'<text x="{xs[l]}" y="{y - 32}" text-anchor="middle" fill="#0877bd">'
+                             f'b={b:.2f}</text>')
+                if gradients:
+                    dz = (w.dZ1 if l == 1 else w.dZ2)[0, k]
+                    parts.append(f'<text class="pg-grad" x="{xs[l]}" y="{y + 42}" text-anchor="middle" '
+                                 f'fill="#c00">dL/db={db[l - 1][k]:+.3f} dL/dz={dz:+.3f}</text>')
+    parts.append(f'<text x="{xs[2] + 32}" y="{ys[2][0] + 4}">→ L={w.loss:.4f}</text></svg>')
+    return "".join(parts)
+
+
+class StepByStep:
+    """The 2-3-1 network with a slider for every weight, bias, input and the target, and a
+    Backward switch that writes each gradient on its edge."""
+
+    def __init__(self, namespace: dict | None = None, mine: bool = True,
+                 checker: Callable = run_check_quietly):
+        import ipywidgets as w
+        self.choice = choose(namespace, mine, checker)
+        self.sliders = {}
+        style, lay = {"description_width": "48px"}, w.Layout(width="210px")
+        for k, a in LESSON03.items():
+            for idx in np.ndindex(a.shape):
+                name = "y" if k == "y" else f"{k}[{idx[0] + 1},{idx[1] + 1}]" if k[0] == "W" \
+                    else f"x{idx[1] + 1}" if k == "x" else f"{k}[{idx[1] + 1}]"
+                lo, hi = (-3.0, 3.0) if k in ("x", "y") else (-2.0, 2.0)
+                self.sliders[k, idx] = w.FloatSlider(value=float(a[idx]), min=lo, max=hi, step=0.05,
+                                                     description=name, style=style, layout=lay,
+                                                     readout_format=".2f")
+        self.hidden = w.Dropdown(options=[(say(a), a) for a in ACTIVATIONS], value="relu",
+                                 description=say("activation") + " 1", layout=lay)
+        self.output = w.Dropdown(options=[(say(a), a) for a in ACTIVATIONS], value="relu",
+                                 description=say("activation") + " 2", layout=lay)
+        self.backward = w.ToggleButton(value=False, description=say("walk_backward"), icon="arrow-left")
+        self.backward.add_class("pg-backward")
+        self.picture = w.HTML().add_class("pg-walk-picture")
+        self.text = w.HTML().add_class("pg-walk-text")
+        groups = {}
+        for (k, _), s in self.sliders.items():
+            groups.setdefault(k, []).append(s)
+        for s in self.sliders.values():
+            s.observe(self.draw, names="value")
+        for c in (self.hidden, self.output, self.backward):
+            c.observe(self.draw, names="value")
+        from html import escape
+        self.widget = w.VBox([w.HTML(f"<h3>{escape(say('walk_title'))}</h3>"),
+                              w.HTML(f"<p>{escape(say('walk_explain'))}</p>"),
+                              w.HBox([self.hidden, self.output, self.backward]),
+                              w.HBox([w.VBox(groups[k]) for k in groups]), self.picture, self.text,
+                              w.HTML("<br>".join(escape(n) for n in self.choice.notes
+                                                 if n.startswith(("forward", "backward"))))])
+        self.draw()
+
+    def values(self) -> dict:
+        v = {k: a.copy() for k, a in LESSON03.items()}
+        for (k, idx), s in self.sliders.items():
+            v[k][idx] = s.value
+        return v
+
+    def draw(self, *_):
+        from html import escape
+        w = walk(self.values(), (self.hidden.value, self.output.value), self.choice)
+        self.picture.value = walk_svg(w, gradients=self.backward.value)
+        text = walk_summary(w) if self.backward.value else walk_summary(w).split("\n")[0]
+        self.text.value = "<br>".join(escape(t) for t in text.split("\n"))
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        w = walk(self.values(), (self.hidden.value, self.output.value), self.choice)
+        bundle["text/plain"] = say("static") + "\n" + walk_summary(w)
+        bundle["text/html"] = walk_svg(w) + "<p>" + "<br>".join(walk_summary(w).split("\n")) + "</p>"
+        return bundle
+
+
+def step_by_step(namespace: dict | None = None, mine: bool = True):
+    """The 2-3-1 view in a notebook (sliders and a Backward switch); without widgets, the
+    network drawn with its forward values and gradients, and the gradient check's verdict."""
+    if widgets_available():
+        from IPython.display import display
+        s = StepByStep(namespace, mine)
+        display(s)
+        return s
+    w = walk(choice=choose(namespace, mine))
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+        if get_ipython() is not None:
+            display(HTML(walk_svg(w) + "<p>" + "<br>".join(walk_summary(w).split("\n")) + "</p>"))
+            return w
+    except ImportError:
+        pass
+    print(walk_summary(w))
+    return w

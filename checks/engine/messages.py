@@ -103,12 +103,26 @@ def source_entries():
              for m in MODULES]
     files += [(p, f"exercises.{p.stem}") for p in sorted((ROOT / "checks" / "catalogue").glob("*.py"))]
     entries += [(ctxt, msgid, ("checks/engine/messages.py", "EXTRA")) for ctxt, msgid in EXTRA]
+    entries += playground_entries()
     for path, module in files:
         if path.exists():
             for ctxt, text, line in fragments(path, module):
                 if text.replace("{{", "{").replace("}}", "}") not in hints:
                     entries.append((ctxt, text, (path.relative_to(ROOT).as_posix(), str(line))))
     return entries
+
+
+def playground_entries():
+    """The workshop playground's texts (playground.py, TEXTS): msgctxt "playground <key>", looked
+    up whole by playground.say and never used as a pattern here. Read from the source, not
+    imported. [] where playground.py is not shipped."""
+    path = ROOT / "playground.py"
+    if not path.exists():
+        return []
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    texts = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
+                 and any(isinstance(t, ast.Name) and t.id == "TEXTS" for t in n.targets))
+    return [(f"playground {key}", text, ("playground.py", "TEXTS")) for key, text in texts.items()]
 
 
 def update_catalogue(path=None):
@@ -122,6 +136,8 @@ def update_catalogue(path=None):
     for ctxt, msgid, where in source_entries():
         wanted.setdefault((ctxt, msgid), []).append(where)
     return merge(po, wanted, path, lambda ctxt: None if ctxt.startswith("hint ")
+                 else "A playground text: keep every {name}; they may move."
+                 if ctxt.startswith("playground ")
                  else "A message fragment: keep every {n}; they may move.")
 
 
@@ -152,7 +168,7 @@ def table(path=CATALOGUE):
     po = polib.pofile(str(path), encoding="utf-8")
     hints, patterns = {}, []
     for e in po:
-        if e.obsolete or not e.msgstr or e.fuzzy:
+        if e.obsolete or not e.msgstr or e.fuzzy or e.msgctxt.startswith("playground "):
             continue
         if e.msgctxt.startswith("hint "):
             hints[e.msgid] = e.msgstr
