@@ -44,79 +44,18 @@ FUNCTIONS = ("init_params", "forward", "binary_cross_entropy", "binary_cross_ent
 EXTENT = 1.0               # the plane shown is [-EXTENT, EXTENT]^2; the data sets fit inside
 
 # ---- the texts a learner reads -------------------------------------------------------------
-# One complete English sentence or label per key, with named placeholders; translated through
-# the course's catalogue (locale/zh_TW/LC_MESSAGES/checks.po, msgctxt "playground <key>").
-
-TEXTS = {
-    "title": "Playground: your network learning",
-    "dataset": "Data set",
-    "circle": "circle",
-    "xor": "XOR",
-    "gaussians": "two Gaussians",
-    "spiral": "spiral",
-    "digits": "digits 3 and 8 (2-D)",
-    "noise": "Noise",
-    "train_percent": "Training data (%)",
-    "layers": "Hidden layers",
-    "units": "Units in layer {layer}",
-    "activation": "Activation",
-    "relu": "ReLU",
-    "tanh": "tanh",
-    "sigmoid": "sigmoid",
-    "linear": "linear",
-    "learning_rate": "Learning rate",
-    "optimiser": "Optimiser",
-    "sgd": "SGD",
-    "momentum": "momentum",
-    "adam": "Adam",
-    "batch_size": "Batch size",
-    "play": "Play",
-    "pause": "Pause",
-    "step": "Step",
-    "reset": "Reset",
-    "whose": "Functions",
-    "mine": "mine (from this notebook)",
-    "course": "the course's (blocks)",
-    "losses": "step {step} (epoch {epoch}): training loss {train}, test loss {test}",
-    "diverged": "The loss is no longer a number: the learning rate is too high for this network. "
-                "Lower it and press Reset.",
-    "output_caption": "Output: orange is class 0, blue is class 1; filled dots train, ringed dots test.",
-    "neurons_caption": "Each hidden neuron's output over the plane (scaled to its own largest value).",
-    "no_hidden": "No hidden layer: the output is one sigmoid neuron, so the boundary is a straight line.",
-    "layer_label": "layer {layer}",
-    "curve_caption": "Loss per step: training (dark), test (blue).",
-    "yours_passes": "{name}: yours (it passes its check).",
-    "course_chosen": "{name}: the course's blocks.{name} (you chose the course's functions).",
-    "course_imported": "{name}: the course's blocks.{name} (this notebook imports it from blocks).",
-    "course_missing": "{name}: the course's blocks.{name} (this notebook has no {name} of its own).",
-    "course_unfinished": "{name}: the course's blocks.{name} (yours is not finished yet).",
-    "course_failed": "{name}: the course's blocks.{name} (yours does not pass its check: {reason}).",
-    "course_check_crashed": "{name}: the course's blocks.{name} (its check could not run: {error}).",
-    "failed_in_step": "{name}: yours stopped at step {step} ({error}); the course's blocks.{name} "
-                      "is used from now on.",
-    "static": "This is the playground's starting picture. To train it, open this notebook in "
-              "JupyterLab with the course's environment (ipywidgets) and run the cell again.",
-    "no_kernel": "The playground needs a notebook (JupyterLab with ipywidgets); here it can only "
-                 "describe itself.",
-    "walk_title": "The 2-3-1 network of lesson 03, one edge at a time",
-    "walk_backward": "Backward",
-    "walk_loss": "prediction {prediction}, target {target}, loss (a - y)^2 = {loss}",
-    "walk_gradcheck": "Gradients checked numerically: largest relative error {error} ({verdict}).",
-    "walk_agree": "they agree",
-    "walk_disagree": "they do NOT agree",
-    "walk_explain": "Blue numbers on the edges are the weights, on the nodes z and a = f(z). After "
-                    "Backward, red numbers are the gradients dL/dw on each edge and dL/db, dL/dz at "
-                    "each node.",
-}
+# Every text is written where it is used as pmsg("playground", "one complete English literal",
+# name=value): gettext's pgettext, the call of the course's message layer, so that extraction
+# finds it (checks/engine/messages.py, playground_entries). Its zh-TW translation is in
+# locale/zh_TW/LC_MESSAGES/checks.po under msgctxt "playground".
 
 
-def say(key: str, **values) -> str:
-    """TEXTS[key] in the learner's language (checks.use_language), its {placeholders} filled."""
-    text = TEXTS[key]
+def pmsg(context: str, text: str, **values) -> str:
+    """``text`` in the learner's language (checks.use_language), its {placeholders} filled."""
     try:
         from checks.engine.language import current
         if current() != "en":
-            text = translations().get(key) or text
+            text = translations().get((context, text)) or text
     except ImportError:          # the course's checks are not importable: English
         pass
     return text.format(**values)
@@ -126,7 +65,7 @@ _TRANSLATIONS: dict = {}
 
 
 def translations() -> dict:
-    """{key: zh-TW text} from the checks' catalogue (entries with msgctxt "playground <key>")."""
+    """{(msgctxt, English): zh-TW} of the playground's entries in the checks' catalogue."""
     if not _TRANSLATIONS:
         from pathlib import Path
         path = Path(__file__).resolve().parent / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
@@ -135,18 +74,27 @@ def translations() -> dict:
             po = polib.pofile(str(path), encoding="utf-8")
         except (ImportError, OSError):
             return {}
-        for e in po:
-            if e.msgctxt and e.msgctxt.startswith("playground ") and e.msgstr and not e.obsolete \
-                    and "fuzzy" not in e.flags:
-                key = e.msgctxt.split(" ", 1)[1]
-                if TEXTS.get(key) == e.msgid:          # an outdated translation is not used
-                    _TRANSLATIONS[key] = e.msgstr
+        _TRANSLATIONS.update({(e.msgctxt, e.msgid): e.msgstr for e in po
+                              if e.msgctxt == "playground" and e.msgstr and not e.obsolete
+                              and "fuzzy" not in e.flags})
     return _TRANSLATIONS
 
 
-def catalogue_entries() -> list:
-    """[(msgctxt, msgid)] of every text above, for checks.po (python -m checks translate)."""
-    return [(f"playground {key}", text) for key, text in TEXTS.items()]
+def static_sentence() -> str:
+    """The line shown with the starting picture where the widget cannot run."""
+    return pmsg("playground", "This is the playground's starting picture. To train it, open this "
+                              "notebook in JupyterLab with the course's environment (ipywidgets) "
+                              "and run the cell again.")
+
+
+def names() -> dict:
+    """The words for the data sets, activations and optimisers, in the learner's language."""
+    return {"circle": pmsg("playground", "circle"), "xor": pmsg("playground", "XOR"),
+            "gaussians": pmsg("playground", "two Gaussians"), "spiral": pmsg("playground", "spiral"),
+            "digits": pmsg("playground", "digits 3 and 8 (2-D)"), "relu": pmsg("playground", "ReLU"),
+            "tanh": pmsg("playground", "tanh"), "sigmoid": pmsg("playground", "sigmoid"),
+            "linear": pmsg("playground", "linear"), "sgd": pmsg("playground", "SGD"),
+            "momentum": pmsg("playground", "momentum"), "adam": pmsg("playground", "Adam")}
 
 
 # ---- data sets ------------------------------------------------------------------------------
@@ -262,24 +210,30 @@ def choose(namespace: dict | None = None, mine: bool = True,
         theirs = namespace.get(name)
         use, note = course, None
         if not mine:
-            note = say("course_chosen", name=name)
+            note = pmsg("playground", "{name}: the course's blocks.{name} (you chose the course's "
+                                      "functions).", name=name)
         elif not callable(theirs):
-            note = say("course_missing", name=name)
+            note = pmsg("playground", "{name}: the course's blocks.{name} (this notebook has no {name} "
+                                      "of its own).", name=name)
         elif getattr(theirs, "__module__", None) in ("blocks", "digits"):
-            note = say("course_imported", name=name)
+            note = pmsg("playground", "{name}: the course's blocks.{name} (this notebook imports it "
+                                      "from blocks).", name=name)
         else:
             try:
                 verdict = checker(name, theirs)
             except Exception as e:  # noqa: BLE001 -- the check itself broke: say so, use the course's
-                note = say("course_check_crashed", name=name, error=f"{type(e).__name__}: {e}")
+                note = pmsg("playground", "{name}: the course's blocks.{name} (its check could not "
+                                          "run: {error}).", name=name, error=f"{type(e).__name__}: {e}")
             else:
                 if verdict.status == PASSED:
-                    use, note = theirs, say("yours_passes", name=name)
+                    use, note = theirs, pmsg("playground", "{name}: yours (it passes its check).", name=name)
                 elif verdict.status == NOT_ATTEMPTED:
-                    note = say("course_unfinished", name=name)
+                    note = pmsg("playground", "{name}: the course's blocks.{name} (yours is not "
+                                              "finished yet).", name=name)
                 else:
                     reason = render(verdict.reason or verdict.lines[0] if verdict.lines else "")
-                    note = say("course_failed", name=name, reason=reason.rstrip("."))
+                    note = pmsg("playground", "{name}: the course's blocks.{name} (yours does not pass "
+                                              "its check: {reason}).", name=name, reason=reason.rstrip("."))
         functions[name] = use
         origin[name] = "yours" if use is not course else "course"
         notes.append(note)
@@ -289,7 +243,8 @@ def choose(namespace: dict | None = None, mine: bool = True,
 def course_choice() -> Choice:
     """Every function the course's, without checking anything (for scripts and benchmarks)."""
     return Choice({n: getattr(blocks, n) for n in FUNCTIONS}, {n: "course" for n in FUNCTIONS},
-                  [say("course_chosen", name=n) for n in FUNCTIONS])
+                  [pmsg("playground", "{name}: the course's blocks.{name} (you chose the course's "
+                                      "functions).", name=n) for n in FUNCTIONS])
 
 
 # ---- training -----------------------------------------------------------------------------------
@@ -368,7 +323,9 @@ class Trainer:
             error = str(e) if isinstance(e, LearnerFunctionFailed) else f"{type(e).__name__}: {e}"
             self.choice.functions[name] = getattr(blocks, name)
             self.choice.origin[name] = "course"
-            self.notes.append(say("failed_in_step", name=name, step=self.steps, error=error))
+            self.notes.append(pmsg("playground", "{name}: yours stopped at step {step} ({error}); the "
+                                                 "course's blocks.{name} is used from now on.",
+                                   name=name, step=self.steps, error=error))
             return getattr(blocks, name)(*args)
 
     def reset(self):
@@ -442,8 +399,8 @@ class Trainer:
     def summary(self) -> str:
         """The loss line the widget shows."""
         (_, train), (_, test) = self.history["train"][-1], self.history["test"][-1]
-        return say("losses", step=self.steps, epoch=f"{self.epoch:.1f}", train=f"{train:.3f}",
-                   test=f"{test:.3f}")
+        return pmsg("playground", "step {step} (epoch {epoch}): training loss {train}, test loss {test}",
+                    step=self.steps, epoch=f"{self.epoch:.1f}", train=f"{train:.3f}", test=f"{test:.3f}")
 
     def over_plane(self, resolution: int = 50):
         """The output and every hidden neuron's output on a resolution x resolution grid over the
@@ -572,15 +529,27 @@ def static_html(trainer: Trainer, message: str) -> str:
     as HTML with the images inline."""
     from html import escape
     neurons = "".join(
-        f'<div style="display:inline-block;margin-right:8px">'
-        f'<div style="font-size:11px">{escape(say("layer_label", layer=l + 1))}</div>'
+        '<div style="display:inline-block;margin-right:8px">'
+        + small(pmsg("playground", "layer {layer}", layer=l + 1))
         + "".join(f'<img src="{data_uri(p)}" style="display:block;margin:2px" alt="">' for p in layer)
         + "</div>" for l, layer in enumerate(neuron_pictures(trainer)))
-    return (f'<div class="pg-static"><p><b>{escape(say("title"))}</b></p><p>{escape(message)}</p>'
+    title = escape(pmsg("playground", "Playground: your network learning"))
+    return (f'<div class="pg-static"><p><b>{title}</b></p><p>{escape(message)}</p>'
             f'<div style="display:flex;gap:16px;align-items:flex-start">{neurons}'
-            f'<div><img src="{data_uri(boundary_picture(trainer))}" alt="">'
-            f'<p style="font-size:11px">{escape(say("output_caption"))}</p>'
+            f'<div><img src="{data_uri(boundary_picture(trainer))}" alt="">{output_caption()}'
             f'<p>{escape(trainer.summary())}</p></div></div></div>')
+
+
+def small(text: str, width: int | None = None) -> str:
+    """``text`` as a small HTML caption."""
+    from html import escape
+    size = f";width:{width}px" if width else ""
+    return f'<div style="font-size:11px{size}">{escape(text)}</div>'
+
+
+def output_caption() -> str:
+    return small(pmsg("playground", "Output: orange is class 0, blue is class 1; filled dots "
+                                    "train, ringed dots test."), 260)
 
 
 # ---- the widget ---------------------------------------------------------------------------------
@@ -608,37 +577,44 @@ class Playground:
                  train_percent: int = 50, hidden=(4, 4), activation: str = "tanh", lr: float = 0.03,
                  optimiser: str = "sgd", batch_size: int = 10, seed: int = 0, mine: bool = True,
                  checker: Callable = run_check_quietly):
+        from html import escape
+
         import ipywidgets as w
         self.namespace, self.checker, self.seed = namespace or {}, checker, seed
         self.task = None
         lay = w.Layout(width="250px")
         style = {"description_width": "110px"}
-        self.dataset = w.Dropdown(options=[(say(d), d) for d in DATASETS], value=dataset,
-                                  description=say("dataset"), layout=lay, style=style)
-        self.noise = w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, description=say("noise"),
-                                   layout=lay, style=style)
-        self.train_percent = w.IntSlider(value=train_percent, min=10, max=90, step=10,
-                                         description=say("train_percent"), layout=lay, style=style)
-        self.layers = w.IntSlider(value=len(hidden), min=0, max=MAX_LAYERS, description=say("layers"),
-                                  layout=lay, style=style)
+        words = names()
+        self.dataset = w.Dropdown(options=[(words[d], d) for d in DATASETS], value=dataset,
+                                  description=pmsg("playground", "Data set"), layout=lay, style=style)
+        self.noise = w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, layout=lay, style=style,
+                                   description=pmsg("playground", "Noise"))
+        self.train_percent = w.IntSlider(value=train_percent, min=10, max=90, step=10, layout=lay,
+                                         style=style, description=pmsg("playground", "Training data (%)"))
+        self.layers = w.IntSlider(value=len(hidden), min=0, max=MAX_LAYERS, layout=lay, style=style,
+                                  description=pmsg("playground", "Hidden layers"))
         units = list(hidden) + [4] * (MAX_LAYERS - len(hidden))
         self.units = [w.IntSlider(value=units[i], min=1, max=MAX_UNITS, layout=lay, style=style,
-                                  description=say("units", layer=i + 1)) for i in range(MAX_LAYERS)]
-        self.activation = w.Dropdown(options=[(say(a), a) for a in ACTIVATIONS], value=activation,
-                                     description=say("activation"), layout=lay, style=style)
+                                  description=pmsg("playground", "Units in layer {layer}", layer=i + 1))
+                      for i in range(MAX_LAYERS)]
+        self.activation = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value=activation,
+                                     description=pmsg("playground", "Activation"), layout=lay, style=style)
         self.lr = w.Dropdown(options=[(str(r), r) for r in LEARNING_RATES], value=lr,
-                             description=say("learning_rate"), layout=lay, style=style)
-        self.optimiser = w.Dropdown(options=[(say(o), o) for o in OPTIMISERS], value=optimiser,
-                                    description=say("optimiser"), layout=lay, style=style)
-        self.batch_size = w.IntSlider(value=batch_size, min=1, max=30, description=say("batch_size"),
-                                      layout=lay, style=style)
-        self.whose = w.ToggleButtons(options=[(say("mine"), True), (say("course"), False)], value=mine,
-                                     description=say("whose"), style={"button_width": "170px"})
-        self.play = w.ToggleButton(value=False, description=say("play"), icon="play",
-                                   layout=w.Layout(width="90px"))
-        self.step_button = w.Button(description=say("step"), icon="step-forward",
-                                    layout=w.Layout(width="90px"))
-        self.reset_button = w.Button(description=say("reset"), icon="undo", layout=w.Layout(width="90px"))
+                             description=pmsg("playground", "Learning rate"), layout=lay, style=style)
+        self.optimiser = w.Dropdown(options=[(words[o], o) for o in OPTIMISERS], value=optimiser,
+                                    description=pmsg("playground", "Optimiser"), layout=lay, style=style)
+        self.batch_size = w.IntSlider(value=batch_size, min=1, max=30, layout=lay, style=style,
+                                      description=pmsg("playground", "Batch size"))
+        self.whose = w.ToggleButtons(options=[(pmsg("playground", "mine (from this notebook)"), True),
+                                              (pmsg("playground", "the course's (blocks)"), False)],
+                                     value=mine, description=pmsg("playground", "Functions"),
+                                     style={"button_width": "170px"})
+        button = w.Layout(width="90px")
+        self.play = w.ToggleButton(value=False, description=pmsg("playground", "Play"), icon="play",
+                                   layout=button)
+        self.step_button = w.Button(description=pmsg("playground", "Step"), icon="step-forward",
+                                    layout=button)
+        self.reset_button = w.Button(description=pmsg("playground", "Reset"), icon="undo", layout=button)
         for b in (self.play, self.step_button, self.reset_button):
             b.add_class("pg-" + {self.play: "play", self.step_button: "step",
                                  self.reset_button: "reset"}[b])
@@ -652,13 +628,13 @@ class Playground:
 
         controls = w.VBox([self.dataset, self.noise, self.train_percent, self.layers, *self.units,
                            self.activation, self.lr, self.optimiser, self.batch_size])
-        output = w.VBox([self.picture, w.HTML(f'<div style="font-size:11px;width:260px">'
-                                              f'{say("output_caption")}</div>'),
-                         self.loss_text, self.curve,
-                         w.HTML(f'<div style="font-size:11px">{say("curve_caption")}</div>')])
-        network = w.VBox([w.HTML(f'<div style="font-size:11px;width:300px">{say("neurons_caption")}</div>'),
+        output = w.VBox([self.picture, w.HTML(output_caption()), self.loss_text, self.curve,
+                         w.HTML(small(pmsg("playground", "Loss per step: training (dark), test (blue).")))])
+        network = w.VBox([w.HTML(small(pmsg("playground", "Each hidden neuron's output over the plane "
+                                                          "(scaled to its own largest value)."), 300)),
                           self.neurons])
-        self.widget = w.VBox([w.HTML(f"<h3>{say('title')}</h3>"),
+        title = escape(pmsg("playground", "Playground: your network learning"))
+        self.widget = w.VBox([w.HTML(f"<h3>{title}</h3>"),
                               w.HBox([self.play, self.step_button, self.reset_button]),
                               w.HBox([controls, network, output]), self.whose, self.origin_text,
                               self.warning])
@@ -703,15 +679,19 @@ class Playground:
         self.origin_text.value = "<br>".join(
             escape(n) for n in [*t.choice.notes, *t.notes]) + \
             f'<span class="pg-yours" data-count="{len(yours)}"></span>'
-        self.warning.value = f"<b style='color:#b00'>{escape(say('diverged'))}</b>" if t.diverged() else ""
+        diverged = pmsg("playground", "The loss is no longer a number: the learning rate is too high "
+                                      "for this network. Lower it and press Reset.")
+        self.warning.value = f"<b style='color:#b00'>{escape(diverged)}</b>" if t.diverged() else ""
 
     def draw_neurons(self, plane):
         import ipywidgets as w
         pictures = neuron_pictures(self.trainer, plane=plane)
-        columns = [w.VBox([w.HTML(f'<div style="font-size:11px">{say("layer_label", layer=l + 1)}</div>'),
+        columns = [w.VBox([w.HTML(small(pmsg("playground", "layer {layer}", layer=l + 1))),
                            *[w.Image(value=png(p), format="png") for p in layer]])
                    for l, layer in enumerate(pictures)]
-        self.neurons.children = columns or [w.HTML(f'<div style="width:200px">{say("no_hidden")}</div>')]
+        flat = pmsg("playground", "No hidden layer: the output is one sigmoid neuron, so the boundary "
+                                  "is a straight line.")
+        self.neurons.children = columns or [w.HTML(small(flat, 200))]
 
     # --- events ---
     def on_rebuild(self, _):
@@ -733,7 +713,7 @@ class Playground:
 
     def on_play(self, change):
         import asyncio
-        self.play.description = say("pause") if change["new"] else say("play")
+        self.play.description = pmsg("playground", "Pause") if change["new"] else pmsg("playground", "Play")
         self.play.icon = "pause" if change["new"] else "play"
         if change["new"] and (self.task is None or self.task.done()):
             self.task = asyncio.ensure_future(self.run())
@@ -752,8 +732,8 @@ class Playground:
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = say("static")
-        bundle["text/html"] = static_html(self.trainer, say("static"))
+        bundle["text/plain"] = static_sentence()
+        bundle["text/html"] = static_html(self.trainer, static_sentence())
         return bundle
 
 
@@ -785,9 +765,10 @@ def show_static(namespace: dict | None = None, dataset="circle", noise=0.0, trai
     except ImportError:
         in_ipython = False
     if in_ipython:
-        display(HTML(static_html(trainer, say("static"))))
+        display(HTML(static_html(trainer, static_sentence())))
     else:
-        print(say("no_kernel"))
+        print(pmsg("playground", "The playground needs a notebook (JupyterLab with ipywidgets); here "
+                                 "it can only describe itself."))
         print(trainer.summary())
     return trainer
 
@@ -855,12 +836,15 @@ def walk(values: dict | None = None, activations=("relu", "relu"),
 
 def walk_summary(w: Walk) -> str:
     """The loss line and the gradient check's verdict, in the learner's language."""
-    line = say("walk_loss", prediction=f"{w.A2.item():.4f}", target=f"{w.values['y'].item():.4f}",
-               loss=f"{w.loss:.4f}")
+    line = pmsg("playground", "prediction {prediction}, target {target}, loss (a - y)^2 = {loss}",
+                prediction=f"{w.A2.item():.4f}", target=f"{w.values['y'].item():.4f}",
+                loss=f"{w.loss:.4f}")
     if w.error is None:
         return line
-    verdict = say("walk_agree") if w.error < GRADIENT_TOLERANCE else say("walk_disagree")
-    return line + "\n" + say("walk_gradcheck", error=f"{w.error:.1e}", verdict=verdict)
+    verdict = pmsg("playground", "they agree") if w.error < GRADIENT_TOLERANCE \
+        else pmsg("playground", "they do NOT agree")
+    return line + "\n" + pmsg("playground", "Gradients checked numerically: largest relative error "
+                                            "{error} ({verdict}).", error=f"{w.error:.1e}", verdict=verdict)
 
 
 def walk_svg(w: Walk, gradients: bool = True, width: int = 640, height: int = 330) -> str:
@@ -913,6 +897,7 @@ class StepByStep:
         import ipywidgets as w
         self.choice = choose(namespace, mine, checker)
         self.sliders = {}
+        words = names()
         style, lay = {"description_width": "48px"}, w.Layout(width="210px")
         for k, a in LESSON03.items():
             for idx in np.ndindex(a.shape):
@@ -922,11 +907,14 @@ class StepByStep:
                 self.sliders[k, idx] = w.FloatSlider(value=float(a[idx]), min=lo, max=hi, step=0.05,
                                                      description=name, style=style, layout=lay,
                                                      readout_format=".2f")
-        self.hidden = w.Dropdown(options=[(say(a), a) for a in ACTIVATIONS], value="relu",
-                                 description=say("activation") + " 1", layout=lay)
-        self.output = w.Dropdown(options=[(say(a), a) for a in ACTIVATIONS], value="relu",
-                                 description=say("activation") + " 2", layout=lay)
-        self.backward = w.ToggleButton(value=False, description=say("walk_backward"), icon="arrow-left")
+        self.hidden = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value="relu",
+                                 description=pmsg("playground", "Activation of layer {layer}", layer=1),
+                                 layout=lay)
+        self.output = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value="relu",
+                                 description=pmsg("playground", "Activation of layer {layer}", layer=2),
+                                 layout=lay)
+        self.backward = w.ToggleButton(value=False, description=pmsg("playground", "Backward"),
+                                       icon="arrow-left")
         self.backward.add_class("pg-backward")
         self.picture = w.HTML().add_class("pg-walk-picture")
         self.text = w.HTML().add_class("pg-walk-text")
@@ -938,8 +926,11 @@ class StepByStep:
         for c in (self.hidden, self.output, self.backward):
             c.observe(self.draw, names="value")
         from html import escape
-        self.widget = w.VBox([w.HTML(f"<h3>{escape(say('walk_title'))}</h3>"),
-                              w.HTML(f"<p>{escape(say('walk_explain'))}</p>"),
+        title = pmsg("playground", "The 2-3-1 network of lesson 03, one edge at a time")
+        explain = pmsg("playground", "Blue numbers on the edges are the weights, on the nodes z and "
+                                     "a = f(z). After Backward, red numbers are the gradients dL/dw "
+                                     "on each edge and dL/db, dL/dz at each node.")
+        self.widget = w.VBox([w.HTML(f"<h3>{escape(title)}</h3>"), w.HTML(f"<p>{escape(explain)}</p>"),
                               w.HBox([self.hidden, self.output, self.backward]),
                               w.HBox([w.VBox(groups[k]) for k in groups]), self.picture, self.text,
                               w.HTML("<br>".join(escape(n) for n in self.choice.notes
@@ -962,7 +953,7 @@ class StepByStep:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
         w = walk(self.values(), (self.hidden.value, self.output.value), self.choice)
-        bundle["text/plain"] = say("static") + "\n" + walk_summary(w)
+        bundle["text/plain"] = static_sentence() + "\n" + walk_summary(w)
         bundle["text/html"] = walk_svg(w) + "<p>" + "<br>".join(walk_summary(w).split("\n")) + "</p>"
         return bundle
 

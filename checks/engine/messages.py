@@ -113,16 +113,19 @@ def source_entries():
 
 
 def playground_entries():
-    """The workshop playground's texts (playground.py, TEXTS): msgctxt "playground <key>", looked
-    up whole by playground.say and never used as a pattern here. Read from the source, not
-    imported. [] where playground.py is not shipped."""
+    """The workshop playground's texts: every pmsg("playground", "English", ...) call in
+    playground.py (read from the source, not imported), msgctxt "playground". playground.pmsg
+    looks them up whole; they are never used as patterns here. [] without playground.py."""
     path = ROOT / "playground.py"
     if not path.exists():
         return []
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    texts = next(ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign)
-                 and any(isinstance(t, ast.Name) and t.id == "TEXTS" for t in n.targets))
-    return [(f"playground {key}", text, ("playground.py", "TEXTS")) for key, text in texts.items()]
+    found = []
+    for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "pmsg" \
+                and len(n.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                             for a in n.args[:2]):
+            found.append((n.lineno, n.args[0].value, n.args[1].value))
+    return [(ctxt, text, ("playground.py", str(line))) for line, ctxt, text in sorted(found)]
 
 
 def update_catalogue(path=None):
@@ -137,7 +140,7 @@ def update_catalogue(path=None):
         wanted.setdefault((ctxt, msgid), []).append(where)
     return merge(po, wanted, path, lambda ctxt: None if ctxt.startswith("hint ")
                  else "A playground text: keep every {name}; they may move."
-                 if ctxt.startswith("playground ")
+                 if ctxt == "playground"
                  else "A message fragment: keep every {n}; they may move.")
 
 
@@ -168,7 +171,7 @@ def table(path=CATALOGUE):
     po = polib.pofile(str(path), encoding="utf-8")
     hints, patterns = {}, []
     for e in po:
-        if e.obsolete or not e.msgstr or e.fuzzy or e.msgctxt.startswith("playground "):
+        if e.obsolete or not e.msgstr or e.fuzzy or e.msgctxt == "playground":
             continue
         if e.msgctxt.startswith("hint "):
             hints[e.msgid] = e.msgstr
