@@ -391,8 +391,8 @@ def test_the_widget_speaks_the_learners_language():
     try:
         assert pg.pmsg("playground", "Step") == pg.translations()["playground", "Step"] != "Step"
         note = pg.choose({}, mine=False).notes[0]
-        assert note == pg.translations()["playground", "{name}: the course's blocks.{name} (you chose "
-                                                       "the course's functions)."].format(name="init_params")
+        english = "{name}: the course's blocks.{name} (you chose the course's functions)."
+        assert note == pg.translations()["playground", english].format(name="init_params")
         assert "Step" not in pg.Playground().step_button.description
     finally:
         use_language("en")
