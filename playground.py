@@ -27,7 +27,7 @@ import base64
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -188,6 +188,7 @@ class Choice:
     functions: dict
     origin: dict
     notes: list
+    reading: list = field(default_factory=list)   # from_lessons' notes on notebooks it skipped
 
 
 def run_check_quietly(name: str, fn: Callable):
@@ -198,8 +199,8 @@ def run_check_quietly(name: str, fn: Callable):
 
 def choose(namespace: dict | None = None, mine: bool = True,
            checker: Callable = run_check_quietly) -> Choice:
-    """For every name in FUNCTIONS: the learner's function from ``namespace`` if ``mine`` and it
-    passes its check (``checker(name, fn)`` returns a Verdict), else ``blocks``' version, with a
+    """For every name in FUNCTIONS: the learner's function from ``namespace`` (a notebook's
+    ``globals()``, or ``from_lessons()``) if ``mine`` and it passes its check (``checker(name, fn)`` returns a Verdict), else ``blocks``' version, with a
     sentence saying which and why."""
     from checks.engine.messages import render
     from checks.engine.verdicts import NOT_ATTEMPTED, PASSED
@@ -237,7 +238,7 @@ def choose(namespace: dict | None = None, mine: bool = True,
         functions[name] = use
         origin[name] = "yours" if use is not course else "course"
         notes.append(note)
-    return Choice(functions, origin, notes)
+    return Choice(functions, origin, notes, list(namespace.get("_notes", [])))
 
 
 def course_choice() -> Choice:
@@ -677,7 +678,7 @@ class Playground:
         self.draw_neurons(small)
         yours = [n for n in FUNCTIONS if t.choice.origin[n] == "yours"]
         self.origin_text.value = "<br>".join(
-            escape(n) for n in [*t.choice.notes, *t.notes]) + \
+            escape(n) for n in [*t.choice.reading, *t.choice.notes, *t.notes]) + \
             f'<span class="pg-yours" data-count="{len(yours)}"></span>'
         diverged = pmsg("playground", "The loss is no longer a number: the learning rate is too high "
                                       "for this network. Lower it and press Reset.")
@@ -977,3 +978,52 @@ def step_by_step(namespace: dict | None = None, mine: bool = True):
         pass
     print(walk_summary(w))
     return w
+
+
+# ---- your functions from your lesson notebooks --------------------------------------------------
+
+LESSONS = ("03_forward_pass", "04_loss", "05_chain_rule", "06_backpropagation", "07_weight_updates")
+
+
+def from_lessons(folder=".", lessons=LESSONS) -> dict:
+    """A namespace with your functions, read from your saved lesson notebooks in ``folder``:
+    each notebook's imports and top-level ``def``s are run (nothing else: no plots, no
+    training) in a namespace of its own, and each name in FUNCTIONS is taken from the first
+    notebook that defines it. For the workshop notebook: ``show(from_lessons())``.
+    A notebook that is missing or cannot be read is skipped; ``namespace["_notes"]`` says why."""
+    import ast
+    import json
+    from pathlib import Path
+    found, notes = {}, []
+    for lesson in lessons:
+        path = Path(folder) / f"{lesson}.ipynb"
+        if not path.is_file():
+            notes.append(pmsg("playground", "{notebook} is not in this folder: its functions are the "
+                                            "course's.", notebook=path.name))
+            continue
+        try:
+            cells = [c for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                     if c.get("cell_type") == "code"]
+            namespace = {"__name__": f"lesson_{lesson[:2]}"}
+            for cell in cells:
+                source = "".join(cell.get("source", ""))
+                source = "\n".join(line for line in source.splitlines()
+                                   if not line.lstrip().startswith(("%", "!")))
+                try:
+                    tree = ast.parse(source)
+                except SyntaxError:
+                    continue                  # a cell that does not parse defines nothing here
+                tree.body = [n for n in tree.body
+                             if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))]
+                exec(compile(tree, str(path.name), "exec"), namespace)  # noqa: S102 -- your own code
+        except Exception as e:  # noqa: BLE001 -- a broken notebook costs only its own functions
+            notes.append(pmsg("playground", "{notebook} could not be read ({error}): its functions are "
+                                            "the course's.", notebook=path.name,
+                              error=f"{type(e).__name__}: {e}"))
+            continue
+        for name in FUNCTIONS:
+            fn = namespace.get(name)
+            if name not in found and callable(fn) and getattr(fn, "__module__", None) == namespace["__name__"]:
+                found[name] = fn
+    found["_notes"] = notes
+    return found

@@ -404,3 +404,38 @@ def test_playground_texts_are_not_used_as_patterns_over_the_checks_messages():
     zh = pg.translations()
     for word in ("Step", "Noise", "Reset"):          # looked up whole by pmsg, never matched in text
         assert zh["playground", word] not in render(f"the {word} of it", "zh-TW")
+
+
+# ---- your functions from your saved lesson notebooks ---------------------------------------------
+
+def test_from_lessons_takes_each_function_from_the_notebook_that_defines_it(tmp_path):
+    import shutil
+
+    from checks.engine.source import ROOT
+    for lesson in pg.LESSONS:
+        shutil.copy(ROOT / "solutions" / f"{lesson}.ipynb", tmp_path)
+    mine = pg.from_lessons(tmp_path)
+    assert mine["_notes"] == []
+    assert mine["forward"].__module__ == "lesson_03" and mine["backward"].__module__ == "lesson_06"
+    assert mine["adam_step"].__module__ == "lesson_07"
+    choice = pg.choose(mine)
+    assert choice.origin == {name: "yours" for name in pg.FUNCTIONS}, choice.notes
+
+
+def test_from_lessons_runs_only_imports_and_definitions_and_skips_what_it_cannot_read(tmp_path, capsys):
+    import nbformat
+    cells = [nbformat.v4.new_code_cell("import numpy as np\nprint('a side effect')\nraise SystemExit"),
+             nbformat.v4.new_code_cell("%matplotlib inline\ndef sgd_step(param, grad, lr):\n"
+                                       "    # YOUR CODE HERE\n    raise NotImplementedError()"),
+             nbformat.v4.new_code_cell("def broken(:\n")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "07_weight_updates.ipynb")
+    (tmp_path / "06_backpropagation.ipynb").write_text("{not json", encoding="utf-8")
+    mine = pg.from_lessons(tmp_path)
+    assert capsys.readouterr().out == ""
+    assert set(mine) == {"sgd_step", "_notes"}
+    notes = " ".join(mine["_notes"])
+    assert "03_forward_pass.ipynb is not in this folder" in notes
+    assert "06_backpropagation.ipynb could not be read (JSONDecodeError" in notes
+    choice = pg.choose(mine)
+    assert choice.origin["sgd_step"] == "course" and "not finished" in choice.notes[5]
+    assert choice.reading == mine["_notes"]

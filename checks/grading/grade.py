@@ -20,7 +20,7 @@ from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
-from .learners import is_intro, learner_of, lesson_by_name
+from .learners import is_intro, is_workshop, learner_of, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
                         write_atomic)
 from .progress_bar import Meter
@@ -39,7 +39,8 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 def find_submissions(paths, skip_folders=()):
     """(learner, notebook path) pairs: files as given, folders searched recursively
     (symbolic links to folders are not followed; links to files are listed, then refused).
-    Lesson 00 is never graded; see checks/grading/learners.py for who a notebook belongs to."""
+    Lesson 00 and the workshop playground are never graded; see checks/grading/learners.py
+    for who a notebook belongs to."""
     found = []
     for p in map(Path, paths):
         notebooks = [p]
@@ -49,7 +50,8 @@ def find_submissions(paths, skip_folders=()):
                 dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
                 notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
             notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
-        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks if not is_intro(nb)]
+        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks
+                  if not is_intro(nb) and not is_workshop(nb)]
     return found
 
 

@@ -42,6 +42,14 @@ def is_intro(path):
     return Path(path).name.startswith(INTRO)
 
 
+# The workshop notebooks: no exercises, never graded (nor listed by status, which goes by lesson).
+WORKSHOP = ("playground.ipynb",)
+
+
+def is_workshop(path):
+    return Path(path).name in WORKSHOP
+
+
 def folder_name(path):
     resolved = Path(path).resolve()
     return resolved.name or "learner"
