@@ -200,8 +200,8 @@ def run_check_quietly(name: str, fn: Callable):
 def choose(namespace: dict | None = None, mine: bool = True,
            checker: Callable = run_check_quietly) -> Choice:
     """For every name in FUNCTIONS: the learner's function from ``namespace`` (a notebook's
-    ``globals()``, or ``from_lessons()``) if ``mine`` and it passes its check (``checker(name, fn)`` returns a Verdict), else ``blocks``' version, with a
-    sentence saying which and why."""
+    ``globals()``, or ``from_lessons()``) if ``mine`` and it passes its check (``checker(name,
+    fn)`` returns a Verdict), else ``blocks``' version, with a sentence saying which and why."""
     from checks.engine.messages import render
     from checks.engine.verdicts import NOT_ATTEMPTED, PASSED
     namespace = namespace or {}
@@ -421,8 +421,8 @@ class Trainer:
 ORANGE, BLUE, WHITE = np.array([245, 147, 34.]), np.array([8, 119, 189.]), np.array([255, 255, 255.])
 
 
-def png(rgb: np.ndarray) -> bytes:
-    """PNG bytes of an (h, w, 3) uint8 image (no filter, zlib level 1: fast, small enough)."""
+def png(rgb: np.ndarray, level: int = 1) -> bytes:
+    """PNG bytes of an (h, w, 3) uint8 image (no filter; zlib ``level`` 1 is fast, 9 small)."""
     h, w, _ = rgb.shape
     raw = np.concatenate([np.zeros((h, 1), np.uint8), rgb.reshape(h, w * 3)], axis=1).tobytes()
 
@@ -430,16 +430,29 @@ def png(rgb: np.ndarray) -> bytes:
         return (len(data).to_bytes(4, "big") + kind + data
                 + (zlib.crc32(kind + data) & 0xFFFFFFFF).to_bytes(4, "big"))
     header = w.to_bytes(4, "big") + h.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, level))
             + chunk(b"IEND", b""))
 
 
-def colours(v: np.ndarray, fade: float = 1.0) -> np.ndarray:
-    """Values in [-1, 1] to RGB: -1 orange, 0 white, +1 blue (TensorFlow Playground's scale);
-    ``fade`` < 1 pales them (so the dots stand out on the heat map). NaN is grey."""
-    v = np.clip(np.nan_to_num(v, nan=0.0), -1, 1)[..., None] * fade
+def _scale(fade):
+    """(256, 3) uint8: TensorFlow Playground's colours for 256 values from -1 to 1."""
+    v = np.linspace(-1.0, 1.0, 256)[:, None] * fade
     rgb = np.where(v >= 0, WHITE + v * (BLUE - WHITE), WHITE - v * (ORANGE - WHITE))
-    return rgb
+    return np.round(rgb).astype(np.uint8)
+
+
+SCALES = {1.0: _scale(1.0), 0.75: _scale(0.75)}
+
+
+def colours(v: np.ndarray, fade: float = 1.0) -> np.ndarray:
+    """Values in [-1, 1] to uint8 RGB: -1 orange, 0 white, +1 blue (TensorFlow Playground's
+    scale), looked up in a table of 256 colours; ``fade`` 0.75 pales them (so the dots stand out
+    on the heat map). NaN is white."""
+    table = SCALES.get(fade)
+    if table is None:
+        table = SCALES[fade] = _scale(fade)
+    v = np.nan_to_num(np.asarray(v, dtype=float), nan=0.0, posinf=1.0, neginf=-1.0)
+    return table[np.clip(np.rint((v + 1.0) * 127.5), 0, 255).astype(np.intp)]
 
 
 def upsample(values: np.ndarray, size: int) -> np.ndarray:
@@ -484,7 +497,7 @@ def boundary_picture(trainer: Trainer, size: int = 260, resolution: int = 50,
         inner = np.where(y.reshape(-1, 1) == 1, BLUE, ORANGE)
         _dots(img, X, edge, 3)
         _dots(img, X, inner, 2)
-    return img.astype(np.uint8)
+    return img
 
 
 def neuron_pictures(trainer: Trainer, size: int = 44, resolution: int = 24, plane=None) -> list:
@@ -495,7 +508,7 @@ def neuron_pictures(trainer: Trainer, size: int = 44, resolution: int = 24, plan
     for layer in hidden:
         scale = np.nanmax(np.abs(layer), axis=(0, 1))
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        pictures.append([colours(upsample(layer[:, :, u] / scale[u], size)).astype(np.uint8)
+        pictures.append([colours(upsample(layer[:, :, u] / scale[u], size))
                          for u in range(layer.shape[2])])
     return pictures
 
@@ -522,7 +535,8 @@ def loss_svg(trainer: Trainer, width: int = 260, height: int = 70) -> str:
 
 
 def data_uri(rgb: np.ndarray) -> str:
-    return "data:image/png;base64," + base64.b64encode(png(rgb)).decode("ascii")
+    """An image as a data: URI, compressed hard: it is stored in the notebook."""
+    return "data:image/png;base64," + base64.b64encode(png(rgb, 9)).decode("ascii")
 
 
 def static_html(trainer: Trainer, message: str) -> str:
@@ -671,11 +685,10 @@ class Playground:
         from html import escape
         t = self.trainer
         plane = t.over_plane(50)
-        small = t.over_plane(24)
         self.picture.value = png(boundary_picture(t, plane=plane))
         self.loss_text.value = f"<b>{escape(t.summary())}</b>"
         self.curve.value = loss_svg(t)
-        self.draw_neurons(small)
+        self.draw_neurons(plane)
         yours = [n for n in FUNCTIONS if t.choice.origin[n] == "yours"]
         self.origin_text.value = "<br>".join(
             escape(n) for n in [*t.choice.reading, *t.choice.notes, *t.notes]) + \
@@ -685,14 +698,27 @@ class Playground:
         self.warning.value = f"<b style='color:#b00'>{escape(diverged)}</b>" if t.diverged() else ""
 
     def draw_neurons(self, plane):
+        """One Image per hidden neuron, made again only when the layers change (the old ones
+        closed, so the browser does not collect widgets), else only their pictures replaced."""
         import ipywidgets as w
         pictures = neuron_pictures(self.trainer, plane=plane)
-        columns = [w.VBox([w.HTML(small(pmsg("playground", "layer {layer}", layer=l + 1))),
-                           *[w.Image(value=png(p), format="png") for p in layer]])
-                   for l, layer in enumerate(pictures)]
-        flat = pmsg("playground", "No hidden layer: the output is one sigmoid neuron, so the boundary "
-                                  "is a straight line.")
-        self.neurons.children = columns or [w.HTML(small(flat, 200))]
+        shape = [len(layer) for layer in pictures]
+        if shape != getattr(self, "neuron_shape", None):
+            for old in getattr(self, "neuron_widgets", []):
+                old.close()
+            self.neuron_images = [[w.Image(format="png") for _ in layer] for layer in pictures]
+            columns = [w.VBox([w.HTML(small(pmsg("playground", "layer {layer}", layer=l + 1))), *images])
+                       for l, images in enumerate(self.neuron_images)]
+            flat = pmsg("playground", "No hidden layer: the output is one sigmoid neuron, so the boundary "
+                                      "is a straight line.")
+            self.neurons.children = columns or [w.HTML(small(flat, 200))]
+            self.neuron_widgets = [*self.neurons.children,
+                                   *[box.children[0] for box in columns],
+                                   *[i for images in self.neuron_images for i in images]]
+            self.neuron_shape = shape
+        for images, layer in zip(self.neuron_images, pictures):
+            for image, picture in zip(images, layer):
+                image.value = png(picture)
 
     # --- events ---
     def on_rebuild(self, _):
@@ -1023,7 +1049,8 @@ def from_lessons(folder=".", lessons=LESSONS) -> dict:
             continue
         for name in FUNCTIONS:
             fn = namespace.get(name)
-            if name not in found and callable(fn) and getattr(fn, "__module__", None) == namespace["__name__"]:
+            own = callable(fn) and getattr(fn, "__module__", None) == namespace["__name__"]
+            if name not in found and own:
                 found[name] = fn
     found["_notes"] = notes
     return found

@@ -338,14 +338,20 @@ def test_the_widget_steps_redraws_and_rebuilds_without_a_front_end():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == pg.static_sentence() and "data:image/png" in bundle["text/html"]
     loss, picture = p.loss_text.value, p.picture.value
+    neurons = [i.value for i in p.neuron_images[0]]
+    images = p.neuron_images
     p.step_button.click()
     assert p.trainer.steps == 1 and p.loss_text.value != loss and p.picture.value != picture
+    assert p.neuron_images is images, "a redraw replaces pictures, not widgets"
+    assert [i.value for i in p.neuron_images[0]] != neurons
     assert "sgd_step: yours" in p.origin_text.value and "momentum_step: the course" in p.origin_text.value
     p.activation.value = "relu"                               # a new network: back to step 0
     assert p.trainer.activation == "relu" and p.trainer.steps == 0
     p.lr.value = 0.3                                          # the learning rate changes live
     p.step_button.click()
     assert p.trainer.lr == 0.3 and p.trainer.steps == 1
+    p.layers.value = 2
+    assert [len(layer) for layer in p.neuron_images] == [4, 4] and images[0][0].comm is None   # closed
     p.layers.value = 0
     assert p.trainer.hidden == [] and all(u.layout.display == "none" for u in p.units)
     p.whose.value = False

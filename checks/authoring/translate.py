@@ -432,7 +432,7 @@ def run(nb, folder, timeout=300):
     """Executes a notebook in `folder` (its outputs replaced), as execute.py does for solutions/."""
     from nbclient import NotebookClient
     nb = copy.deepcopy(nb)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(folder)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -50,6 +50,15 @@ def solution_notebooks(folder=None):
     return sorted(Path(folder or ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
+WORKSHOP = ("playground.ipynb",)     # notebooks without exercises: built and shipped, never graded
+
+
+def workshop_notebooks(folder=None):
+    """The workshop notebooks in ``folder`` (solutions/ by default) that exist."""
+    folder = Path(folder or ROOT / "solutions")
+    return [folder / name for name in WORKSHOP if (folder / name).is_file()]
+
+
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
     import nbformat             # slow to import: only when the solutions are read

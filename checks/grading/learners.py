@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .csvsafe import rows_to_csv
 from ..catalogue import EXERCISES, lessons
+from ..engine.source import WORKSHOP
 
 INTRO = "00_"
 # Canvas's "Download Submissions" zip: login[_LATE]_userid_submissionid_original-name
@@ -42,11 +43,8 @@ def is_intro(path):
     return Path(path).name.startswith(INTRO)
 
 
-# The workshop notebooks: no exercises, never graded (nor listed by status, which goes by lesson).
-WORKSHOP = ("playground.ipynb",)
-
-
 def is_workshop(path):
+    """A workshop notebook (no exercises): never graded; status goes by lesson and skips it."""
     return Path(path).name in WORKSHOP
 
 
