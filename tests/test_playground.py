@@ -88,6 +88,19 @@ def test_every_optimiser_trains(optimiser, lr):
     assert t.history["train"][-1][1] < 0.5 * first
 
 
+def test_the_instructor_guides_learning_rate_and_sigmoid_stories_hold():
+    xor = pg.make_data("xor", seed=0)
+    calm, wild = pg.Trainer(xor, [4], "tanh", 3.0, "sgd", 10), pg.Trainer(xor, [4], "tanh", 10.0, "sgd", 10)
+    calm.step(300)
+    wild.step(300)
+    assert calm.history["train"][-1][1] < 0.2 and wild.history["train"][-1][1] > 5
+    circle = pg.make_data("circle", seed=0)
+    tanh, sigmoid = (pg.Trainer(circle, [8] * 4, a, 0.1, "sgd", 10) for a in ("tanh", "sigmoid"))
+    tanh.step(1500)
+    sigmoid.step(1500)
+    assert tanh.history["train"][-1][1] < 0.05 and sigmoid.history["train"][-1][1] > 0.6
+
+
 def test_a_step_is_the_course_step_written_out():
     data = pg.make_data("gaussians", seed=4)
     t = pg.Trainer(data, [3], "sigmoid", 0.1, "sgd", batch_size=len(data.X_train), seed=7)
