@@ -597,28 +597,29 @@ class Playground:
         import ipywidgets as w
         self.namespace, self.checker, self.seed = namespace or {}, checker, seed
         self.task = None
-        lay = w.Layout(width="250px")
+        def lay():           # a Layout each: hiding one control must not hide the others
+            return w.Layout(width="250px")
         style = {"description_width": "110px"}
         words = names()
         self.dataset = w.Dropdown(options=[(words[d], d) for d in DATASETS], value=dataset,
-                                  description=pmsg("playground", "Data set"), layout=lay, style=style)
-        self.noise = w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, layout=lay, style=style,
+                                  description=pmsg("playground", "Data set"), layout=lay(), style=style)
+        self.noise = w.FloatSlider(value=noise, min=0.0, max=0.5, step=0.05, layout=lay(), style=style,
                                    description=pmsg("playground", "Noise"))
-        self.train_percent = w.IntSlider(value=train_percent, min=10, max=90, step=10, layout=lay,
+        self.train_percent = w.IntSlider(value=train_percent, min=10, max=90, step=10, layout=lay(),
                                          style=style, description=pmsg("playground", "Training data (%)"))
-        self.layers = w.IntSlider(value=len(hidden), min=0, max=MAX_LAYERS, layout=lay, style=style,
+        self.layers = w.IntSlider(value=len(hidden), min=0, max=MAX_LAYERS, layout=lay(), style=style,
                                   description=pmsg("playground", "Hidden layers"))
         units = list(hidden) + [4] * (MAX_LAYERS - len(hidden))
-        self.units = [w.IntSlider(value=units[i], min=1, max=MAX_UNITS, layout=lay, style=style,
+        self.units = [w.IntSlider(value=units[i], min=1, max=MAX_UNITS, layout=lay(), style=style,
                                   description=pmsg("playground", "Units in layer {layer}", layer=i + 1))
                       for i in range(MAX_LAYERS)]
         self.activation = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value=activation,
-                                     description=pmsg("playground", "Activation"), layout=lay, style=style)
+                                     description=pmsg("playground", "Activation"), layout=lay(), style=style)
         self.lr = w.Dropdown(options=[(str(r), r) for r in LEARNING_RATES], value=lr,
-                             description=pmsg("playground", "Learning rate"), layout=lay, style=style)
+                             description=pmsg("playground", "Learning rate"), layout=lay(), style=style)
         self.optimiser = w.Dropdown(options=[(words[o], o) for o in OPTIMISERS], value=optimiser,
-                                    description=pmsg("playground", "Optimiser"), layout=lay, style=style)
-        self.batch_size = w.IntSlider(value=batch_size, min=1, max=30, layout=lay, style=style,
+                                    description=pmsg("playground", "Optimiser"), layout=lay(), style=style)
+        self.batch_size = w.IntSlider(value=batch_size, min=1, max=30, layout=lay(), style=style,
                                       description=pmsg("playground", "Batch size"))
         self.whose = w.ToggleButtons(options=[(pmsg("playground", "mine (from this notebook)"), True),
                                               (pmsg("playground", "the course's (blocks)"), False)],
@@ -925,21 +926,24 @@ class StepByStep:
         self.choice = choose(namespace, mine, checker)
         self.sliders = {}
         words = names()
-        style, lay = {"description_width": "48px"}, w.Layout(width="210px")
+        style = {"description_width": "48px"}
+
+        def lay():
+            return w.Layout(width="210px")
         for k, a in LESSON03.items():
             for idx in np.ndindex(a.shape):
                 name = "y" if k == "y" else f"{k}[{idx[0] + 1},{idx[1] + 1}]" if k[0] == "W" \
                     else f"x{idx[1] + 1}" if k == "x" else f"{k}[{idx[1] + 1}]"
                 lo, hi = (-3.0, 3.0) if k in ("x", "y") else (-2.0, 2.0)
                 self.sliders[k, idx] = w.FloatSlider(value=float(a[idx]), min=lo, max=hi, step=0.05,
-                                                     description=name, style=style, layout=lay,
+                                                     description=name, style=style, layout=lay(),
                                                      readout_format=".2f")
         self.hidden = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value="relu",
                                  description=pmsg("playground", "Activation of layer {layer}", layer=1),
-                                 layout=lay)
+                                 layout=lay())
         self.output = w.Dropdown(options=[(words[a], a) for a in ACTIVATIONS], value="relu",
                                  description=pmsg("playground", "Activation of layer {layer}", layer=2),
-                                 layout=lay)
+                                 layout=lay())
         self.backward = w.ToggleButton(value=False, description=pmsg("playground", "Backward"),
                                        icon="arrow-left")
         self.backward.add_class("pg-backward")

@@ -347,6 +347,9 @@ def test_the_static_picture_is_html_with_the_sentence_and_inline_images():
 def test_the_widget_steps_redraws_and_rebuilds_without_a_front_end():
     pytest.importorskip("ipywidgets")
     p = pg.Playground(learner_functions(), dataset="xor", hidden=(4,))
+    shown = [c for c in (p.dataset, p.activation, p.lr, p.units[0]) if c.layout.display != "none"]
+    assert shown == [p.dataset, p.activation, p.lr, p.units[0]], "hiding unused units hid others"
+    assert [u.layout.display for u in p.units[1:]] == ["none"] * 3
     bundle = p._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == pg.static_sentence() and "data:image/png" in bundle["text/html"]
