@@ -94,6 +94,8 @@ def write_notebooks(out, solutions=None):
         for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
+    for path in workshop_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
+        (out / "notebooks" / "zh-TW" / path.name).write_text(learner_text(path), encoding="utf-8")
 
 
 def section(readme, title):

@@ -9,7 +9,7 @@ import polib
 import pytest
 
 from checks.authoring import translate
-from checks.engine.source import ROOT, solution_notebooks
+from checks.engine.source import ROOT, solution_notebooks, workshop_notebooks
 
 LESSONS = translate.edition()
 PO = {p.stem: translate.load_catalogue(p.stem) for p in LESSONS}
@@ -148,7 +148,7 @@ def test_zh_tw_notebooks_are_fresh(path):
 
 
 def test_every_zh_tw_notebook_comes_from_a_lesson():
-    names = {p.name for p in solution_notebooks()}
+    names = {p.name for p in [*solution_notebooks(), *workshop_notebooks()]}
     for folder in (ROOT / "solutions" / translate.LANG, ROOT / "notebooks" / translate.LANG):
         assert {p.name for p in folder.glob("*.ipynb")} <= names
 

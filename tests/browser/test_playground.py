@@ -44,6 +44,7 @@ def test_the_playground_trains_a_step_after_the_activation_and_learning_rate_cha
                                                                                      screenshots):
     open_notebook(page, lab.url(NOTEBOOK))
     shot(page, screenshots / "playground-1-opened.png")
+    run_cell(page, code_cell(page, "import playground"))
     cell = code_cell(page, "playground.show(mine)")
     run_cell(page, cell)
     widget = page.locator(".pg-playground")
