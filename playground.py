@@ -12,8 +12,9 @@ names which is which.
     playground.show(globals())            # in a notebook: the widget (a picture without one)
     playground.step_by_step()             # the 2-3-1 network of lesson 03, one edge at a time
 
-The logic needs NumPy only: ``make_data``, ``choose``, ``Trainer`` and the pictures (PNG
-bytes drawn with NumPy) run and are tested without a browser. ipywidgets is imported only by
+The logic needs NumPy and the course's checks only: ``make_data``, ``choose``, ``Trainer``
+and the pictures (PNG bytes drawn with NumPy) run and are tested without a browser;
+``from_lessons(folder)`` reads your functions from your saved lesson notebooks. ipywidgets is imported only by
 ``show``/``step_by_step``; where widgets cannot run, they show a sentence and the starting
 picture instead.
 
@@ -749,14 +750,19 @@ class Playground:
     async def run(self):
         """Steps for REDRAW_SECONDS, redraws, yields to the kernel (so Pause is heard), again."""
         import asyncio
-        while self.play.value:
-            start = time.perf_counter()
-            while time.perf_counter() - start < REDRAW_SECONDS:
-                self.trainer.step(1)
-            self.draw()
-            if self.trainer.diverged():
-                self.play.value = False
-            await asyncio.sleep(0.01)
+        from html import escape
+        try:
+            while self.play.value:
+                start = time.perf_counter()
+                while time.perf_counter() - start < REDRAW_SECONDS:
+                    self.trainer.step(1)
+                self.draw()
+                if self.trainer.diverged():
+                    self.play.value = False
+                await asyncio.sleep(0.01)
+        except Exception as e:  # noqa: BLE001 -- a background task's error would go unseen
+            self.play.value = False
+            self.warning.value = f"<b style='color:#b00'>{escape(f'{type(e).__name__}: {e}')}</b>"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

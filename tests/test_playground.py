@@ -380,6 +380,22 @@ def test_the_widget_steps_redraws_and_rebuilds_without_a_front_end():
     assert "the learning rate is too high" in p.warning.value
 
 
+def test_play_trains_in_the_background_until_paused():
+    import asyncio
+    pytest.importorskip("ipywidgets")
+    p = pg.Playground(dataset="xor", hidden=(4,), mine=False)
+
+    async def press_play_then_pause():
+        p.play.value = True                        # the kernel's event loop runs the task
+        await asyncio.sleep(0.3)                   # ... and stays free to hear Pause
+        assert p.play.description == "Pause"
+        p.play.value = False
+        await p.task
+    asyncio.run(press_play_then_pause())
+    assert p.trainer.steps > 0 and f"step {p.trainer.steps} (" in p.loss_text.value
+    assert p.play.description == "Play" and p.warning.value == ""
+
+
 def test_the_step_by_step_widget_redraws_when_a_slider_moves():
     pytest.importorskip("ipywidgets")
     s = pg.StepByStep()
