@@ -477,3 +477,24 @@ def test_from_lessons_runs_only_imports_and_definitions_and_skips_what_it_cannot
     choice = pg.choose(mine)
     assert choice.origin["sgd_step"] == "course" and "not finished" in choice.notes[5]
     assert choice.reading == mine["_notes"]
+
+
+# ---- never graded ----------------------------------------------------------------------------------
+
+def test_the_grader_reads_lesson_07s_playground_cell_as_empty_and_skips_the_workshop_notebook(tmp_path):
+    import shutil
+
+    import nbformat
+
+    from checks.engine.source import ROOT
+    from checks.grading.grade import find_submissions, read_cells
+    lesson = ROOT / "notebooks" / "07_weight_updates.ipynb"
+    cells = read_cells(lesson)
+    assert cells[-1] == "" and len(cells) == len([c for c in nbformat.read(lesson, as_version=4).cells
+                                                  if c.cell_type == "code"])
+    nb = nbformat.read(lesson, as_version=4)
+    nb.cells[-1].source += "\nprint('mine now')"            # the learner changed it: it runs
+    nbformat.write(nb, tmp_path / "07_weight_updates.ipynb")
+    assert read_cells(tmp_path / "07_weight_updates.ipynb")[-1].endswith("print('mine now')")
+    shutil.copy(ROOT / "notebooks" / "playground.ipynb", tmp_path)
+    assert [p.name for _, p in find_submissions([tmp_path])] == ["07_weight_updates.ipynb"]

@@ -27,7 +27,7 @@ from .progress_bar import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
                       isolation_refused, kill_all, unreadable_by)
-from ..engine.source import defined_functions
+from ..engine.source import WORKSHOP_CELLS, defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
@@ -94,7 +94,8 @@ def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
-    readable source are skipped, not fatal."""
+    readable source are skipped, not fatal; a lesson's cell that only shows the workshop
+    playground, exactly as shipped, is read as empty (nothing to grade, nothing the sandbox offers)."""
     data = read_bytes(Path(path))
     try:
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
@@ -111,7 +112,7 @@ def read_cells(path):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if isinstance(source, str):
-            sources.append(source)
+            sources.append("" if source.strip() in WORKSHOP_CELLS else source)
     return sources
 
 
