@@ -222,7 +222,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide) as sandbox:
+    with Sandbox(cells, limits, hide, lesson) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts))

@@ -27,10 +27,10 @@ from pathlib import Path
 
 from ..runtime import plain
 from ..engine.verdicts import Outcome
+from . import provided
 
 CHILD = Path(__file__).resolve().parents[1] / "runtime" / "child.py"
 ROOT = CHILD.parents[2]
-PROVIDED = ("blocks.py", "digits.py", "data")          # what learner code may read of the course
 
 
 class Timeout(Exception):
@@ -85,13 +85,14 @@ SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin",
           "/etc/ld.so.cache", "/etc/localtime")
 
 
-def keep_paths():
-    """The allow-list: Python itself (all its prefixes), the system's libraries, and the
-    provided modules. Nothing else of the machine exists for learner code."""
+def keep_paths(offered=None):
+    """The allow-list: Python itself (all its prefixes), the system's libraries, and
+    ``offered``, the folder of the lesson's provided modules (provided.folder; never the
+    course's own blocks.py). Nothing else of the machine exists for learner code."""
     prefixes = {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     prefixes |= {p.resolve() for p in prefixes}
     exe = Path(sys.executable)
-    found = prefixes | {exe.resolve().parent.parent} | {ROOT / name for name in PROVIDED}
+    found = prefixes | {exe.resolve().parent.parent} | ({Path(offered)} if offered else set())
     return sorted(str(p) for p in found | {Path(p) for p in SYSTEM})
 
 
@@ -108,7 +109,7 @@ def unreadable_by(user, paths=None, python=sys.executable):
             return False
     if not can(python, "-I", "-c", "pass"):
         return [python]
-    paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
+    paths = [p for p in (paths or keep_paths(provided.folder(None))) if os.path.exists(p)]
     return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
 
 
@@ -247,10 +248,14 @@ def clean(text, size):
 
 
 class Sandbox:
-    """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
+    """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results.
+    ``lesson``: the notebook's lesson, which decides what its blocks and digits offer
+    (provided.py; None: nothing)."""
 
-    def __init__(self, cells, limits=Limits, hide=()):
+    def __init__(self, cells, limits=Limits, hide=(), lesson=None):
         self.cells, self.limits, self.hide = list(cells), limits, hide
+        self.offered = str(provided.folder(lesson))
+        self.early = provided.early_definitions(lesson, self.cells) if lesson else []
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
         self.cut_cells = {}              # index -> a note: its output was cut
@@ -288,7 +293,8 @@ class Sandbox:
         with open(Path(self.workdir.name) / "output.txt", "wb") as output:
             config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
                       "isolate": bool(self.limits.isolate), "user": self.limits.user,
-                      "keep": keep_paths(), "hide": hide_paths(self.hide)}
+                      "keep": keep_paths(self.offered), "hide": hide_paths(self.hide),
+                      "provided": self.offered}
             try:
                 self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output.fileno()), self.limits)
                 LIVE.add(self)
@@ -312,6 +318,10 @@ class Sandbox:
             raise Unavailable(f"isolation is not available on this machine "
                               f"({clean(hello['refused'], 300)})")
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
+        if not self.define_early():
+            self.early = []                      # never again: a fresh child without them
+            self.restart()
+            return
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
                 self.run_cell(index, source)
@@ -484,6 +494,20 @@ class Sandbox:
         return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
                 "(restarts after loops and crashes included)")
 
+    def define_early(self):
+        """Sends the notebook's plain definitions of the lesson's exercises, which the
+        provided modules' stand-ins use in cells that run before them; False if the child
+        did not take them (it is then restarted without them)."""
+        for index, source in self.early:
+            try:
+                self.request({"op": "exec", "index": index, "source": source, "early": True},
+                             self.limits.cell_seconds)
+            except OverBudget:
+                return True
+            except (Timeout, Crashed):
+                return False
+        return True
+
     def run_cell(self, index, source):
         """Runs one cell; remembers cells that hang or kill the child, and skips them."""
         try:
@@ -517,11 +541,14 @@ class Sandbox:
 
     def call(self, name, case, arg_names, seconds=None, stand_in=()):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
-        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile."""
+        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile:
+        their source goes with this request, and the child keeps them for this call only."""
         seconds = seconds or self.limits.call_seconds
         message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
                    "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
-                   "stand_in": list(stand_in)}
+                   "stand_in": {"names": list(stand_in),
+                                "source": provided.stand_in_source(tuple(stand_in))}
+                   if stand_in else {}}
         try:
             if self.spent >= self.limits.notebook_seconds:
                 raise OverBudget()

@@ -1,7 +1,7 @@
 """The grading child: a zygote that forks one sandboxed process per submission.
 
 Started once per batch by ``sandbox.py`` as ``python -I child.py SOCKET_FD ROOT``.
-It imports NumPy, Matplotlib and the course's provided modules once, then
+It imports NumPy and Matplotlib once (never the course's provided modules), then
 waits. For each submission the grader sends, over the socket, the two pipe
 ends of a private channel and an output file; the zygote forks, and the fork:
 
@@ -10,7 +10,9 @@ ends of a private channel and an output file; the zygote forks, and the fork:
    own processes; if the kernel refuses, it carries on without them and says so;
 3. forks again: the inner process (PID 1 of the new namespace) runs the
    learner's cells and answers calls with plain data on the grader's channel.
-   The outer one only waits, and dies the way the inner one died.
+   The outer one only waits, and dies the way the inner one died. The inner one finds
+   ``blocks`` and ``digits`` in the folder the grader wrote for the notebook's lesson
+   (``checks/grading/provided.py``): they hold nothing of that lesson's exercises.
 
 Nothing the learner's code prints is ever read as a result, and this process
 never holds an expected value. Standard library, NumPy and ``plain.py`` only.
@@ -33,10 +35,12 @@ SOCKET_FD, ROOT = int(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, os.path.join(ROOT, "checks"))   # for the package `runtime` (not `checks`)
 import numpy        # noqa: E402,F401  (imported once here, for every child)
 from runtime import isolate, plain  # noqa: E402
-from runtime.invoke import invoke, provided_versions, strip_magics  # noqa: E402
-sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
-PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
-           "functools", "itertools", "collections", "threading", "time", "gzip")
+from runtime.invoke import invoke, strip_magics  # noqa: E402
+del sys.path[0]     # nothing of the course is on the path until a child adds its lesson's folder
+# `blocks` and `digits` are never loaded here: each child imports its lesson's own copies
+# (checks/grading/provided.py), so nothing of a lesson's exercises is in a child's memory.
+PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "math", "random", "copy",
+           "functools", "itertools", "collections", "threading", "time", "gzip", "pathlib")
 PROVIDED = ("blocks", "digits")
 
 stub = types.ModuleType("checks")
@@ -204,6 +208,7 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     os.close(out_fd)
     os.environ.clear()
     os.environ.update(cmd["env"], HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
+    sys.path.insert(0, cmd["provided"])         # this lesson's blocks.py and digits.py
     try:
         isolate.seccomp(os.getpid())
     except OSError as e:
@@ -263,7 +268,8 @@ class Learner:
     def __init__(self, cmd_r, reply_w, isolated, limits):
         self.cmd_r, self.reply_w = cmd_r, reply_w
         self.isolated, self.limits = isolated, limits
-        self.cells, self.namespace = {}, {"__name__": "__main__"}
+        self.cells, self.namespace, self.early = {}, {"__name__": "__main__"}, {}
+        offer(self.namespace, self.early)
         self.out = sys.stdout = sys.stderr = Sink(limits["output_bytes"])
         sys.__stdout__ = sys.__stderr__ = self.out
         try:                                     # C-level output goes nowhere, never blocks
@@ -307,6 +313,8 @@ class Learner:
             data = data[os.write(self.reply_w, data):]
 
     def run_cell(self, cmd):
+        if cmd.get("early"):
+            return self.define_early(cmd)
         name = f"<cell {cmd['index']}>"
         self.cells[name] = cmd["source"]
         try:
@@ -316,6 +324,25 @@ class Learner:
             return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
                     "fatal": fatal(e)}
 
+    def define_early(self, cmd):
+        """A later cell's plain ``def`` of one of the lesson's exercises (nothing of the
+        learner's runs to define it), kept in ``early``, not among the learner's names: the
+        provided modules' stand-ins for the lesson's exercises use it until the notebook
+        defines its own (provided.early_definitions)."""
+        name = f"<cell {cmd['index']}>"
+        self.cells.setdefault(name, cmd["source"])
+        scratch = {"__name__": "__main__"}
+        try:
+            exec(compile(cmd["source"], name, "exec"), scratch)
+        except BaseException as e:
+            return {"ok": False, "error": self.describe(e)}
+        for key, value in scratch.items():
+            if isinstance(value, types.FunctionType):   # its globals: the learner's names
+                fn = types.FunctionType(value.__code__, self.namespace, key, value.__defaults__)
+                fn.__kwdefaults__ = value.__kwdefaults__
+                self.early[key] = fn
+        return {"ok": True}
+
     def call(self, cmd):
         fn = self.namespace.get(cmd["name"])
         if not callable(fn):
@@ -324,19 +351,19 @@ class Learner:
             return {"error": f"{cmd['name']} is {fn.__module__}.{getattr(fn, '__name__', '?')}, "
                              f"the course's provided version, not the learner's own code"}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
-        blocks = sys.modules.get("blocks")
-        names = [n for n in cmd.get("stand_in", ()) if isinstance(n, str) and hasattr(blocks, n)]
-        saved = {n: self.namespace[n] for n in names if n in self.namespace}
-        self.namespace.update({n: getattr(blocks, n) for n in names})   # the course's versions
+        private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
+        saved = {n: self.namespace[n] for n in private if n in self.namespace}
+        self.namespace.update(private)
         try:
             r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
-                       BaseException, provided=provided_versions(cmd["name"]))
+                       BaseException)
         finally:
-            for n in names:
+            for n in private:
                 if n in saved:
                     self.namespace[n] = saved[n]
                 else:
                     self.namespace.pop(n, None)
+            private.clear()
         if "exception" in r:
             r["fatal"] = fatal(r.pop("exception"))
         if "value" in r:
@@ -369,6 +396,29 @@ class Learner:
         lines = self.cells.get(f.filename, "").splitlines()
         code = lines[f.lineno - 1].strip() if 0 < f.lineno <= len(lines) else ""
         return f"{f.filename[1:-1]}, line {f.lineno}: {code}"[:300]
+
+
+def offer(namespace, early):
+    """Imports this lesson's provided modules and tells them where the learner's functions
+    are: in them, the lesson's own exercises stand for the learner's (provided.py)."""
+    for name in PROVIDED:
+        try:
+            module = __import__(name)
+        except Exception:
+            continue
+        if isinstance(getattr(module, "LEARNER", None), dict):
+            module.LEARNER, module.EARLY = namespace, early
+
+
+def stand_ins(request):
+    """{name: function} of the course's versions the grader sent with a call ("one mistake
+    costs once"): compiled into a namespace of their own, never importable."""
+    names, source = request.get("names"), request.get("source")
+    if not names or not isinstance(source, str):
+        return {}
+    private = {"__name__": "stand_in"}
+    exec(compile(source, "<stand-in>", "exec"), private)
+    return {n: private[n] for n in names if isinstance(n, str) and callable(private.get(n))}
 
 
 def fatal(e):

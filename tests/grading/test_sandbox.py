@@ -165,15 +165,18 @@ def f():
 
 @pytest.mark.skipif(not isolate.landlock_abi(), reason="the kernel has no Landlock")
 def test_without_namespaces_landlock_still_allow_lists_files(tmp_path):
-    """--no-isolation: learner code reads Python and the provided modules, writes its own
-    folder, and nothing else (a classmate, the course, /etc, /tmp are refused)."""
+    """--no-isolation: learner code reads Python and its lesson's provided modules, writes its
+    own folder, and nothing else (a classmate, the course and its own blocks.py, /etc, /tmp
+    are refused)."""
+    from checks.grading import provided
     classmate = notebook(tmp_path / "class", "ada")
     cell = f"""
 import os
 def f():
     out = {{}}
     for name, path in (("classmate", {str(classmate)!r}), ("hidden", {str(ROOT / 'checks' / 'hidden_cases.py')!r}),
-                       ("etc", "/etc/passwd"), ("blocks", {str(ROOT / 'blocks.py')!r})):
+                       ("etc", "/etc/passwd"), ("blocks", {str(ROOT / 'blocks.py')!r}),
+                       ("offered", {str(provided.folder(None) / 'blocks.py')!r})):
         try:
             open(path).read(10)
             out[name] = "read"
@@ -189,7 +192,7 @@ def f():
     user = None if os.getuid() == 0 and sandbox.unreadable_by(Confined.user) else Confined.user
     s, out = run_cell(cell, limits(False, user=user))
     assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
-                         "blocks": "read", "own folder": "ok"}, out
+                         "blocks": "refused", "offered": "read", "own folder": "ok"}, out
     assert "Landlock" in s.isolated
 
 
@@ -589,7 +592,8 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
         notebook(tmp_path, "mallory", f"""
             import os
             stolen = []
-            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r}]:
+            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r},
+                         {str(root / 'source' / 'blocks.py')!r}]:
                 try:
                     stolen.append(open(path).read() if path.endswith(".py") else os.listdir(path))
                 except OSError:
