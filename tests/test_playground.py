@@ -498,3 +498,13 @@ def test_the_grader_reads_lesson_07s_playground_cell_as_empty_and_skips_the_work
     assert read_cells(tmp_path / "07_weight_updates.ipynb")[-1].endswith("print('mine now')")
     shutil.copy(ROOT / "notebooks" / "playground.ipynb", tmp_path)
     assert [p.name for _, p in find_submissions([tmp_path])] == ["07_weight_updates.ipynb"]
+
+
+def test_lesson_07s_slides_show_the_playgrounds_picture_not_an_empty_widget():
+    from checks.authoring.slides import deck
+    from checks.engine.source import ROOT
+    nb = deck(ROOT / "solutions" / "07_weight_updates.ipynb")
+    heading = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## The playground"))
+    shown = [o.data for o in nb.cells[heading + 1].outputs]
+    assert shown and all("application/vnd.jupyter.widget-view+json" not in d for d in shown)
+    assert "data:image/png;base64," in shown[0]["text/html"]
