@@ -95,9 +95,10 @@ def zygote():
                 except OSError:
                     pass
             os._exit(0)
-        cmd = json.loads(msg)
+        cmd, msg = json.loads(msg), None
         if cmd["op"] in ("spawn", "probe") and cmd["isolate"] and REFUSED == "not probed yet":
-            set_refused(isolate.probe(cmd["keep"], cmd["hide"], tempfile.mkdtemp(dir=".")))
+            set_refused(isolate.probe(cmd["keep"], cmd["hide"], tempfile.mkdtemp(dir="."),
+                                      user=cmd.get("user")))
         if cmd["op"] == "probe":
             sock.send(json.dumps({"refused": REFUSED}).encode())
         elif cmd["op"] == "spawn":
@@ -162,9 +163,15 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     if cmd["isolate"] and REFUSED is not None:           # fail closed: no learner code runs
         os.write(reply_w, frame({"refused": REFUSED}))
         os._exit(72)
+    limits = cmd["limits"]
     if cmd["isolate"]:
+        # Before Linux 5.14 RLIMIT_NPROC counts the host user's tasks, not the namespace's:
+        # the learner's host user's tasks now, and Limits.tasks more
+        learner = (cmd.get("user") or isolate.NOBODY) if os.getuid() == 0 else os.getuid()
+        most = limits["tasks"] + (0 if isolate.tasks_counted_per_namespace()
+                                  else isolate.tasks_of(learner))
         try:
-            isolate.enter()
+            mapped = isolate.enter(cmd.get("user"))
         except OSError:
             os._exit(71)                         # half isolated: never run learner code so
     inner = os.fork()
@@ -182,14 +189,21 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     workdir = cmd["workdir"]
     if cmd["isolate"]:
         try:
-            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], cmd["limits"]["work_bytes"])
-            isolate.drop()
+            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
+                          limits["work_files"], mapped)
+            isolate.limit_tasks(most)
+            isolate.drop(mapped)
         except OSError:
             os._exit(71)
         workdir, isolated = isolate.WORK, True
     else:
         isolated = "not isolated: turned off by the grader's limits"
-        if os.getuid() == 0 and cmd.get("user") is not None:    # as root: someone else
+        as_user = cmd.get("user") if os.getuid() == 0 else None
+        # its user's tasks now, and this many more (the count is the user's, not this
+        # sandbox's: without namespaces there is nothing narrower to count in)
+        isolate.limit_tasks(limits["tasks"] + isolate.tasks_of(
+            os.getuid() if as_user is None else as_user))
+        if as_user is not None:                  # as root: someone else
             os.setgroups([])
             os.setgid(cmd["user"])
             os.setuid(cmd["user"])
@@ -215,7 +229,9 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
         if isolated is True:
             os._exit(71)
         isolated += f"; no system-call filter ({e})"
-    Learner(cmd_r, reply_w, isolated, cmd["limits"]).serve()
+    for key in ("keep", "hide", "workdir"):      # the host's paths, out of its frames' reach
+        cmd.pop(key, None)
+    Learner(cmd_r, reply_w, isolated, limits).serve()
 
 
 def set_limits(limits):

@@ -10,6 +10,7 @@ import socket
 import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import zipfile
@@ -80,16 +81,17 @@ def f():
         shutil.rmtree(inside_prefix, ignore_errors=True)
 
 
-def test_the_course_is_hidden_even_inside_a_kept_prefix(namespaces):
-    """Python's prefix stays readable; the course folder inside it does not (hide)."""
-    inside = Path(tempfile.mkdtemp(prefix="src-", dir=sys.prefix))
+def test_the_course_is_hidden_even_inside_a_kept_folder(namespaces):
+    """The venv's site-packages stays readable; a course folder inside it does not (hide)."""
+    kept = sysconfig.get_paths()["purelib"]
+    inside = Path(tempfile.mkdtemp(prefix="src-", dir=kept))
     try:
         (inside / "secret.txt").write_text("seed", encoding="utf-8")
         (inside / "blocks.py").write_text("x = 1\n", encoding="utf-8")
         cell = f"""
 import os
 def f():
-    return [os.path.isdir({sys.prefix!r}), os.listdir({str(inside)!r})]
+    return [os.path.isdir({kept!r}), os.listdir({str(inside)!r})]
 """
         with Sandbox([cell], Confined, hide=[inside]) as s:
             out = s.call("f", Case(args=()), ())
@@ -566,11 +568,11 @@ def test_the_isolation_probe_never_loses_a_race(namespaces, tmp_path):
 
 def test_a_probe_that_dies_is_tried_again_and_a_refusal_is_final(monkeypatch):
     answers = iter([(False, "died"), (False, "died"), (True, None)])
-    monkeypatch.setattr(isolate, "probe_once", lambda *a: next(answers))
+    monkeypatch.setattr(isolate, "probe_once", lambda *a, **k: next(answers))
     assert isolate.probe([], [], "/nonexistent") is None
     calls = []
     monkeypatch.setattr(isolate, "probe_once",
-                        lambda *a: calls.append(1) or (True, "unshare: EPERM"))
+                        lambda *a, **k: calls.append(1) or (True, "unshare: EPERM"))
     assert isolate.probe([], [], "/nonexistent") == "unshare: EPERM" and len(calls) == 1
 
 
