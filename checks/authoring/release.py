@@ -1,6 +1,7 @@
 """``python -m checks release OUT``: what an instructor hands to learners, without solutions.
 
-    OUT/notebooks/*.ipynb       learner notebooks, generated from solutions/ (stubs, no outputs)
+    OUT/notebooks/*.ipynb       learner notebooks, generated from solutions/ (stubs, no outputs),
+                                and the workshop's playground.ipynb
     OUT/checks/                 the in-notebook checks (minus the LEFT_OUT folders)
     OUT/checks/practice_cases/*.json  practice cases with their answers (visible to learners anyway)
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from .build import learner_text
 from ..errors import CourseError
-from ..engine.source import ROOT, solution_notebooks
+from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 
 # Folders of checks/ that hold grading secrets, need solutions/ or build the course,
 # with their command modules: never in a learner's release, so that its
@@ -95,11 +96,15 @@ def write_notebooks(out, solutions=None):
         for folder in (out / "notebooks", out / "checks" / "fresh"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
+    for path in workshop_notebooks(solutions):            # no exercises: nothing to reset
+        (out / "notebooks" / path.name).write_text(learner_text(path), encoding="utf-8")
     for path in solution_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
         text = learner_text(path)
         for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
+    for path in workshop_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
+        (out / "notebooks" / "zh-TW" / path.name).write_text(learner_text(path), encoding="utf-8")
 
 
 def section(readme, title):
@@ -129,7 +134,7 @@ def start_section(readme, start="Start", heading="## Start"):
     text = section(readme, title)
     text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
     # what the repository holds beyond a release (solutions/, the seed) is not the release's
-    text = re.sub(r" ?\(This repository is the whole course:.*?\)\)?|（這個儲存庫是完整的課程：.*?）", "",
+    text = re.sub(r" ?\(This repository is the whole course:.*?\)|（這個儲存庫是完整的課程：.*?）", "",
                   text, flags=re.S)
     return re.sub(r"^## .*", heading, text, count=1).strip()
 

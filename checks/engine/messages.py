@@ -103,12 +103,29 @@ def source_entries():
              for m in MODULES]
     files += [(p, f"exercises.{p.stem}") for p in sorted((ROOT / "checks" / "catalogue").glob("*.py"))]
     entries += [(ctxt, msgid, ("checks/engine/messages.py", "EXTRA")) for ctxt, msgid in EXTRA]
+    entries += playground_entries()
     for path, module in files:
         if path.exists():
             for ctxt, text, line in fragments(path, module):
                 if text.replace("{{", "{").replace("}}", "}") not in hints:
                     entries.append((ctxt, text, (path.relative_to(ROOT).as_posix(), str(line))))
     return entries
+
+
+def playground_entries():
+    """The workshop playground's texts: every pmsg("playground", "English", ...) call in
+    playground.py (read from the source, not imported), msgctxt "playground". playground.pmsg
+    looks them up whole; they are never used as patterns here. [] without playground.py."""
+    path = ROOT / "playground.py"
+    if not path.exists():
+        return []
+    found = []
+    for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "pmsg" \
+                and len(n.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                                             for a in n.args[:2]):
+            found.append((n.lineno, n.args[0].value, n.args[1].value))
+    return [(ctxt, text, ("playground.py", str(line))) for line, ctxt, text in sorted(found)]
 
 
 def update_catalogue(path=None):
@@ -122,6 +139,8 @@ def update_catalogue(path=None):
     for ctxt, msgid, where in source_entries():
         wanted.setdefault((ctxt, msgid), []).append(where)
     return merge(po, wanted, path, lambda ctxt: None if ctxt.startswith("hint ")
+                 else "A playground text: keep every {name}; they may move."
+                 if ctxt == "playground"
                  else "A message fragment: keep every {n}; they may move.")
 
 
@@ -152,7 +171,7 @@ def table(path=CATALOGUE):
     po = polib.pofile(str(path), encoding="utf-8")
     hints, patterns = {}, []
     for e in po:
-        if e.obsolete or not e.msgstr or e.fuzzy:
+        if e.obsolete or not e.msgstr or e.fuzzy or e.msgctxt == "playground":
             continue
         if e.msgctxt.startswith("hint "):
             hints[e.msgid] = e.msgstr

@@ -66,6 +66,18 @@ def solution_notebooks(folder=None):
     return sorted(Path(folder or ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 
 
+WORKSHOP = ("playground.ipynb",)     # notebooks without exercises: built and shipped, never graded
+# Cells a lesson ships that only show the workshop playground (lesson 07's last cell): the
+# grader and status leave them out (as empty cells), since the sandbox offers no playground.
+WORKSHOP_CELLS = ("import playground\n\nplayground.show(globals());",)
+
+
+def workshop_notebooks(folder=None):
+    """The workshop notebooks in ``folder`` (solutions/ by default) that exist."""
+    folder = Path(folder or ROOT / "solutions")
+    return [folder / name for name in WORKSHOP if (folder / name).is_file()]
+
+
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
     import nbformat             # slow to import: only when the solutions are read

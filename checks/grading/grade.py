@@ -22,7 +22,7 @@ from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
-from .learners import is_intro, learner_of, lesson_by_name
+from .learners import is_intro, is_workshop, learner_of, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
                         to_csv, to_json, write_atomic)
 from .notebook_sources import TooMuchSource, reduced_notebook
@@ -30,7 +30,7 @@ from .progress_bar import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       exposed, isolation_refused, kill_all, unreadable_by)
-from ..engine.source import defined_functions
+from ..engine.source import WORKSHOP_CELLS, defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
@@ -43,7 +43,8 @@ MAX_SOURCE_BYTES = 2 * 1024 ** 2        # its code cells' sources, as stored
 def find_submissions(paths, skip_folders=()):
     """(learner, notebook path) pairs: files as given, folders searched recursively
     (symbolic links to folders are not followed; links to files are listed, then refused).
-    Lesson 00 is never graded; see checks/grading/learners.py for who a notebook belongs to."""
+    Lesson 00 and the workshop playground are never graded; see checks/grading/learners.py
+    for who a notebook belongs to."""
     found = []
     for p in map(Path, paths):
         notebooks = [p]
@@ -53,7 +54,8 @@ def find_submissions(paths, skip_folders=()):
                 dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
                 notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
             notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
-        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks if not is_intro(nb)]
+        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks
+                  if not is_intro(nb) and not is_workshop(nb)]
     return found
 
 
@@ -96,9 +98,10 @@ def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
-    readable source are skipped, not fatal. Outputs are never read
-    (notebook_sources.py): a notebook of many MB of plots is graded on its code;
-    only code beyond MAX_SOURCE_BYTES is refused."""
+    readable source are skipped, not fatal; a lesson's cell that only shows the workshop
+    playground, exactly as shipped, is read as empty (nothing to grade, nothing the sandbox
+    offers). Outputs are never read (notebook_sources.py): a notebook of many MB of plots is
+    graded on its code; only code beyond MAX_SOURCE_BYTES is refused."""
     data = read_bytes(Path(path))
     try:
         small = reduced_notebook(data, MAX_SOURCE_BYTES)
@@ -125,7 +128,7 @@ def read_cells(path):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if isinstance(source, str):
-            sources.append(source)
+            sources.append("" if source.strip() in WORKSHOP_CELLS else source)
     return sources
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .csvsafe import rows_to_csv
 from ..catalogue import EXERCISES, lessons
+from ..engine.source import WORKSHOP
 
 INTRO = "00_"
 # Canvas's "Download Submissions" zip: login[_LATE]_userid_submissionid_original-name
@@ -40,6 +41,11 @@ def lesson_by_name(path):
 
 def is_intro(path):
     return Path(path).name.startswith(INTRO)
+
+
+def is_workshop(path):
+    """A workshop notebook (no exercises): never graded; status goes by lesson and skips it."""
+    return Path(path).name in WORKSHOP
 
 
 def folder_name(path):

@@ -18,7 +18,7 @@ from checks.authoring.build import REGION
 from checks.classroom.gradescope_bundle import build_bundle
 from checks.catalogue import EXERCISES
 from checks.authoring.release import ReleaseError, build_release
-from checks.engine.source import ROOT, solution_notebooks
+from checks.engine.source import ROOT, solution_notebooks, workshop_notebooks
 from helpers import GRADESCOPE, submission
 
 
@@ -89,7 +89,14 @@ def test_the_scan_finds_a_solution_when_there_is_one(tmp_path):
 def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
     files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     lessons = [p.name for p in solution_notebooks()]
-    assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == lessons
+    workshop = [p.name for p in workshop_notebooks()]
+    assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == sorted(lessons + workshop)
+    for name in workshop:              # the playground: shipped without outputs, nothing to reset
+        nb = nbformat.read(release / "notebooks" / name, as_version=4)
+        assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
+        assert not (release / "checks" / "fresh" / name).exists()
+        assert (release / "notebooks" / "zh-TW" / name).exists()
+    assert "playground.py" in files
     for name in lessons:
         text = (release / "notebooks" / name).read_text(encoding="utf-8")
         assert (release / "checks" / "fresh" / name).read_text(encoding="utf-8") == text
@@ -135,6 +142,27 @@ def test_the_release_checks_work_without_solutions(release):
     assert out.returncode == 0, out.stderr
     right, wrong, message = out.stdout.split(" | ", 2)
     assert (right, wrong) == ("passed", "failed") and "Hint:" in message
+
+
+PLAYGROUND = ONLY_THE_RELEASE + """
+import checks, playground
+assert playground.__file__.startswith({root!r}), playground.__file__
+mine = playground.from_lessons("notebooks")        # the release's notebooks: stubs only
+trainer = playground.show(mine)                    # no kernel here: a sentence, not a widget
+trainer.step(20)
+checks.use_language("zh-TW")
+print(sorted(set(trainer.choice.origin.values())), "|", playground.pmsg("playground", "Step"))
+"""
+
+
+def test_the_playground_runs_in_a_release_on_the_learners_stubs(release):
+    out = subprocess.run([sys.executable, "-c", PLAYGROUND.format(root=str(release))], cwd=release,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, capture_output=True,
+                         encoding="utf-8", timeout=300)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("The playground needs a notebook") and "training loss" in lines[1]
+    assert lines[-1] == "['course'] | 單步"           # unfinished stubs: the course's; zh-TW catalogue shipped
 
 
 def test_grading_in_a_release_says_what_is_missing(release, tmp_path):
