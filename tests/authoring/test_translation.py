@@ -340,7 +340,7 @@ def test_zh_tw_stubs_say_in_zh_tw_where_the_code_goes(tmp_path):
     for path in ZH_NOTEBOOKS:
         text = path.read_text(encoding="utf-8")
         assert "YOUR CODE HERE" not in text, path.name
-        assert path.stem == "00_start_here" or json_escaped(stub) in text, path.name
+        assert "NotImplementedError" not in text or json_escaped(stub) in text, path.name
     from checks.grading.reset import fresh_copy              # reset and the release: the same
     text, _ = fresh_copy("01_weighted_sum.ipynb", sub="zh-TW")
     assert json_escaped(stub) in text and "YOUR CODE HERE" not in text

@@ -4,6 +4,7 @@ legends, annotations: every visible matplotlib text artist), and its printed out
 texts may hold no English word outside code spans, the notebook's own identifiers, numbers,
 Python's and NumPy's own error texts and a short allow-list of names the course keeps in
 English."""
+import html
 import io
 import json
 import re
@@ -22,7 +23,7 @@ ALLOWED = {"NumPy", "Python", "Jupyter", "JupyterLab", "Keras", "MNIST", "UCI", 
            "SGD", "He", "LeCun", "epoch", "epochs", "sigmoid", "tanh", "relu", "softmax", "linear",
            "logits", "logit", "BCE", "MSE", "CE", "lr", "nan", "inf", "True", "False", "None",
            "dtype", "ndarray", "ndim", "shape", "float", "int", "tuple", "list", "dict", "argmax",
-           "delta", "rtol", "atol", "Generator", "onehot",
+           "delta", "rtol", "atol", "Generator", "onehot", "ipywidgets",
            # maths: functions and Greek letters written out in printed formulas
            "log", "ln", "exp", "max", "min", "sqrt", "mean", "sum", "eps", "alpha", "beta", "eta",
            "sigma", "mu"}
@@ -105,9 +106,12 @@ def shown(path, tmp_path):
                     figures = json.loads(text[len("SHOWN-TEXTS"):])
                     continue
                 printed.append(text)
-            elif out.output_type in ("execute_result", "display_data") \
-                    and "image/png" not in out.get("data", {}):
-                printed.append(out.get("data", {}).get("text/plain", ""))
+            elif out.output_type in ("execute_result", "display_data"):
+                data = out.get("data", {})
+                if "text/html" in data:             # what the notebook shows: the HTML's text
+                    printed.append(re.sub(r"<[^>]+>", " ", html.unescape(data["text/html"])))
+                elif "image/png" not in data:
+                    printed.append(data.get("text/plain", ""))
             elif out.output_type == "error":
                 pytest.fail(f"{path.name} failed: {out.ename}: {out.evalue}")
     return printed, figures
