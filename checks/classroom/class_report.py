@@ -227,9 +227,10 @@ def heatmap(results, path):
 
 
 def results_folder(folder):
-    """Where progress stores results: FOLDER.results beside the class folder."""
-    folder = Path(folder).resolve()
-    return folder.with_name(folder.name + ".results")
+    """Where progress stores results: FOLDER.results beside the class folder, where
+    ``grade`` stores them too (gradebook.default_store), so each reuses the other's."""
+    from ..grading.gradebook import default_store
+    return default_store([folder])
 
 
 def grade_class(folder, echo=print, **options):
