@@ -213,7 +213,7 @@ def owner(root, given, everything):
     itself, or the folders above it that hold nothing else (hub/jupyter-ada/course is
     jupyter-ada's)."""
     top = root
-    while top.parent != given and given in top.parents:
+    while given in top.parents:
         parent = top.parent
         if any(parent in f.parents and top not in f.parents for f in everything):
             break

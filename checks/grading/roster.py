@@ -181,6 +181,9 @@ def full_names(person):
         return set()
     parts = [p.strip() for p in person.name.split(",", 1)]
     both = {person.name, " ".join(reversed(parts)) if len(parts) == 2 else person.name}
+    words = person.name.split()
+    if len(parts) == 1 and len(words) > 1:              # "Carol Wu": Canvas says "wucarol"
+        both.add(" ".join([words[-1], *words[:-1]]))
     return {squash(n) for n in both}
 
 
