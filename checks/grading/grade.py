@@ -24,7 +24,6 @@ from .learners import discover, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
                         write_atomic)
 from .progress_bar import Meter
-from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
                       isolation_refused, kill_all, unreadable_by)
 from ..engine.source import defined_functions

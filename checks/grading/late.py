@@ -28,14 +28,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from ..errors import CourseError
 from .learners import canvas_file
+from .points import PointsError
 
 KEYS = {"grace_minutes", "penalty", "per", "maximum"}
 UNITS = {"day": timedelta(days=1), "hour": timedelta(hours=1), "once": None}
 
 
-class LateError(CourseError, ValueError):
+class LateError(PointsError):
     pass
 
 

@@ -67,7 +67,7 @@ def looks_like_notebook(name):
     """Files the grader reads as notebooks: .ipynb in any case, and .ipynb.txt (a browser's
     "Save as" adds .txt); what is inside decides the lesson when the name does not."""
     low = name.lower()
-    return low.endswith(".ipynb") or low.endswith(".ipynb.txt")
+    return low.endswith((".ipynb", ".ipynb.txt"))
 
 
 def not_a_notebook(name):

@@ -5,15 +5,13 @@ the gradebook and who the LMS files name. No learner code runs here except in th
 tests at the bottom, which grade lesson 01 notebooks."""
 import csv
 import io
-import json
 import shutil
 
 import pytest
+from helpers import submission
 
-from checks.__main__ import main
 from checks.grading import assignments, learners, lms, roster
 from checks.grading.learners import discover
-from helpers import submission
 
 
 def parse(text):
