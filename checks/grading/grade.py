@@ -138,7 +138,8 @@ def redefined_note(name, cells, where):
     if len({cells[i] for i in indexes}) < 2:
         return None
     return (f"{name} is defined in {len(indexes)} cells (code cells "
-            f"{', '.join(map(str, indexes))}); the grader used the last one, as Run All would.")
+            f"{', '.join(str(i + 1) for i in indexes)}); the grader used the last one, as Run "
+            "All would.")
 
 
 # ---- the grading-only pieces, absent from a learner's release ---------------

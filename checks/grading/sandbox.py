@@ -490,25 +490,27 @@ class Sandbox:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
         except OverBudget:
-            self.bad_cells[index] = (f"cell {index} was stopped or not run: "
+            self.bad_cells[index] = (f"code cell {index + 1} was stopped or not run: "
                                      f"{self.budget_words()}")
             return
         except (Timeout, Crashed) as e:
             why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
                    else str(e))
-            self.bad_cells[index] = f"cell {index} {why}; it was skipped"
+            self.bad_cells[index] = f"code cell {index + 1} was skipped: {why}"
             self.restart()
             return
         if result.get("cut"):
-            self.cut_cells[index] = (f"cell {index} printed more than "
+            self.cut_cells[index] = (f"code cell {index + 1} printed more than "
                                      f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
                                      "its output was dropped (grading uses what it computes)")
         if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = f"cell {index} raised {clean(result.get('error'), 500)}; it was skipped"
+            self.bad_cells[index] = (f"code cell {index + 1} raised "
+                                     f"{clean(result.get('error'), 500)}; it was skipped")
             self.restart()
         elif not result.get("ok"):
             line = f" ({clean(result['line'], 300)})" if result.get("line") else ""
-            self.cell_errors[index] = f"cell {index} raised {clean(result.get('error'), 500)}{line}"
+            self.cell_errors[index] = (f"code cell {index + 1} raised "
+                                       f"{clean(result.get('error'), 500)}{line}")
 
     def notes(self, most=20):
         """What went wrong with the cells, in words (at most ``most``)."""

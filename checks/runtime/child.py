@@ -307,7 +307,7 @@ class Learner:
             data = data[os.write(self.reply_w, data):]
 
     def run_cell(self, cmd):
-        name = f"<cell {cmd['index']}>"
+        name = f"<code cell {cmd['index'] + 1}>"           # as a person counts them
         self.cells[name] = cmd["source"]
         try:
             exec(compile(strip_magics(cmd["source"]), name, "exec"), self.namespace)
@@ -360,7 +360,7 @@ class Learner:
     def where(self, tb):
         """'line N: code' of the innermost frame in a learner's cell."""
         try:
-            frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<cell ")]
+            frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<code cell ")]
         except BaseException:
             return None
         if not frames:

@@ -282,3 +282,18 @@ def test_gradescope_names_the_expected_lessons_and_sets_visibility(tmp_path, mon
     assert {t["visibility"] for t in gs["tests"]} == {"after_due_date"}
     week1 = assignments.load("week1", toml)
     assert "expects 01_weighted_sum.ipynb" in results_json([], 0, week1)["output"]
+
+
+# ---- cells named as a person counts them ----------------------------------------------
+
+def test_cells_are_named_as_a_person_counts_them(tmp_path):
+    from checks.grading.grade import grade
+    from helpers import Quick
+    path = submission(tmp_path, "ada", extra_cells=["x = 1\ny = undefined_name",
+                                                    "import os\nos._exit(0)"])
+    n = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
+    (r,) = grade([path], limits=Quick, echo=lambda line: None)
+    assert f"code cell {n - 1} raised NameError" in r["error"]
+    assert f"code cell {n - 1}, line 2: y = undefined_name" in r["error"]
+    assert f"code cell {n} was skipped: it ended the Python process (exit code 0)" in r["error"]
+    assert f"code cell {n - 2} " not in r["error"] and "cell 0" not in r["error"]
