@@ -101,5 +101,12 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
         echo(f"{lesson:<22} " + "  ".join(marks))
         for line in why + ([f"{'':<22} note: {r['error']}"] if r.get("error") else []):
             echo(line)
-    echo(f"\n{done} of {total} exercises pass.")
+    if total and done == total:
+        echo(f"\nAll {total} exercises pass.")
+    elif total and not done:                     # a fresh copy (make test): a start, not a failure
+        echo(f"\n{total} exercises to go.")
+    elif total:
+        echo(f"\n{done} of {total} exercises pass; {total - done} to go.")
+    else:
+        echo(f"\n{done} of {total} exercises pass.")
     return done, total

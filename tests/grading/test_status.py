@@ -30,7 +30,7 @@ def test_status_marks_passed_failed_and_not_attempted(tmp_path):
     reason = lines[lesson01 + 1]              # one line saying why, under the lesson
     assert reason.strip().startswith("❌ weighted_sum") and len(reason) < 130
     assert any(line.startswith("02_activations") and "no notebook" in line for line in lines)
-    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass."   # + layer_from_rows
+    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass; 2 to go."   # + layer_from_rows
 
 
 def test_status_counts_what_passes(tmp_path):
