@@ -134,7 +134,7 @@ def write_outputs(results, args, assignment, ignored, seconds, echo=print, every
 def report_class(book, classes, unknown, overrides_path):
     """Says, on stderr, what is not in the gradebook and why, and what was not graded."""
     for u in (classes.unmatched if classes else []):
-        print(f"Not exported: the folder {u['folder']} ({u['files']} notebook(s)): {u['why']}. "
+        print(f"Not exported: {u['folder']} ({u['files']} notebook(s)): {u['why']}. "
               "Add them to the roster, or rename the folder to their login.", file=sys.stderr)
     skipped = [(row["learner"], s) for row in book for s in row.get("not_graded", [])]
     if skipped:

@@ -57,7 +57,7 @@ def test_a_roster_lists_everyone_and_exports_no_stranger(tmp_path, capsys):
     assert book["carol"][4:7] == ["0", "0", "3"] and "not submitted" in book["carol"][7]
     assert "Untitled.ipynb: not graded, because" in book["ada"][7]
     assert "03_forward_pass.html: not graded, because it is not a notebook" in book["ada"][7]
-    assert "Not exported: the folder jdoe_2024 (1 notebook(s)): it matches no one" in printed.err
+    assert "Not exported: jdoe_2024 (1 notebook(s)): it matches no one" in printed.err
     assert "file(s) not graded" in printed.err
     canvas, _ = rows(out / "c.csv")
     assert canvas["Ada Lovelace"][1:5] == ["101", "S1", "ada", "secA"]
