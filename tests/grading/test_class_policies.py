@@ -297,3 +297,24 @@ def test_cells_are_named_as_a_person_counts_them(tmp_path):
     assert f"code cell {n - 1}, line 2: y = undefined_name" in r["error"]
     assert f"code cell {n} was skipped: it ended the Python process (exit code 0)" in r["error"]
     assert f"code cell {n - 2} " not in r["error"] and "cell 0" not in r["error"]
+
+
+def test_times_come_from_the_dates_file_then_timestamp_txt_then_gradescope(tmp_path):
+    sub = tmp_path / "submission"
+    nb = sub / "ada" / "week1" / "01_weighted_sum.ipynb"
+    nb.parent.mkdir(parents=True)
+    nb.write_text("{}", encoding="utf-8")
+    (tmp_path / "submission_metadata.json").write_text(
+        json.dumps({"created_at": "2026-03-02T10:00:00.5-08:00"}), encoding="utf-8")
+    times = late.Times({}, [sub])
+    when, source, _ = times.of(["ada"], "01_weighted_sum", str(nb))
+    assert source == "Gradescope's submission time"
+    assert when == datetime(2026, 3, 2, 18, 0, 0, 500000, tzinfo=timezone.utc)
+    (nb.parent / "timestamp.txt").write_text("2026-03-01 08:00:00 UTC\n", encoding="utf-8")
+    assert times.of(["ada"], "01_weighted_sum", str(nb))[:2] == (
+        datetime(2026, 3, 1, 8, tzinfo=timezone.utc), "timestamp.txt")
+    dates = late.Times({("ada", None): datetime(2026, 3, 9)}, [sub])
+    assert dates.of(["ADA"], "01_weighted_sum", str(nb))[1] == "the dates file"
+    (nb.parent / "timestamp.txt").write_text("yesterday\n", encoding="utf-8")
+    with pytest.raises(late.LateError, match="not a date and time"):
+        times.of(["ada"], "01_weighted_sum", str(nb))
