@@ -139,8 +139,9 @@ def is_course_copy(folder, dirs, files):
     return "notebooks" in dirs and ("blocks.py" in files or "checks" in dirs)
 
 
-def is_environment(folder, files):
-    return "pyvenv.cfg" in files or "conda-meta" in os.listdir(folder)
+def is_environment(dirs, files):
+    """A Python environment (a venv, a conda environment): never searched."""
+    return "pyvenv.cfg" in files or "conda-meta" in dirs
 
 
 @dataclass
@@ -184,10 +185,10 @@ def walk(given):
     root_of = {}
     for folder, dirs, files in os.walk(given):
         here = Path(folder)
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NEVER)
-        if here != given and is_environment(folder, files):
+        if here != given and is_environment(dirs, files):
             dirs[:] = []
             continue
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in NEVER)
         root = root_of.get(here)
         if is_course_copy(folder, dirs, files):
             root = here
@@ -208,17 +209,25 @@ def walk(given):
     return notebooks, others, course_of
 
 
-def owner(root, given, everything):
+def owner(root, given, counts):
     """The folder that stands for the learner of a course copy at ``root``: the copy
     itself, or the folders above it that hold nothing else (hub/jupyter-ada/course is
-    jupyter-ada's)."""
+    jupyter-ada's). ``counts``: {folder: files found under it} (``given`` included)."""
     top = root
-    while given in top.parents:
-        parent = top.parent
-        if any(parent in f.parents and top not in f.parents for f in everything):
-            break
-        top = parent
+    while given in top.parents and counts[top.parent] == counts[top]:
+        top = top.parent
     return top
+
+
+def file_counts(given, files):
+    """{folder: how many of ``files`` lie under it}, for ``given`` and the folders below."""
+    counts = {}
+    for f in files:
+        for folder in f.parents:
+            counts[folder] = counts.get(folder, 0) + 1
+            if folder == given:
+                break
+    return counts
 
 
 def discover(paths, skip_folders=()):
@@ -240,13 +249,13 @@ def discover(paths, skip_folders=()):
             continue
         notebooks, others, course_of = walk(given)
         single = one_learners_folder(given, skip_folders)
-        everything = notebooks + others
+        counts = file_counts(given, notebooks + others)
         owners = {}
         for nb in notebooks:
             root = course_of.get(nb)
             if root is not None:
                 if root not in owners:
-                    owners[root] = owner(root, given, everything)
+                    owners[root] = owner(root, given, counts)
                 top = owners[root]
                 learner = (folder_name(given) if top == given
                            else top.relative_to(given).as_posix())
