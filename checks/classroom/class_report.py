@@ -16,7 +16,6 @@ import inspect
 import os
 import textwrap
 from collections import Counter
-from pathlib import Path
 
 from ..grading.csvsafe import rows_to_csv
 from ..errors import CourseError
@@ -101,11 +100,11 @@ def summarise(results, everyone=(), snapshot=None):
 
 def table(summary, width=100):
     """The summary as lines of text for the terminal."""
-    lines = ([f"As of {summary['snapshot']}."] if summary.get("snapshot") else []) + [
-             f"{summary['learners']} learners. Pass rate: among those who submitted the "
-             "lesson (and among the whole class).", "",
-             f"{'exercise':<26}{'passed':>7}{'failed':>7}{'not att.':>9}{'missing':>8}"
-             f"{'unread.':>8}{'not sub.':>9}{'pass rate':>16}  most common mistake"]
+    lines = [f"As of {summary['snapshot']}."] if summary.get("snapshot") else []
+    lines += [(f"{summary['learners']} learners. Pass rate: among those who submitted the "
+               "lesson (and among the whole class)."), "",
+              (f"{'exercise':<26}{'passed':>7}{'failed':>7}{'not att.':>9}{'missing':>8}"
+               f"{'unread.':>8}{'not sub.':>9}{'pass rate':>16}  most common mistake")]
     lesson = None
     for r in summary["exercises"]:
         if r.get("lesson") != lesson:
@@ -247,7 +246,9 @@ def grade_class(folder, echo=print, **options):
     if options.get("results_dir") is None:
         options["results_dir"] = results_folder(folder)
     if "skip_folders" in inspect.signature(grade).parameters:
-        from ..grading.assignments import names           # nbgrader's submitted/<learner>/<assignment>/
+        from ..grading.assignments import (
+            names,  # nbgrader's submitted/<learner>/<assignment>/
+        )
         options.setdefault("skip_folders", names())
     return grade([folder], echo=echo, **options)
 
@@ -258,6 +259,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
     summary figure, the per-learner CSV and the heat map; returns the summary.
     ``assignment``: only its lessons and exercises (a name of grading.toml, or a lesson)."""
     from datetime import datetime
+
     from ..grading import assignments
     from ..grading.learners import discover
     snapshot = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()

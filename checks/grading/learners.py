@@ -2,13 +2,23 @@
 and the per-learner gradebook (one row per learner, one column per lesson, a total).
 
     a learner      the submission folder, named by its path relative to the folder given
-                   (class/secA/ada/01_weighted_sum.ipynb -> "secA/ada"); a folder named
-                   after a lesson or an assignment (nbgrader's submitted/ada/week1/) is
-                   not a learner, so it is skipped. A notebook given as a file, or lying
-                   in the folder given, belongs to that folder ("ada" for ada/01_*.ipynb),
-                   unless its name is not a lesson's (class/ada.ipynb is "ada"). A file
-                   from Canvas's submissions download (ada_123_456_01_x.ipynb) is "ada_123".
-    lesson 00      is never graded.
+                   (class/secA/ada/01_weighted_sum.ipynb -> "secA/ada"); the one folder
+                   right above the notebooks, when named after a lesson or an assignment
+                   (nbgrader's submitted/ada/week1/), is not a learner, so it is skipped
+                   (one level: submitted/01_team/week1/ is "01_team"). A notebook given as
+                   a file, or lying in the folder given, belongs to that folder ("ada" for
+                   ada/01_*.ipynb), unless its name is not a lesson's and the folder holds
+                   no lesson's notebook (class/ada.ipynb is "ada"). A file with the full
+                   shape of Canvas's submissions download (ada_LATE_123_456_01_x.ipynb) is
+                   "ada_123"; a folder is never read as one (jdoe_2024 is "jdoe_2024").
+    course copy    a folder with notebooks/ and blocks.py or checks/ (a checkout, a
+                   release, a hub home's course): one learner, graded on its working
+                   notebooks (not checks/fresh/, solutions/, backups); the learner is the
+                   highest folder holding nothing else (hub/jupyter-ada/course: jupyter-ada).
+    searched       .ipynb in any case and .ipynb.txt; never hidden folders, checkpoints,
+                   Python environments or reset backups. A file named after a lesson that
+                   is not a notebook (03_x.html) is listed as not graded, with the reason.
+    lesson 00      is never graded; a learner with only lesson 00 is still a learner.
     duplicates     a learner with two notebooks of one lesson: the attempt with more
                    points counts (then the one without an error, then the first by
                    path), in every output: gradebook, feedback, progress, Gradescope.

@@ -287,8 +287,9 @@ def test_gradescope_names_the_expected_lessons_and_sets_visibility(tmp_path, mon
 # ---- cells named as a person counts them ----------------------------------------------
 
 def test_cells_are_named_as_a_person_counts_them(tmp_path):
-    from checks.grading.grade import grade
     from helpers import Quick
+
+    from checks.grading.grade import grade
     path = submission(tmp_path, "ada", extra_cells=["x = 1\ny = undefined_name",
                                                     "import os\nos._exit(0)"])
     n = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
