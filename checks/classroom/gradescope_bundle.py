@@ -72,7 +72,9 @@ ISOLATION=""
 if [ -n "${AUTOGRADER_NO_ISOLATION:-}" ] || ! "$PYTHON" -m checks isolation >/dev/null 2>&1; then
   ISOLATION="--no-isolation"
 fi
-"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2 $ISOLATION
+# Stored results go where only root reads (results/ is go-rwx), not beside the submission.
+"$PYTHON" -m checks grade "$ROOT/submission" --gradescope "$RESULTS" --jobs 2 $ISOLATION \
+  --store "$ROOT/results/.store"
 if [ ! -s "$RESULTS" ]; then       # the grader itself failed: say so rather than show nothing
   cat > "$RESULTS" <<'JSON'
 {"score": 0, "output": "The autograder could not grade this submission: an error on our side, not yours. Your instructor can see the details; please tell them.", "tests": []}
