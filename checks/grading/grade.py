@@ -429,6 +429,11 @@ def cli(args):
     outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
                args.gradescope]
     folder = Path(getattr(args, "store", None) or default_store(args.paths))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CourseError(f"Cannot keep results in {folder} ({e.strerror}): give a folder "
+                          "you can write to with --store DIR.") from None
     only = assignment.lessons if args.assignment else None
     if getattr(args, "only", None):
         forget(args.only, found, classes, folder, points, limits)

@@ -319,3 +319,10 @@ def test_times_come_from_the_dates_file_then_timestamp_txt_then_gradescope(tmp_p
     (nb.parent / "timestamp.txt").write_text("yesterday\n", encoding="utf-8")
     with pytest.raises(late.LateError, match="not a date and time"):
         times.of(["ada"], "01_weighted_sum", str(nb))
+
+
+def test_a_store_that_cannot_be_written_is_said_before_grading(tmp_path, capsys):
+    submission(tmp_path / "class", "ada")
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert main(["grade", str(tmp_path / "class"), "--store", str(tmp_path / "file" / "s")]) == 2
+    assert "Cannot keep results in" in capsys.readouterr().err
