@@ -430,7 +430,8 @@ def cli(args):
                args.gradescope]
     folder = Path(getattr(args, "store", None) or default_store(args.paths))
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if found.submissions:
+            folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise CourseError(f"Cannot keep results in {folder} ({e.strerror}): give a folder "
                           "you can write to with --store DIR.") from None
@@ -466,6 +467,9 @@ def forget(names, found, classes, folder, points, limits):
     for name in names:
         keys = [k for k, v in classes.rename.items() if name.casefold() in
                 (k.casefold(), v.casefold())]
+        if not keys and name.casefold() in {w.casefold() for w in classes.who}:
+            raise CourseError(f"--only {name}: no notebook of {name} was found, so there is "
+                              "nothing to grade again.")
         if not keys:
             close = difflib.get_close_matches(name, sorted(set(classes.rename.values())), n=3)
             raise CourseError(f"--only {name}: no such learner in this class"

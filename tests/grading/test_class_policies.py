@@ -186,6 +186,9 @@ def test_late_rules_and_overrides_reach_gradebook_json_and_feedback(tmp_path, mo
     assert rows(out / "g.csv")[0]["ada"][2] == "3"
     assert main(plain + ["--only", "adda"]) == 2
     assert "no such learner in this class (did you mean ada?)" in capsys.readouterr().err
+    (tmp_path / "r.csv").write_text("login\nada\nbo\ncy\ndan\n", encoding="utf-8")
+    assert main(plain + ["--roster", str(tmp_path / "r.csv"), "--only", "dan"]) == 2
+    assert "no notebook of dan was found" in capsys.readouterr().err
 
 
 def test_the_late_penalty_rule():
