@@ -221,23 +221,28 @@ def walk(given):
 
 def owner(root, given, counts):
     """The folder that stands for the learner of a course copy at ``root``: the copy
-    itself, or the folders above it that hold nothing else (hub/jupyter-ada/course is
-    jupyter-ada's). ``counts``: {folder: files found under it} (``given`` included)."""
+    itself, or the folders above it whose other folders hold nothing (hub/jupyter-ada/course
+    is jupyter-ada's, even beside a notebook of hers in jupyter-ada/). ``counts``:
+    file_counts(given, ...)."""
+    under, direct = counts
     top = root
-    while given in top.parents and counts[top.parent] == counts[top]:
+    while given in top.parents and \
+            under[top.parent] - direct.get(top.parent, 0) == under[top]:
         top = top.parent
     return top
 
 
 def file_counts(given, files):
-    """{folder: how many of ``files`` lie under it}, for ``given`` and the folders below."""
-    counts = {}
+    """({folder: how many of ``files`` lie under it}, {folder: how many lie directly in
+    it}), for ``given`` and the folders below it."""
+    under, direct = {}, {}
     for f in files:
+        direct[f.parent] = direct.get(f.parent, 0) + 1
         for folder in f.parents:
-            counts[folder] = counts.get(folder, 0) + 1
+            under[folder] = under.get(folder, 0) + 1
             if folder == given:
                 break
-    return counts
+    return under, direct
 
 
 def discover(paths, skip_folders=()):

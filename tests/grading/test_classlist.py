@@ -56,11 +56,13 @@ def test_a_hub_of_homes_is_one_learner_per_home_graded_on_working_notebooks(tmp_
     hub = tmp_path / "hub"
     course_copy(src, hub / "jupyter-ada" / "course")
     put(src, hub / "jupyter-ada" / ".local" / "share" / "x.ipynb")   # hidden: never searched
+    put(src, hub / "jupyter-ada" / "02_activations.ipynb")          # her own, beside the course
     course_copy(src, hub / "jupyter-bo" / "nn-course")
     found = discover([hub])
     assert names(found) == ["jupyter-ada", "jupyter-bo"]
     ada = sorted(p.relative_to(hub).as_posix() for s, p in found.submissions if s == "jupyter-ada")
-    assert ada == ["jupyter-ada/course/notebooks/01_weighted_sum.ipynb",
+    assert ada == ["jupyter-ada/02_activations.ipynb",
+                   "jupyter-ada/course/notebooks/01_weighted_sum.ipynb",
                    "jupyter-ada/course/notebooks/zh-TW/02_activations.ipynb"]
     # one home, or one course copy, given alone: still one learner
     assert names(discover([hub / "jupyter-ada"])) == ["jupyter-ada"]
