@@ -24,7 +24,7 @@ from .source import ROOT
 
 CATALOGUE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 # Modules whose strings a learner can read, in a notebook, in status or in a feedback file.
-MODULES = ("verify", "steps", "compare", "show", "notebook", "invoke", "status", "feedback",
+MODULES = ("verify", "steps", "compare", "show", "notebook", "watch", "invoke", "status", "feedback",
            "grade", "child", "sandbox", "plainrun", "reset", "instructor", "learner_commands")
 
 

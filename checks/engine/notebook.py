@@ -9,10 +9,11 @@ import numpy as np
 
 from . import practice as expected
 from ..catalogue import EXERCISES
-from ..runtime.invoke import invoke, provided_versions
+from ..runtime.invoke import invoke
 from .messages import render
 from .verdicts import ICONS, Outcome
 from .verify import noted, stand_ins, verify
+from .watch import Watch, provided_versions
 
 OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).resolve().parent),
             str(Path(__file__).resolve().parents[2] / "blocks.py"),
@@ -32,11 +33,12 @@ def learner_line(tb):
 
 def local_call(fn, arg_names=(), provided=None):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
-    ``provided``: the course's functions whose use earns nothing (invoke.stand_ins)."""
+    ``provided``: the course's functions whose use earns nothing (watch.provided_versions),
+    watched as far as a learner's own kernel allows (see checks/engine/watch.py)."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
-                   provided=provided)
+                   watch=Watch(provided) if provided else None)
         return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
                        said=bool(r.get("said")),
