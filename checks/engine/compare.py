@@ -13,13 +13,16 @@ class Mismatch:
     error: float = 0.0           # largest absolute difference, when values differ
     path: tuple = ()             # indexes from the whole result down to ``where``
     index: tuple = ()            # the worst element's index in ``where`` (() for a number)
+    note: str = ""               # why numbers that look alike differ (dtype, digits), if known
 
     def __str__(self):
         if not self.worst:
-            return self.problem
-        if self.index:
-            return f"{self.problem} Worst element {self.worst}."
-        return f"{self.problem} {self.worst[0].upper()}{self.worst[1:]}."
+            text = self.problem
+        elif self.index:
+            text = f"{self.problem} Worst element {self.worst}."
+        else:
+            text = f"{self.problem} {self.worst[0].upper()}{self.worst[1:]}."
+        return f"{text} {self.note}" if self.note else text
 
 
 def describe(x):
@@ -70,10 +73,32 @@ def compare_at(expected, got, rtol, atol, where, scalar, path):
     return m
 
 
+def digits(a, b):
+    """Significant digits enough to tell the numbers ``a`` and ``b`` apart (6 to 17)."""
+    for p in (6, 9, 12, 17):
+        if f"{float(a):.{p}g}" != f"{float(b):.{p}g}":
+            return p
+    return 17
+
+
 def at(idx, e, g):
-    """'at index (0, 2): expected 0.5, got 0.25', without the index for a single number."""
+    """'at index (0, 2): expected 0.5, got 0.25', without the index for a single number,
+    with as many digits as it takes to see them differ."""
     where = f"at index {idx}: " if idx else ""
-    return f"{where}expected {e[idx]:.6g}, got {g[idx]:.6g}"
+    p = digits(e[idx], g[idx])
+    return f"{where}expected {e[idx]:.{p}g}, got {g[idx]:.{p}g}"
+
+
+def integers_for_floats(where, got, values_right):
+    """Why a result of whole numbers fails where floats are expected, and what helps."""
+    if values_right and got.ndim == 0:
+        return (f"{where} is a whole number (dtype {got.dtype}), but it should be a float: "
+                "don't round it or convert it with int(); return float(...).")
+    if values_right:
+        return (f"{where} has dtype {got.dtype} (whole numbers), but it should hold floats: "
+                "compute in floats, or convert the result with .astype(float).")
+    return (f"It has dtype {got.dtype} (whole numbers), so every value was cut to an integer "
+            "on the way: build the result as a float array from the start, not an integer one.")
 
 
 def compare_arrays(expected, got, rtol, atol, where, scalar):
@@ -85,12 +110,34 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
     if got.shape != expected.shape:
         return Mismatch(where, f"{where} has shape {got.shape}, but it should have shape "
                                f"{expected.shape}.")
+    e = expected.astype(float)
+    note = ""
     if got.dtype.kind not in KINDS_ACCEPTED[expected.dtype.kind]:
-        kind = {"f": ("floats", "float"), "b": ("True/False values", "bool")}.get(
-            expected.dtype.kind, ("whole numbers", "int"))
-        return Mismatch(where, f"{where} has dtype {got.dtype}, but it should hold {kind[0]} "
-                               f"(convert with .astype({kind[1]})).")
-    e, g = expected.astype(float), got.astype(float)
+        try:
+            g = got.astype(float)
+            values_right = bool(np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True).all())
+        except (TypeError, ValueError):
+            values_right = False
+        if expected.dtype.kind == "f" and got.dtype.kind in "iu":
+            said = integers_for_floats(where, got, values_right)
+            if values_right:
+                return Mismatch(where, said)
+            note = said
+        elif values_right or got.dtype.kind not in "fiub":
+            kind = {"f": ("floats", "float"), "b": ("True/False values", "bool")}.get(
+                expected.dtype.kind, ("whole numbers", "int"))
+            return Mismatch(where, f"{where} has dtype {got.dtype}, but it should hold "
+                                   f"{kind[0]} (convert with .astype({kind[1]})).")
+        else:
+            note = (f"It also has dtype {got.dtype}, where "
+                    f"{'whole numbers' if expected.dtype.kind in 'iu' else 'floats'} "
+                    "are expected.")
+    elif expected.dtype.kind == "f" and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+        note = (f"Your result has dtype {got.dtype}, which keeps about "
+                f"{ {2: 3}.get(got.dtype.itemsize, 7)} significant digits; the checks expect "
+                "float64 (about 16). Compute in float64: don't convert to "
+                f"np.{got.dtype}.")
+    g = got.astype(float)
     bad_nan = np.isnan(g) & ~np.isnan(e)
     bad_inf = np.isinf(g) & ~np.isinf(e)
     with np.errstate(all="ignore"):
@@ -102,14 +149,28 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         idx = tuple(int(i) for i in np.argwhere(bad_nan | bad_inf)[0])
         what = "nan" if bad_nan.any() else "inf"
         return Mismatch(where, f"{where} contains {what} where a finite number is expected.",
-                        worst=at(idx, e, g), error=float("inf"), index=idx)
+                        worst=at(idx, e, g), error=float("inf"), index=idx, note=note)
     diff = np.where(np.isnan(diff), np.inf, diff)
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
+    note = note or close_call(e[idx], g[idx], rtol)
     if expected.ndim == 0:
         return Mismatch(where, f"{where} differs from the expected value.",
-                        worst=at((), e, g), error=float(diff[()]))
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    idx = tuple(int(i) for i in idx)
+                        worst=at((), e, g), error=float(diff[()]), note=note)
     n_bad = int((~ok).sum())
     return Mismatch(where, f"{where} differs from the expected values in {n_bad} of "
                            f"{ok.size} element{'s' * (ok.size != 1)}.",
-                    worst=at(idx, e, g), error=float(diff[idx]), index=idx)
+                    worst=at(idx, e, g), error=float(diff[idx]), index=idx, note=note)
+
+
+def close_call(e, g, rtol):
+    """A sentence when ``g`` misses ``e`` only past 5 significant digits (where the two
+    would print alike), else ""."""
+    if not (np.isfinite(e) and np.isfinite(g)) or e == 0:
+        return ""
+    relative = abs(float(g) - float(e)) / abs(float(e))
+    if relative >= 1e-5:
+        return ""
+    return (f"The two agree to about {int(-np.log10(relative))} significant digits, but differ by "
+            f"{relative:.1e} of the expected value, more than rtol={rtol:g} allows. A "
+            "difference this small usually comes from float32 arithmetic somewhere (about 7 "
+            "digits) or from a slightly different formula.")

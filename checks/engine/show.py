@@ -2,20 +2,22 @@
 import numpy as np
 
 
-def fmt(x, indent):
+def fmt(x, indent, precision=4):
+    """``x`` as the learner reads it: numbers with ``precision`` decimals in arrays (and 2
+    more significant digits alone)."""
     if isinstance(x, (float, np.generic)) or (isinstance(x, np.ndarray) and x.ndim == 0):
-        return f"{float(x):.6g}"
+        return f"{float(x):.{precision + 2}g}"
     if isinstance(x, np.ndarray):
         if x.size > 36:
             return f"array of shape {x.shape} (too large to show)"
-        text = np.array2string(x, precision=4, suppress_small=False, max_line_width=80)
+        text = np.array2string(x, precision=precision, suppress_small=False, max_line_width=80)
         shape = f"   shape {x.shape}" if x.ndim else ""
         return text.replace("\n", "\n" + " " * indent) + shape
     if isinstance(x, (list, tuple)):
         if sum(np.size(v) for v in x if isinstance(v, np.ndarray)) > 36 or len(x) > 6:
             return f"{type(x).__name__} of {len(x)} items (too large to show)"
         open_, close_ = "()" if isinstance(x, tuple) else "[]"
-        return open_ + ", ".join(fmt(v, indent) for v in x) + close_
+        return open_ + ", ".join(fmt(v, indent, precision) for v in x) + close_
     if callable(x):
         return getattr(x, "__doc__", None) or getattr(x, "__name__", "a function")
     return repr(x)
@@ -42,4 +44,15 @@ def show_case(ex, case, got, path=(), where=None):
     else:
         rows += [("expected", case.expected), ("got", got)]
     width = max(len(name) for name, _ in rows) + 4
-    return "\n".join(f"  {name:<{width - 4}} = {fmt(value, width)}" for name, value in rows)
+    precision = alike_until(rows[-2][1], rows[-1][1], width)
+    return "\n".join(f"  {name:<{width - 4}} = {fmt(value, width, precision)}"
+                     for name, value in rows)
+
+
+def alike_until(expected, got, indent):
+    """The decimals (4 at least) at which expected and got no longer print alike, when
+    they differ: numbers that look equal are never shown as a failure."""
+    for precision in (4, 7, 10, 15):
+        if fmt(expected, indent, precision) != fmt(got, indent, precision):
+            return precision
+    return 4

@@ -102,9 +102,14 @@ class NotAttempted(Exception):
         self.stub = stub
 
 
-def one_line(text, limit=110):
-    """The first sentence of ``text``, at most ``limit`` characters: a verdict's reason."""
+def one_line(text, limit=300):
+    """The first sentence of ``text``: a verdict's reason. Past ``limit`` characters it
+    ends at the last whole word before it, with "…" (a reason is wrapped where it is shown,
+    never cut mid-word)."""
     text = " ".join(str(text).split())
     cut = text.find(". ")
     text = text[:cut + 1] if cut > 0 else text
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit)
+    return text[:space if space > 0 else limit - 1].rstrip(" ,;:") + "…"

@@ -46,9 +46,9 @@ def stand_ins(ex, verdicts):
 
 def noted(verdict, names):
     """The verdict, with a line saying which of the learner's functions the course's
-    versions replaced."""
-    if not names:
-        return verdict
+    versions replaced (none when the exercise was not checked: not attempted, missing)."""
+    if not names or verdict.status in (NOT_ATTEMPTED, MISSING):
+        return verdict              # nothing was checked, so nothing stood in
     listed = " and ".join(f"`{n}`" for n in names)
     return verdict.with_lines(
         f"Note: your {listed} {'does' if len(names) == 1 else 'do'} not pass "
@@ -200,7 +200,7 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
         lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
     return Verdict(ex.id, FAILED, lines, n_cases,
                    mistake=hint.id if hint else None, warnings=sorted(warnings),
-                   reason=one_line(hint.hint if hint else said))
+                   reason=one_line(hint.hint if hint else getattr(problem, "note", "") or said))
 
 
 def sentence(problem):

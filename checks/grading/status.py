@@ -9,6 +9,7 @@ only when its bytes or the course's checks change: results are kept in
 """
 import hashlib
 import sys
+import textwrap
 from pathlib import Path
 
 from ..catalogue import lessons
@@ -59,9 +60,28 @@ def worth_keeping(result):
     return not result.get("transient")
 
 
+def announce(n, folder):
+    """The line status prints at once when it has notebooks to run (not from its cache)."""
+    if n == 1:
+        return (f"Running 1 notebook of {folder} to check its exercises (a few seconds; a "
+                "notebook is run again only when it changes)...")
+    return (f"Running {n} notebooks of {folder} to check their exercises (a few seconds "
+            "each; a notebook is run again only when it changes)...")
+
+
+WIDTH = 100          # status's lines are wrapped to this many characters, never cut
+
+
 def reason(exercise):
-    """Why an exercise does not pass (its verdict's ``reason``), short enough for status."""
-    return one_line(exercise.get("reason") or "", 100)
+    """Why an exercise does not pass: its verdict's ``reason``, one sentence, whole."""
+    return one_line(exercise.get("reason") or "")
+
+
+def wrapped(first, text, indent=25):
+    """``first`` then ``text`` in lines of at most WIDTH characters, the following ones
+    indented by ``indent`` spaces (words are never split)."""
+    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
@@ -77,12 +97,18 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
     if note:
         echo(note + "\n")
     done = total = 0
+    kept = {lesson: results.get(folder / f"{lesson}.ipynb", "you") if results else None
+            for lesson in lessons()}
+    fresh = [lesson for lesson, r in kept.items()
+             if r is None and (folder / f"{lesson}.ipynb").exists()]
+    if fresh:
+        echo(announce(len(fresh), folder))
     for lesson, ids in lessons().items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():
             echo(f"{lesson:<22} (no notebook at {path})")
             continue
-        r = results.get(path, "you") if results else None
+        r = kept[lesson]
         if r is None:
             r = runner(path)
             if results and worth_keeping(r):
@@ -95,12 +121,14 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(f"{'':<22} ❌ {i}: {reason(e)}")
+                why.append(wrapped(f"{'':<22} ❌ {i}: ", render(reason(e), lang)))
             done += bool(e["passed"])
         total += len(ids)
         echo(f"{lesson:<22} " + "  ".join(marks))
-        for line in why + ([f"{'':<22} note: {r['error']}"] if r.get("error") else []):
-            echo(line)
+        for line in why:
+            say(line)
+        if r.get("error"):
+            say(wrapped(f"{'':<22} note: ", render(r["error"], lang)))
     if total and done == total:
         echo(f"\nAll {total} exercises pass.")
     elif total and not done:                     # a fresh copy (make test): a start, not a failure

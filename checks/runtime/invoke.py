@@ -66,7 +66,7 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
         mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
         value = plain.normalise(value)
     except plain.NotPlain as e:
-        return {"error": f"it returned {e}, not numbers", "warnings": notes}
+        return {"error": f"returned {e}, not numbers", "warnings": notes, "said": True}
     except catch as e:       # a result that raises when inspected
         return {"error": f"its result could not be read ({type(e).__name__})"}
     return {"value": value, "mutated": mutated, "warnings": notes}
