@@ -7,6 +7,7 @@ show a hidden case's inputs or expected values, and no reference code.
 File names are unique per learner (``secA/ada`` and ``secB/ada`` never share one; see
 ``learners.slug``) and ``learners.csv`` in the same folder maps each file to its learner.
 """
+import re
 from pathlib import Path
 
 from ..grading.csvsafe import rows_to_csv
@@ -15,13 +16,31 @@ from ..grading.learners import NOT_SUBMITTED, attempts, gradebook, slug
 from ..engine.verdicts import ICONS
 
 MAP = "learners.csv"
+MARKUP = re.compile(r"[\\`\[\]<>&|]")
+ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def inline(text):
+    """Learner text (a name, a file name, an error from their code) as inert Markdown on one
+    line: line breaks shown as " ↵ ", HTML's <, > and & as entities, backslashes, backticks,
+    brackets and table bars backslash-escaped, so it can open no heading, list, table cell,
+    link, image, HTML tag or code span of its own (a ``javascript:`` link needs brackets or
+    < to exist). Emphasis marks are left: they can only change how its own words look."""
+    text = re.sub(r"\s*[\n\r\v\f\x85\u2028\u2029]\s*", " \N{DOWNWARDS ARROW WITH CORNER LEFTWARDS} ",
+                  str(text).strip()).replace("\t", " ")
+    return MARKUP.sub(lambda m: ENTITIES.get(m[0], "\\" + m[0]), text)
+
+
+def fenced(text):
+    """Text for inside a ```text block: nothing in it can close the block."""
+    return re.sub("`{3,}|~{3,}", lambda m: "'" * len(m[0]), str(text))
 
 
 def markdown(row, by_lesson, assignment):
     """One learner's feedback: the gradebook row explained, lesson by lesson."""
     score, best = row["total"], row["max"]
     title = "" if assignment.name == "course" else f" ({assignment.name})"
-    lines = [f"# Feedback for {row['learner']}{title}", "",
+    lines = [f"# Feedback for {inline(row['learner'])}{title}", "",
              f"Total: **{score:g} / {best:g}**" + (f" ({100 * score / best:.0f}%)" if best else ""),
              ""]
     if assignment.partial_credit:
@@ -35,7 +54,7 @@ def markdown(row, by_lesson, assignment):
         lines += notebook_section(found[0], cell["max"]) if found else [
             f"## {lesson}: {cell['score']:g} / {cell['max']:g}", ""]
         for other in found[1:]:
-            lines += [f"Not counted: {Path(other['path']).name} ({other['score']:g} points); "
+            lines += [f"Not counted: {inline(Path(other['path']).name)} ({other['score']:g} points); "
                       "when a lesson is submitted twice, the attempt with more points counts.", ""]
         lines += adjustments(cell)
     for r in by_lesson.get(None, []):
@@ -67,11 +86,11 @@ def adjustments(cell):
 
 
 def notebook_section(r, worth):
-    name = Path(r["path"]).name
+    name = inline(Path(r["path"]).name)
     lines = [f"## {name}: {r['score']:g} / {worth:g}", ""]
     if r["error"]:
         label = "could not be read" if not r["exercises"] else "note on your notebook"
-        lines += [f"**{label[0].upper() + label[1:]}:** {r['error']}", ""]
+        lines += [f"**{label[0].upper() + label[1:]}:** {inline(r['error'])}", ""]
     if not r["exercises"]:
         return lines + ["No exercise could be graded in this notebook.", ""]
     lines += ["| exercise | result | points |", "|---|---|---|"]
@@ -81,10 +100,10 @@ def notebook_section(r, worth):
     lines.append("")
     for ex_id, e in r["exercises"].items():
         lines += [f"### {ICONS.get(e['status'], '')} `{ex_id}`", "", "```text",
-                  e["feedback"].replace("```", "'''"), "```", ""]
+                  fenced(e["feedback"]), "```", ""]
         if e["warnings"]:
             lines += ["Warnings (reported, not scored):", ""]
-            lines += [f"- {w}" for w in e["warnings"]] + [""]
+            lines += [f"- {inline(w)}" for w in e["warnings"]] + [""]
     return lines
 
 

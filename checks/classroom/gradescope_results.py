@@ -92,6 +92,23 @@ def overview(results, counted, ignored, assignment):
     return "\n".join(lines)
 
 
+METADATA = Path("/autograder/submission_metadata.json")
+
+
+def submitter(metadata=METADATA):
+    """Who handed in this Gradescope submission, from Gradescope's submission_metadata.json
+    (its users' ids, else their emails, joined: a group is one learner here), or None when
+    there is no such file: the identity their hidden cases are drawn for."""
+    try:
+        users = json.loads(Path(metadata).read_text(encoding="utf-8")).get("users") or []
+        names = sorted(str(u.get("id") or u.get("email") or "") for u in users
+                       if isinstance(u, dict))
+    except (OSError, ValueError, AttributeError):
+        return None
+    names = [n for n in names if n]
+    return "gradescope:" + ",".join(names) if names else None
+
+
 def write_results(results, path, seconds, assignment=None, ignored=()):
     write_atomic(path, json.dumps(results_json(results, seconds, assignment, ignored),
                                   indent=1) + "\n")

@@ -6,9 +6,11 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
+import json
 import os
 import stat
 import sys
+import threading
 import time
 from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,16 +23,18 @@ from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
 from .learners import discover, lesson_by_name
-from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
-                        write_atomic)
+from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
+                        to_csv, to_json, write_atomic)
+from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
-from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
+from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       exposed, isolation_refused, kill_all, unreadable_by)
 from ..engine.source import defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
-MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+MAX_NOTEBOOK_BYTES = 256 * 1024 ** 2    # the file, outputs included (they are skipped)
+MAX_SOURCE_BYTES = 2 * 1024 ** 2        # its code cells' sources, as stored
 
 
 # ---- finding and reading submissions ---------------------------------------
@@ -82,14 +86,26 @@ def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
-    readable source are skipped, not fatal."""
+    readable source are skipped, not fatal. Outputs are never read
+    (notebook_sources.py): a notebook of many MB of plots is graded on its code;
+    only code beyond MAX_SOURCE_BYTES is refused."""
     data = read_bytes(Path(path))
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        small = reduced_notebook(data, MAX_SOURCE_BYTES)
+    except TooMuchSource as e:
+        raise ValueError("the code cells of {name} hold {size:.1f} MB of code, more than the "
+                         "{cap:g} MB the grader reads; it was not graded (outputs do not count, "
+                         "only code)".format(name=path.name, size=e.size / 1024 ** 2,
+                                             cap=e.cap / 1024 ** 2)) from None
+    except ValueError as e:
+        raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200, True)})") \
+            from None
+    try:
+        nb = nbformat.reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
-                         f"{clean(e, 200)})") from None
+                         f"{clean(e, 200, True)})") from None
     if not isinstance(cells, list):
         raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
     sources = []
@@ -106,10 +122,12 @@ def read_cells(path):
 def printable_path(path):
     """A path or name as text that prints, stores and goes in a CSV (undecodable bytes
     escaped, so two names stay two names)."""
+    def escaped(text):
+        return text.replace("\n", "\\n").replace("\t", "\\t")   # one line, always
     try:
-        return clean(os.fsencode(str(path)).decode("utf-8", "backslashreplace"), 1000)
+        return clean(escaped(os.fsencode(str(path)).decode("utf-8", "backslashreplace")), 1000)
     except UnicodeError:
-        return clean(path, 1000)
+        return clean(escaped(str(path)), 1000)
 
 
 def lesson_of(path, cells):
@@ -158,19 +176,25 @@ def cached_reference():
     return hidden().cached_reference()
 
 
-def stored_cases(ex, reference=None):
+def stored_cases(ex, reference=None, learner=None):
+    """The stored practice cases (the same for everyone: they are the learner's to see)."""
     return expected.read(ex.id)
 
 
 # ---- one notebook -----------------------------------------------------------
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
-                   points=None, hide=()):
+                   points=None, hide=(), budget=None, identity=None):
     """The result of one notebook (see README for the JSON); never raises.
 
     ``hide``: folders learner code must not see even inside a kept path (the class's
-    folders, the results); ``result["transient"]``: set when the result depends on something outside the
-    learner's control (a machine too busy, an interrupted batch): it is never stored."""
+    folders, the results); ``budget``: the learner's time budget (sandbox.Budget), shared
+    with their other notebooks (default: one of its own); ``result["transient"]``: set when
+    the result depends on something outside the learner's control (a machine too busy, an
+    interrupted batch): it is never stored; ``result["budget"]`` is "learner" when the
+    learner's shared budget ran out while grading it (the result then depends on their
+    other notebooks too). ``identity``: whom the hidden cases are drawn for (default: the
+    student's name)."""
     path = Path(path)
     result = {"path": printable_path(path), "student": printable_path(student or path.stem),
               "lesson": lesson_by_name(path),
@@ -181,14 +205,15 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         if lesson is None:
             raise ValueError(f"{path.name} defines none of the course's exercises")
     except ValueError as e:
-        result["error"] = clean(e, 500)
+        result["error"] = clean(e, 500, one_line=True)
         return result
     except Exception as e:           # RecursionError from a deeply nested cell, and the like
         result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
                            "graded")
         return result
     try:
-        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
+                           learner=identity or result["student"], budget=budget)
     except Unavailable as e:
         result["error"] = f"not graded: {e}"
         result["transient"] = True
@@ -203,28 +228,31 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
             result["transient"] = True
 
 
-def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=(),
+                learner=None, budget=None):
     if cases_for is None:
         cases_for = hidden().hidden_cases
         reference = reference or cached_reference()
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide, lesson) as sandbox:
+    with Sandbox(cells, limits, hide, lesson, budget) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
-                                                       stand_ins(ex, verdicts))
+                                                       stand_ins(ex, verdicts), learner)
             note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(verdict.reason or "", 500) or verdict.reason,
-                "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
+                "warnings": [clean(w, 500, True) for w in verdict.warnings] + ([note] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
-        if sandbox.busy:
-            result["transient"] = True
+        if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
+            result["transient"] = True   # decided by the machine's load, not by the learner
+        if sandbox.over & {"learner", "idle"}:
+            result["budget"] = "learner"
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
@@ -232,11 +260,12 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     return result
 
 
-def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
-    """``stand_in``: exercises it calls that failed; the course's versions replace them."""
+def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=(), learner=None):
+    """``stand_in``: exercises it calls that failed; the course's versions replace them.
+    ``learner``: whose hidden cases (``cases_for(ex, reference, learner)``) are drawn."""
     def call(case):
         return sandbox.call(ex.id, case, ex.arg_names, ex.seconds, stand_in)
-    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
+    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id], learner)
     verdict = verify(ex, probe, call)
     if verdict.missing:
         verdict = renamed(verdict, where or {})
@@ -261,7 +290,7 @@ def renamed_hint(name, where):
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
           jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
-          skip_folders=(), outputs=(), isolation=None):
+          skip_folders=(), outputs=(), isolation=None, identity=None):
     """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
@@ -277,7 +306,9 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
     machine, raises IsolationUnavailable before any learner code runs. ``isolation``:
-    isolation_status(limits), when the caller has asked it already."""
+    isolation_status(limits), when the caller has asked it already. ``identity``: whom every
+    notebook's hidden cases are drawn for, when the batch is one learner's submission
+    (Gradescope); by default each learner's own name."""
     started = time.monotonic()
     isolation = isolation or isolation_status(limits)
     submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
@@ -296,18 +327,38 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
             "modules stay readable to it). Keep the class and the results elsewhere."
             .format(folder=shown[0]))
 
-    def work(student, nb):
+    lock, budgets, contexts, notebooks_of = threading.Lock(), {}, {}, {}
+    for student, nb in submissions:
+        notebooks_of.setdefault(student, []).append(nb)
+
+    def budget(student):
+        """The learner's time budget, shared by all their notebooks."""
+        with lock:
+            return budgets.setdefault(student, Budget(limits))
+
+    def context(student):
+        """A hash of all the learner's readable notebooks, computed once."""
+        with lock:
+            if student not in contexts:
+                contexts[student] = learner_context(
+                    nb for nb in notebooks_of[student] if not refusal(nb))
+            return contexts[student]
+
+    def work(student, nb, fresh=False):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
             return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
                     "max_score": 0, "error": why, "exercises": {}}, False
-        stored = store.get(nb, student) if store and not regrade else None
+        stored, key = None, student if identity is None else f"{student}\0{identity}"
+        if store and not regrade:
+            stored = store.get(nb, key) or store.get(nb, key, context(student))
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
-                           hide=hide)
+                           hide=hide, budget=Budget(limits) if fresh else budget(student),
+                           identity=identity)
         if store and not r.get("transient"):
-            store.put(nb, r)
+            store.put(nb, r, key, context(student) if r.get("budget") else "")
         return r, False
 
     results, reused = [None] * len(submissions), 0
@@ -336,7 +387,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     pool.shutdown()
     for i, r in enumerate(results):      # once more, alone, what the machine's load decided
         if r.get("transient"):
-            results[i], _ = work(*submissions[i])
+            results[i], _ = work(*submissions[i], fresh=True)
             echo(line(results[i]) + "  (graded again, alone)")
     meter.clear()
     if json_path:
@@ -446,9 +497,13 @@ def cli(args):
     if getattr(args, "only", None):
         forget(args.only, found, classes, folder, points, limits)
     isolation = isolation_status(limits)             # asked once: it may start processes
+    identity = None
+    if args.gradescope:                              # one learner's submission
+        from ..classroom.gradescope_results import submitter
+        identity = submitter()
     results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
                     points=points, limits=limits, only=only, skip_folders=skip,
-                    outputs=[o for o in outputs if o], isolation=isolation)
+                    outputs=[o for o in outputs if o], isolation=isolation, identity=identity)
     kept, ignored = assignments.apply(results, assignment)
     if only is not None:                 # named after another lesson: not graded at all
         ignored += [{"path": printable_path(nb), "student": printable_path(s),
@@ -484,6 +539,10 @@ def forget(names, found, classes, folder, points, limits):
                               + ". Give a learner as the gradebook names them.")
         folders.update(keys)
     store = ResultStore(folder, fingerprint(points, limits))
-    for learner, nb in found.submissions:
-        if learner in folders and store.key(nb):
-            (folder / f"{store.key(nb)}.json").unlink(missing_ok=True)
+    for learner in folders:
+        mine = [nb for s, nb in found.submissions if s == learner]
+        context = learner_context(nb for nb in mine if not refusal(nb))
+        for nb in mine:
+            for key in (store.key(nb, learner), store.key(nb, learner, context)):
+                if key:
+                    (folder / f"{key}.json").unlink(missing_ok=True)

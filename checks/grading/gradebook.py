@@ -76,22 +76,27 @@ def fingerprint(points, limits):
 
 
 class ResultStore:
-    """One JSON file per graded notebook in ``folder``, keyed by content and fingerprint."""
+    """One JSON file per graded notebook in ``folder``, keyed by content, learner and
+    fingerprint (the learner: their hidden cases are their own)."""
 
     def __init__(self, folder, fingerprint):
         self.folder, self.fingerprint = Path(folder), fingerprint
 
-    def key(self, path):
+    def key(self, path, student, context=""):
+        """``context``: what else the result depends on (learner_context), if anything."""
         h = hashlib.sha256(self.fingerprint.encode())
-        h.update(Path(path).name.encode() + b"\0")
+        h.update(str(student).encode("utf-8", "surrogatepass") + b"\0" + context.encode() + b"\0")
+        h.update(Path(path).name.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            h.update(Path(path).read_bytes())
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
         except OSError:
             return None                  # unreadable: grade it (and say why) every time
         return h.hexdigest()
 
-    def get(self, path, student):
-        key = self.key(path)
+    def get(self, path, student, context=""):
+        key = self.key(path, student, context)
         if key is None:
             return None
         try:
@@ -100,10 +105,25 @@ class ResultStore:
             return None
         return {**result, "path": str(path), "student": student}
 
-    def put(self, path, result):
-        key = self.key(path)
+    def put(self, path, result, student, context=""):
+        key = self.key(path, student, context)
         if key is not None:
             write_atomic(self.folder / f"{key}.json", json.dumps(result, indent=1) + "\n")
+
+
+def learner_context(paths):
+    """A hash of all of one learner's notebooks (names and bytes): what a result cut short by
+    the learner's shared time budget also depends on."""
+    h = hashlib.sha256()
+    for path in sorted(map(Path, paths)):
+        h.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError:
+            h.update(b"\0unreadable")
+    return h.hexdigest()
 
 
 def results_folder(*gradebooks):

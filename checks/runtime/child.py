@@ -334,7 +334,14 @@ class Learner:
         name = f"<code cell {cmd['index'] + 1}>"           # as a person counts them
         self.cells[name] = cmd["source"]
         try:
-            exec(compile(strip_magics(cmd["source"]), name, "exec"), self.namespace)
+            code = compile(strip_magics(cmd["source"]), name, "exec")
+        except (RecursionError, MemoryError) as e:      # a parse bomb: the cell's own fault
+            return {"ok": False, "error": "SyntaxError: the cell is too long or too deeply "
+                    "nested for Python to compile", "fatal": isinstance(e, MemoryError)}
+        except BaseException as e:
+            return {"ok": False, "error": self.describe(e), "line": None, "fatal": fatal(e)}
+        try:
+            exec(code, self.namespace)
             return {"ok": True}
         except BaseException as e:      # SystemExit and KeyboardInterrupt included
             return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
