@@ -41,7 +41,7 @@ from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 LEFT_OUT = {"authoring", "classroom"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
-               ".gitignore", "LICENSE")
+               "LICENSE")
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
@@ -183,6 +183,7 @@ def build_release(out, root=ROOT):
     try:
         copy(learner_files(root), root, tmp)
         (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
+        shutil.copy2(TEMPLATES / "gitignore", tmp / ".gitignore")      # the learners', not ours
         write_notebooks(tmp, root / "solutions")
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
