@@ -43,7 +43,7 @@ from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 LEFT_OUT = {"authoring", "classroom"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
-               ".gitignore", "LICENSE")
+               "LICENSE")
 ZH_README = "README.zh-TW.md"
 # README.md's learner sections and their titles in README.zh-TW.md (in this order); a test
 # (tests/authoring/test_readme_zh.py) holds the two READMEs' sections, commands and tables
@@ -216,6 +216,7 @@ def build_release(out, root=ROOT):
     try:
         copy(learner_files(root), root, tmp)
         (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
+        shutil.copy2(TEMPLATES / "gitignore", tmp / ".gitignore")      # the learners', not ours
         write_notebooks(tmp, root / "solutions")
         if (root / ZH_README).exists():
             (tmp / ZH_README).write_text("", encoding="utf-8")     # listed in both READMEs

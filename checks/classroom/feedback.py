@@ -51,13 +51,38 @@ def markdown(row, by_lesson, assignment):
             lines += [f"## {lesson}: 0 / {cell['max']:g}", "",
                       f"Not submitted: no notebook of this lesson was found ({lesson}.ipynb).", ""]
             continue
-        lines += notebook_section(found[0], cell["max"])
+        lines += notebook_section(found[0], cell["max"]) if found else [
+            f"## {lesson}: {cell['score']:g} / {cell['max']:g}", ""]
         for other in found[1:]:
             lines += [f"Not counted: {inline(Path(other['path']).name)} ({other['score']:g} points); "
                       "when a lesson is submitted twice, the attempt with more points counts.", ""]
+        lines += adjustments(cell)
     for r in by_lesson.get(None, []):
         lines += notebook_section(r, 0)
+    for s in row.get("not_graded", []):
+        if not any(s["path"] == r["path"] for r in by_lesson.get(None, [])):
+            lines += ["{name}: not graded, because {reason}.".format(
+                name=Path(s["path"]).name, reason=s["reason"].rstrip(".")), ""]
+    if row.get("late_waived"):
+        lines += ["No late penalty: {reason}".format(reason=row["late_waived"]), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def adjustments(cell):
+    """The instructor's overrides and the late penalty of one lesson, in words."""
+    lines = []
+    for o in cell.get("overrides", []):
+        lines += ["Changed by your instructor: {item} from {graded:g} to {points:g} points "
+                  "({reason}).".format(item=o["item"], graded=o["graded"], points=o["points"],
+                                       reason=o["reason"]), ""]
+    late = cell.get("late")
+    if late:
+        lines += ["Handed in {late} ({source}): {percent:g}% off, {before:g} becomes "
+                  "{after:g} points.".format(late=late["late"], source=late["source"],
+                                             percent=late["penalty_percent"],
+                                             before=late["score_before"], after=cell["score"]),
+                  ""]
+    return lines
 
 
 def notebook_section(r, worth):
@@ -98,22 +123,25 @@ def file_names(learners):
     return names
 
 
-def write_feedback(results, folder, assignment=None, lang="en"):
+def write_feedback(results, folder, assignment=None, lang="en", book=None, excel=False):
     """Writes ``folder/<learner>.md`` for every learner (in `lang`) and ``folder/learners.csv``
-    (file, learner, total, max); returns the Markdown files' paths."""
+    (file, learner, total, max); returns the Markdown files' paths. ``book``: the gradebook
+    rows (default: made from ``results``): every row gets its file, even with nothing
+    handed in; ``excel``: learners.csv with a byte order mark."""
     from ..grading.assignments import whole_course
     from ..engine.messages import render
     assignment = assignment or whole_course()
     folder = Path(folder)
-    book = gradebook(results, assignment)
+    book = gradebook(results, assignment) if book is None else book
     by_learner = attempts(results)
     names = file_names(row["learner"] for row in book)
     written = []
     for row in book:
         path = folder / names[row["learner"]]
-        write_atomic(path, render(markdown(row, by_learner[row["learner"]], assignment), lang))
+        write_atomic(path, render(markdown(row, by_learner.get(row["learner"], {}), assignment),
+                                  lang))
         written.append(path)
-    write_atomic(folder / MAP, rows_to_csv([["file", "learner", "total", "max"]] +
+    write_atomic(folder / MAP, ("\ufeff" if excel else "") + rows_to_csv([["file", "learner", "total", "max"]] +
                                            [[names[r["learner"]], r["learner"], r["total"], r["max"]]
                                             for r in book]))
     return written

@@ -22,12 +22,11 @@ from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
-from .learners import is_intro, is_workshop, learner_of, lesson_by_name
+from .learners import discover, lesson_by_name
 from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
                         to_csv, to_json, write_atomic)
 from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
-from .reset import is_backup
 from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       exposed, isolation_refused, kill_all, unreadable_by)
 from ..engine.source import WORKSHOP_CELLS, defined_functions
@@ -44,19 +43,8 @@ def find_submissions(paths, skip_folders=()):
     """(learner, notebook path) pairs: files as given, folders searched recursively
     (symbolic links to folders are not followed; links to files are listed, then refused).
     Lesson 00 and the workshop playground are never graded; see checks/grading/learners.py
-    for who a notebook belongs to."""
-    found = []
-    for p in map(Path, paths):
-        notebooks = [p]
-        if p.is_dir():
-            notebooks = []
-            for folder, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-                notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
-            notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
-        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks
-                  if not is_intro(nb) and not is_workshop(nb)]
-    return found
+    for who a notebook belongs to and which files are searched."""
+    return discover(paths, skip_folders).submissions
 
 
 def refusal(path, limit=MAX_NOTEBOOK_BYTES):
@@ -169,7 +157,8 @@ def redefined_note(name, cells, where):
     if len({cells[i] for i in indexes}) < 2:
         return None
     return (f"{name} is defined in {len(indexes)} cells (code cells "
-            f"{', '.join(map(str, indexes))}); the grader used the last one, as Run All would.")
+            f"{', '.join(str(i + 1) for i in indexes)}); the grader used the last one, as Run "
+            "All would.")
 
 
 # ---- the grading-only pieces, absent from a learner's release ---------------
@@ -413,7 +402,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
             echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "
                  "interrupted) and were not stored: run the same command again to grade "
                  f"{'them' if busy != 1 else 'it'}.")
-        echo(summary(results, time.monotonic() - started, reused))
+        echo(summary(results, time.monotonic() - started, reused, folder))
     return results
 
 
@@ -469,8 +458,10 @@ def line(r, stored=False):
 
 def cli(args):
     """``python -m checks grade``: grades, then writes what was asked (checks/grading/report.py).
-    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, ...)."""
-    from . import assignments
+    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, RosterError,
+    OverrideError, LateError, ...) before any learner code runs when an input is wrong."""
+    from . import assignments, late, overrides, roster
+    from .gradebook import default_store
     from .report import write_outputs
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
@@ -479,27 +470,80 @@ def cli(args):
     points = points_config.load()
     limits = Unisolated if getattr(args, "no_isolation", False) else Limits
     assignment = assignments.load(args.assignment or assignments.COURSE)
+    people = roster.read(args.roster) if getattr(args, "roster", None) else None
+    fixes = overrides.read(args.overrides) if getattr(args, "overrides", None) else []
+    dates = late.read_dates(args.dates) if getattr(args, "dates", None) else None
+    skip = assignments.names()
+    found = discover(args.paths, skip)
+    classes = roster.class_list(found, people)
+    if people is not None and args.moodle:
+        bad = roster.moodle_problems([(p.moodle or p.login, p.login) for p in people])
+        if bad:
+            raise roster.RosterError(
+                f"Moodle stops a whole import at one username it does not know, and "
+                f"{len(bad)} on the roster cannot be Moodle usernames: "
+                + ", ".join(repr(u) for u, _ in bad[:5])
+                + ". Give the roster a moodle_username column (or use Moodle's participants "
+                  "export as the roster).")
     outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
                args.gradescope]
-    folder = args.results or results_folder(*outputs[:5])
+    folder = Path(getattr(args, "store", None) or default_store(args.paths))
+    try:
+        if found.submissions:
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CourseError(f"Cannot keep results in {folder} ({e.strerror}): give a folder "
+                          "you can write to with --store DIR.") from None
+    only = assignment.lessons if args.assignment else None
+    if getattr(args, "only", None):
+        forget(args.only, found, classes, folder, points, limits)
     isolation = isolation_status(limits)             # asked once: it may start processes
     identity = None
     if args.gradescope:                              # one learner's submission
         from ..classroom.gradescope_results import submitter
         identity = submitter()
     results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
-                    points=points, limits=limits,
-                    only=assignment.lessons if args.assignment else None,
-                    skip_folders=assignments.names(), outputs=[o for o in outputs if o],
-                    isolation=isolation, identity=identity)
+                    points=points, limits=limits, only=only, skip_folders=skip,
+                    outputs=[o for o in outputs if o], isolation=isolation, identity=identity)
     kept, ignored = assignments.apply(results, assignment)
-    everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
-    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
-                  isolation=isolation)
-    if not everyone:
+    if only is not None:                 # named after another lesson: not graded at all
+        ignored += [{"path": printable_path(nb), "student": printable_path(s),
+                     "lesson": lesson_by_name(nb), "score": 0, "max_score": 0,
+                     "error": None, "exercises": {}}
+                    for s, nb in found.submissions if lesson_by_name(nb) not in (None, *only)]
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started,
+                  isolation=isolation, classes=classes, found=found, overrides=fixes,
+                  times=late.Times(dates, args.paths))
+    if not found.learners:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else STOPPED
     if not kept:
         print(f"No notebook of the assignment {assignment.name!r} ({', '.join(assignment.lessons)})"
               " was found: every learner has 0.", file=sys.stderr)
     return 0
+
+
+def forget(names, found, classes, folder, points, limits):
+    """Removes the stored results of the learners ``names`` (gradebook learners or their
+    folders), so that they are graded again; CourseError when one is not in the class."""
+    folders = set()
+    for name in names:
+        keys = [k for k, v in classes.rename.items() if name.casefold() in
+                (k.casefold(), v.casefold())]
+        if not keys and name.casefold() in {w.casefold() for w in classes.who}:
+            raise CourseError(f"--only {name}: no notebook of {name} was found, so there is "
+                              "nothing to grade again.")
+        if not keys:
+            close = difflib.get_close_matches(name, sorted(set(classes.rename.values())), n=3)
+            raise CourseError(f"--only {name}: no such learner in this class"
+                              + (f" (did you mean {', '.join(close)}?)" if close else "")
+                              + ". Give a learner as the gradebook names them.")
+        folders.update(keys)
+    store = ResultStore(folder, fingerprint(points, limits))
+    for learner in folders:
+        mine = [nb for s, nb in found.submissions if s == learner]
+        context = learner_context(nb for nb in mine if not refusal(nb))
+        for nb in mine:
+            for key in (store.key(nb, learner), store.key(nb, learner, context)):
+                if key:
+                    (folder / f"{key}.json").unlink(missing_ok=True)

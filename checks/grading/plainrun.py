@@ -58,9 +58,9 @@ def check_notebook(path):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         for index, source in enumerate(cells):
             try:
-                exec(compile(strip_magics(source), f"<code cell {index}>", "exec"), namespace)
+                exec(compile(strip_magics(source), f"<code cell {index + 1}>", "exec"), namespace)
             except Exception as e:
-                errors.append(f"code cell {index} raised {type(e).__name__}: {str(e)[:120]}")
+                errors.append(f"code cell {index + 1} raised {type(e).__name__}: {str(e)[:120]}")
         exercises = {}
         for ex_id in lessons()[lesson]:
             fn = namespace.get(ex_id)

@@ -824,17 +824,17 @@ class Sandbox:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
         except OverBudget as e:
-            self.bad_cells[index] = (f"cell {index} was stopped or not run: "
+            self.bad_cells[index] = (f"code cell {index + 1} was stopped or not run: "
                                      f"{self.budget_words(e.cause)}")
             return
         except (Timeout, Crashed) as e:
             why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
                    else str(e))
-            self.bad_cells[index] = f"cell {index} {why}; it was skipped"
+            self.bad_cells[index] = f"code cell {index + 1} was skipped: {why}"
             self.restart()
             return
         if result.get("cut"):
-            self.cut_cells[index] = (f"cell {index} printed more than "
+            self.cut_cells[index] = (f"code cell {index + 1} printed more than "
                                      f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
                                      "its output was dropped (grading uses what it computes)")
         if result.get("ok"):
@@ -845,10 +845,10 @@ class Sandbox:
             error = clean(result.get("error"), 500, one_line=True)
             line = f" ({clean(result['line'], 300, True)})" if result.get("line") else ""
         if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = f"cell {index} raised {error}; it was skipped"
+            self.bad_cells[index] = f"code cell {index + 1} raised {error}; it was skipped"
             self.restart()
         else:
-            self.cell_errors.setdefault(index, f"cell {index} raised {error}{line}")
+            self.cell_errors.setdefault(index, f"code cell {index + 1} raised {error}{line}")
 
     def notes(self, most=20):
         """What went wrong with the cells, in words (at most ``most``)."""

@@ -129,5 +129,12 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             say(line)
         if r.get("error"):
             say(wrapped(f"{'':<22} note: ", render(r["error"], lang)))
-    echo(f"\n{done} of {total} exercises pass.")
+    if total and done == total:
+        echo(f"\nAll {total} exercises pass.")
+    elif total and not done:                     # a fresh copy (make test): a start, not a failure
+        echo(f"\n{total} exercises to go.")
+    elif total:
+        echo(f"\n{done} of {total} exercises pass; {total - done} to go.")
+    else:
+        echo(f"\n{done} of {total} exercises pass.")
     return done, total

@@ -263,7 +263,7 @@ def test_status_in_zh_tw_grades_the_zh_tw_notebooks(tmp_path):
     lines = []
     done, total = status(echo=lines.append, cache=None, lang="zh-TW")
     text = "\n".join(lines)
-    assert done == 0 and f"{total} 個練習中有 0 個通過。" in text, text
+    assert done == 0 and f"還有 {total} 個練習等你完成。" in text, text
     assert "⏳ weighted_sum" in text and "no notebook" not in text and "沒有筆記本" not in text
 
 

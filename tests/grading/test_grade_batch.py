@@ -279,7 +279,8 @@ def test_the_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "ada" in printed and "1 submission in" in printed and "1 feedback files" in printed
     assert json.loads((out / "g.json").read_text(encoding="utf-8"))["submissions"][0]["score"] == 2
-    assert (out / "fb" / "ada.md").exists() and (out / "g.results").is_dir()
+    assert (out / "fb" / "ada.md").exists() and (tmp_path / "class.results").is_dir()
+    assert f"none reused; looked in {tmp_path / 'class.results'}" in printed
     jsonschema.validate(json.loads((out / "results.json").read_text(encoding="utf-8")), GRADESCOPE)
     assert main(["grade", str(tmp_path / "nothing")]) == 2
     assert "No such file or folder" in capsys.readouterr().err
