@@ -204,7 +204,7 @@ def test_the_sandbox_digits_hold_no_test_digit():
     for part in ("X_train", "y_train", "X_val", "y_val"):
         assert np.array_equal(seen[part], real[part]), part
     assert seen["X_test"].shape == (0, 64) and seen["y_test"].shape == (0,)
-    with gzip.open(data, "rt") as f:
+    with gzip.open(data, "rt", encoding="utf-8") as f:
         rows = {tuple(map(float, line.split(","))) for line in f}
     test_rows = {tuple(r) for r in np.column_stack([real["X_test"], real["y_test"]]).tolist()}
     assert len(rows) and not rows & test_rows
