@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from ..runtime import plain
+from ..engine.messages import Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
 
 CHILD = Path(__file__).resolve().parents[1] / "runtime" / "child.py"
@@ -155,12 +156,12 @@ class Zygote:
                 return json.loads(self.sock.recv(1 << 16) or b"null")
             except (OSError, ValueError):
                 self.close()
-                raise Crashed("the grader could not start a sandbox (see zygote.log)")
+                raise Crashed(msg("the grader could not start a sandbox (see zygote.log)"))
 
     def spawn(self, config, fds, limits):
         reply = self.ask({"op": "spawn", **config}, fds, limits)
         if not reply:
-            raise Crashed("the grader could not start a sandbox")
+            raise Crashed(msg("the grader could not start a sandbox"))
         return reply["pid"]
 
     def refused(self, limits):
@@ -278,7 +279,7 @@ class Sandbox:
     # ---- the child's life ----------------------------------------------------
     def start(self):
         if STOPPING.is_set():
-            raise Crashed("grading was interrupted")
+            raise Crashed(msg("grading was interrupted"))
         cmd_r, self.cmd_w = os.pipe()
         self.reply_r, reply_w = os.pipe()
         os.set_blocking(self.cmd_w, False)
@@ -304,7 +305,8 @@ class Sandbox:
             hello = self.receive(None, started + self.limits.start_seconds)
         except (Timeout, Crashed) as e:
             self.stop()
-            raise Crashed(f"the sandbox did not start: {e or 'no answer'}")
+            raise Crashed(msg("the sandbox did not start: {why}",
+                              why=e.args[0] if e.args else msg("no answer")))
         finally:
             self.spent += time.monotonic() - started
         if "refused" in hello:
@@ -437,15 +439,15 @@ class Sandbox:
             if len(self.buffer) >= 4:
                 (n,) = struct.unpack(">I", self.buffer[:4])
                 if n > self.limits.reply_bytes:
-                    raise Crashed("it sent a reply too large to read")
+                    raise Crashed(msg("it sent a reply too large to read"))
                 if len(self.buffer) >= 4 + n:
                     data, self.buffer = self.buffer[4:4 + n], self.buffer[4 + n:]
                     try:
                         reply = json.loads(data)
                     except ValueError:
-                        raise Crashed("it sent a reply that could not be read")
+                        raise Crashed(msg("it sent a reply that could not be read"))
                     if not isinstance(reply, dict):
-                        raise Crashed("it sent a reply that could not be read")
+                        raise Crashed(msg("it sent a reply that could not be read"))
                     return reply
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.reply_r], [], [], left)[0]:
@@ -456,33 +458,37 @@ class Sandbox:
             self.buffer += chunk
 
     def death(self):
-        """Why the child died, in words."""
+        """Why the child died, in words (a Message)."""
         code = ZYGOTE.ended(self.pid)
         if code is None:
-            return "it stopped answering"
+            return msg("it stopped answering")
         if code < 0:
             name = signal.Signals(-code).name
-            return {"SIGSEGV": "it crashed Python (a segmentation fault)",
-                    "SIGKILL": "it was killed, probably for using too much memory",
-                    "SIGSYS": "it made a system call the sandbox forbids",
-                    "SIGXCPU": f"it used more than {self.limits.cpu_seconds:g} s of CPU time",
-                    "SIGXFSZ": "it wrote a file of more than "
-                               f"{self.limits.output_bytes // 1024 ** 2} MB"}.get(
-                name, f"it was ended by {name}")
-        if code in (70, 71, 72):
-            return "the sandbox failed to start" + (" (isolation failed half-way)" if code == 71 else "")
-        return f"it ended the Python process (exit code {code})"
+            return {"SIGSEGV": msg("it crashed Python (a segmentation fault)"),
+                    "SIGKILL": msg("it was killed, probably for using too much memory"),
+                    "SIGSYS": msg("it made a system call the sandbox forbids"),
+                    "SIGXCPU": msg("it used more than {seconds:g} s of CPU time",
+                                   seconds=self.limits.cpu_seconds),
+                    "SIGXFSZ": msg("it wrote a file of more than {mb} MB",
+                                   mb=self.limits.output_bytes // 1024 ** 2)}.get(
+                name) or msg("it was ended by {signal}", signal=name)
+        if code == 71:
+            return msg("the sandbox failed to start (isolation failed half-way)")
+        if code in (70, 72):
+            return msg("the sandbox failed to start")
+        return msg("it ended the Python process (exit code {code})", code=code)
 
     def timeout_words(self, e, seconds):
         if e.busy:
             self.busy = True
-            return (f"did not finish within {seconds:g} s of CPU time because the grading "
-                    "machine was too busy (not the code's fault; it is graded again next run)")
-        return f"did not finish within {seconds:g} s"
+            return msg("did not finish within {seconds:g} s of CPU time because the grading "
+                       "machine was too busy (not the code's fault; it is graded again next "
+                       "run)", seconds=seconds)
+        return msg("did not finish within {seconds:g} s", seconds=seconds)
 
     def budget_words(self):
-        return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
-                "(restarts after loops and crashes included)")
+        return msg("the notebook used up its time budget of {seconds:g} s (restarts after loops "
+                   "and crashes included)", seconds=self.limits.notebook_seconds)
 
     def run_cell(self, index, source):
         """Runs one cell; remembers cells that hang or kill the child, and skips them."""
@@ -490,30 +496,41 @@ class Sandbox:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
         except OverBudget:
-            self.bad_cells[index] = (f"cell {index} was stopped or not run: "
-                                     f"{self.budget_words()}")
+            self.bad_cells[index] = msg("cell {index} was stopped or not run: {why}",
+                                        index=index, why=self.budget_words())
             return
         except (Timeout, Crashed) as e:
-            why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
-                   else str(e))
-            self.bad_cells[index] = f"cell {index} {why}; it was skipped"
+            if isinstance(e, Timeout):
+                self.bad_cells[index] = msg("cell {index} {why}; it was skipped", index=index,
+                                            why=self.timeout_words(e, self.limits.cell_seconds))
+            else:
+                self.bad_cells[index] = msg("cell {index} stopped: {why}; it was skipped",
+                                            index=index, why=e.args[0] if e.args else "")
             self.restart()
             return
         if result.get("cut"):
-            self.cut_cells[index] = (f"cell {index} printed more than "
-                                     f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
-                                     "its output was dropped (grading uses what it computes)")
+            self.cut_cells[index] = msg("cell {index} printed more than {mb:g} MB; the rest of "
+                                        "its output was dropped (grading uses what it computes)",
+                                        index=index, mb=self.limits.output_bytes / 1024 ** 2)
         if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = f"cell {index} raised {clean(result.get('error'), 500)}; it was skipped"
+            self.bad_cells[index] = msg("cell {index} raised an error (Python's message: {error}); "
+                                        "it was skipped", index=index,
+                                        error=Verbatim(clean(result.get("error"), 500)))
             self.restart()
         elif not result.get("ok"):
-            line = f" ({clean(result['line'], 300)})" if result.get("line") else ""
-            self.cell_errors[index] = f"cell {index} raised {clean(result.get('error'), 500)}{line}"
+            error = Verbatim(clean(result.get("error"), 500))
+            self.cell_errors[index] = (
+                msg("cell {index} raised an error (Python's message: {error}) ({line})",
+                    index=index, error=error, line=Verbatim(clean(result["line"], 300)))
+                if result.get("line") else
+                msg("cell {index} raised an error (Python's message: {error})", index=index,
+                    error=error))
 
     def notes(self, most=20):
-        """What went wrong with the cells, in words (at most ``most``)."""
+        """What went wrong with the cells, as Messages (at most ``most``)."""
         notes = [*self.cell_errors.values(), *self.bad_cells.values(), *self.cut_cells.values()]
-        return notes[:most] + ([f"and {len(notes) - most} more"] if len(notes) > most else [])
+        return notes[:most] + ([msg("and {n} more", n=len(notes) - most)]
+                               if len(notes) > most else [])
 
     def call(self, name, case, arg_names, seconds=None, stand_in=()):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
@@ -529,19 +546,22 @@ class Sandbox:
                 self.start()
             r = self.request(message, seconds)
         except OverBudget:
-            return Outcome(error=f"was not run: {self.budget_words()}", fatal=True, said=True)
+            return Outcome(error=msg("was not run: {why}", why=self.budget_words()), fatal=True,
+                           said=True)
         except Timeout as e:
             self.restart_quietly()
-            return Outcome(error=f"TimeoutError: it {self.timeout_words(e, seconds)} "
-                                 "(an infinite loop?)", fatal=True, timed_out=True)
+            return Outcome(error=msg("was stopped: it {why} (an infinite loop?)",
+                                     why=self.timeout_words(e, seconds)),
+                           fatal=True, timed_out=True, said=True)
         except Crashed as e:
             self.restart_quietly()
-            return Outcome(error=f"could not finish: {e}", fatal=True, said=True)
+            return Outcome(error=msg("could not finish: {why}", why=e.args[0] if e.args else ""),
+                           fatal=True, said=True)
         cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
                 "was dropped",) if r.get("cut") else ())
         if r.get("missing"):
-            return Outcome(error=f"NameError: no function named {name!r} is defined",
-                           missing=True)
+            return Outcome(error=msg("no function named {name!r} is defined", name=name),
+                           missing=True, said=True)
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
@@ -549,13 +569,14 @@ class Sandbox:
         if "error" in r:
             if r.get("fatal"):
                 self.restart_quietly()
-            return Outcome(error=clean(r["error"], 500),
+            return Outcome(error=from_child(r["error"], lambda text: clean(text, 500)),
                            line=clean(r.get("line") or "", 300) or None,
                            fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
         try:
             value = plain.decode(r["value"])
         except Exception:
-            return Outcome(error="its result could not be read as numbers")
+            return Outcome(error=msg("returned a result that could not be read as numbers"),
+                           said=True)
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
         return Outcome(value=value,
                        mutated=tuple(clean(m, 100) for m in mutated[:20]) if isinstance(mutated, list) else (),

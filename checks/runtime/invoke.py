@@ -121,19 +121,21 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
             return {"error": describe(e), "line": where(sys.exc_info()[2]), "exception": e}
         notes = sorted({str(w.message)[:200] for w in caught})
     if watch.hit:
-        return {"error": f"calls {watch.hit}, the course's provided version: a call "
-                         "through it earns nothing here; write the computation yourself",
-                "said": True}
+        return {"error": plain.message_data("calls {name}, the course's provided version: a call "
+                                      "through it earns nothing here; write the computation "
+                                      "yourself", name=str(watch.hit)), "said": True}
     if watch.tampered:
-        return {"error": "switched off the grader's watch on the course's provided "
-                         "functions; that earns nothing", "said": True}
+        return {"error": plain.message_data("switched off the grader's watch on the course's provided "
+                                      "functions; that earns nothing"), "said": True}
     try:
         mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
         value = plain.normalise(value)
     except plain.NotPlain as e:
-        return {"error": f"it returned {e}, not numbers", "warnings": notes}
+        return {"error": plain.message_data("returned {what}, not numbers", what=e.args[0]),
+                "said": True, "warnings": notes}
     except catch as e:       # a result that raises when inspected
-        return {"error": f"its result could not be read ({type(e).__name__})"}
+        return {"error": plain.message_data("returned a result that could not be read ({error})",
+                                      error=type(e).__name__), "said": True}
     return {"value": value, "mutated": mutated, "warnings": notes}
 
 
