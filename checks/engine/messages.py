@@ -224,13 +224,14 @@ def text_of(value, lang):
         return joined(value, lang)
     if isinstance(value, Table):
         return table(value, lang)
-    if isinstance(value, (list, tuple)):
-        return "\n".join(text_of(v, lang) for v in value)
+    if isinstance(value, list) and any(needs_rendering(v) for v in value):
+        return "\n".join(text_of(v, lang) for v in value)      # lines
     return str(value)
 
 
 def needs_rendering(v):
-    return isinstance(v, (Message, Verbatim, Joined, Table, list, tuple))
+    return isinstance(v, (Message, Verbatim, Joined, Table)) or (
+        isinstance(v, list) and any(needs_rendering(x) for x in v))
 
 
 LAST = {"and": msg("{a} and {b}"), "or": msg("{a} or {b}")}
@@ -299,6 +300,9 @@ def tidy_plain(s):
     s = re.sub(f"(?<={HAN})\\.(?=\\s|$)", "。", s)
     s = re.sub(f"(?<=[\\w%)\\]])\\.(?=[ \t]*(?:{HAN}|$))", lambda m: "。"
                if re.search(HAN, s[:m.start()].rsplit("\n", 1)[-1]) else ".", s)
-    # no space before or after full-width punctuation
-    s = re.sub(r"[ \t]*([。，：；（）、！？])[ \t]*", r"\1", s)
+    # no space before or after full-width punctuation (a line's indentation stays), none
+    # between two Chinese characters
+    s = re.sub(r"(?<=\S)[ \t]+(?=[。，：；（）、！？])", "", s)
+    s = re.sub(r"(?<=[。，：；（）、！？])[ \t]+", "", s)
+    s = re.sub(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])", "", s)
     return s
