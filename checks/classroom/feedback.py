@@ -12,53 +12,83 @@ from pathlib import Path
 from ..grading.csvsafe import rows_to_csv
 from ..grading.gradebook import write_atomic
 from ..grading.learners import NOT_SUBMITTED, attempts, gradebook, slug
+from ..engine.messages import Joined, from_data, msg, pmsg, render
 from ..engine.verdicts import ICONS
 
 MAP = "learners.csv"
 
 
-def markdown(row, by_lesson, assignment):
-    """One learner's feedback: the gradebook row explained, lesson by lesson."""
+def markdown(row, by_lesson, assignment, lang="en"):
+    """One learner's feedback in ``lang``: the gradebook row explained, lesson by lesson."""
+    def say(m):
+        return render(m, lang)
     score, best = row["total"], row["max"]
-    title = "" if assignment.name == "course" else f" ({assignment.name})"
-    lines = [f"# Feedback for {row['learner']}{title}", "",
-             f"Total: **{score:g} / {best:g}**" + (f" ({100 * score / best:.0f}%)" if best else ""),
-             ""]
+    title = say(msg("Feedback for {learner}", learner=row["learner"])) + (
+        "" if assignment.name == "course" else f" ({assignment.name})")
+    total = say(msg("Total: **{score:g} / {best:g}**", score=score, best=best)) + (
+        f" ({100 * score / best:.0f}%)" if best else "")
+    lines = [f"# {title}", "", total, ""]
     if assignment.partial_credit:
-        lines += ["Partial credit: an exercise earns the share of its cases that pass.", ""]
+        lines += [say(msg("Partial credit: an exercise earns the share of its cases that pass.")),
+                  ""]
     for lesson, cell in row["lessons"].items():
         found = by_lesson.get(lesson, [])
         if cell["status"] == NOT_SUBMITTED:
             lines += [f"## {lesson}: 0 / {cell['max']:g}", "",
-                      f"Not submitted: no notebook of this lesson was found ({lesson}.ipynb).", ""]
+                      say(msg("Not submitted: no notebook of this lesson was found ({name}).",
+                              name=f"{lesson}.ipynb")), ""]
             continue
-        lines += notebook_section(found[0], cell["max"])
+        lines += notebook_section(found[0], cell["max"], lang)
         for other in found[1:]:
-            lines += [f"Not counted: {Path(other['path']).name} ({other['score']:g} points); "
-                      "when a lesson is submitted twice, the attempt with more points counts.", ""]
+            lines += [say(msg("Not counted: {name} ({points:g} points); when a lesson is "
+                              "submitted twice, the attempt with more points counts.",
+                              name=Path(other["path"]).name, points=other["score"])), ""]
     for r in by_lesson.get(None, []):
-        lines += notebook_section(r, 0)
+        lines += notebook_section(r, 0, lang)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def notebook_section(r, worth):
+STATUS_WORDS = {"passed": pmsg("verdict", "passed"), "failed": pmsg("verdict", "failed"),
+                "missing": pmsg("verdict", "missing"),
+                "not attempted": pmsg("verdict", "not attempted")}
+
+
+def feedback_text(e, lang):
+    """An exercise's check message in ``lang``: from its message data when the result has
+    it, else the English text the grader stored."""
+    if e.get("lines"):
+        return "\n".join(render(from_data(line), lang) for line in e["lines"])
+    return e["feedback"]
+
+
+def notebook_section(r, worth, lang="en"):
+    def say(m):
+        return render(m, lang)
     name = Path(r["path"]).name
     lines = [f"## {name}: {r['score']:g} / {worth:g}", ""]
     if r["error"]:
-        label = "could not be read" if not r["exercises"] else "note on your notebook"
-        lines += [f"**{label[0].upper() + label[1:]}:** {r['error']}", ""]
+        label = msg("Could not be read") if not r["exercises"] else msg("Note on your notebook")
+        error = render(msg("{notes}", notes=Joined([from_data(n) for n in r["notes"]],
+                                                    sep="; ")), lang) \
+            if r.get("notes") else r["error"]
+        lines += [f"**{say(label)}:** {error}", ""]
     if not r["exercises"]:
-        return lines + ["No exercise could be graded in this notebook.", ""]
-    lines += ["| exercise | result | points |", "|---|---|---|"]
+        return lines + [say(msg("No exercise could be graded in this notebook.")), ""]
+    lines += ["| " + " | ".join(say(h) for h in (pmsg("column", "exercise"),
+                                                  pmsg("column", "result"),
+                                                  pmsg("column", "points"))) + " |",
+              "|---|---|---|"]
     for ex_id, e in r["exercises"].items():
-        lines.append(f"| `{ex_id}` | {ICONS.get(e['status'], '')} {e['status']} "
+        status = STATUS_WORDS.get(e["status"])
+        lines.append(f"| `{ex_id}` | {ICONS.get(e['status'], '')} "
+                     f"{say(status) if status else e['status']} "
                      f"| {e['points']:g} / {e['max_points']:g} |")
     lines.append("")
     for ex_id, e in r["exercises"].items():
         lines += [f"### {ICONS.get(e['status'], '')} `{ex_id}`", "", "```text",
-                  e["feedback"].replace("```", "'''"), "```", ""]
+                  feedback_text(e, lang).replace("```", "'''"), "```", ""]
         if e["warnings"]:
-            lines += ["Warnings (reported, not scored):", ""]
+            lines += [say(msg("Warnings (reported, not scored):")), ""]
             lines += [f"- {w}" for w in e["warnings"]] + [""]
     return lines
 
@@ -83,7 +113,6 @@ def write_feedback(results, folder, assignment=None, lang="en"):
     """Writes ``folder/<learner>.md`` for every learner (in `lang`) and ``folder/learners.csv``
     (file, learner, total, max); returns the Markdown files' paths."""
     from ..grading.assignments import whole_course
-    from ..engine.messages import render
     assignment = assignment or whole_course()
     folder = Path(folder)
     book = gradebook(results, assignment)
@@ -92,7 +121,7 @@ def write_feedback(results, folder, assignment=None, lang="en"):
     written = []
     for row in book:
         path = folder / names[row["learner"]]
-        write_atomic(path, render(markdown(row, by_learner[row["learner"]], assignment), lang))
+        write_atomic(path, markdown(row, by_learner[row["learner"]], assignment, lang))
         written.append(path)
     write_atomic(folder / MAP, rows_to_csv([["file", "learner", "total", "max"]] +
                                            [[names[r["learner"]], r["learner"], r["total"], r["max"]]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..engine.messages import to_data
 from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
@@ -227,9 +228,12 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
-                "reason": clean(verdict.reason or "", 500) or verdict.reason,
+                "reason": clean(str(verdict.reason or ""), 500),
                 "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                # the same, as message data: shown in either language later (feedback, status)
+                "lines": [to_data(line) for line in verdict.lines],
+                "why": to_data(verdict.reason) if verdict.reason else None,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
         if sandbox.busy:
@@ -237,7 +241,8 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
-        result["error"] = "; ".join(notes)
+        result["error"] = "; ".join(str(n) for n in notes)
+        result["notes"] = [to_data(n) for n in notes]
     return result
 
 

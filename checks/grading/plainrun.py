@@ -44,6 +44,7 @@ def check_notebook(path):
     from ..catalogue import EXERCISES, lessons
     from .grade import lesson_of, read_cells
     from ..runtime.invoke import strip_magics
+    from ..engine.messages import to_data
     from ..engine.notebook import run_check
     from ..engine.verify import missing
     try:
@@ -66,7 +67,9 @@ def check_notebook(path):
             fn = namespace.get(ex_id)
             verdict = run_check(ex_id, fn) if callable(fn) else missing(EXERCISES[ex_id])
             exercises[ex_id] = {"status": verdict.status, "passed": verdict.passed,
-                                "reason": verdict.reason, "feedback": verdict.message}
+                                "reason": str(verdict.reason), "feedback": verdict.message,
+                                "lines": [to_data(line) for line in verdict.lines],
+                                "why": to_data(verdict.reason) if verdict.reason else None}
     return {"exercises": exercises, "error": "; ".join(errors) or None}
 
 

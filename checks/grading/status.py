@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ..catalogue import lessons
+from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +38,8 @@ def runner_for(platform=None):
     """(how to grade one notebook, a note for the learner or None)."""
     if (platform or sys.platform).startswith("linux"):
         return sandboxed, None
-    return plain, ("Not on Linux, so no sandbox: your notebooks run in a plain Python "
-                   "process with a time limit. (The class grader needs Linux.)")
+    return plain, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
+                      "process with a time limit. (The class grader needs Linux.)")
 
 
 def course_version(mode):
@@ -59,28 +60,42 @@ def worth_keeping(result):
     return not result.get("transient")
 
 
-def reason(exercise):
-    """Why an exercise does not pass (its verdict's ``reason``), short enough for status."""
-    return one_line(exercise.get("reason") or "", 100)
+def reason(exercise, lang="en"):
+    """Why an exercise does not pass (its verdict's ``reason``, from its message data), in
+    ``lang``, short enough for status."""
+    why = from_data(exercise["why"]) if exercise.get("why") else exercise.get("reason") or ""
+    return one_line(render(why, lang) if why else "", 100)
+
+
+def notes(result, lang="en"):
+    """What went wrong with a notebook's cells, in ``lang``."""
+    if result.get("notes"):
+        return render(msg("{notes}", notes=Joined([from_data(n) for n in result["notes"]],
+                                                   sep="; ")), lang)
+    return result.get("error")
+
+
+def pad(text, n):
+    """``text`` padded to ``n`` columns of display width."""
+    return text + " " * max(1, n - width(text) + 1)
 
 
 def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
     """Prints, per lesson, each exercise's mark and a one-line reason for each failure, in
     `lang` (zh-TW: the notebooks of notebooks/zh-TW/ unless `folder` is given);
     returns (exercises passing, exercises in the course)."""
-    from ..engine.messages import render
     folder = Path(folder or ROOT / "notebooks" / ("zh-TW" if lang == "zh-TW" else ""))
-    say, echo = echo, (lambda text: say(render(text, lang)))
+    say = echo
     default, note = runner_for(platform)
     runner = runner or default
     results = store(runner, cache)
     if note:
-        echo(note + "\n")
+        say(render(note, lang) + "\n")
     done = total = 0
     for lesson, ids in lessons().items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():
-            echo(f"{lesson:<22} (no notebook at {path})")
+            say(pad(lesson, 22) + render(msg("(no notebook at {path})", path=str(path)), lang))
             continue
         r = results.get(path, "you") if results else None
         if r is None:
@@ -95,11 +110,16 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(f"{'':<22} ❌ {i}: {reason(e)}")
+                why.append(" " * 22 + " ❌ " + render(msg("{exercise}: {text}", exercise=i,
+                                                          text=Verbatim(reason(e, lang))), lang))
             done += bool(e["passed"])
         total += len(ids)
-        echo(f"{lesson:<22} " + "  ".join(marks))
-        for line in why + ([f"{'':<22} note: {r['error']}"] if r.get("error") else []):
-            echo(line)
-    echo(f"\n{done} of {total} exercises pass.")
+        say(f"{lesson:<22} " + "  ".join(marks))
+        if r.get("error"):
+            why.append(" " * 22 + " " + render(msg("note: {note}", note=Verbatim(notes(r, lang))),
+                                               lang))
+        for line in why:
+            say(line)
+    say("\n" + render(nmsg("{done} of {n} exercise passes.", "{done} of {n} exercises pass.",
+                            total, done=done), lang))
     return done, total
