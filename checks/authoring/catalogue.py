@@ -119,7 +119,7 @@ def stale(catalog):
             continue
         msgid = m.id[0] if isinstance(m.id, tuple) else m.id
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
-        if not all(s.strip() for s in strings):
+        if not all((s or "").strip() for s in strings):
             problems.append(("untranslated", msgid))
         elif m.fuzzy:
             problems.append(("fuzzy (revise, then remove the fuzzy flag)", msgid))

@@ -36,7 +36,7 @@ def markdown(row, by_lesson, assignment, lang="en"):
         if cell["status"] == NOT_SUBMITTED:
             lines += [f"## {lesson}: 0 / {cell['max']:g}", "",
                       say(msg("Not submitted: no notebook of this lesson was found ({name}).",
-                              name=f"{lesson}.ipynb")), ""]
+                              name=lesson + ".ipynb")), ""]
             continue
         lines += notebook_section(found[0], cell["max"], lang)
         for other in found[1:]:
