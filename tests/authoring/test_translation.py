@@ -1,0 +1,264 @@
+"""The zh-TW edition stays whole: every catalogue entry translated, maths, code, numbers and
+links unchanged, Taiwan usage only, the same code in both editions, generated files fresh."""
+import re
+from collections import Counter
+
+import hanzidentifier
+import nbformat
+import polib
+import pytest
+
+from checks.authoring import translate
+from checks.engine.source import ROOT, solution_notebooks
+
+LESSONS = translate.edition()
+PO = {p.stem: translate.load_catalogue(p.stem) for p in LESSONS}
+ENTRIES = [(lesson, e) for lesson, po in PO.items() for e in po if not e.obsolete]
+
+# The glossary's Mainland terms (docs/translating.md lists them with their Taiwan words);
+# 算法 only where it is not part of 演算法.
+MAINLAND = ("數據", "(?<!演)算法", "信息", "代碼", "程序", "運行", "默認", "內存", "文件", "循環",
+            "溢出", "支持", "打印", "網絡", "數組", "變量", "質量", "實現", "調用", "緩存", "屏幕",
+            "鼠標", "軟件", "硬件", "用戶", "視頻", "字符串", "對象", "接口", "博客")
+
+
+def entry_id(item):
+    lesson, e = item
+    return f"{lesson}:{e.occurrences[0][1] if e.occurrences else '-'}:{e.msgid[:30]}"
+
+
+def maths(text):
+    """The LaTeX of a text; the words inside \\text{...} may be translated."""
+    found = re.findall(r"\$\$.*?\$\$|\$[^$\n]+\$", text, flags=re.S)
+    return Counter(re.sub(r"\\text\{[^}]*\}", r"\\text{}", m) for m in found)
+
+
+def inline_code(text):
+    return Counter(re.findall(r"`[^`\n]+`", text))
+
+
+def links(text):
+    return Counter(re.findall(r"\]\([^)]*\)|https?://\S+", text))
+
+
+def numbers(text):
+    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]+\$|`[^`\n]+`|\]\([^)]*\)", " ", text, flags=re.S)
+    return Counter(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def test_the_edition_has_lessons():
+    assert LESSONS, "no zh-TW catalogue in locale/zh_TW/LC_MESSAGES/"
+
+
+def test_every_lesson_is_in_the_edition():
+    assert not translate.missing(), "start a catalogue: python -m checks translate NN_name"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_catalogue_matches_the_english_and_is_complete(path):
+    nb = nbformat.read(path, as_version=4)
+    problems = translate.stale(path.stem, nb, PO[path.stem])
+    assert not problems, translate.stale_report({path.stem: problems})
+
+
+@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
+def test_maths_code_numbers_and_links_are_kept(item):
+    _, e = item
+    assert maths(e.msgstr) == maths(e.msgid), "LaTeX must be the same"
+    if "code-differs" not in e.flags:
+        assert inline_code(e.msgstr) == inline_code(e.msgid), "inline code must be the same"
+    assert links(e.msgstr) == links(e.msgid), "links must be the same"
+    if e.msgctxt != translate.STRING:
+        assert numbers(e.msgstr) == numbers(e.msgid), "numbers must be the same"
+
+
+@pytest.mark.parametrize("item", [i for i in ENTRIES if i[1].msgctxt == translate.STRING],
+                         ids=entry_id)
+def test_string_literals_keep_prefix_quotes_and_fields(item):
+    _, e = item
+    prefix = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", e.msgid)[0]
+    assert e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF")), e.msgstr
+    fields = lambda s: re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
+    assert fields(e.msgstr) == fields(e.msgid)
+    compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
+
+
+@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
+def test_taiwan_usage_only(item):
+    _, e = item
+    simplified = [c for c in e.msgstr if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+    assert not simplified, f"Simplified characters: {''.join(simplified)}"
+    mainland = [t for t in MAINLAND if re.search(t, e.msgstr)]
+    assert not mainland, f"Mainland terms (see docs/translating.md): {mainland}"
+
+
+def test_the_mainland_check_can_fail():
+    assert [t for t in MAINLAND if re.search(t, "這個算法用了很多數據")] == ["數據", "(?<!演)算法"]
+    assert not [t for t in MAINLAND if re.search(t, "這個演算法用了很多資料")]
+
+
+def test_the_simplified_check_can_fail():
+    assert [c for c in "神经网络的权重" if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+    assert not [c for c in "神經網路的權重" if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_both_editions_have_the_same_code(path):
+    nb = nbformat.read(path, as_version=4)
+    zh = translate.translated(nb, PO[path.stem])
+    assert [c.cell_type for c in zh.cells] == [c.cell_type for c in nb.cells]
+    assert translate.code_differences(nb, zh) == []
+
+
+def test_a_broken_string_translation_is_caught():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'n = 3\nprint(f"{n} examples")')])
+    po = translate.new_catalogue("x")
+    po.append(polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"',
+                            msgstr='f"{n + 1} 個樣本"'))
+    assert translate.code_differences(nb, translate.translated(nb, po)) == [0]
+
+
+def test_a_changed_paragraph_is_stale_and_comes_back_fuzzy(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "A neuron adds its inputs.\n\nIt has a bias.")])
+    po = translate.update_catalogue("99_x", nb, tmp_path)
+    for e in po:
+        e.msgstr = {"A neuron adds its inputs.": "神經元把輸入加起來。"}.get(e.msgid, "它有偏置。")
+    po.save(str(translate.catalogue_path("99_x", tmp_path)))
+    assert translate.stale("99_x", nb, po) == []
+    nb.cells[0].source = "A neuron adds up its inputs.\n\nIt has a bias."
+    po = translate.update_catalogue("99_x", nb, tmp_path)
+    problems = translate.stale("99_x", nb, po)
+    assert problems == [("fuzzy (revise, then remove the fuzzy flag)", "A neuron adds up its inputs.")]
+    entry = po.find("A neuron adds up its inputs.")
+    assert entry.msgstr == "神經元把輸入加起來。" and entry.previous_msgid == "A neuron adds its inputs."
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_zh_tw_notebooks_are_fresh(path):
+    nb = nbformat.read(path, as_version=4)
+    zh = translate.translated(nb, PO[path.stem])
+    solution = ROOT / "solutions" / translate.LANG / path.name
+    assert solution.exists() and translate.same_sources(nbformat.read(solution, as_version=4), zh), \
+        f"{solution} is stale: run `make build`"
+    learner = ROOT / "notebooks" / translate.LANG / path.name
+    assert learner.read_text(encoding="utf-8") == translate.learner_text(solution), \
+        f"{learner} is stale: run `make build`"
+
+
+def test_every_zh_tw_notebook_comes_from_a_lesson():
+    names = {p.name for p in solution_notebooks()}
+    for folder in (ROOT / "solutions" / translate.LANG, ROOT / "notebooks" / translate.LANG):
+        assert {p.name for p in folder.glob("*.ipynb")} <= names
+
+
+ZH_NOTEBOOKS = sorted((ROOT / "notebooks" / translate.LANG).glob("*.ipynb"))
+
+
+def run(nb, folder):
+    from nbclient import NotebookClient
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return nb
+
+
+@pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=lambda p: p.stem)
+def test_zh_tw_learner_notebook_runs_with_its_stubs(path):
+    nb = run(nbformat.read(path, as_version=4), path.parent)
+    checks = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        if cell.source.strip().startswith("check("):
+            checks += 1
+            assert "尚未作答" in text and "not attempted" not in text, (cell.source, text)
+    assert checks or path.stem == "00_start_here"
+
+
+def test_a_wrong_answer_in_a_zh_tw_notebook_gets_its_hint_in_zh_tw():
+    path = ROOT / "notebooks" / translate.LANG / "01_weighted_sum.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    [cell] = [c for c in nb.cells if c.source.startswith("def weighted_sum")]
+    cell.source = cell.source.replace("raise NotImplementedError()", "return float(np.dot(x, w))")
+    nb = run(nb, path.parent)
+    [out] = [c for c in nb.cells if c.source.strip() == 'check("weighted_sum", weighted_sum)']
+    text = "".join(o.get("text", "") for o in out.outputs)
+    assert text.startswith("❌ weighted_sum：") and "提示：少了偏置：z = w · x + b。" in text, text
+
+
+def test_status_in_zh_tw_grades_the_zh_tw_notebooks(tmp_path):
+    from checks.grading.status import status
+    lines = []
+    done, total = status(echo=lines.append, cache=None, lang="zh-TW")
+    text = "\n".join(lines)
+    assert done == 0 and f"{total} 個練習中有 0 個通過。" in text, text
+    assert "⏳ weighted_sum" in text and "no notebook" not in text and "沒有筆記本" not in text
+
+
+def test_figures_use_a_cjk_font_when_one_is_installed_and_stay_quiet_without(monkeypatch):
+    import warnings
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from checks.engine import language
+    saved = matplotlib.rcParams.copy()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")           # a missing glyph would be a UserWarning
+            monkeypatch.setattr(language, "CJK_FONTS", ("No Such Font",))
+            monkeypatch.setattr(language, "CJK_FILES", ("no-such-font-file",))
+            assert language.use_cjk_font() is None
+            fig, ax = plt.subplots()
+            ax.set_title("神經網路的權重")
+            fig.canvas.draw()
+            plt.close(fig)
+        monkeypatch.undo()
+        font = language.cjk_font()
+        if font is None:
+            pytest.skip("no CJK font installed (Debian: apt-get install fonts-noto-cjk)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert language.use_cjk_font() == font
+            assert matplotlib.rcParams["font.sans-serif"][0] == font
+            fig, ax = plt.subplots()
+            ax.set_title("神經網路的權重（−1）")
+            fig.canvas.draw()
+            plt.close(fig)
+    finally:
+        matplotlib.rcParams.update(saved)
+
+
+def test_slides_in_zh_tw(tmp_path):
+    import shutil
+    from checks.authoring.slides import build_slides
+    folder = tmp_path / "zh"
+    folder.mkdir()
+    shutil.copy(ROOT / "solutions" / translate.LANG / "01_weighted_sum.ipynb", folder)
+    written = build_slides(tmp_path / "out", solutions_folder=folder)
+    deck = (tmp_path / "out" / "01_weighted_sum.slides.html").read_text(encoding="utf-8")
+    assert tmp_path / "out" / "01_weighted_sum.slides.html" in written
+    assert "加權求和" in deck and "NotImplementedError" in deck and "BEGIN SOLUTION" not in deck
+
+
+def test_the_maths_check_can_fail():
+    assert maths(r"$w - \text{學習率}\cdot g$") == maths(r"$w - \text{learning rate}\cdot g$")
+    assert maths(r"$w + \text{學習率}\cdot g$") != maths(r"$w - \text{learning rate}\cdot g$")
+
+
+def test_reset_in_zh_tw_backs_up_and_restores_the_zh_tw_notebook(tmp_path):
+    import shutil
+    from checks.grading.reset import reset
+    root = tmp_path / "course"
+    for sub in ("notebooks/zh-TW", "solutions/zh-TW"):
+        (root / sub).mkdir(parents=True)
+    name = "01_weighted_sum.ipynb"
+    shutil.copy(ROOT / "solutions" / "zh-TW" / name, root / "solutions" / "zh-TW" / name)
+    (root / "notebooks" / "zh-TW" / name).write_text("{}", encoding="utf-8")
+    path, saved, origin = reset("01", root=root, lang="zh-TW")
+    assert path == root / "notebooks" / "zh-TW" / name and saved.parent.name == "backups"
+    assert saved.read_text(encoding="utf-8") == "{}" and origin == f"rebuilt from solutions/zh-TW/{name}"
+    assert "加權求和" in path.read_text(encoding="utf-8")
+    assert not (root / "notebooks" / name).exists()
