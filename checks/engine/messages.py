@@ -48,6 +48,8 @@ class Message:
         return f"msg({self.id!r}{''.join(f', {k}={v!r}' for k, v in self.args.items())})"
 
     def __eq__(self, other):
+        if isinstance(other, str):                  # a message equals its English text
+            return str(self) == other
         return isinstance(other, Message) and self.data() == other.data()
 
     def __hash__(self):
