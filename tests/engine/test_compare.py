@@ -35,7 +35,7 @@ def test_each_kind_of_difference_has_its_own_sentence(expected, got, words):
 
 def test_a_single_number_names_no_index():
     text = said(np.array(0.5), np.array(0.25), scalar=True)
-    assert text == "the result differs from the expected value. Expected 0.5, got 0.25."
+    assert text == "The result differs from the expected value. Expected 0.5, got 0.25."
     assert "index" not in text
 
 
