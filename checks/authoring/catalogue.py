@@ -22,6 +22,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 KEYWORDS = {"msg": None, "pmsg": ((1, "c"), 2), "nmsg": (1, 2), "npmsg": ((1, "c"), 2, 3),
+            "said": None,
             "message_data": None}
 METHOD_MAP = [("checks/**.py", "python"), ("digits.py", "python"), ("**.py", "ignore")]
 FLAGS = ("python-brace-format",)

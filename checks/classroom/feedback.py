@@ -88,8 +88,10 @@ def notebook_section(r, worth, lang="en"):
         lines += [f"### {ICONS.get(e['status'], '')} `{ex_id}`", "", "```text",
                   feedback_text(e, lang).replace("```", "'''"), "```", ""]
         if e["warnings"]:
+            warnings = ([say(from_data(w)) for w in e["warnings_data"]]
+                        if e.get("warnings_data") else e["warnings"])
             lines += [say(msg("Warnings (reported, not scored):")), ""]
-            lines += [f"- {w}" for w in e["warnings"]] + [""]
+            lines += [f"- {w}" for w in warnings] + [""]
     return lines
 
 

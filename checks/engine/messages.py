@@ -52,6 +52,9 @@ class Message:
             return str(self) == other
         return isinstance(other, Message) and self.data() == other.data()
 
+    def __contains__(self, text):                   # a search of the English text
+        return text in str(self)
+
     def __hash__(self):
         return hash((self.id, self.context))
 

@@ -157,9 +157,9 @@ def error_message(out):
     """What went wrong in a call that raised (or that the runtime stopped), as words
     completing "It ..." or "<the call> ...": a Message, Python's own text kept verbatim."""
     said = out.error if isinstance(out.error, Message) else \
-        msg("raised an error (Python's message: {error})", error=Verbatim(out.error))
+        msg("raised {error}", error=Verbatim(out.error))
     if out.line:
-        return msg("{problem} (in your {line}).", problem=said, line=line_message(out.line))
+        return msg("{problem} (your {line}).", problem=said, line=line_message(out.line))
     return msg("{problem}.", problem=said)
 
 

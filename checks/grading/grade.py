@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..engine.messages import to_data
+from ..engine.messages import Message, Verbatim, msg, to_data
 from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
@@ -59,15 +59,18 @@ def refusal(path, limit=MAX_NOTEBOOK_BYTES):
     try:
         st = os.lstat(path)
     except OSError as e:
-        return f"could not read {path.name}: {e.strerror}"
+        return msg("could not read {name}: {error}", name=path.name,
+                   error=Verbatim(e.strerror or ""))
     if stat.S_ISLNK(st.st_mode):
-        return (f"{path.name} is a symbolic link; the grader reads only regular files "
-                "(hand in the notebook itself)")
+        return msg("{name} is a symbolic link; the grader reads only regular files (hand in the "
+                   "notebook itself)", name=path.name)
     if not stat.S_ISREG(st.st_mode):
-        return f"{path.name} is not a regular file (a folder, FIFO or device); it was not read"
+        return msg("{name} is not a regular file (a folder, FIFO or device); it was not read",
+                   name=path.name)
     if st.st_size > limit:
-        return (f"{path.name} is {st.st_size / 1024 ** 2:.0f} MB, more than the "
-                f"{limit / 1024 ** 2:.0f} MB a notebook may be; clear its outputs and hand it in again")
+        return msg("{name} is {size:.0f} MB, more than the {limit:.0f} MB a notebook may be; "
+                   "clear its outputs and hand it in again", name=path.name,
+                   size=st.st_size / 1024 ** 2, limit=limit / 1024 ** 2)
     return None
 
 
@@ -79,13 +82,15 @@ def read_bytes(path, limit=MAX_NOTEBOOK_BYTES):
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError(f"{path.name} is not a regular file; it was not read")
+            raise ValueError(msg("{name} is not a regular file; it was not read",
+                                 name=path.name))
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise ValueError(f"{path.name} is larger than {limit / 1024 ** 2:.0f} MB; it was not read")
+        raise ValueError(msg("{name} is larger than {limit:.0f} MB; it was not read",
+                             name=path.name, limit=limit / 1024 ** 2))
     return data
 
 
@@ -99,10 +104,11 @@ def read_cells(path):
         nb = nbformat.reads(data.decode("utf-8"), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
-        raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
-                         f"{clean(e, 200)})") from None
+        raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
+                             error=Verbatim(f"{type(e).__name__}: {clean(e, 200)}"))) from None
     if not isinstance(cells, list):
-        raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
+        raise ValueError(msg("could not read {name} as a notebook: it has no list of cells",
+                             name=path.name))
     sources = []
     for cell in cells:
         if not hasattr(cell, "get") or cell.get("cell_type") != "code":
@@ -148,8 +154,9 @@ def redefined_note(name, cells, where):
     indexes = where.get(name, [])
     if len({cells[i] for i in indexes}) < 2:
         return None
-    return (f"{name} is defined in {len(indexes)} cells (code cells "
-            f"{', '.join(map(str, indexes))}); the grader used the last one, as Run All would.")
+    return msg("{name} is defined in {n} cells (code cells {cells}); the grader used the last "
+               "one, as Run All would.", name=name, n=len(indexes),
+               cells=", ".join(map(str, indexes)))
 
 
 # ---- the grading-only pieces, absent from a learner's release ---------------
@@ -189,28 +196,36 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         cells = read_cells(path)
         lesson = result["lesson"] = lesson_of(path, cells)
         if lesson is None:
-            raise ValueError(f"{path.name} defines none of the course's exercises")
+            raise ValueError(msg("{name} defines none of the course's exercises",
+                                 name=path.name))
     except ValueError as e:
-        result["error"] = clean(e, 500)
-        return result
+        return noted_result(result, e.args[0] if e.args and isinstance(e.args[0], Message)
+                            else Verbatim(clean(e, 500)))
     except Exception as e:           # RecursionError from a deeply nested cell, and the like
-        result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
-                           "graded")
-        return result
+        return noted_result(result, msg("could not read {name} ({error}); it was not graded",
+                                        name=path.name, error=type(e).__name__))
     try:
         return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
     except Unavailable as e:
-        result["error"] = f"not graded: {e}"
         result["transient"] = True
-        return result
+        return noted_result(result, msg("not graded: {why}",
+                                        why=e.args[0] if e.args else ""))
     except Exception as e:           # a bug of ours must not cost the rest of the class
-        result["error"] = (f"the grader failed on this notebook ({type(e).__name__}: "
-                           f"{clean(e, 200)}); please report it")
         result["transient"] = True
-        return result
+        return noted_result(result, msg(
+            "the grader failed on this notebook ({error}); please report it",
+            error=Verbatim(f"{type(e).__name__}: {clean(e, 200)}")))
     finally:
         if STOPPING.is_set():
             result["transient"] = True
+
+
+def noted_result(result, note):
+    """``result`` with ``note`` (a Message) as its error: English text, and message data for
+    showing it in the learner's language."""
+    result["error"] = clean(str(note), 500)
+    result["notes"] = [to_data(note)]
+    return result
 
 
 def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
@@ -229,7 +244,9 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(str(verdict.reason or ""), 500),
-                "warnings": [clean(w, 500) for w in verdict.warnings] + ([note] if note else []),
+                "warnings": [clean(w, 500) for w in verdict.warnings] + ([str(note)] if note else []),
+                "warnings_data": [to_data(Verbatim(clean(w, 500))) for w in verdict.warnings]
+                + ([to_data(note)] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 # the same, as message data: shown in either language later (feedback, status)
                 "lines": [to_data(line) for line in verdict.lines],
@@ -260,15 +277,15 @@ def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
 def renamed(verdict, where):
     """A MISSING verdict, saying which function of the notebook may be the exercise renamed."""
     hint = renamed_hint(verdict.id, where)
-    return replace(verdict, lines=[verdict.lines[0] + hint, *verdict.lines[1:]]) if hint \
-        else verdict
+    return replace(verdict, lines=[msg("{text} {hint}", text=verdict.lines[0], hint=hint),
+                                   *verdict.lines[1:]]) if hint else verdict
 
 
 def renamed_hint(name, where):
     close = difflib.get_close_matches(name, [n for n in where if n not in EXERCISES], n=1,
                                       cutoff=0.6)
-    return (f" It does define {close[0]}: if that is your answer, rename it back to {name}."
-            if close else "")
+    return msg("It does define {found}: if that is your answer, rename it back to {name}.",
+               found=close[0], name=name) if close else None
 
 
 # ---- a class ----------------------------------------------------------------
@@ -306,8 +323,9 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     def work(student, nb):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
-            return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
-                    "max_score": 0, "error": why, "exercises": {}}, False
+            return noted_result({"path": printable_path(nb), "student": printable_path(student),
+                                 "score": 0, "max_score": 0, "error": None, "exercises": {}},
+                                why), False
         stored = store.get(nb, student) if store and not regrade else None
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True

@@ -311,8 +311,8 @@ class Sandbox:
             self.spent += time.monotonic() - started
         if "refused" in hello:
             self.stop()
-            raise Unavailable(f"isolation is not available on this machine "
-                              f"({clean(hello['refused'], 300)})")
+            raise Unavailable(msg("isolation is not available on this machine ({why})",
+                                  why=Verbatim(clean(hello["refused"], 300))))
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
@@ -513,17 +513,17 @@ class Sandbox:
                                         "its output was dropped (grading uses what it computes)",
                                         index=index, mb=self.limits.output_bytes / 1024 ** 2)
         if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = msg("cell {index} raised an error (Python's message: {error}); "
+            self.bad_cells[index] = msg("cell {index} raised {error}; "
                                         "it was skipped", index=index,
                                         error=Verbatim(clean(result.get("error"), 500)))
             self.restart()
         elif not result.get("ok"):
             error = Verbatim(clean(result.get("error"), 500))
             self.cell_errors[index] = (
-                msg("cell {index} raised an error (Python's message: {error}) ({line})",
+                msg("cell {index} raised {error} ({line})",
                     index=index, error=error, line=Verbatim(clean(result["line"], 300)))
                 if result.get("line") else
-                msg("cell {index} raised an error (Python's message: {error})", index=index,
+                msg("cell {index} raised {error}", index=index,
                     error=error))
 
     def notes(self, most=20):

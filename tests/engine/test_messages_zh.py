@@ -134,7 +134,7 @@ def test_words_are_messages_and_nest():
 
 
 def test_python_text_is_framed_and_kept():
-    m = msg("raised an error (Python's message: {error})",
+    m = msg("raised {error}",
             error=Verbatim("TypeError: mom() missing 1 required positional argument: 'beta'."))
     assert render(m, "zh-TW") == ("出現錯誤（Python 的錯誤訊息：TypeError: mom() missing 1 "
                                   "required positional argument: 'beta'.）")
