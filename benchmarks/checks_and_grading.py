@@ -42,6 +42,31 @@ def check_latency(repeats=15):
     return rows
 
 
+def language_latency(repeats=15):
+    """(exercise, ms in English, ms in zh-TW) of a failing check, judged and shown: the first
+    catalogued wrong answer of each exercise (tests/answers), median of ``repeats``."""
+    import importlib
+    import pkgutil
+    import tests.answers as answers
+    wrong = {}
+    for m in pkgutil.iter_modules(answers.__path__):
+        for ex_id, fns in importlib.import_module(f"tests.answers.{m.name}").WRONG.items():
+            if fns and not EXERCISES[ex_id].seconds:
+                wrong.setdefault(ex_id, fns[0][0])
+    rows = []
+    for ex_id, fn in wrong.items():
+        times = {}
+        for lang in ("en", "zh-TW"):
+            samples = []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                run_check(ex_id, fn).text(lang)
+                samples.append((time.perf_counter() - t) * 1000)
+            times[lang] = statistics.median(samples)
+        rows.append((ex_id, times["en"], times["zh-TW"]))
+    return rows
+
+
 def class_of(n, folder):
     """n complete submissions: the solutions of lessons 01-03 (with outputs cleared), round robin."""
     sources = sorted((ROOT / "solutions").glob("0[1-3]_*.ipynb"))
@@ -76,6 +101,16 @@ def main():
         print(f"  {ex_id:<28} {ms:7.1f} ms {verdict}")
     print(f"  slowest: {max(ms for i, ms in rows if i not in trains):.1f} ms "
           f"(target < 50 ms; training runs aside)\n")
+
+    print("A failing check, judged and shown, in English and in zh-TW (median of 15 runs, "
+          "a catalogued wrong answer)")
+    print(f"  {'':<28}{'en':>10}{'zh-TW':>10}{'zh - en':>10}")
+    langs = language_latency()
+    for ex_id, en, zh in langs:
+        print(f"  {ex_id:<28}{en:8.1f}ms{zh:8.1f}ms{zh - en:8.1f}ms "
+              f"{'ok' if zh - en <= 5 else 'OVER 5 ms'}")
+    print(f"  largest difference: {max(zh - en for _, en, zh in langs):.1f} ms "
+          f"(target: zh-TW within 5 ms of English)\n")
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = class_of(args.n, Path(tmp))
