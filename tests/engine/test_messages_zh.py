@@ -162,3 +162,98 @@ def test_lists_join_in_each_language():
     j = Joined(["`a`", "`b`", "`c`"], last="and")
     assert render(j, "en") == "`a`, `b` and `c`"
     assert render(j, "zh-TW") == "`a`、`b` 和 `c`"
+
+
+# ---- where messages are shown: check(), status, reset, feedback files ------------------
+
+def zh_notebook(tmp_path, learner="ann"):
+    """A zh-TW 02_activations notebook with relu answered wrong (the rest left unfinished)."""
+    import shutil
+    import nbformat
+    from checks.engine.source import ROOT
+    path = tmp_path / learner / "02_activations.ipynb"
+    path.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "zh-TW" / path.name, path)
+    nb = nbformat.read(path, as_version=4)
+    [cell] = [c for c in nb.cells if c.source.startswith("def relu(")]
+    cell.source = cell.source.replace("raise NotImplementedError()", "return z")
+    nbformat.write(nb, path)
+    return path
+
+
+def test_check_prints_in_the_chosen_language(capsys):
+    from checks import check
+    from checks.engine.language import use_language
+    try:
+        use_language("zh-TW")
+        check("relu", lambda z: z)
+        zh = capsys.readouterr().out
+        use_language("en")
+        check("relu", lambda z: z)
+        en = capsys.readouterr().out
+    finally:
+        use_language("en")
+    assert zh.startswith("❌ relu：") and "失敗" in zh and "提示：" in zh and \
+        not english_words(zh), zh
+    assert en.startswith("❌ relu: failed") and "Hint:" in en
+
+
+def test_status_in_zh_tw_has_no_english(tmp_path):
+    from checks.grading.status import status
+    zh_notebook(tmp_path)
+    lines = []
+    status(tmp_path / "ann", echo=lines.append, platform="plain", cache=None, lang="zh-TW")
+    text = "\n".join(lines)
+    assert "❌ relu：" in text and "個練習中有" in text, text
+    bad = [line for line in lines if english_words(line.split("/")[-1] if "ipynb" in line
+                                                   else line)]
+    assert not bad, text
+
+
+def test_feedback_in_zh_tw_from_a_stored_result_while_the_json_stays_english(tmp_path):
+    import json
+    from checks.classroom.feedback import write_feedback
+    from checks.grading.grade import grade_notebook
+    result = grade_notebook(zh_notebook(tmp_path), "ann")
+    stored = json.loads(json.dumps(result))           # as the results folder keeps it
+    [zh] = write_feedback([stored], tmp_path / "zh", lang="zh-TW")
+    text = zh.read_text(encoding="utf-8")
+    assert "# ann 的回饋" in text and "| 練習 | 結果 | 分數 |" in text, text
+    assert "❌ 未通過" in text and "⏳ 尚未作答" in text and "提示：" in text, text
+    shown = text.split("```text", 1)[1].replace("```text", "").replace("```", "")
+    assert not english_words(shown), shown
+    [en] = write_feedback([stored], tmp_path / "en")
+    assert "# Feedback for ann" in en.read_text(encoding="utf-8")
+    relu = result["exercises"]["relu"]
+    assert relu["status"] == "failed" and "Hint:" in relu["feedback"]   # English JSON
+    assert relu["lines"][0]["msgid"] == "{exercise}: {text}"             # and its data
+
+
+def test_reset_messages_in_zh_tw():
+    from checks.grading.reset import ResetError, lesson_name
+    with pytest.raises(ResetError) as raised:
+        lesson_name("99")
+    text = render(raised.value.args[0], "zh-TW")
+    assert text.startswith("沒有 '99' 這一課") and not english_words(text), text
+
+
+def test_sandbox_reasons_in_zh_tw():
+    reasons = [msg("it was killed, probably for using too much memory"),
+               msg("did not finish within {seconds:g} s", seconds=2.0),
+               msg("the notebook used up its time budget of {seconds:g} s (restarts after loops "
+                   "and crashes included)", seconds=60.0)]
+    for reason in reasons:
+        text = render(reason, "zh-TW")
+        assert text != str(reason) and not english_words(text), text
+
+
+def test_english_checks_need_no_babel():
+    import subprocess
+    import sys
+    code = ("import sys; sys.modules['babel'] = sys.modules['polib'] = None\n"
+            "from checks import check, use_language\n"
+            "check('relu', lambda z: z)\nuse_language('zh-TW')\ncheck('relu', lambda z: z)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         encoding="utf-8", timeout=120)
+    assert run.returncode == 0 and "❌ relu: failed" in run.stdout and "❌ relu：" in run.stdout, \
+        run.stderr
