@@ -14,6 +14,21 @@ from checks.engine.source import ROOT, solution_notebooks
 LESSONS = translate.edition()
 PO = {p.stem: translate.load_catalogue(p.stem) for p in LESSONS}
 ENTRIES = [(lesson, e) for lesson, po in PO.items() for e in po if not e.obsolete]
+CHECKS = polib.pofile(str(ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"),
+                      encoding="utf-8")
+# Every catalogue, the lessons' and the checks': one test per catalogue and rule, listing
+# every entry that breaks it.
+CATALOGUES = {**PO, "checks": CHECKS}
+
+
+def strings(e):
+    """An entry's translations (a plural entry has one per form)."""
+    return [s for _, s in sorted(e.msgstr_plural.items())] if e.msgid_plural else [e.msgstr]
+
+
+def report(bad):
+    return f"{len(bad)} entries:\n" + "\n".join(bad)
+
 
 # The glossary's Mainland terms (docs/translating.md lists them with their Taiwan words);
 # 算法 only where it is not part of 演算法.
@@ -61,36 +76,74 @@ def test_catalogue_matches_the_english_and_is_complete(path):
     assert not problems, translate.stale_report({path.stem: problems})
 
 
-@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
-def test_maths_code_numbers_and_links_are_kept(item):
-    _, e = item
-    assert maths(e.msgstr) == maths(e.msgid), "LaTeX must be the same"
-    if "code-differs" not in e.flags:
-        assert inline_code(e.msgstr) == inline_code(e.msgid), "inline code must be the same"
-    assert links(e.msgstr) == links(e.msgid), "links must be the same"
-    if e.msgctxt != translate.STRING:
-        assert numbers(e.msgstr) == numbers(e.msgid), "numbers must be the same"
+@pytest.mark.parametrize("lesson", sorted(PO))
+def test_maths_code_numbers_and_links_are_kept(lesson):
+    bad = []
+    for e in PO[lesson]:
+        if e.obsolete or not e.msgstr:
+            continue
+        wrong = [what for what, same in (
+            ("LaTeX", maths(e.msgstr) == maths(e.msgid)),
+            ("inline code", "code-differs" in e.flags
+             or inline_code(e.msgstr) == inline_code(e.msgid)),
+            ("links", links(e.msgstr) == links(e.msgid)),
+            ("numbers", e.msgctxt == translate.STRING or numbers(e.msgstr) == numbers(e.msgid)))
+            if not same]
+        if wrong:
+            bad.append(f"{entry_id((lesson, e))}: {', '.join(wrong)} differ")
+    assert not bad, report(bad)
 
 
-@pytest.mark.parametrize("item", [i for i in ENTRIES if i[1].msgctxt == translate.STRING],
-                         ids=entry_id)
-def test_string_literals_keep_prefix_quotes_and_fields(item):
-    _, e = item
-    prefix = re.match(r"[rRbBuUfF]*('''|\"\"\"|'|\")", e.msgid)[0]
-    assert e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF")), e.msgstr
+QUOTES = re.compile("[rRbBuUfF]*('''|\"\"\"|'|\")")
+
+
+def literal_problem(e):
+    """What is wrong with a translated string literal, or None."""
+    prefix = QUOTES.match(e.msgid)[0]
+    if not (e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF"))):
+        return "prefix or quotes changed"
     fields = lambda s: re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
-    assert fields(e.msgstr) == fields(e.msgid)
-    compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
+    if fields(e.msgstr) != fields(e.msgid):
+        return "{fields} changed"
+    try:
+        compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
+    except SyntaxError:
+        return "not one Python expression"
+    return None
 
 
-@pytest.mark.parametrize("item", ENTRIES, ids=entry_id)
-def test_taiwan_usage_only(item):
-    _, e = item
-    simplified = [c for c in e.msgstr if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
-    assert not simplified, f"Simplified characters: {''.join(simplified)}"
-    mainland = [t for t in MAINLAND if re.search(t, e.msgstr)]
-    assert not mainland, f"Mainland terms (see docs/translating.md): {mainland}"
+@pytest.mark.parametrize("lesson", sorted(PO))
+def test_string_literals_keep_prefix_quotes_and_fields(lesson):
+    bad = [f"{entry_id((lesson, e))}: {literal_problem(e)}" for e in PO[lesson]
+           if not e.obsolete and e.msgstr and e.msgctxt == translate.STRING and literal_problem(e)]
+    assert not bad, report(bad)
 
+
+@pytest.mark.parametrize("catalogue", sorted(CATALOGUES))
+def test_taiwan_usage_only(catalogue):
+    bad = []
+    for e in CATALOGUES[catalogue]:
+        text = "".join(strings(e)) if not e.obsolete else ""
+        simplified = [c for c in text if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+        mainland = [t for t in MAINLAND if re.search(t, text)]
+        if simplified or mainland:
+            bad.append(f"{entry_id((catalogue, e))}: Simplified {''.join(simplified)!r}, "
+                       f"Mainland terms {mainland} (see docs/translating.md)")
+    assert not bad, report(bad)
+
+
+def test_the_checks_translations_keep_their_placeholders():
+    """Every {name} of a check message's English is in its translation, and no other."""
+    field = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
+    bad = [f"{entry_id(('checks', e))}: {s!r}" for e in CHECKS if not e.obsolete
+           for s in strings(e) if s and set(field.findall(s)) != set(field.findall(e.msgid))]
+    assert not bad, report(bad)
+
+
+def test_the_per_catalogue_rules_can_fail():
+    bad = polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='"{n} 個樣本"')
+    assert literal_problem(bad) == "prefix or quotes changed"
+    assert [t for t in MAINLAND if re.search(t, "代碼")] == ["代碼"]
 
 def test_the_mainland_check_can_fail():
     assert [t for t in MAINLAND if re.search(t, "這個算法用了很多數據")] == ["數據", "(?<!演)算法"]
