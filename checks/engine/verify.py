@@ -99,7 +99,7 @@ def verify(ex, cases, call):
     if grad_note:
         passed = msg("{passed} {gradient_check}", passed=passed, gradient_check=grad_note)
     return Verdict(ex.id, PASSED, [headed(ex.id, passed), *warning_note(warnings)],
-                   len(cases), warnings=sorted(warnings))
+                   len(cases), warnings=sorted(warnings, key=str))
 
 
 def readability(case, randomised):
@@ -233,11 +233,13 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
                          "rtol={rtol:g}, atol={atol:g})", rtol=rtol, atol=atol))
     if hint:
         lines.append(hint_line(ex, hint))
-    if warnings:
+    numpy, notices = numpy_warnings(warnings)
+    if numpy:
         lines.append(msg("NumPy warned: {warnings}.",
-                         warnings=Joined([Verbatim(w) for w in sorted(warnings)[:3]], sep="; ")))
+                         warnings=Joined([Verbatim(w) for w in numpy[:3]], sep="; ")))
+    lines += notices
     return Verdict(ex.id, FAILED, lines, n_cases,
-                   mistake=hint.id if hint else None, warnings=sorted(warnings),
+                   mistake=hint.id if hint else None, warnings=sorted(warnings, key=str),
                    reason=hint_message(ex.id, hint.id, hint.hint) if hint else said)
 
 
@@ -255,12 +257,19 @@ def sentence(problem):
 
 
 def warning_note(warnings):
-    """[the line a passing verdict adds about NumPy's warnings], or [] without warnings."""
-    if not warnings:
-        return []
+    """[the lines a passing verdict adds about NumPy's warnings and the grader's notices]."""
+    numpy, notices = numpy_warnings(warnings)
+    if not numpy:
+        return notices
     return [msg("Note (not an error): NumPy warned {warnings}. The results are right, but a "
                 "stable formula avoids the warning.",
-                warnings=Joined([Verbatim(w) for w in sorted(warnings)[:3]], sep="; "))]
+                warnings=Joined([Verbatim(w) for w in numpy[:3]], sep="; ")), *notices]
+
+
+def numpy_warnings(warnings):
+    """(NumPy's warnings, their text sorted; the grader's own notices, Messages)."""
+    return (sorted(w for w in warnings if not isinstance(w, Message)),
+            sorted((w for w in warnings if isinstance(w, Message)), key=str))
 
 
 def gradient_check(ex, cases, call, n=2):

@@ -244,9 +244,10 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(str(verdict.reason or ""), 500),
-                "warnings": [clean(w, 500) for w in verdict.warnings] + ([str(note)] if note else []),
-                "warnings_data": [to_data(Verbatim(clean(w, 500))) for w in verdict.warnings]
-                + ([to_data(note)] if note else []),
+                "warnings": [clean(str(w), 500) for w in verdict.warnings]
+                + ([str(note)] if note else []),
+                "warnings_data": [to_data(w if isinstance(w, Message) else Verbatim(clean(w, 500)))
+                                  for w in verdict.warnings] + ([to_data(note)] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 # the same, as message data: shown in either language later (feedback, status)
                 "lines": [to_data(line) for line in verdict.lines],

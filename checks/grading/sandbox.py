@@ -557,8 +557,8 @@ class Sandbox:
             self.restart_quietly()
             return Outcome(error=msg("could not finish: {why}", why=e.args[0] if e.args else ""),
                            fatal=True, said=True)
-        cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
-                "was dropped",) if r.get("cut") else ())
+        cut = ((msg("Note: your function printed more than {mb:g} MB; the rest was dropped.",
+                    mb=self.limits.output_bytes / 1024 ** 2),) if r.get("cut") else ())
         if r.get("missing"):
             return Outcome(error=msg("no function named {name!r} is defined", name=name),
                            missing=True, said=True)

@@ -301,7 +301,8 @@ class Learner:
         try:
             data = frame(dict(obj, nonce=nonce, pid=os.getpid()))
         except (TypeError, ValueError):
-            data = frame({"error": "its result could not be sent", "nonce": nonce,
+            data = frame({"error": plain.message_data("returned a result that could not be sent"),
+                          "said": True, "nonce": nonce,
                           "pid": os.getpid()})
         while data:
             data = data[os.write(self.reply_w, data):]
@@ -321,8 +322,9 @@ class Learner:
         if not callable(fn):
             return {"missing": True}
         if getattr(fn, "__module__", None) in PROVIDED:
-            return {"error": f"{cmd['name']} is {fn.__module__}.{getattr(fn, '__name__', '?')}, "
-                             f"the course's provided version, not the learner's own code"}
+            return {"error": plain.message_data(
+                "is {provided}, the course's provided version, not the learner's own code",
+                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         blocks = sys.modules.get("blocks")
         names = [n for n in cmd.get("stand_in", ()) if isinstance(n, str) and hasattr(blocks, n)]

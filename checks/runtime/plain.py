@@ -32,7 +32,9 @@ MESSAGES = frozenset({
     "calls {name}, the course's provided version: a call through it earns nothing here; "
     "write the computation yourself",
     "switched off the grader's watch on the course's provided functions; that earns nothing",
-    "returned {what}, not numbers", "returned a result that could not be read ({error})"})
+    "returned {what}, not numbers", "returned a result that could not be read ({error})",
+    "returned a result that could not be sent",
+    "is {provided}, the course's provided version, not the learner's own code"})
 
 
 def message_data(msgid, /, **args):
