@@ -25,6 +25,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .language import current
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
@@ -129,8 +131,12 @@ def to_data(value):
                 "words": value.words}
     if isinstance(value, Table):
         return {"table": [[to_data(a), to_data(b)] for a, b in value.rows]}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple):            # a shape stays a tuple: (1, 3), not [1, 3]
+        return {"tuple": [to_data(v) for v in value]}
+    if isinstance(value, list):
         return {"list": [to_data(v) for v in value]}
+    if isinstance(value, np.generic):
+        return value.item()
     return value
 
 
@@ -150,6 +156,8 @@ def from_data(data):
         return Table([(from_data(a), from_data(b)) for a, b in data["table"]])
     if "list" in data:
         return [from_data(v) for v in data["list"]]
+    if "tuple" in data:
+        return tuple(from_data(v) for v in data["tuple"])
     return data
 
 
