@@ -33,7 +33,8 @@ def elementwise_cases(rng, n=24):
     for i in range(n):
         shape, kind = shapes[i % len(shapes)], KINDS[i % len(KINDS)]
         z = values(rng, shape, kind)
-        cases.append(Case((z,), label=msg("z of shape {shape}, {kind} values", shape=shape, kind=kind_word(kind)), hidden=True))
+        cases.append(Case((z,), label=msg("z of shape {shape}, {kind} values", shape=shape,
+                                          kind=kind_word(kind)), hidden=True))
     return cases
 
 

@@ -21,7 +21,9 @@ def weighted_sum_random(rng):
     for i, n in enumerate([1, 2, 3, 5, 10, 50, 4, 7]):
         kind = KINDS[i % len(KINDS)]
         cases.append(Case((values(rng, (n,), kind), values(rng, (n,), "normal"),
-                           float(values(rng, (), kind))), nmsg("{n} input, {kind} values", "{n} inputs, {kind} values", n, kind=kind_word(kind)),
+                           float(values(rng, (), kind))),
+                          nmsg("{n} input, {kind} values", "{n} inputs, {kind} values", n,
+                               kind=kind_word(kind)),
                           hidden=True))
     return cases
 

@@ -302,7 +302,8 @@ def grad_random(rng):
     for i, shape in enumerate([(1, 1), (5, 1), (3, 4), (1, 6), (8,), (2, 3), (10, 2), (1,)]):
         kind = KINDS[i % len(KINDS)]
         Y = values(rng, shape, kind)
-        cases.append(Case((Y + values(rng, shape), Y), msg("Y_hat and Y of shape {shape}, {kind} values", shape=shape,
+        cases.append(Case((Y + values(rng, shape), Y),
+                          msg("Y_hat and Y of shape {shape}, {kind} values", shape=shape,
                               kind=kind_word(kind)), hidden=True))
     return cases
 

@@ -58,13 +58,17 @@ def from_git(name, root, sub=""):
                               capture_output=True, text=True, encoding="utf-8", timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return (done.stdout, msg("the last commit's notebooks/{path}", path=rel)) if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    return done.stdout, msg("the last commit's notebooks/{path}", path=rel)
 
 
 def from_fresh_folder(name, root, sub=""):
     path = root / "checks" / "fresh" / sub / name
     rel = Path(sub, name).as_posix()
-    return (path.read_text(encoding="utf-8"), f"checks/fresh/{rel}")       # a path, shown as is if path.exists() else None
+    if not path.exists():
+        return None
+    return path.read_text(encoding="utf-8"), f"checks/fresh/{rel}"     # a path, shown as is
 
 
 SOURCES = (from_solutions, from_git, from_fresh_folder)

@@ -102,7 +102,8 @@ def literal_problem(e):
     prefix = QUOTES.match(e.msgid)[0]
     if not (e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF"))):
         return "prefix or quotes changed"
-    fields = lambda s: re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
+    def fields(s):
+        return re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
     if fields(e.msgstr) != fields(e.msgid):
         return "{fields} changed"
     try:
