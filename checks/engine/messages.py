@@ -303,14 +303,18 @@ def tidy(text):
 def tidy_plain(s):
     if not re.search(HAN, s):
         return s
-    # brackets holding Chinese become full-width; (3, 4) and f(x) stay
+    # brackets holding Chinese, or following it, become full-width; a shape (3, 4) after
+    # Chinese and a call f(x) stay
     s = re.sub(r"\(([^()\n]*[\u3400-\u9fff][^()\n]*)\)", r"（\1）", s)
+    after_code = r"(?![ \t]*[\w(\[*/+=<>@-]|\.\w)"      # code goes on: (z > 0).astype, (1 - p) * y
+    s = re.sub(f"(?<={HAN})[ \t]*\\(([^()\\n]*)\\)" + after_code, lambda m: m.group()
+               if re.fullmatch(r"[\d,\s]*", m.group(1)) else f"（{m.group(1)}）", s)
     # , : ; ! ? next to Chinese (before or after, spaces between)
     s = re.sub(f"(?<={HAN})[ \t]*([,:;!?])[ \t]*", lambda m: FULL[m.group(1)], s)
     s = re.sub(f"[ \t]*([,;!?])[ \t]*(?={HAN})", lambda m: FULL[m.group(1)], s)
     s = re.sub(f"(?<=[^\\s\\d]):[ \t]*(?={HAN})", "：", s)
     # a full stop after Chinese, or ending a Chinese sentence after a number or a name
-    s = re.sub(f"(?<={HAN})\\.(?=\\s|$)", "。", s)
+    s = re.sub(f"(?<={HAN})[ \t]*\\.(?=\\s|$)", "。", s)
     s = re.sub(f"(?<=[\\w%)\\]])\\.(?=[ \t]*(?:{HAN}|$))", lambda m: "。"
                if re.search(HAN, s[:m.start()].rsplit("\n", 1)[-1]) else ".", s)
     # no space before or after full-width punctuation (a line's indentation stays), none

@@ -257,3 +257,25 @@ def test_english_checks_need_no_babel():
                          encoding="utf-8", timeout=120)
     assert run.returncode == 0 and "❌ relu: failed" in run.stdout and "❌ relu：" in run.stdout, \
         run.stderr
+
+
+@pytest.mark.parametrize("raw, tidy", [
+    ("結果 和預期值不同。 預期 0.668188, 你的結果是 0.7.", "結果和預期值不同。預期 0.668188，你的結果是 0.7。"),
+    ("❌ train: 損失上升了 (lr = 0.1) .", "❌ train：損失上升了（lr = 0.1）。"),
+    ("請用 `x = x + 1, y` ; 形狀 (3, 4)", "請用 `x = x + 1, y`；形狀 (3, 4)"),
+    ("  （相等的意思是 |a| <= b）", "  （相等的意思是 |a| <= b）"),
+])
+def test_zh_tw_punctuation_rules(raw, tidy):
+    assert messages.tidy(raw) == tidy
+
+
+def test_python_text_is_left_alone_by_the_rules():
+    text = render(msg("{a}：{b}", a="結果", b=Verbatim("ValueError: shapes (2,3) and (2,) .")),
+                  "zh-TW")
+    assert text.endswith("ValueError: shapes (2,3) and (2,) .")
+
+
+def test_code_after_chinese_keeps_its_brackets():
+    assert messages.tidy("請改成逐元素比較：(z > 0).astype(float)。") == \
+        "請改成逐元素比較：(z > 0).astype(float)。"
+    assert messages.tidy("公式是 (1 - p) * y。") == "公式是 (1 - p) * y。"
