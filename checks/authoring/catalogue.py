@@ -24,7 +24,8 @@ PO = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 KEYWORDS = {"msg": None, "pmsg": ((1, "c"), 2), "nmsg": (1, 2), "npmsg": ((1, "c"), 2, 3),
             "said": None,
             "message_data": None}
-METHOD_MAP = [("checks/**.py", "python"), ("digits.py", "python"), ("**.py", "ignore")]
+METHOD_MAP = [("checks/**.py", "python"), ("digits.py", "python"), ("playground.py", "python"),
+              ("**.py", "ignore")]
 FLAGS = ("python-brace-format",)
 HEADER = {"project": "nn-from-scratch-course checks", "locale": "zh_TW", "charset": "utf-8",
           "fuzzy": False}
