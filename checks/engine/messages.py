@@ -269,7 +269,8 @@ def width(text):
 
 
 def table(t, lang):
-    rows = [(text_of(a, lang), text_of(b, lang)) for a, b in t.rows]
+    rows = [(text_of(a, lang) if lang == "en" else tidy(text_of(a, lang)), text_of(b, lang))
+            for a, b in t.rows]            # a label as it will be shown, then measured
     pad = max((width(a) for a, _ in rows), default=0)
     out = []
     for label, value in rows:
@@ -296,7 +297,8 @@ def tidy(text):
         last = m.end()
     parts.append(tidy_plain(text[last:]))
     out = "".join(parts)
-    # no space between full-width punctuation and a code span or verbatim text
+    # a space between Chinese and a code span; none between full-width punctuation and it
+    out = re.sub(r"(?<=[\u3400-\u9fff])(?=`)|(?<=`)(?=[\u3400-\u9fff])", " ", out)
     return re.sub(r"(?<=[（，：；。「」、])[ \t]+(?=\S)|(?<=\S)[ \t]+(?=[）。，：；」、])", "", out)
 
 
@@ -322,4 +324,7 @@ def tidy_plain(s):
     s = re.sub(r"(?<=\S)[ \t]+(?=[。，：；（）、！？])", "", s)
     s = re.sub(r"(?<=[。，：；（）、！？])[ \t]+", "", s)
     s = re.sub(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])", "", s)
+    # a space between Chinese and Latin letters or digits (as the lessons' prose has it)
+    s = re.sub(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%\])])(?=[\u3400-\u9fff])",
+               " ", s)
     return s
