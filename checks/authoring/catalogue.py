@@ -91,7 +91,8 @@ def load(path=PO):
 
 def save(catalog, path=PO):
     out = io.BytesIO()
-    write_po(out, catalog, width=100, sort_by_file=False, include_previous=True)
+    write_po(out, catalog, width=100, sort_by_file=False, include_previous=True,
+             include_lineno=False)              # files only: an edit above moves no entry
     Path(path).write_bytes(out.getvalue())
     compile_catalogue(catalog, Path(path).with_suffix(".mo"))
 
@@ -107,7 +108,9 @@ def compile_catalogue(catalog, path):
 def update_catalogue(path=PO):
     """Extracts, merges into checks.po (``pybabel update``), compiles checks.mo; returns it."""
     catalog = load(path) if Path(path).exists() else Catalog(**HEADER)
-    catalog.update(extracted(), no_fuzzy_matching=False, update_header_comment=False)
+    template = extracted()
+    template.creation_date = catalog.creation_date      # unchanged English, unchanged file
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False)
     catalog.obsolete.clear()            # git keeps the history; obsolete entries only mislead
     save(catalog, path)
     return catalog
