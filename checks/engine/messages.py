@@ -232,7 +232,9 @@ def text_of(value, lang):
             return value.id.format(**args) if value.plural is None or value.n == 1 else \
                 value.plural.format(**args)
     if isinstance(value, Verbatim):
-        return value if lang == "en" else f"{OPEN}{value}{CLOSE}"
+        if lang == "en":
+            return str(value)
+        return OPEN + value.replace(OPEN, "").replace(CLOSE, "") + CLOSE
     if isinstance(value, Joined):
         return joined(value, lang)
     if isinstance(value, Table):
