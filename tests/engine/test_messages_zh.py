@@ -280,3 +280,21 @@ def test_code_after_chinese_keeps_its_brackets():
     assert messages.tidy("請改成逐元素比較：(z > 0).astype(float)。") == \
         "請改成逐元素比較：(z > 0).astype(float)。"
     assert messages.tidy("公式是 (1 - p) * y。") == "公式是 (1 - p) * y。"
+
+
+def test_reset_prints_in_zh_tw(monkeypatch, capsys):
+    """What `reset --lang zh-TW` prints, for each place a fresh copy comes from."""
+    import argparse
+    from pathlib import Path
+    from checks.grading import learner_commands, reset
+    origins = [msg("rebuilt from solutions/{path}", path="zh-TW/02_activations.ipynb"),
+               msg("the last commit's notebooks/{path}", path="zh-TW/02_activations.ipynb"),
+               "checks/fresh/zh-TW/02_activations.ipynb"]
+    for origin in origins:
+        monkeypatch.setattr(reset, "reset", lambda lesson, lang, o=origin: (
+            Path("notebooks/zh-TW/02_activations.ipynb"),
+            Path("notebooks/zh-TW/backups/02_activations.1.ipynb"), o))
+        learner_commands.reset(argparse.Namespace(lesson="02", lang="zh-TW"))
+        out = capsys.readouterr().out
+        assert "已保留為" in out and "全新的副本" in out, out
+        assert not english_words(out.replace("notebooks/zh-TW/", "")), out
