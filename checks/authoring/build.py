@@ -5,7 +5,9 @@
 (the zh-TW edition, notebooks/zh-TW/, goes through the same steps: checks/authoring/translate.py)
 
 and stores each exercise's practice cases with the reference's answers in
-checks/practice_cases/, so the learner's copy checks itself without solutions/.
+checks/practice_cases/, so the learner's copy checks itself without solutions/, and what
+each lesson's cells use of blocks and digits in checks/grading/provided_names.json (what the
+grading sandbox offers a notebook of that lesson: checks/grading/provided.py).
 """
 import re
 from pathlib import Path
@@ -109,7 +111,10 @@ def build_expected(reference=None):
 def build(execute=False):
     from .guide import write_guide           # docs/mistakes.md, from the same catalogue
     from .translate import build_translations  # the zh-TW edition (checks/authoring/translate.py)
+    from ..grading.provided import write_needs   # what each lesson's cells use of blocks, digits
     changed = build_notebooks()
     build_expected()
+    needs = write_needs()
     guide = write_guide()
-    return changed + ([guide] if guide else []) + build_translations(execute=execute)
+    return changed + ([guide] if guide else []) + ([needs] if needs else []) \
+        + build_translations(execute=execute)

@@ -57,12 +57,12 @@ PYTHON="${AUTOGRADER_PYTHON:-$ROOT/venv/bin/python}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
-# Learner code must not read the grader (solutions, the hidden cases' seed) nor write the
-# results: only root reads the course; the provided modules and data stay readable.
+# Learner code must not read the grader (solutions, the hidden cases' seed, the course's own
+# blocks.py) nor write the results: only root reads the course. Learner code reads its
+# lesson's provided modules from a folder the grader writes for it (checks/grading/provided.py).
 if [ "$(id -u)" = 0 ]; then
   chmod -R go-rwx "$ROOT/source" "$ROOT/submission" "$ROOT/results"
   chmod go+x "$ROOT" "$ROOT/source" 2>/dev/null
-  chmod -R go+rX "$ROOT/source/blocks.py" "$ROOT/source/digits.py" "$ROOT/source/data"
 fi
 cd "$ROOT/source" || exit 1
 # Namespaces where the container allows them; else learner code runs as an unprivileged

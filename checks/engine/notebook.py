@@ -9,10 +9,11 @@ import numpy as np
 
 from . import practice as expected
 from ..catalogue import EXERCISES
-from ..runtime.invoke import invoke, provided_versions
-from .messages import from_child, msg, render
+from ..runtime.invoke import invoke
+from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome
 from .verify import noted, stand_ins, verify
+from .watch import Watch, provided_versions
 
 OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).resolve().parent),
             str(Path(__file__).resolve().parents[2] / "blocks.py"),
@@ -32,13 +33,16 @@ def learner_line(tb):
 
 def local_call(fn, arg_names=(), provided=None):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
-    ``provided``: the course's functions whose use earns nothing (invoke.stand_ins)."""
+    ``provided``: the course's functions whose use earns nothing (watch.provided_versions),
+    watched as far as a learner's own kernel allows (see checks/engine/watch.py)."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
-                   provided=provided)
-        return Outcome(value=r.get("value"), error=from_child(r.get("error")) if r.get("error") else None,
-                       line=r.get("line"),
+                   watch=Watch(provided) if provided else None)
+        error = r.get("error")      # Python's text, the runtime's message data, or the watch's
+        return Outcome(value=r.get("value"), line=r.get("line"),
+                       error=error if error is None or isinstance(error, Message)
+                       else from_child(error),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
                        said=bool(r.get("said")),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))

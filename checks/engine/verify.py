@@ -156,8 +156,11 @@ def judge(ex, case, out):
 def error_message(out):
     """What went wrong in a call that raised (or that the runtime stopped), as words
     completing "It ..." or "<the call> ...": a Message, Python's own text kept verbatim."""
-    said = out.error if isinstance(out.error, Message) else \
-        msg("raised {error}", error=Verbatim(out.error))
+    if out.said:                        # a sentence of ours: "It <was stopped: ...>"
+        said = out.error
+    else:                               # an exception: Python's text, or the runtime's words
+        said = msg("raised {error}", error=out.error if isinstance(out.error, Message)
+                   else Verbatim(out.error))
     if out.line:
         return msg("{problem} (your {line}).", problem=said, line=line_message(out.line))
     return msg("{problem}.", problem=said)

@@ -27,7 +27,7 @@ from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_cs
 from .progress_bar import Meter
 from .reset import is_backup
 from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
-                      isolation_refused, kill_all, unreadable_by)
+                      exposed, isolation_refused, kill_all, unreadable_by)
 from ..engine.source import defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
@@ -235,7 +235,7 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide) as sandbox:
+    with Sandbox(cells, limits, hide, lesson) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
                                                        stand_ins(ex, verdicts))
@@ -320,6 +320,13 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
     hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
     hide = sorted({str(p if p.is_dir() else p.parent) for p in hide})
+    shown = exposed(hide, bool(limits.isolate))
+    if shown:
+        raise IsolationUnavailable(
+            "Grading stopped before running any learner code: {folder} is a folder learner "
+            "code may read (Python's libraries, the system's folders and the provided "
+            "modules stay readable to it). Keep the class and the results elsewhere."
+            .format(folder=shown[0]))
 
     def work(student, nb):
         why = refusal(nb)

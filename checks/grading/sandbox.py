@@ -20,18 +20,19 @@ import socket
 import struct
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 from ..runtime import plain
-from ..engine.messages import Verbatim, from_child, msg
+from ..engine.messages import Message, Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
+from . import provided
 
 CHILD = Path(__file__).resolve().parents[1] / "runtime" / "child.py"
 ROOT = CHILD.parents[2]
-PROVIDED = ("blocks.py", "digits.py", "data")          # what learner code may read of the course
 
 
 class Timeout(Exception):
@@ -61,11 +62,13 @@ class Limits:
     cpu_seconds = 120            # CPU time, per child
     memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
     output_bytes = 10 * 1024 ** 2   # printed output kept (the rest is dropped), file size
-    work_bytes = 10 * 1024 ** 2  # the private, writable /tmp/work
+    work_bytes = 10 * 1024 ** 2  # the private, writable /tmp/work (unisolated: its folder)
+    work_files = 4096            # files and folders there (tmpfs inodes)
+    tasks = 64                   # threads at once (RLIMIT_NPROC, per sandbox when isolated)
     reply_bytes = 16 * 1024 ** 2 # the largest reply read from a child
     isolate = True               # namespaces (isolate.py); never silently without them
-    user = 65534                 # the user learner code runs as when the grader is root and
-    #                              isolation is off (Gradescope's containers)
+    user = 65534                 # the host user learner code runs as when the grader is root
+    #                              (isolated: inside its namespaces; not: Gradescope's layout)
 
 
 class Unisolated(Limits):
@@ -86,14 +89,40 @@ SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin",
           "/etc/ld.so.cache", "/etc/localtime")
 
 
-def keep_paths():
-    """The allow-list: Python itself (all its prefixes), the system's libraries, and the
-    provided modules. Nothing else of the machine exists for learner code."""
-    prefixes = {Path(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
-    prefixes |= {p.resolve() for p in prefixes}
-    exe = Path(sys.executable)
-    found = prefixes | {exe.resolve().parent.parent} | {ROOT / name for name in PROVIDED}
+def keep_paths(offered=None):
+    """The allow-list: the folders Python needs to run (its standard library with
+    lib-dynload, its prefix's ``lib/``, the venv's site-packages), the system's libraries
+    and ``offered``, the folder of the lesson's provided modules (provided.folder; never
+    the course's own blocks.py). Never a whole prefix: a venv or a Python's prefix may also
+    hold other checkouts (``src/``), old classes or gradebooks. Nothing else of the
+    machine exists for learner code."""
+    paths = sysconfig.get_paths()
+    found = {Path(paths[key]) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    found |= {Path(p) / "lib" for p in (sys.base_prefix, sys.base_exec_prefix)}
+    try:
+        import site
+        found |= {Path(p) for p in site.getsitepackages()}
+    except (ImportError, AttributeError):
+        pass
+    found = {p for p in found | {p.resolve() for p in found} if p.is_dir()}
+    found |= {Path(offered)} if offered else set()
     return sorted(str(p) for p in found | {Path(p) for p in SYSTEM})
+
+
+def exposed(folders, isolated=True, keep=None):
+    """Which of ``folders`` (the class, the results: what the grader reads and writes)
+    learner code would see: isolated, a folder that is itself a kept folder (one inside
+    a kept folder is covered by an empty tmpfs); without namespaces, any folder in a kept
+    one (Landlock cannot hide a part of what it allows)."""
+    kept = [Path(k) for k in (keep or keep_paths())]
+    out = []
+    for f in folders:
+        f = Path(os.path.abspath(f))
+        for g in {f, f.resolve()}:
+            if any(g == k or (not isolated and k in g.parents) for k in kept):
+                out.append(str(f))
+                break
+    return out
 
 
 def unreadable_by(user, paths=None, python=sys.executable):
@@ -109,7 +138,7 @@ def unreadable_by(user, paths=None, python=sys.executable):
             return False
     if not can(python, "-I", "-c", "pass"):
         return [python]
-    paths = [p for p in (paths or keep_paths()) if os.path.exists(p)]
+    paths = [p for p in (paths or keep_paths(provided.folder(None))) if os.path.exists(p)]
     return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
 
 
@@ -135,7 +164,7 @@ class Zygote:
 
     def start(self, limits):
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.home = tempfile.mkdtemp(prefix="grade-zygote-")
+        self.home = tempfile.mkdtemp(prefix="zygote-", dir=run_folder())
         env = dict(base_env(), HOME=self.home, TMPDIR=self.home,
                    MPLCONFIGDIR=copy_font_cache(Path(self.home) / ".matplotlib"))
         self.log = open(Path(self.home) / "zygote.log", "wb")
@@ -169,7 +198,7 @@ class Zygote:
         if not sys.platform.startswith("linux"):
             return "the sandbox's isolation needs Linux"
         reply = self.ask({"op": "probe", "isolate": True, "keep": keep_paths(),
-                          "hide": hide_paths()}, limits=limits)
+                          "hide": hide_paths(), "user": limits.user}, limits=limits)
         return (reply or {"refused": "the zygote did not answer"}).get("refused")
 
     def ended(self, pid, seconds=2.0):
@@ -192,6 +221,13 @@ class Zygote:
 ZYGOTE = Zygote()
 LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
 STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
+
+
+def child_error(error):
+    """An error the child reported for a cell: the runtime's message data as a Message,
+    else Python's own text, verbatim."""
+    said = from_child(error, lambda text: clean(text, 500))
+    return said if isinstance(said, Message) else Verbatim(said)
 
 
 def isolation_refused(limits=Limits):
@@ -226,17 +262,101 @@ def close_all():
 atexit.register(close_all)
 
 
-def schedstat(pid):
-    """(CPU seconds, seconds waiting for a CPU) of all threads of ``pid``, or None."""
-    cpu = wait = 0
+def cpu_times(pid):
+    """(CPU seconds of the process ``pid``, every thread it ever had included, exited ones
+    too: its process CPU clock; seconds its living threads waited for a CPU), or None."""
+    try:        # clock_getcpuclockid(pid), which Python's time module lacks: CPUCLOCK_SCHED
+        cpu = time.clock_gettime(((~int(pid)) << 3) | 2)
+    except (OSError, ValueError, OverflowError):
+        return None
+    wait = 0
     try:
         for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as f:
-                run, waited, _ = f.read().split()
-            cpu, wait = cpu + int(run), wait + int(waited)
-    except (OSError, ValueError):
+            try:
+                with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as f:
+                    wait += int(f.read().split()[1])
+            except (OSError, ValueError, IndexError):    # a thread that just ended
+                pass
+    except OSError:
         return None
-    return cpu / 1e9, wait / 1e9
+    return cpu, wait / 1e9
+
+
+# ---- the grader's folders: one per grader process, removed even after a kill ---------------
+RUN_PREFIX = "checks-grader-"
+RUN = []                         # this process's folder, once made
+
+
+def pid_namespace():
+    """This process's PID namespace, as a number (a pid means something only in its own)."""
+    try:
+        return os.stat("/proc/self/ns/pid").st_ino
+    except OSError:
+        return 0
+
+
+def remove_stale(tmp=None):
+    """Removes the folders of graders that ended without cleaning up (killed): this
+    user's ``checks-grader-<pid namespace>-<pid>-*`` folders, from this PID namespace,
+    whose process is gone."""
+    tmp = tmp or tempfile.gettempdir()
+    mine = f"{RUN_PREFIX}{pid_namespace()}-"
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(mine):
+            continue
+        try:
+            pid = int(entry.name[len(mine):].split("-", 1)[0])
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or pid == os.getpid():
+                continue
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except (OSError, ValueError):
+            pass
+
+
+def run_folder():
+    """This grader's folder for its zygote and sandboxes (mode 711: a learner's user may
+    pass through it to its own folder, never list or change it); removed at exit, and
+    by the next grader if this one is killed."""
+    if not RUN or RUN[0][1] != os.getpid():
+        remove_stale()
+        folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{pid_namespace()}-{os.getpid()}-")
+        os.chmod(folder, 0o711)
+        RUN[:] = [(folder, os.getpid())]
+        atexit.register(remove_run_folder, folder)
+    return RUN[0][0]
+
+
+def remove_run_folder(folder):
+    close_all()                                  # nothing may still be writing there
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def usage(folder, most_files):
+    """(bytes, files and folders) under ``folder``, counting no further than
+    ``most_files`` + 1 entries; links are not followed."""
+    size = files = 0
+    todo = [folder]
+    while todo and files <= most_files:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            files += 1
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            size += st.st_blocks * 512
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(entry.path)
+    return size, files
 
 
 def clean(text, size):
@@ -248,50 +368,77 @@ def clean(text, size):
 
 
 class Sandbox:
-    """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results."""
+    """Runs ``cells`` (code strings) in a child; ``call`` then asks it for results.
+    ``lesson``: the notebook's lesson, which decides what its blocks and digits offer
+    (provided.py; None: nothing)."""
 
-    def __init__(self, cells, limits=Limits, hide=()):
+    def __init__(self, cells, limits=Limits, hide=(), lesson=None):
         self.cells, self.limits, self.hide = list(cells), limits, hide
+        self.offered = str(provided.folder(lesson))
+        self.early = provided.early_definitions(lesson, self.cells) if lesson else []
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
         self.cut_cells = {}              # index -> a note: its output was cut
-        self.pid = self.inner = self.pidfd = None
+        self.pid = self.inner = self.pidfd = self.watching = None
+        self.overfull = None             # why the watch on its folder killed the child
         self.isolated = None             # True, or why the child could not be isolated
         self.spent = 0.0                 # wall seconds used by this notebook so far
         self.busy = False                # a verdict was decided by the machine's load
         self.discarded = 0               # replies dropped: wrong nonce or pid, late
 
     def __enter__(self):
-        self.workdir = tempfile.TemporaryDirectory(prefix="grade-")
-        if os.getuid() == 0 and not self.limits.isolate and self.limits.user is not None:
-            os.chown(self.workdir.name, self.limits.user, self.limits.user)
+        # The grader's own folder (mode 711, learner code cannot change it) holds the
+        # child's output file and, made afresh at each start, the learner's folder.
+        self.folder = tempfile.mkdtemp(prefix="sandbox-", dir=run_folder())
+        os.chmod(self.folder, 0o711)
+        self.workdir, self.starts = None, 0
         try:
             self.start()
         except BaseException:
-            self.workdir.cleanup()
+            shutil.rmtree(self.folder, ignore_errors=True)
             raise
         return self
 
     def __exit__(self, *exc):
         self.stop()
-        self.workdir.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def fresh_workdir(self):
+        """A new, empty folder for the learner (the last one removed): nothing a previous
+        child planted there (a link, a FIFO) is ever opened by the grader."""
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)   # never follows links
+        self.starts += 1
+        self.workdir = os.path.join(self.folder, f"work-{self.starts}")
+        os.mkdir(self.workdir, 0o700)
+        if os.getuid() == 0 and not self.limits.isolate and self.limits.user is not None:
+            os.chown(self.workdir, self.limits.user, self.limits.user)
+        return self.workdir
 
     # ---- the child's life ----------------------------------------------------
     def start(self):
         if STOPPING.is_set():
             raise Crashed(msg("grading was interrupted"))
+        workdir = self.fresh_workdir()
+        self.overfull = None
         cmd_r, self.cmd_w = os.pipe()
         self.reply_r, reply_w = os.pipe()
         os.set_blocking(self.cmd_w, False)
         self.buffer = b""
         limits = {k: getattr(self.limits, k) for k in
-                  ("memory_bytes", "output_bytes", "cpu_seconds", "work_bytes")}
-        with open(Path(self.workdir.name) / "output.txt", "wb") as output:
-            config = {"limits": limits, "env": base_env(), "workdir": self.workdir.name,
+                  ("memory_bytes", "output_bytes", "cpu_seconds", "work_bytes", "work_files",
+                   "tasks")}
+        # in the grader's folder, where learner code cannot plant a link: never followed
+        output = os.open(os.path.join(self.folder, "output.txt"),
+                         os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o600)
+        try:
+            config = {"limits": limits, "env": base_env(), "workdir": workdir,
                       "isolate": bool(self.limits.isolate), "user": self.limits.user,
-                      "keep": keep_paths(), "hide": hide_paths(self.hide)}
+                      "keep": keep_paths(self.offered), "hide": hide_paths(self.hide),
+                      "provided": self.offered}
             try:
-                self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output.fileno()), self.limits)
+                self.pid = ZYGOTE.spawn(config, (cmd_r, reply_w, output), self.limits)
                 LIVE.add(self)
             except BaseException:
                 os.close(self.cmd_w)
@@ -300,6 +447,10 @@ class Sandbox:
             finally:
                 os.close(cmd_r)
                 os.close(reply_w)
+        finally:
+            os.close(output)
+        if not self.limits.isolate:
+            self.watch_workdir(workdir)
         started = time.monotonic()
         try:
             hello = self.receive(None, started + self.limits.start_seconds)
@@ -314,9 +465,32 @@ class Sandbox:
             raise Unavailable(msg("isolation is not available on this machine ({why})",
                                   why=Verbatim(clean(hello["refused"], 300))))
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
+        if not self.define_early():
+            self.early = []                      # never again: a fresh child without them
+            self.restart()
+            return
         for index, source in enumerate(self.cells):
             if index not in self.bad_cells:
                 self.run_cell(index, source)
+
+    def watch_workdir(self, workdir, every=0.2):
+        """Without namespaces the learner's folder is on the host's disk: a thread measures
+        it and kills the child once it holds more than ``work_bytes`` or ``work_files``
+        (it can overshoot by what the child writes in ``every`` seconds)."""
+        done = self.watching = threading.Event()
+        limits = self.limits
+
+        def watch():
+            while not done.wait(every):
+                size, files = usage(workdir, limits.work_files)
+                if size > limits.work_bytes or files > limits.work_files:
+                    self.overfull = msg(
+                        "it filled its folder past the limit of {mb:g} MB or {files} files",
+                        mb=limits.work_bytes / 1024 ** 2, files=limits.work_files)
+                    if not done.is_set():
+                        self.kill()
+                    return
+        threading.Thread(target=watch, daemon=True, name="workdir-watch").start()
 
     def kill(self):
         """SIGKILL to the child's PID 1 (its whole PID namespace) and its process group."""
@@ -333,6 +507,9 @@ class Sandbox:
                     pass
 
     def stop(self):
+        if self.watching is not None:
+            self.watching.set()
+            self.watching = None
         if self.pid is None:
             return
         gone_by = time.monotonic() + 5
@@ -418,7 +595,7 @@ class Sandbox:
             self.inner = None
 
     def cpu(self):
-        return schedstat(self.inner) if self.inner else None
+        return cpu_times(self.inner) if self.inner else None
 
     def extension(self, started, before, seconds, hard):
         """A later deadline when the child was kept from running by others' load; else the
@@ -460,6 +637,8 @@ class Sandbox:
     def death(self):
         """Why the child died, in words (a Message)."""
         code = ZYGOTE.ended(self.pid)
+        if self.overfull:
+            return self.overfull
         if code is None:
             return msg("it stopped answering")
         if code < 0:
@@ -490,6 +669,20 @@ class Sandbox:
         return msg("the notebook used up its time budget of {seconds:g} s (restarts after loops "
                    "and crashes included)", seconds=self.limits.notebook_seconds)
 
+    def define_early(self):
+        """Sends the notebook's plain definitions of the lesson's exercises, which the
+        provided modules' stand-ins use in cells that run before them; False if the child
+        did not take them (it is then restarted without them)."""
+        for index, source in self.early:
+            try:
+                self.request({"op": "exec", "index": index, "source": source, "early": True},
+                             self.limits.cell_seconds)
+            except OverBudget:
+                return True
+            except (Timeout, Crashed):
+                return False
+        return True
+
     def run_cell(self, index, source):
         """Runs one cell; remembers cells that hang or kill the child, and skips them."""
         try:
@@ -515,10 +708,10 @@ class Sandbox:
         if result.get("fatal"):                  # out of memory: start afresh without it
             self.bad_cells[index] = msg("cell {index} raised {error}; "
                                         "it was skipped", index=index,
-                                        error=Verbatim(clean(result.get("error"), 500)))
+                                        error=child_error(result.get("error")))
             self.restart()
         elif not result.get("ok"):
-            error = Verbatim(clean(result.get("error"), 500))
+            error = child_error(result.get("error"))
             self.cell_errors[index] = (
                 msg("cell {index} raised {error} ({line})",
                     index=index, error=error, line=Verbatim(clean(result["line"], 300)))
@@ -534,11 +727,14 @@ class Sandbox:
 
     def call(self, name, case, arg_names, seconds=None, stand_in=()):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
-        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile."""
+        ``stand_in``: names whose course versions (blocks) replace the learner's meanwhile:
+        their source goes with this request, and the child keeps them for this call only."""
         seconds = seconds or self.limits.call_seconds
         message = {"op": "call", "name": name, "args": plain.encode(tuple(case.args)),
                    "kwargs": plain.encode(case.kwargs), "arg_names": list(arg_names),
-                   "stand_in": list(stand_in)}
+                   "stand_in": {"names": list(stand_in),
+                                "source": provided.stand_in_source(tuple(stand_in))}
+                   if stand_in else {}}
         try:
             if self.spent >= self.limits.notebook_seconds:
                 raise OverBudget()

@@ -1,7 +1,7 @@
 """The grading child: a zygote that forks one sandboxed process per submission.
 
 Started once per batch by ``sandbox.py`` as ``python -I child.py SOCKET_FD ROOT``.
-It imports NumPy, Matplotlib and the course's provided modules once, then
+It imports NumPy and Matplotlib once (never the course's provided modules), then
 waits. For each submission the grader sends, over the socket, the two pipe
 ends of a private channel and an output file; the zygote forks, and the fork:
 
@@ -10,7 +10,9 @@ ends of a private channel and an output file; the zygote forks, and the fork:
    own processes; if the kernel refuses, it carries on without them and says so;
 3. forks again: the inner process (PID 1 of the new namespace) runs the
    learner's cells and answers calls with plain data on the grader's channel.
-   The outer one only waits, and dies the way the inner one died.
+   The outer one only waits, and dies the way the inner one died. The inner one finds
+   ``blocks`` and ``digits`` in the folder the grader wrote for the notebook's lesson
+   (``checks/grading/provided.py``): they hold nothing of that lesson's exercises.
 
 Nothing the learner's code prints is ever read as a result, and this process
 never holds an expected value. Standard library, NumPy and ``plain.py`` only.
@@ -19,6 +21,7 @@ import errno
 import io
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -33,10 +36,12 @@ SOCKET_FD, ROOT = int(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, os.path.join(ROOT, "checks"))   # for the package `runtime` (not `checks`)
 import numpy        # noqa: E402,F401  (imported once here, for every child)
 from runtime import isolate, plain  # noqa: E402
-from runtime.invoke import invoke, provided_versions, strip_magics  # noqa: E402
-sys.path[0] = ROOT  # `blocks` and `digits` are the course's; `checks` is stubbed below
-PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "blocks", "digits", "math", "random", "copy",
-           "functools", "itertools", "collections", "threading", "time", "gzip")
+from runtime.invoke import invoke, strip_magics  # noqa: E402
+del sys.path[0]     # nothing of the course is on the path until a child adds its lesson's folder
+# `blocks` and `digits` are never loaded here: each child imports its lesson's own copies
+# (checks/grading/provided.py), so nothing of a lesson's exercises is in a child's memory.
+PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "math", "random", "copy",
+           "functools", "itertools", "collections", "threading", "time", "gzip", "pathlib")
 PROVIDED = ("blocks", "digits")
 
 stub = types.ModuleType("checks")
@@ -91,9 +96,10 @@ def zygote():
                 except OSError:
                     pass
             os._exit(0)
-        cmd = json.loads(msg)
+        cmd, msg = json.loads(msg), None
         if cmd["op"] in ("spawn", "probe") and cmd["isolate"] and REFUSED == "not probed yet":
-            set_refused(isolate.probe(cmd["keep"], cmd["hide"], tempfile.mkdtemp(dir=".")))
+            set_refused(isolate.probe(cmd["keep"], cmd["hide"], tempfile.mkdtemp(dir="."),
+                                      user=cmd.get("user")))
         if cmd["op"] == "probe":
             sock.send(json.dumps({"refused": REFUSED}).encode())
         elif cmd["op"] == "spawn":
@@ -158,9 +164,15 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     if cmd["isolate"] and REFUSED is not None:           # fail closed: no learner code runs
         os.write(reply_w, frame({"refused": REFUSED}))
         os._exit(72)
+    limits = cmd["limits"]
     if cmd["isolate"]:
+        # Before Linux 5.14 RLIMIT_NPROC counts the host user's tasks, not the namespace's:
+        # the learner's host user's tasks now, and Limits.tasks more
+        learner = (cmd.get("user") or isolate.NOBODY) if os.getuid() == 0 else os.getuid()
+        most = limits["tasks"] + (0 if isolate.tasks_counted_per_namespace()
+                                  else isolate.tasks_of(learner))
         try:
-            isolate.enter()
+            mapped = isolate.enter(cmd.get("user"))
         except OSError:
             os._exit(71)                         # half isolated: never run learner code so
     inner = os.fork()
@@ -178,14 +190,21 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     workdir = cmd["workdir"]
     if cmd["isolate"]:
         try:
-            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], cmd["limits"]["work_bytes"])
-            isolate.drop()
+            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
+                          limits["work_files"], mapped)
+            isolate.limit_tasks(most)
+            isolate.drop(mapped)
         except OSError:
             os._exit(71)
         workdir, isolated = isolate.WORK, True
     else:
         isolated = "not isolated: turned off by the grader's limits"
-        if os.getuid() == 0 and cmd.get("user") is not None:    # as root: someone else
+        as_user = cmd.get("user") if os.getuid() == 0 else None
+        # its user's tasks now, and this many more (the count is the user's, not this
+        # sandbox's: without namespaces there is nothing narrower to count in)
+        isolate.limit_tasks(limits["tasks"] + isolate.tasks_of(
+            os.getuid() if as_user is None else as_user))
+        if as_user is not None:                  # as root: someone else
             os.setgroups([])
             os.setgid(cmd["user"])
             os.setuid(cmd["user"])
@@ -204,13 +223,16 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     os.close(out_fd)
     os.environ.clear()
     os.environ.update(cmd["env"], HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir)
+    sys.path.insert(0, cmd["provided"])         # this lesson's blocks.py and digits.py
     try:
         isolate.seccomp(os.getpid())
     except OSError as e:
         if isolated is True:
             os._exit(71)
         isolated += f"; no system-call filter ({e})"
-    Learner(cmd_r, reply_w, isolated, cmd["limits"]).serve()
+    for key in ("keep", "hide", "workdir"):      # the host's paths, out of its frames' reach
+        cmd.pop(key, None)
+    Learner(cmd_r, reply_w, isolated, limits).serve()
 
 
 def set_limits(limits):
@@ -263,7 +285,8 @@ class Learner:
     def __init__(self, cmd_r, reply_w, isolated, limits):
         self.cmd_r, self.reply_w = cmd_r, reply_w
         self.isolated, self.limits = isolated, limits
-        self.cells, self.namespace = {}, {"__name__": "__main__"}
+        self.cells, self.namespace, self.early = {}, {"__name__": "__main__"}, {}
+        offer(self.namespace, self.early)
         self.out = sys.stdout = sys.stderr = Sink(limits["output_bytes"])
         sys.__stdout__ = sys.__stderr__ = self.out
         try:                                     # C-level output goes nowhere, never blocks
@@ -308,6 +331,8 @@ class Learner:
             data = data[os.write(self.reply_w, data):]
 
     def run_cell(self, cmd):
+        if cmd.get("early"):
+            return self.define_early(cmd)
         name = f"<cell {cmd['index']}>"
         self.cells[name] = cmd["source"]
         try:
@@ -316,6 +341,25 @@ class Learner:
         except BaseException as e:      # SystemExit and KeyboardInterrupt included
             return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
                     "fatal": fatal(e)}
+
+    def define_early(self, cmd):
+        """A later cell's plain ``def`` of one of the lesson's exercises (nothing of the
+        learner's runs to define it), kept in ``early``, not among the learner's names: the
+        provided modules' stand-ins for the lesson's exercises use it until the notebook
+        defines its own (provided.early_definitions)."""
+        name = f"<cell {cmd['index']}>"
+        self.cells.setdefault(name, cmd["source"])
+        scratch = {"__name__": "__main__"}
+        try:
+            exec(compile(cmd["source"], name, "exec"), scratch)
+        except BaseException as e:
+            return {"ok": False, "error": self.describe(e)}
+        for key, value in scratch.items():
+            if isinstance(value, types.FunctionType):   # its globals: the learner's names
+                fn = types.FunctionType(value.__code__, self.namespace, key, value.__defaults__)
+                fn.__kwdefaults__ = value.__kwdefaults__
+                self.early[key] = fn
+        return {"ok": True}
 
     def call(self, cmd):
         fn = self.namespace.get(cmd["name"])
@@ -326,19 +370,19 @@ class Learner:
                 "is {provided}, the course's provided version, not the learner's own code",
                 provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
-        blocks = sys.modules.get("blocks")
-        names = [n for n in cmd.get("stand_in", ()) if isinstance(n, str) and hasattr(blocks, n)]
-        saved = {n: self.namespace[n] for n in names if n in self.namespace}
-        self.namespace.update({n: getattr(blocks, n) for n in names})   # the course's versions
+        private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
+        saved = {n: self.namespace[n] for n in private if n in self.namespace}
+        self.namespace.update(private)
         try:
             r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
-                       BaseException, provided=provided_versions(cmd["name"]))
+                       BaseException)
         finally:
-            for n in names:
+            for n in private:
                 if n in saved:
                     self.namespace[n] = saved[n]
                 else:
                     self.namespace.pop(n, None)
+            private.clear()
         if "exception" in r:
             r["fatal"] = fatal(r.pop("exception"))
         if "value" in r:
@@ -346,14 +390,21 @@ class Learner:
         return r
 
     def describe(self, e):
+        """The error's text, or message data for the limits' own errors and the lesson's
+        stand-ins (checks/grading/provided.py), which the grader shows in the learner's
+        language."""
         if isinstance(e, OSError) and e.errno == errno.EFBIG:
-            mb = self.limits["output_bytes"] / 1024 ** 2
-            return f"OSError: a file it wrote passed the {mb:g} MB limit"
+            return plain.message_data("OSError: a file it wrote passed the {mb:g} MB limit",
+                                      mb=self.limits["output_bytes"] / 1024 ** 2)
         if isinstance(e, MemoryError):
-            gb = self.limits["memory_bytes"] / 1024 ** 3
-            return f"MemoryError: it used more than {gb:g} GB of memory"
+            return plain.message_data("MemoryError: it used more than {gb:g} GB of memory",
+                                      gb=self.limits["memory_bytes"] / 1024 ** 3)
         if isinstance(e, RecursionError):
-            return "RecursionError: it called itself too deeply (endless recursion?)"
+            return plain.message_data(
+                "RecursionError: it called itself too deeply (endless recursion?)")
+        said = not_offered(e)
+        if said:
+            return said
         try:
             return f"{type(e).__name__}: {e}"[:500]
         except BaseException:
@@ -371,6 +422,53 @@ class Learner:
         lines = self.cells.get(f.filename, "").splitlines()
         code = lines[f.lineno - 1].strip() if 0 < f.lineno <= len(lines) else ""
         return f"{f.filename[1:-1]}, line {f.lineno}: {code}"[:300]
+
+
+def offer(namespace, early):
+    """Imports this lesson's provided modules and tells them where the learner's functions
+    are: in them, the lesson's own exercises stand for the learner's (provided.py)."""
+    for name in PROVIDED:
+        try:
+            module = __import__(name)
+        except Exception:
+            continue
+        if isinstance(getattr(module, "LEARNER", None), dict):
+            module.LEARNER, module.EARLY = namespace, early
+
+
+def stand_ins(request):
+    """{name: function} of the course's versions the grader sent with a call ("one mistake
+    costs once"): compiled into a namespace of their own, never importable."""
+    names, source = request.get("names"), request.get("source")
+    if not names or not isinstance(source, str):
+        return {}
+    private = {"__name__": "stand_in"}
+    exec(compile(source, "<stand-in>", "exec"), private)
+    return {n: private[n] for n in names if isinstance(n, str) and callable(private.get(n))}
+
+
+NOT_OFFERED = re.compile(r"(\w+)\.(\w+) is your own \2 while this notebook is graded \(\2 is "
+                         r"one of its lesson's exercises, so the course's version is not "
+                         r"offered\)(, and the notebook defines no \2 of its own|: calling it "
+                         r"from your \2 calls your \2 again)")
+
+
+def not_offered(e):
+    """A lesson stand-in's NotOffered error (invoke.NONE_OF_YOURS, CALLS_ITSELF) as message
+    data, or None."""
+    m = type(e).__name__ == "NotOffered" and e.args and NOT_OFFERED.fullmatch(str(e.args[0]))
+    if not m:
+        return None
+    module, name = m.group(1), m.group(2)
+    if m.group(3).startswith(","):                      # invoke.NONE_OF_YOURS
+        return plain.message_data(
+            "NotOffered: {module}.{name} is your own {name} while this notebook is graded "
+            "({name} is one of its lesson's exercises, so the course's version is not offered), "
+            "and the notebook defines no {name} of its own", module=module, name=name)
+    return plain.message_data(                          # invoke.CALLS_ITSELF
+        "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} "
+        "is one of its lesson's exercises, so the course's version is not offered): calling it "
+        "from your {name} calls your {name} again", module=module, name=name)
 
 
 def fatal(e):

@@ -9,14 +9,22 @@ grading child loads it by path.
 """
 import contextlib
 import copy
-import importlib
 import sys
-import threading
 import warnings
 
 import numpy as np
 
 from . import plain
+
+
+# Raised in the grading sandbox by blocks' stand-ins for one of the lesson's own exercises,
+# which are the learner's functions there (checks/grading/provided.py writes them).
+NONE_OF_YOURS = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
+                 "one of its lesson's exercises, so the course's version is not offered), and "
+                 "the notebook defines no {name} of its own")
+CALLS_ITSELF = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "
+                "one of its lesson's exercises, so the course's version is not offered): "
+                "calling it from your {name} calls your {name} again")
 
 
 def raiser(tb, fn=None):
@@ -33,100 +41,27 @@ def raiser(tb, fn=None):
         return None
 
 
-# A provided function that does an exercise's whole job, besides blocks.<its name>.
-STAND_INS = {"predict": [("digits", "predict_labels")]}
-
-
-def provided_versions(name):
-    """{code object: "module.function"} of the provided functions a learner's ``name`` must
-    not call: calling them earns nothing for that exercise."""
-    found = {}
-    for module, attr in [("blocks", name), ("digits", name)] + STAND_INS.get(name, []):
-        try:
-            f = getattr(sys.modules.get(module) or importlib.import_module(module), attr)
-            found[f.__code__] = f"{module}.{attr}"
-        except Exception:
-            pass
-    return found
-
-
-class Watch:
-    """Notices whether any of ``codes`` runs, however it is reached (an alias, a wrapper,
-    functools.partial, a lambda, a copy sharing its code object): sys.monitoring's events
-    on those code objects alone (Python 3.12+), else a profile function."""
-    TOOL = 4
-
-    def __init__(self, codes):
-        self.codes, self.hit, self.tampered = codes, None, False
-
-    def seen(self, code, *_):
-        if code in self.codes and self.hit is None:
-            self.hit = self.codes[code]
-
-    def profile(self, frame, event, arg):
-        if event == "call":
-            self.seen(frame.f_code)
-
-    def __enter__(self):
-        mon = getattr(sys, "monitoring", None)
-        if mon is not None and mon.get_tool(self.TOOL) is None:
-            self.mon = mon
-            mon.use_tool_id(self.TOOL, "checks")
-            mon.register_callback(self.TOOL, mon.events.PY_START, self.seen)
-            for code in self.codes:
-                mon.set_local_events(self.TOOL, code, mon.events.PY_START)
-        else:
-            self.mon = None
-            self.old = sys.getprofile()
-            sys.setprofile(self.profile)
-            threading.setprofile(self.profile)
-        return self
-
-    def __exit__(self, *exc):
-        if self.mon is not None:
-            mon = self.mon
-            self.tampered = (mon.get_tool(self.TOOL) != "checks" or any(
-                mon.get_local_events(self.TOOL, c) != mon.events.PY_START for c in self.codes))
-            with contextlib.suppress(Exception):
-                for code in self.codes:
-                    mon.set_local_events(self.TOOL, code, 0)
-                mon.register_callback(self.TOOL, mon.events.PY_START, None)
-                mon.free_tool_id(self.TOOL)
-        else:
-            self.tampered = sys.getprofile() != self.profile
-            sys.setprofile(self.old)
-            threading.setprofile(None)
-        return False
-
-
 def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, before=None,
-           provided=None):
+           watch=None):
     """Calls ``fn(*args, **kwargs)``; ``where(traceback)`` names the learner's line;
     ``before`` is a copy of ``args`` untouched by the call (made here if not given);
-    ``provided``: stand_ins() of the exercise, whose use earns nothing."""
+    ``watch``: a context manager around the call whose ``finding()`` is None or the error
+    the call earns (check()'s watch on the provided modules, checks/engine/watch.py)."""
     describe = describe or (lambda e: f"{type(e).__name__}: {e}")
     before = copy.deepcopy(args) if before is None else before
-    watch = Watch(provided or {})
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            if provided:
-                with watch:
-                    value = fn(*args, **kwargs)
-            else:
+            with watch or contextlib.nullcontext():
                 value = fn(*args, **kwargs)
         except NotImplementedError:
             return {"not_attempted": True, "stub": raiser(sys.exc_info()[2], fn)}
         except catch as e:
             return {"error": describe(e), "line": where(sys.exc_info()[2]), "exception": e}
         notes = sorted({str(w.message)[:200] for w in caught})
-    if watch.hit:
-        return {"error": plain.message_data("calls {name}, the course's provided version: a call "
-                                      "through it earns nothing here; write the computation "
-                                      "yourself", name=str(watch.hit)), "said": True}
-    if watch.tampered:
-        return {"error": plain.message_data("switched off the grader's watch on the course's provided "
-                                      "functions; that earns nothing"), "said": True}
+    found = watch.finding() if watch is not None else None
+    if found:
+        return {"error": found, "said": True}
     try:
         mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
         value = plain.normalise(value)

@@ -4,18 +4,22 @@ no sockets, no new processes. The way bubblewrap builds its sandboxes, in ``ctyp
 Standard library only, loaded by path in the child. The steps, in order:
 
 ``enter``  (the outer process, single-threaded, freshly forked): new user, mount,
-           network, PID, IPC and UTS namespaces; the grader's user is root inside.
+           network, PID, IPC and UTS namespaces; the grader's user is root inside (as
+           root, LEARNER inside is also mapped to an unprivileged host uid, e.g. 65534).
 ``build``  (its first child, PID 1 of the new PID namespace): a new root that is an
            empty tmpfs holding only the ``keep`` paths (Python, its libraries, the
            provided modules), read-only, minus any ``hide`` folder that lies inside
            them (a course folder in a venv's src/); ``/dev/null``, ``/dev/zero``,
-           ``/dev/urandom``; its own ``/proc``; a size-limited ``/tmp/work``; then
-           ``pivot_root``, so nothing else of the machine is reachable at all.
-``drop``   a user namespace of its own again: no capability left over those mounts.
+           ``/dev/urandom``; its own ``/proc`` (its processes only, read-only where it
+           can be); a ``/tmp/work`` limited in bytes and inodes, nothing executable
+           there; then ``pivot_root``, so nothing else of the machine is reachable.
+``drop``   no capability left: LEARNER (as root: a host uid that owns nothing), else a
+           user namespace of its own again, where it is an ordinary user.
 ``seccomp`` (isolated or not): no socket(), no new process (threads only), no
            namespaces, mounts, memfd, SysV shared memory or message queues, io_uring,
-           ptrace, keyrings, bpf, setsid/setpgid, no signals to other processes, no
-           resetting the parent-death signal.
+           ptrace, keyrings, bpf, setsid/setpgid, no resetting the parent-death signal;
+           no call that targets another process (signals, prlimit64, priorities,
+           scheduling, page migration, process_madvise, kcmp, pidfds, SIGIO owners).
 ``landlock`` (only where namespaces are refused and isolation was turned off): the
            same allow-list as read-only access rules, the child's folder writable.
 """
@@ -23,6 +27,7 @@ import ctypes
 import errno
 import os
 import platform
+import resource
 import select
 import signal
 import struct
@@ -39,12 +44,19 @@ PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, PR_SET_CHILD_SUBREAPER = 
 WORK = "/tmp/work"
 DEVICES = ("null", "zero", "urandom", "random")
 
-# System calls by architecture (x86-64, arm64): the numbers differ.
+# System calls by architecture (x86-64, arm64): the numbers differ. ``deny``: refused
+# outright; ``own``: refused unless their first argument (a pid) is 0 or the caller's own
+# pid; ``own_tgid``: unless it is the caller's own pid (signals: 0 would mean its group).
 ARCH = platform.machine()
 SYSCALLS = {
     "x86_64": dict(
         audit=0xC000003E, mount_setattr=442, pivot_root=155, clone=56, clone3=435, prctl=157,
-        kill=62, tgkill=234,
+        setpriority=141, getpriority=140, fcntl=72, ioctl=16,
+        own_tgid=dict(kill=62, tgkill=234, rt_sigqueueinfo=129, rt_tgsigqueueinfo=297),
+        own=dict(prlimit64=302, sched_setaffinity=203, sched_setscheduler=144,
+                 sched_setparam=142, sched_setattr=314, sched_getparam=143,
+                 sched_getscheduler=145, sched_getattr=315, sched_rr_get_interval=148,
+                 migrate_pages=256, move_pages=279, get_robust_list=274),
         deny=dict(socket=41, fork=57, vfork=58, tkill=200, io_uring_setup=425,
                   memfd_create=319, memfd_secret=447, mount=165, umount2=166, pivot_root=155,
                   unshare=272, setns=308, chroot=161, mount_setattr=442, open_tree=428,
@@ -53,10 +65,16 @@ SYSCALLS = {
                   perf_event_open=298, ptrace=101, process_vm_readv=310,
                   process_vm_writev=311, setsid=112, setpgid=109, pidfd_open=434,
                   pidfd_send_signal=424, pidfd_getfd=438, kexec_load=246,
-                  shmget=29, shmat=30, msgget=68, mq_open=240)),
+                  shmget=29, shmat=30, msgget=68, mq_open=240, process_madvise=440,
+                  process_mrelease=448, kcmp=312, ioprio_set=251, ioprio_get=252)),
     "aarch64": dict(
         audit=0xC00000B7, mount_setattr=442, pivot_root=41, clone=220, clone3=435, prctl=167,
-        kill=129, tgkill=131,
+        setpriority=140, getpriority=141, fcntl=25, ioctl=29,
+        own_tgid=dict(kill=129, tgkill=131, rt_sigqueueinfo=138, rt_tgsigqueueinfo=240),
+        own=dict(prlimit64=261, sched_setaffinity=122, sched_setscheduler=119,
+                 sched_setparam=118, sched_setattr=274, sched_getparam=121,
+                 sched_getscheduler=120, sched_getattr=275, sched_rr_get_interval=127,
+                 migrate_pages=238, move_pages=239, get_robust_list=100),
         deny=dict(socket=198, tkill=130, io_uring_setup=425, memfd_create=279,
                   memfd_secret=447, mount=40, umount2=39, pivot_root=41, unshare=97,
                   setns=268, chroot=51, mount_setattr=442, open_tree=428, move_mount=429,
@@ -65,8 +83,12 @@ SYSCALLS = {
                   perf_event_open=241, ptrace=117, process_vm_readv=270,
                   process_vm_writev=271, setsid=157, setpgid=154, pidfd_open=434,
                   pidfd_send_signal=424, pidfd_getfd=438, kexec_load=104,
-                  shmget=194, shmat=196, msgget=186, mq_open=180)),
+                  shmget=194, shmat=196, msgget=186, mq_open=180, process_madvise=440,
+                  process_mrelease=448, kcmp=272, ioprio_set=30, ioprio_get=31)),
 }
+# fcntl and ioctl commands that make the kernel signal another process later (SIGIO).
+F_SETOWN, F_SETSIG, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP = 8, 10, 15, 0x8901, 0x8902
+PRIO_PROCESS = 0
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -113,20 +135,75 @@ def under(path, folder):
 
 
 # ---- the namespaces ------------------------------------------------------------------
-def enter():
-    """Called in the child that becomes the namespaces' parent; raises OSError if refused."""
+LEARNER = 1000            # the learner's uid and gid inside the namespaces
+NOBODY = 65534            # as root, the host uid LEARNER is, unless told another
+
+
+def enter(user=None):
+    """Called in the child that becomes the namespaces' parent; raises OSError if refused.
+    Returns True when LEARNER is mapped to the host's ``user``: as root (``user``: an
+    unprivileged host uid, NOBODY if not given, never 0) a helper that stays outside
+    writes the map, since a process cannot map more than its own uid: root to root (to
+    build the file system), LEARNER to ``user``. As an ordinary user, False: only that
+    user is mapped (to root inside), and ``drop`` nests a namespace of its own instead."""
     uid, gid = os.getuid(), os.getgid()
-    unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC
-            | CLONE_NEWUTS)
-    map_ids(0, uid, gid)
+    flags = (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC
+             | CLONE_NEWUTS)
+    if uid != 0:
+        unshare(flags)
+        map_ids(0, uid, gid)
+        mount(None, "/", None, MS_REC | MS_PRIVATE)
+        return False
+    user = NOBODY if not user else int(user)     # never root
+    os.setgroups([])                             # no supplementary group (root's) inside
+    r, w = os.pipe()
+    helper = os.fork()
+    if helper == 0:                              # writes the map of its parent's namespace
+        code = 1
+        try:
+            os.close(w)
+            if os.read(r, 1) == b"1":
+                for name in ("uid_map", "gid_map"):
+                    with open(f"/proc/{os.getppid()}/{name}", "w", encoding="ascii") as f:
+                        f.write(f"0 0 1\n{LEARNER} {user} 1\n")
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(r)
+    try:
+        try:
+            unshare(flags)
+            os.write(w, b"1")
+        finally:
+            os.close(w)
+    finally:
+        _, status = os.waitpid(helper, 0)
+    if status != 0:
+        raise OSError(errno.EPERM, "the user namespace's map could not be written")
     mount(None, "/", None, MS_REC | MS_PRIVATE)
+    return True
 
 
-def build(newroot, keep, hide, work_bytes):
+def mount_proc(target):
+    """Only the processes' folders (``subset=pid``, Linux 5.8+): no /proc/sys, no
+    /proc/sysrq-trigger; older kernels get a whole (read-only, see build) /proc."""
+    flags = MS_NOSUID | MS_NODEV | MS_NOEXEC
+    try:
+        mount("proc", target, "proc", flags, "subset=pid")
+    except OSError as e:
+        if e.errno != errno.EINVAL:
+            raise
+        mount("proc", target, "proc", flags)
+
+
+def build(newroot, keep, hide, work_bytes, work_files=4096, learner_mapped=False):
     """Called as PID 1 of the new namespaces: makes ``newroot`` (an existing empty folder)
-    the root of a file system holding only ``keep``, then moves into it."""
+    the root of a file system holding only ``keep``, then moves into it. ``/tmp/work``:
+    ``work_bytes`` and ``work_files`` inodes, nothing executable. /proc stays writable
+    (the process's own entries: /proc/self/uid_map, which ``drop`` writes) only when
+    ``learner_mapped`` is False."""
     new = Path(newroot)
-    mount("tmpfs", newroot, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=755")
+    mount("tmpfs", newroot, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,nr_inodes=4096,mode=755")
     inside = lambda p: new / Path(p).relative_to("/")  # noqa: E731
     kept = []
     for k in sorted({Path(os.path.abspath(k)) for k in keep}, key=lambda p: len(p.parts)):
@@ -145,7 +222,8 @@ def build(newroot, keep, hide, work_bytes):
         kept.append(k)
     for h in sorted({Path(os.path.abspath(h)) for h in hide}, key=lambda p: len(p.parts)):
         if h.is_dir() and any(under(h, k) and h != k for k in kept):
-            mount("tmpfs", str(inside(h)), "tmpfs", MS_NOSUID | MS_NODEV, "size=64k,mode=755")
+            mount("tmpfs", str(inside(h)), "tmpfs", MS_NOSUID | MS_NODEV,
+                  "size=64k,nr_inodes=64,mode=755")
             for k in (Path(os.path.abspath(k)) for k in keep):   # what must stay, back in place
                 if under(k, h) and k != h and os.path.exists(k):
                     target = inside(k)
@@ -157,47 +235,102 @@ def build(newroot, keep, hide, work_bytes):
         (new / "dev" / name).touch()
         mount(f"/dev/{name}", str(new / "dev" / name), None, MS_BIND)
     (new / "proc").mkdir(exist_ok=True)
-    mount("proc", str(new / "proc"), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    mount_proc(str(new / "proc"))
     (new / WORK[1:]).mkdir(parents=True, exist_ok=True)
     os.chdir(newroot)
     ok(libc.syscall(SYSCALLS[ARCH]["pivot_root"], b".", b"."), "pivot_root")
     ok(libc.umount2(b".", MNT_DETACH), "detach the old root")
     os.chdir("/")
     read_only("/")
-    read_only("/proc", recursive=False, writable=True)   # drop() writes its uid_map there
-    mount("tmpfs", WORK, "tmpfs", MS_NOSUID | MS_NODEV, f"size={work_bytes},mode=777")
+    if not learner_mapped:
+        read_only("/proc", recursive=False, writable=True)   # drop() writes its uid_map there
+    mount("tmpfs", WORK, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+          f"size={int(work_bytes)},nr_inodes={int(work_files)},mode=777")
 
 
-def drop():
-    """No capabilities left: a user namespace of its own, where it is an ordinary user."""
+def drop(learner_mapped=False):
+    """No capabilities left. ``learner_mapped`` (see ``enter``): become LEARNER, a host uid
+    that owns nothing; else a user namespace of its own, where it is an ordinary user."""
+    if learner_mapped:
+        os.setgroups([])
+        os.setresgid(LEARNER, LEARNER, LEARNER)
+        os.setresuid(LEARNER, LEARNER, LEARNER)  # from root to not: every capability goes
+        return
     unshare(CLONE_NEWUSER)
-    map_ids(1000, 0, 0)
+    map_ids(LEARNER, 0, 0)
+
+
+def limit_tasks(most):
+    """At most ``most`` tasks (threads and processes) for this process's real uid, counted
+    in its own user namespace (RLIMIT_NPROC: per namespace since Linux 5.14, so per
+    sandbox when isolated)."""
+    resource.setrlimit(resource.RLIMIT_NPROC, (most, most))
+
+
+def tasks_counted_per_namespace():
+    """Whether RLIMIT_NPROC counts a user namespace's tasks apart (Linux 5.14+)."""
+    try:
+        return tuple(int(x) for x in platform.release().split("-")[0].split(".")[:2]) >= (5, 14)
+    except ValueError:
+        return False
+
+
+def tasks_of(uid):
+    """How many tasks (threads included) the host's user ``uid`` runs now."""
+    n = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                fields = dict(line.split(":", 1) for line in f if ":" in line)
+            if int(fields["Uid"].split()[0]) == uid:
+                n += int(fields["Threads"])
+        except (OSError, KeyError, ValueError, IndexError):
+            pass
+    return n
 
 
 # ---- seccomp -------------------------------------------------------------------------
 RET_ALLOW, RET_KILL = 0x7FFF0000, 0x80000000
 RET_EPERM, RET_ENOSYS = 0x00050000 | errno.EPERM, 0x00050000 | errno.ENOSYS
 LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
-NR, AUDIT, ARG0 = 0, 4, 16                        # offsets in struct seccomp_data (little endian)
+NR, AUDIT, ARG0, ARG1 = 0, 4, 16, 24              # offsets in struct seccomp_data (little
+#                                                   endian: the low 32 bits, all a pid has)
 NAMESPACES = (CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWIPC
               | CLONE_NEWUTS | CLONE_NEWCGROUP | CLONE_NEWTIME)
 
 
 def seccomp_program(own_pid):
-    """The filter as (code, jt, jf, k) tuples; jumps name labels, resolved at the end."""
+    """The filter as (code, jt, jf, k) tuples; jumps name labels, resolved at the end.
+    ``own_pid``: the caller's pid as it sees it (1 isolated, its host pid otherwise): the
+    only process a call that names one may target."""
     s = SYSCALLS[ARCH]
     prog = [(LD, 0, 0, AUDIT), (JEQ, 1, 0, s["audit"]), (RET, 0, 0, RET_KILL), (LD, 0, 0, NR)]
     if ARCH == "x86_64":                          # the x32 ABI's numbers
         prog.append((JGE, "deny", 0, 0x40000000))
     prog += [(JEQ, "clone", 0, s["clone"]), (JEQ, "prctl", 0, s["prctl"]),
-             (JEQ, "self", 0, s["kill"]), (JEQ, "self", 0, s["tgkill"]),
+             (JEQ, "priority", 0, s["setpriority"]), (JEQ, "priority", 0, s["getpriority"]),
+             (JEQ, "fcntl", 0, s["fcntl"]), (JEQ, "ioctl", 0, s["ioctl"]),
              (JEQ, "enosys", 0, s["clone3"])]     # glibc then falls back to clone
+    prog += [(JEQ, "own_tgid", 0, nr) for nr in sorted(s["own_tgid"].values())]
+    prog += [(JEQ, "own", 0, nr) for nr in sorted(s["own"].values())]
     prog += [(JEQ, "deny", 0, nr) for nr in sorted(set(s["deny"].values()))]
     prog += [(RET, 0, 0, RET_ALLOW),
              "clone", (LD, 0, 0, ARG0), (JSET, "deny", 0, NAMESPACES),
              (JSET, "allow", "deny", CLONE_THREAD),
              "prctl", (LD, 0, 0, ARG0), (JEQ, "deny", "allow", PR_SET_PDEATHSIG),
-             "self", (LD, 0, 0, ARG0), (JEQ, "allow", "deny", own_pid),
+             # setpriority/getpriority(which, who): a process (never a group or a user),
+             # itself
+             "priority", (LD, 0, 0, ARG0), (JEQ, 0, "deny", PRIO_PROCESS),
+             (LD, 0, 0, ARG1), (JEQ, "allow", 0, 0), (JEQ, "allow", "deny", own_pid),
+             "own", (LD, 0, 0, ARG0), (JEQ, "allow", 0, 0),      # 0: itself; else, as below
+             "own_tgid", (LD, 0, 0, ARG0), (JEQ, "allow", "deny", own_pid),
+             # no SIGIO owner: the kernel would signal that process later, for it
+             "fcntl", (LD, 0, 0, ARG1), (JEQ, "deny", 0, F_SETOWN), (JEQ, "deny", 0, F_SETSIG),
+             (JEQ, "deny", "allow", F_SETOWN_EX),
+             "ioctl", (LD, 0, 0, ARG1), (JEQ, "deny", 0, FIOSETOWN),
+             (JEQ, "deny", "allow", SIOCSPGRP),
              "enosys", (RET, 0, 0, RET_ENOSYS),
              "deny", (RET, 0, 0, RET_EPERM),
              "allow", (RET, 0, 0, RET_ALLOW)]
@@ -208,7 +341,10 @@ def seccomp_program(own_pid):
         else:
             code.append(item)
     jump = lambda j, i: labels[j] - i - 1 if isinstance(j, str) else j  # noqa: E731
-    return [(c, jump(jt, i), jump(jf, i), k) for i, (c, jt, jf, k) in enumerate(code)]
+    program = [(c, jump(jt, i), jump(jf, i), k) for i, (c, jt, jf, k) in enumerate(code)]
+    if any(not 0 <= j < 256 for _, jt, jf, _ in program for j in (jt, jf)):
+        raise OSError(errno.E2BIG, "the system-call filter's jumps are too long")
+    return program
 
 
 class SockFprog(ctypes.Structure):
@@ -273,9 +409,10 @@ def landlock(read, write):
 
 
 # ---- the probe -----------------------------------------------------------------------
-def probe_once(keep, hide, newroot, seconds=10.0):
-    """(True, None) if a child could do all of the above, (True, why) if the kernel refused,
-    (False, why) if the probe died before it could say."""
+def probe_once(keep, hide, newroot, seconds=10.0, user=None):
+    """(True, None) if a child could do all of the above (as ``user``, see ``enter``) and
+    then read every kept path, (True, why) if the kernel refused or a kept path is closed
+    to learner code, (False, why) if the probe died before it could say."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -285,14 +422,18 @@ def probe_once(keep, hide, newroot, seconds=10.0):
             # The zygote's SIGCHLD reaper is inherited: it would reap `inner` before our
             # waitpid does (Python 3.10 runs it there), so restore the default first.
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            enter()
+            who = (user or NOBODY) if os.getuid() == 0 else os.getuid()
+            mapped = enter(user)
             inner = os.fork()
             if inner == 0:                       # PID 1 of the new namespaces
                 try:
-                    build(newroot, keep, hide, 1 << 20)
-                    drop()
+                    build(newroot, keep, hide, 1 << 20, 64, mapped)
+                    drop(mapped)
                     seccomp(1)
-                    os.write(w, b"ok")
+                    closed = [k for k in keep if os.path.exists(k) and not os.access(
+                        k, os.R_OK | (os.X_OK if os.path.isdir(k) else 0))]
+                    os.write(w, f"learner code (host user {who}) could not read "
+                                f"{closed[0]}".encode()[:500] if closed else b"ok")
                 except OSError as e:
                     os.write(w, str(e).encode()[:500])
                 finally:
@@ -327,12 +468,12 @@ def probe_once(keep, hide, newroot, seconds=10.0):
     return (True, said) if said else (False, "the isolation probe died before it answered")
 
 
-def probe(keep, hide, newroot, attempts=3):
+def probe(keep, hide, newroot, attempts=3, user=None):
     """None if this kernel lets a child isolate itself, else why not. A probe that dies
     before answering is tried again; a refusal is final."""
     why = "not probed"
     for _ in range(attempts):
-        answered, why = probe_once(keep, hide, newroot)
+        answered, why = probe_once(keep, hide, newroot, user=user)
         if answered:
             return why
     return why

@@ -29,11 +29,18 @@ class NotPlain(TypeError):
 MESSAGES = frozenset({
     "an array of dtype {dtype} and size {size}", "a value of type {type}",
     "a value nested more than 20 levels deep", "a number of dtype {dtype}",
-    "calls {name}, the course's provided version: a call through it earns nothing here; "
-    "write the computation yourself",
-    "switched off the grader's watch on the course's provided functions; that earns nothing",
     "returned {what}, not numbers", "returned a result that could not be read ({error})",
     "returned a result that could not be sent",
+    "OSError: a file it wrote passed the {mb:g} MB limit",
+    "MemoryError: it used more than {gb:g} GB of memory",
+    "RecursionError: it called itself too deeply (endless recursion?)",
+    # the lesson stand-ins' errors (invoke.NONE_OF_YOURS and CALLS_ITSELF, after "NotOffered: ")
+    "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} is "
+    "one of its lesson's exercises, so the course's version is not offered), and the notebook "
+    "defines no {name} of its own",
+    "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} is "
+    "one of its lesson's exercises, so the course's version is not offered): calling it from "
+    "your {name} calls your {name} again",
     "is {provided}, the course's provided version, not the learner's own code"})
 
 

@@ -10,6 +10,7 @@ import socket
 import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import zipfile
@@ -80,16 +81,17 @@ def f():
         shutil.rmtree(inside_prefix, ignore_errors=True)
 
 
-def test_the_course_is_hidden_even_inside_a_kept_prefix(namespaces):
-    """Python's prefix stays readable; the course folder inside it does not (hide)."""
-    inside = Path(tempfile.mkdtemp(prefix="src-", dir=sys.prefix))
+def test_the_course_is_hidden_even_inside_a_kept_folder(namespaces):
+    """The venv's site-packages stays readable; a course folder inside it does not (hide)."""
+    kept = sysconfig.get_paths()["purelib"]
+    inside = Path(tempfile.mkdtemp(prefix="src-", dir=kept))
     try:
         (inside / "secret.txt").write_text("seed", encoding="utf-8")
         (inside / "blocks.py").write_text("x = 1\n", encoding="utf-8")
         cell = f"""
 import os
 def f():
-    return [os.path.isdir({sys.prefix!r}), os.listdir({str(inside)!r})]
+    return [os.path.isdir({kept!r}), os.listdir({str(inside)!r})]
 """
         with Sandbox([cell], Confined, hide=[inside]) as s:
             out = s.call("f", Case(args=()), ())
@@ -165,15 +167,18 @@ def f():
 
 @pytest.mark.skipif(not isolate.landlock_abi(), reason="the kernel has no Landlock")
 def test_without_namespaces_landlock_still_allow_lists_files(tmp_path):
-    """--no-isolation: learner code reads Python and the provided modules, writes its own
-    folder, and nothing else (a classmate, the course, /etc, /tmp are refused)."""
+    """--no-isolation: learner code reads Python and its lesson's provided modules, writes its
+    own folder, and nothing else (a classmate, the course and its own blocks.py, /etc, /tmp
+    are refused)."""
+    from checks.grading import provided
     classmate = notebook(tmp_path / "class", "ada")
     cell = f"""
 import os
 def f():
     out = {{}}
     for name, path in (("classmate", {str(classmate)!r}), ("hidden", {str(ROOT / 'checks' / 'hidden_cases.py')!r}),
-                       ("etc", "/etc/passwd"), ("blocks", {str(ROOT / 'blocks.py')!r})):
+                       ("etc", "/etc/passwd"), ("blocks", {str(ROOT / 'blocks.py')!r}),
+                       ("offered", {str(provided.folder(None) / 'blocks.py')!r})):
         try:
             open(path).read(10)
             out[name] = "read"
@@ -189,7 +194,7 @@ def f():
     user = None if os.getuid() == 0 and sandbox.unreadable_by(Confined.user) else Confined.user
     s, out = run_cell(cell, limits(False, user=user))
     assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
-                         "blocks": "read", "own folder": "ok"}, out
+                         "blocks": "refused", "offered": "read", "own folder": "ok"}, out
     assert "Landlock" in s.isolated
 
 
@@ -563,11 +568,11 @@ def test_the_isolation_probe_never_loses_a_race(namespaces, tmp_path):
 
 def test_a_probe_that_dies_is_tried_again_and_a_refusal_is_final(monkeypatch):
     answers = iter([(False, "died"), (False, "died"), (True, None)])
-    monkeypatch.setattr(isolate, "probe_once", lambda *a: next(answers))
+    monkeypatch.setattr(isolate, "probe_once", lambda *a, **k: next(answers))
     assert isolate.probe([], [], "/nonexistent") is None
     calls = []
     monkeypatch.setattr(isolate, "probe_once",
-                        lambda *a: calls.append(1) or (True, "unshare: EPERM"))
+                        lambda *a, **k: calls.append(1) or (True, "unshare: EPERM"))
     assert isolate.probe([], [], "/nonexistent") == "unshare: EPERM" and len(calls) == 1
 
 
@@ -589,7 +594,8 @@ def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
         notebook(tmp_path, "mallory", f"""
             import os
             stolen = []
-            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r}]:
+            for path in [{str(hidden)!r}, {str(root / 'source' / 'solutions')!r},
+                         {str(root / 'source' / 'blocks.py')!r}]:
                 try:
                     stolen.append(open(path).read() if path.endswith(".py") else os.listdir(path))
                 except OSError:
