@@ -298,3 +298,19 @@ def test_reset_prints_in_zh_tw(monkeypatch, capsys):
         out = capsys.readouterr().out
         assert "已保留為" in out and "全新的副本" in out, out
         assert not english_words(out.replace("notebooks/zh-TW/", "")), out
+
+
+def test_the_runtime_sends_only_its_own_messages():
+    """Every message_data msgid in checks/runtime/ is one of plain.MESSAGES (the grader renders
+    only those), and the stand-ins' NotOffered messages are invoke's texts."""
+    import ast
+    from checks.engine.source import ROOT
+    from checks.runtime import invoke, plain
+    sent = {node.args[0].value
+            for path in (ROOT / "checks" / "runtime").glob("*.py")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                node.func, "id", None)) == "message_data" and node.args
+            and isinstance(node.args[0], ast.Constant)}
+    assert sent and sent <= plain.MESSAGES, sent - plain.MESSAGES
+    assert {"NotOffered: " + invoke.NONE_OF_YOURS, "NotOffered: " + invoke.CALLS_ITSELF} <= sent
