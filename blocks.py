@@ -8,8 +8,52 @@ also use these forward functions for their numerical gradient checks.
 Conventions (see the course's curriculum): examples are rows,
 ``Z = X @ W + b`` with ``X`` (m, n_in), ``W`` (n_in, n_out), ``b`` (1, n_out);
 parameters are a list of ``(W, b)`` pairs; losses are means over the batch.
+
+Importing blocks (every lesson does, through ``from checks import check``) also sets one
+BLAS thread for the course's small matrices, whatever way the course was started: see
+``one_blas_thread``.
 """
-import numpy as np
+import glob
+import os
+import sys
+
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread():
+    """One BLAS thread for this process, unless its environment already chose a number.
+
+    The course's matrices are small: one thread is faster than several fighting over the
+    cores, and a lesson cell takes the same time on a laptop and a shared server. Before
+    NumPy is loaded the environment variables do it; after (a notebook imports numpy
+    first), NumPy's own OpenBLAS is told directly. Returns how it was done, for tests:
+    "environment", "openblas", "chosen" (the environment already said) or "unknown"."""
+    if any(var in os.environ for var in BLAS_THREADS):
+        return "chosen"
+    loaded = "numpy" in sys.modules
+    for var in BLAS_THREADS:
+        os.environ[var] = "1"           # and for every process started from here
+    if not loaded:
+        return "environment"
+    try:
+        import ctypes
+        folder = os.path.dirname(sys.modules["numpy"].__file__)
+        for path in (glob.glob(os.path.join(folder, "..", "numpy.libs", "*openblas*"))
+                     + glob.glob(os.path.join(folder, ".dylibs", "*openblas*"))):
+            lib = ctypes.CDLL(path)
+            for name in ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
+                         "openblas_set_num_threads64_", "openblas_set_num_threads"):
+                if hasattr(lib, name):
+                    getattr(lib, name)(1)
+                    return "openblas"
+    except Exception:       # another BLAS (Accelerate, MKL) or none found: leave it as it is
+        pass
+    return "unknown"
+
+
+BLAS_THREADS_SET = one_blas_thread()    # how it was done (see one_blas_thread)
+
+import numpy as np  # noqa: E402  (after the BLAS threads are chosen)
 
 # ---- forward pieces -------------------------------------------------------
 
@@ -144,7 +188,10 @@ def binary_cross_entropy(P, Y):
 
 
 def binary_cross_entropy_grad(P, Y):
-    """d binary_cross_entropy / dP = (P - Y) / (P (1 - P)) / P.size, with P clipped."""
+    """(P - Y) / (P (1 - P)) / P.size, the formula of d binary_cross_entropy / dP, evaluated
+    at P clipped to [EPS, 1 - EPS]. Inside that range it is the loss's derivative. Outside it,
+    where the clipped loss is flat (derivative 0), it is deliberately not: a sure and wrong
+    output (P = 0, Y = 1) still gets a large gradient the right way instead of none."""
     P = np.clip(P, EPS, 1 - EPS)
     return (P - Y) / (P * (1 - P)) / P.size
 

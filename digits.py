@@ -92,8 +92,8 @@ def split(X, y, seed=0, fractions=FRACTIONS):
 
 
 def load_digits_split(seed=0):
-    """The course's fixed split of the digits: 60 % train (1,078), 20 % validation (359),
-    20 % test (360), each with the classes in the same proportions.
+    """The course's fixed split of the 1,797 digits: 60 % train (1,079), 20 % validation
+    (359), 20 % test (359), each with the classes in the same proportions.
 
     Returns a dict of arrays: X_* (m, 64) float64 pixel counts 0..16 (divide by 16 to get
     [0, 1]), y_* (m,) int64 labels 0..9. The same seed always gives the same split."""

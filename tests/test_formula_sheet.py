@@ -244,3 +244,21 @@ def test_a_wrong_formula_on_the_sheet_would_fail(monkeypatch):
         monkeypatch.setitem(SHEET, name, wrong)
         with pytest.raises((AssertionError, ValueError)):
             CHECKS[name]()
+
+
+def test_the_bce_gradient_and_its_clip_as_the_lesson_explains():
+    """Inside [EPS, 1 - EPS] binary_cross_entropy_grad is the loss's derivative; where P
+    was clipped the clipped loss is flat (a centred difference gives 0), and the gradient is
+    the formula at the clipped P, a large push the right way (lesson 05 says so)."""
+    Y = np.array([[1.0], [0.0]])
+    inside = np.array([[0.3], [0.8]])
+    assert_close(blocks.binary_cross_entropy_grad(inside, Y),
+                 numeric(lambda v: blocks.binary_cross_entropy(v, Y), inside))
+    outside = np.array([[1e-9], [1 - 1e-9]])                   # sure and wrong, both
+    flat = blocks.numerical_gradient(lambda v: blocks.binary_cross_entropy(v, Y), outside, h=1e-10)
+    assert np.all(flat == 0)
+    grad = blocks.binary_cross_entropy_grad(outside, Y)
+    assert grad[0, 0] < -1e5 and grad[1, 0] > 1e5                 # pushed towards Y
+    eps = blocks.EPS
+    assert_close(grad, (np.clip(outside, eps, 1 - eps) - Y)
+                 / (np.clip(outside, eps, 1 - eps) * (1 - np.clip(outside, eps, 1 - eps))) / 2)

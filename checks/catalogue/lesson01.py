@@ -1,7 +1,7 @@
 """Lesson 01, the weighted sum: weighted_sum, dense_forward and layer_from_rows."""
 import numpy as np
 
-from ..engine.exercise import Case, Exercise, like, raised
+from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named
 from .common_mistakes import size_one_array
 from ..engine.messages import msg, nmsg
 from .gen import KINDS, batch_shapes, kind_word, values
@@ -94,10 +94,25 @@ dense_forward = Exercise(
              "the bias is added down the columns. Reshape it to a row (1, n_out) so it "
              "broadcasts across examples: b.reshape(1, -1).", "bias_column",
              how="`X @ W + b.reshape(-1, 1)`: b as a column"),
-        raised("operands could not be broadcast",
-               "an element-wise product (*) between X and W cannot work: their shapes "
-               "differ. A layer needs the matrix product X @ W (or np.dot(X, W)).",
-               "elementwise_product"),
+        like(lambda X, W, b: (X @ W + np.reshape(b, (1, -1))).T,
+             "the result is transposed: shape (n_out, m), one row per neuron. The course "
+             "keeps one example per row: Z = X @ W + b has shape (m, n_out) (W.T @ X.T is its "
+             "transpose).", "transposed_result",
+             how="`(X @ W + b).T`: shape (n_out, m)"),
+        raised_when("operands could not be broadcast",
+                    lambda case, text: sorted(shapes_named(text)[:2]) == sorted(
+                        [np.shape(case.args[0]), np.shape(case.args[1])]),
+                    "an element-wise product (*) between X and W cannot work: their shapes "
+                    "differ. A layer needs the matrix product X @ W (or np.dot(X, W)).",
+                    "elementwise_product",
+                    how="says the shapes of X and W could not be broadcast together"),
+        raised_when("operands could not be broadcast",
+                    lambda case, text: len(shapes_named(text)) >= 2,
+                    "NumPy could not line up two shapes in your formula (the error names "
+                    "them). With one example per row no transpose is needed anywhere: X @ W "
+                    "has shape (m, n_out), and b, of shape (1, n_out) or (n_out,), adds to "
+                    "every row as it is.", "shapes_mismatch",
+                    how="says two other shapes could not be broadcast together"),
     ])
 
 
@@ -147,6 +162,15 @@ layer_from_rows = Exercise(
         like(lambda X, w, b: sigmoid(X @ w.T),
              "the bias is missing: A = sigmoid(X @ weights.T + bias).", "no_bias",
              how="`sigmoid(X @ weights.T)`"),
+        like(lambda X, w, b: 1 / (1 + np.exp(X @ w.T + b)),
+             "the sign in the exponent is flipped: sigmoid(z) = 1 / (1 + e^(-z)), so "
+             "np.exp(-z). With e^(+z) every output is 1 - sigmoid(z).", "exp_sign",
+             how="`1 / (1 + np.exp(X @ weights.T + bias))`: e^(+z)"),
+        like(lambda X, w, b: sigmoid(X @ w.T + b).T,
+             "the result is transposed: shape (n_out, m), one row per neuron. The course "
+             "keeps one example per row: sigmoid(X @ weights.T + bias) has shape (m, n_out).",
+             "transposed_result",
+             how="`sigmoid(X @ weights.T + bias).T`: shape (n_out, m)"),
         like(lambda X, w, b: sigmoid(X @ w.T) + b,
              "the bias is added after the sigmoid; add it to the weighted sum, inside: "
              "sigmoid(X @ weights.T + bias).", "bias_outside",

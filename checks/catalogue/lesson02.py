@@ -2,7 +2,7 @@
 import numpy as np
 
 import blocks
-from ..engine.exercise import Case, Exercise, like, raised, when
+from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named, when
 from ..engine.messages import nmsg
 from .gen import KINDS, elementwise_cases, kind_word, values
 
@@ -29,6 +29,30 @@ BATCH = (a([[0.5, -1.5], [3.0, -0.25]]), "a 2-D array")
 SCALAR = (np.float64(0.7), "a single number")
 ZEROS = (a([0.0, -0.0, 1e-12, -1e-12]), "zeros and tiny numbers")
 AWAY_FROM_KINK = (a([-3.0, -0.5, 0.25, 4.0]), "away from 0")
+INTEGERS = (a([-3, 0, 2], dtype=np.int64), "whole numbers in an integer array (dtype int64)")
+
+
+def floats_into_integers(f):
+    """``f``'s result computed into an array of z's own (integer) dtype: what
+    ``np.empty_like(z)``, ``np.zeros_like(z)`` or ``z.copy()`` filled in place give."""
+    def wrong(z):
+        z = np.asarray(z)
+        out = np.empty_like(z)
+        out[...] = f(z.astype(float))
+        return out
+    return wrong
+
+
+def into_integers(f):
+    return when(lambda case, got: np.asarray(case.args[0]).dtype.kind in "iu"
+                and np.asarray(got).dtype.kind in "iu"
+                and np.array_equal(got, floats_into_integers(f)(case.args[0])),
+                "the result was stored in an array of z's own dtype, and this z holds "
+                "integers (dtype int64), so every value was cut to a whole number. Work in "
+                "floats whatever comes in: z = np.asarray(z, dtype=float) first, then "
+                "np.empty_like(z) gives a float array.", "integer_result",
+                how="z is an integer array and the result is the right values cut to "
+                    "integers (computed into `np.empty_like(z)` or the like)")
 
 
 def elementwise(id, signature, visible_cases, mistakes, numeric=None, uses=()):
@@ -42,7 +66,7 @@ def centred(f, h=1e-6):
     return lambda case: (f(case.args[0] + h) - f(case.args[0] - h)) / (2 * h)
 
 
-sigmoid = elementwise("sigmoid", "sigmoid(z)", [BASIC, LARGE, BATCH, SCALAR], [
+sigmoid = elementwise("sigmoid", "sigmoid(z)", [BASIC, LARGE, BATCH, SCALAR, INTEGERS], [
     like(lambda z: 1 / (1 + np.exp(z)), "the sign in the exponent is flipped: "
          "sigmoid(z) = 1 / (1 + e^(-z)), so sigmoid(2) > 0.5.", "sign",
          how="`1 / (1 + np.exp(z))`"),
@@ -57,13 +81,14 @@ sigmoid = elementwise("sigmoid", "sigmoid(z)", [BASIC, LARGE, BATCH, SCALAR], [
          how="`np.exp(-z) / (1 + np.exp(-z))`"),
     when(has_nan_where_large, UNSTABLE, "unstable",
          how="the result holds nan or inf where |z| > 300 (exp overflowed)"),
+    into_integers(blocks.sigmoid),
     raised("only length-1 arrays", "math.exp works on one number only; use np.exp, "
            "which works on whole arrays.", "math_exp"),
     raised("only 0-dimensional arrays", "math.exp works on one number only; use np.exp, "
            "which works on whole arrays.", "math_exp"),
 ])
 
-tanh = elementwise("tanh", "tanh(z)", [BASIC, LARGE, BATCH, SCALAR], [
+tanh = elementwise("tanh", "tanh(z)", [BASIC, LARGE, BATCH, SCALAR, INTEGERS], [
     when(has_nan_where_large, UNSTABLE + " Or use np.tanh, which is stable.", "unstable",
          how="the result holds nan or inf where |z| > 300 (exp overflowed)"),
     like(blocks.sigmoid, "that is the sigmoid; tanh maps to (-1, 1): np.tanh(z).", "sigmoid",
@@ -77,9 +102,17 @@ tanh = elementwise("tanh", "tanh(z)", [BASIC, LARGE, BATCH, SCALAR], [
     like(lambda z: 1 - np.tanh(z) ** 2, "that is the derivative of tanh, not tanh itself.",
          "derivative",
          how="`1 - np.tanh(z) ** 2`"),
+    into_integers(np.tanh),
 ])
 
-relu = elementwise("relu", "relu(z)", [BASIC, BATCH, ZEROS, SCALAR], [
+relu = elementwise("relu", "relu(z)", [BASIC, BATCH, ZEROS, SCALAR, INTEGERS], [
+    when(lambda case, got: np.asarray(case.args[0]).dtype.kind in "iu"
+         and np.asarray(got).dtype.kind in "iu"
+         and np.array_equal(got, np.maximum(0, case.args[0])),
+         "the values are right, but for an integer z they stay integers (in np.maximum(0, z) "
+         "the 0 is an int too, and z * (z > 0) keeps z's dtype). Write np.maximum(0.0, z): "
+         "a float 0.0 makes the result floats whatever z holds.", "integer_output",
+         how="z is an integer array and the result is ReLU's values, still integers"),
     like(lambda z: np.max(z, 0), "np.max(z, 0) takes the largest value along axis 0. "
          "For the element-wise maximum with 0 use np.maximum(0, z).", "np_max",
          how="`np.max(z, 0)`"),
@@ -143,12 +176,25 @@ softmax = Exercise(
              "(the result is the same, and exp never sees a large number).", "unstable",
              how=("the result holds nan and some |logit| is over 300 (exp overflowed, or a row "
                   "underflowed to 0)")),
-        raised("operands could not be broadcast", "the row sums lost their axis. "
-               "Use .sum(axis=1, keepdims=True) so they have shape (m, 1).", "no_keepdims"),
+        like(lambda Z: (np.exp(Z - Z.max(axis=1)) / np.exp(Z - Z.max(axis=1)).sum(
+            axis=1, keepdims=True)),
+             "each row's maximum was subtracted from the wrong entries: Z.max(axis=1) has "
+             "shape (m,), which lines up with the columns, not the rows. Keep it a column: "
+             "Z - Z.max(axis=1, keepdims=True).", "max_axis",
+             how=("`E = np.exp(Z - Z.max(axis=1))` (the maxima as a row), divided by "
+                  "`E.sum(axis=1, keepdims=True)`")),
+        raised_when("operands could not be broadcast",
+                    lambda case, text: shapes_named(text)[1] in ((len(case.args[0]),),
+                                                                 (1, len(case.args[0]))),
+                    "a row's maximum or its sum lost its axis: one value per row, of shape "
+                    "(m,) or (1, m), lines up with the columns, not the rows. Keep both as "
+                    "columns of shape (m, 1): Z.max(axis=1, keepdims=True) and "
+                    "E.sum(axis=1, keepdims=True).", "no_keepdims",
+                    how="names a second shape (m,) or (1, m), m the number of rows"),
     ])
 
 sigmoid_derivative = elementwise(
-    "sigmoid_derivative", "sigmoid_derivative(z)", [BASIC, LARGE, BATCH, SCALAR], [
+    "sigmoid_derivative", "sigmoid_derivative(z)", [BASIC, LARGE, BATCH, SCALAR, INTEGERS], [
         like(lambda z: z * (1 - z), "z(1 - z) is the formula for a sigmoid *output*. "
              "The argument here is the pre-activation z: compute s = sigmoid(z) first, "
              "then s * (1 - s).", "output_not_input",
@@ -167,10 +213,13 @@ sigmoid_derivative = elementwise(
     ], numeric=centred(blocks.sigmoid), uses=("sigmoid",))
 
 tanh_derivative = elementwise(
-    "tanh_derivative", "tanh_derivative(z)", [BASIC, LARGE, BATCH, SCALAR], [
+    "tanh_derivative", "tanh_derivative(z)", [BASIC, LARGE, BATCH, SCALAR, INTEGERS], [
         like(lambda z: 1 - z ** 2, "1 - a² is the formula in terms of the *output* a = tanh(z). "
              "Here the argument is z: compute 1 - np.tanh(z)**2.", "output_not_input",
              how="`1 - z ** 2`"),
+        like(lambda z: 1 - np.tanh(z ** 2), "the square is inside tanh: 1 - tanh(z**2) "
+             "squares z. Square tanh's output instead: 1 - np.tanh(z)**2.", "square_inside",
+             how="`1 - np.tanh(z ** 2)`"),
         like(lambda z: 1 - np.tanh(z), "tanh must be squared: 1 - tanh(z)**2.", "not_squared",
              how="`1 - np.tanh(z)`"),
         like(lambda z: np.tanh(z) ** 2 - 1, "the sign is flipped: 1 - tanh(z)**2.", "negated",
@@ -182,7 +231,7 @@ tanh_derivative = elementwise(
     ], numeric=centred(np.tanh), uses=("tanh",))
 
 relu_derivative = elementwise(
-    "relu_derivative", "relu_derivative(z)", [BASIC, ZEROS, BATCH, SCALAR], [
+    "relu_derivative", "relu_derivative(z)", [BASIC, ZEROS, BATCH, SCALAR, INTEGERS], [
         when(lambda case, got: got.dtype == bool, "you returned booleans (True/False); "
              "return floats with (z > 0).astype(float).", "booleans",
              how="the result's dtype is bool"),

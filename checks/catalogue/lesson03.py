@@ -2,7 +2,7 @@
 import numpy as np
 
 import blocks
-from ..engine.exercise import Case, Exercise, like, when
+from ..engine.exercise import Case, Exercise, close, in_wrong_order, like, when
 from ..engine.messages import msg
 from ..engine.verify import error_message
 from .gen import NETWORKS, article_network, network_label, values
@@ -187,10 +187,19 @@ forward = Exercise(
              "every layer used ReLU. Look up each layer's own activation: "
              "activations[i] names it.", "same_activation",
              how="the course's forward pass with ReLU in every layer"),
-        when(lambda case, got: len(got[1]) == len(case.args[1]) + 1,
+        when(lambda case, got: isinstance(got, (tuple, list)) and len(got) == 2
+             and isinstance(got[1], (tuple, list)) and len(got[1]) == len(case.args[1]) + 1,
              "the cache has one entry too many: one (A_prev, Z) pair per layer.",
              "cache_too_long",
-             how="the cache has one entry more than there are layers"),
+             how="the result is a pair whose cache (a list) has one entry more than there "
+                 "are layers"),
+        when(lambda case, got: isinstance(got, np.ndarray)
+             and close(got, case.expected[0]),
+             "you returned only the output A_out; the cache is missing. forward returns two "
+             "things: return A, cache, where cache holds one (A_prev, Z) pair per layer "
+             "(backward needs them in lesson 06).", "no_cache",
+             how="the result is one array, the right A_out, without the cache"),
+        in_wrong_order(("A_out", "cache")),
     ])
 
 EXERCISES = [init_params, forward]

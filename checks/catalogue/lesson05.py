@@ -9,7 +9,8 @@ import functools
 import numpy as np
 
 import blocks
-from ..engine.exercise import Case, Exercise, changed_input, close, like, raised, when
+from ..engine.exercise import (Case, Exercise, changed_input, close, in_wrong_order, like, raised,
+                               when)
 from ..runtime.functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                                  sum_of_squares)
 from .common_mistakes import overflowed_logits, returns_number, size_one_array, unclipped
@@ -478,6 +479,12 @@ softmax_cross_entropy_grad = Exercise(
              "by the labels). Subtract it once per row, at that row's class: "
              "G[np.arange(m), labels] -= 1.", "fancy_index",
              how="`G = softmax(logits); G[labels] -= 1; G / m`"),
+        like(lambda Z, y: blocks.softmax(Z) * (1 - blocks.softmax(Z)) / len(Z),
+             "softmax(logits) * (1 - softmax(logits)) is the softmax's own slope, each output "
+             "against its own logit, and it has no labels in it. The cross-entropy's gradient "
+             "through the softmax is simpler: (softmax(logits) - onehot(labels)) / m.",
+             "softmax_slope",
+             how="`softmax(logits) * (1 - softmax(logits)) / m`"),
         like(lambda Z, y: (blocks.softmax(Z) - onehot((y - 1) % Z.shape[1], Z.shape[1]))
              / len(Z), "the 1 is subtracted one column to the left. Labels count from 0: "
              "class c is column c.", "wrong_column",
@@ -546,6 +553,7 @@ neuron_gradients = Exercise(
     mistakes=[
         changed_input("your values are right, but x or w was changed in place. "
                       "Compute into new arrays."),
+        in_wrong_order(("dw", "db"), "order"),
         like(neuron_variant(lambda z, a, y: 2 * (a - y)),
              "the sigmoid's derivative is missing. The chain is dL/dw = dL/da * da/dz * dz/dw, "
              "with da/dz = a (1 - a).", "no_sigmoid_derivative",
@@ -581,11 +589,6 @@ neuron_gradients = Exercise(
              "db is a single number (a float), not an array holding one number: "
              "db = float(...).", "db_array",
              how="db (the second value returned) is an array holding one number"),
-        when(lambda case, got: np.shape(got[0]) == () and np.shape(got[1]) == np.shape(
-            case.args[1]) and np.size(case.args[1]) > 1,
-             "dw and db are in the wrong order: return (dw, db).", "order",
-             how=("the first value returned is a single number and the second has w's shape (w "
-                  "having more than one element)")),
         when(lambda case, got: np.shape(got[0]) != np.shape(case.args[1]),
              "dw must have the shape of w, one entry per weight: dw = dL/dz * x.", "dw_shape",
              how="dw (the first value returned) does not have w's shape"),

@@ -6,7 +6,8 @@ computation it differentiates (float64, inputs away from ReLU's kink at 0).
 import numpy as np
 
 import blocks
-from ..engine.exercise import Case, Exercise, close, like, raised, when, when_wrong
+from ..engine.exercise import (Case, Exercise, close, in_wrong_order, like, raised, when,
+                               when_wrong)
 from ..engine.messages import msg
 from .gen import KINDS, NETWORKS, article_network, batch_shapes, kind_word, network_label, values
 
@@ -98,13 +99,6 @@ def db_wrong_axis(case, got):
             or close(got[2], np.sum(dZ)))
 
 
-def returned_in_wrong_order(case, got):
-    exp = case.expected
-    return (isinstance(got, (tuple, list)) and len(got) == 3 and not close(got, exp)
-            and any(close(tuple(got[i] for i in p), exp)
-                    for p in [(1, 2, 0), (2, 0, 1), (1, 0, 2), (0, 2, 1), (2, 1, 0)]))
-
-
 dense_backward = Exercise(
     "dense_backward", LESSON, "dense_backward(dZ, A_prev, W) -> (dA_prev, dW, db)",
     ("dZ", "A_prev", "W"), visible=dense_visible, random=dense_random,
@@ -134,10 +128,7 @@ dense_backward = Exercise(
              "dW should be A_prev.T @ dZ: shape (n_in, n_out), the shape of W. Yours is "
              "transposed or multiplies A_prev without its .T.", "dW_transposed",
              how="dW equals `dZ.T @ A_prev`, or `A_prev @ dZ` where the shapes allow it"),
-        when(returned_in_wrong_order,
-             "the three gradients are right but returned in the wrong order: "
-             "return dA_prev, dW, db.", "wrong_order",
-             how="the result holds the three right gradients in another order"),
+        in_wrong_order(("dA_prev", "dW", "db")),
         like(dense_wrong(dA=lambda dZ, A_prev, W: dZ @ W.T * A_prev),
              "dA_prev is just dZ @ W.T: the activation's derivative belongs to "
              "activation_backward, not to the dense layer.", "dA_times_A",
@@ -339,8 +330,10 @@ def grads_divided_by_m(case, got):
 
 
 def db_shape(case, got):
-    return any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
-               for g, e in zip(got, case.expected))
+    pairs = isinstance(got, (list, tuple)) and all(
+        isinstance(g, (list, tuple)) and len(g) == 2 for g in got)
+    return pairs and any(np.shape(g[1]) != np.shape(e[1]) and np.size(g[1]) == np.size(e[1])
+                         for g, e in zip(got, case.expected))
 
 
 WRONG_ORDER = ("backpropagation walks the layers from the last to the first, and layer l uses "

@@ -258,6 +258,17 @@ adam_step = step_exercise(
              "with the t you are given.", "t_from_0",
              how=("Adam corrected with t - 1: `m / (1 - beta1 ** (t - 1))`, "
                   "`v / (1 - beta2 ** (t - 1))`")),
+        like(adam(m_hat_of=lambda m, b, t: m / (1 - b ** (t + 1)),
+                  v_hat_of=lambda v, b, t: v / (1 - b ** (t + 1))),
+             "the correction used t + 1: the t you are given already counts this step "
+             "(1 at the first step), so m_hat = m / (1 - beta1**t) and "
+             "v_hat = v / (1 - beta2**t), with t as it is.", "t_plus_1",
+             how=("Adam corrected with t + 1: `m / (1 - beta1 ** (t + 1))`, "
+                  "`v / (1 - beta2 ** (t + 1))`")),
+        like(adam(v_hat_of=lambda v, b, t: v / (1 - 0.9 ** t)),
+             "v's correction used beta1: each average is corrected with its own beta, "
+             "v_hat = v / (1 - beta2**t) (and m_hat = m / (1 - beta1**t)).", "beta1_for_v",
+             how="Adam with `v_hat = v / (1 - beta1 ** t)`"),
         like(adam(returned="hats"),
              "return the raw moving averages m and v, not the bias-corrected m_hat and "
              "v_hat: the next step updates m and v, and corrects them afresh.",
@@ -425,6 +436,13 @@ def which_epochs(call, seed, optimizer="sgd", lr=TINY_LR):
         start = blocks.init_params(TINY_SIZES, seed)
     got, _, problem = run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse", lr, 2,
                                 TINY_BATCH, seed, **extra)
+    if problem and optimizer != "sgd" and run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse",
+                                                    lr, 2, TINY_BATCH, seed)[2] is None:
+        return "problem", msg("on a 3-example regression set with optimizer=\"{optimizer}\": "
+                              "{problem} The same call with the default optimizer works, so "
+                              "look at how train keeps {optimizer}'s state. {keep_state}",
+                              optimizer=optimizer, problem=problem,
+                              keep_state=KEEP_STATE[optimizer])
     if problem:
         return "problem", msg("on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
                               "{problem} Does train use the loss its `loss` argument names: "
@@ -587,7 +605,34 @@ def shuffling_problems(call):
             "every epoch visited the examples in the same order as the first: shuffle "
             "anew at the start of each epoch (order = rng.permutation(m) inside the "
             "epoch loop).")]
+    if len(found) == TINY_SEEDS and all(kind == "full" for kind, _ in found):
+        off = next((seed for seed, (_, lasts) in enumerate(found)
+                    if lasts != spec_lasts(seed)), None)
+        if off is not None:
+            return [spec_order(off)]
     return []
+
+
+def spec_lasts(seed):
+    """The last example of each of 2 epochs on the 3-example set, as the spec draws them:
+    one rng = np.random.default_rng(seed), init_params(..., seed=rng) first, then one
+    rng.permutation(3) per epoch."""
+    rng = np.random.default_rng(seed)
+    blocks.init_params(TINY_SIZES, seed=rng)
+    return tuple(int(rng.permutation(3)[-1]) for _ in range(2))
+
+
+def spec_order(seed):
+    """What a train that shuffles, but not with the spec's one generator, is told (a
+    Message)."""
+    return msg(
+        "the examples were shuffled every epoch, but not in the order the spec's random "
+        "generator gives (seed={seed}), so your results differ from everyone else's with the "
+        "same seed (and from reference_train's). The spec says, exactly: \"1. rng = "
+        "np.random.default_rng(seed); params = blocks.init_params(layer_sizes, seed=rng). "
+        "2. Every epoch: order = rng.permutation(m)\". One generator, used in that order: "
+        "init_params(layer_sizes, seed=seed) or a second default_rng(seed) gives the same "
+        "weights but other orders.", seed=seed)
 
 
 TINY_OPTIMISER_LR = {"adam": 0.1, "momentum": 0.5}

@@ -23,6 +23,7 @@ from .gen import values
 LESSON = "08_digits"
 a = np.array
 TEST_ACCURACY = 0.90   # 9 in 10 unseen digits; guessing gets 1 in 10 (see the notebook)
+SECONDS = 60           # the grader's limit for one call of train_digits (CPU time)
 MARGIN = 1e-3          # cases keep the top output this far above the second
 
 
@@ -208,8 +209,8 @@ def run_train_digits(call, d):
     if out.error:
         said = msg("{call} {problem}", call=CALL, problem=error_message(out))
         if out.timed_out:
-            said = msg("{problem} It must finish within 60 s when graded: use fewer epochs or a "
-                       "smaller hidden layer.", problem=said)
+            said = msg("{problem} It must finish within {seconds} s when graded: use fewer "
+                       "epochs or a smaller hidden layer.", problem=said, seconds=SECONDS)
         return None, said
     if out.mutated:
         return None, msg("{call} changed {names} in place. Shuffle an index array instead and "
@@ -239,6 +240,9 @@ def too_low(network, d):
     other = activation_note(network, d, test)
     if other:
         return then(other)
+    silent = no_positive_output(network, d["X_train"])
+    if silent > DEAD_OUTPUT:
+        return then(output_relu(silent))
     mean, std = d["X_train"].mean(axis=0), d["X_train"].std(axis=0) + 1e-8
     rescaled = [d["X_test"] * digits.MAX_PIXEL, d["X_test"] / digits.MAX_PIXEL,
                 (d["X_test"] - mean) / std]
@@ -259,6 +263,28 @@ def too_low(network, d):
     return then(msg("It learned, but not enough: train for more epochs, try a learning rate "
                     "between 1e-3 and 1e-2 with Adam, shuffle the examples every epoch, and "
                     "give the hidden layer 32-128 units."))
+
+
+# A network trained with a linear output lifts each digit's own logit above 0 (at most 1 %
+# of the training digits are left with none, even after 1 epoch); one trained with a ReLU on
+# its output leaves 15-40 % without any: a logit the ReLU cuts to 0 gets no gradient.
+DEAD_OUTPUT = 0.10
+
+
+def output_relu(share):
+    """Why a network that leaves ``share`` of the digits without a positive logit fails (a
+    Message)."""
+    return msg(
+        "{share:.0%} of the training digits get no positive output at all (all 10 logits "
+        "are 0 or below), as happens when the output layer goes through a ReLU: an output cut "
+        "to 0 gets no gradient, so it stops learning. The last layer must be linear: "
+        "activations [\"relu\", ..., \"linear\"] (the softmax is inside the loss).",
+        share=share)
+
+
+def no_positive_output(network, X):
+    """The share of the rows of X whose logits are all 0 or below."""
+    return float(np.mean((outputs(X, network, activations_for(network)) <= 0).all(axis=1)))
 
 
 def same_network(p, q):
@@ -293,6 +319,6 @@ def train_digits_properties(call):
 train_digits = Exercise(
     "train_digits", LESSON, "train_digits(X_train, y_train, X_val, y_val, seed=0) -> params",
     ("X_train", "y_train", "X_val", "y_val"), properties=train_digits_properties,
-    seconds=60)
+    seconds=SECONDS)
 
 EXERCISES = [predict, train_digits]

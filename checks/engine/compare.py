@@ -16,14 +16,17 @@ class Mismatch:
     path: tuple = ()             # indexes from the whole result down to ``where``
     index: tuple = ()            # the worst element's index in ``where`` (() for a number)
     label: Any = None            # ``where`` as shown in show_case's labels: a Message or code
+    note: Optional[Message] = None  # why numbers that look alike differ (dtype, digits), if known
 
     def message(self):
         """The whole sentence (a Message)."""
         if not self.worst:
-            return self.problem
-        if self.index:
-            return msg("{problem} Worst element {worst}.", problem=self.problem, worst=self.worst)
-        return msg("{problem} {worst}.", problem=self.problem, worst=self.worst)
+            text = self.problem
+        elif self.index:
+            text = msg("{problem} Worst element {worst}.", problem=self.problem, worst=self.worst)
+        else:
+            text = msg("{problem} {worst}.", problem=self.problem, worst=self.worst)
+        return msg("{problem} {advice}", problem=text, advice=self.note) if self.note else text
 
     def __str__(self):
         return str(self.message())
@@ -118,12 +121,38 @@ def compare_at(expected, got, rtol, atol, where, scalar, path):
     return m
 
 
+def digits(a, b):
+    """Significant digits enough to tell the numbers ``a`` and ``b`` apart (6 to 17)."""
+    for p in (6, 9, 12, 17):
+        if f"{float(a):.{p}g}" != f"{float(b):.{p}g}":
+            return p
+    return 17
+
+
 def at(idx, e, g):
-    """'at index (0, 2): expected 0.5, got 0.25', without the index for a single number."""
+    """'at index (0, 2): expected 0.5, got 0.25', without the index for a single number,
+    with as many digits as it takes to see them differ."""
+    p = digits(e[idx], g[idx])
+    expected, got = f"{e[idx]:.{p}g}", f"{g[idx]:.{p}g}"
     if idx:
-        return msg("at index {index}: expected {expected:.6g}, got {got:.6g}", index=idx,
-                   expected=e[idx], got=g[idx])
-    return msg("Expected {expected:.6g}, got {got:.6g}", expected=e[idx], got=g[idx])
+        return msg("at index {index}: expected {expected}, got {got}", index=idx,
+                   expected=expected, got=got)
+    return msg("Expected {expected}, got {got}", expected=expected, got=got)
+
+
+def integers_for_floats(subject, got, values_right):
+    """Why a result of whole numbers fails where floats are expected, and what helps."""
+    if values_right and got.ndim == 0:
+        return msg("{where} is a whole number (dtype {dtype}), but it should be a float: don't "
+                   "round it or convert it with int(); return float(...).", where=subject,
+                   dtype=str(got.dtype))
+    if values_right:
+        return msg("{where} has dtype {dtype} (whole numbers), but it should hold floats: "
+                   "compute in floats, or convert the result with .astype(float).",
+                   where=subject, dtype=str(got.dtype))
+    return msg("It has dtype {dtype} (whole numbers), so every value was cut to an integer on "
+               "the way: build the result as a float array from the start, not an integer one.",
+               dtype=str(got.dtype))
 
 
 def compare_arrays(expected, got, rtol, atol, where, scalar):
@@ -139,13 +168,34 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         return mismatch(where, msg("{where} has shape {shape}, but it should have shape "
                                    "{expected}.", where=subject, shape=got.shape,
                                    expected=expected.shape))
+    e = expected.astype(float)
+    note = None
     if got.dtype.kind not in KINDS_ACCEPTED[expected.dtype.kind]:
-        kind = {"f": (msg("floats"), "float"), "b": (msg("True/False values"), "bool")}.get(
-            expected.dtype.kind, (msg("whole numbers"), "int"))
-        return mismatch(where, msg("{where} has dtype {dtype}, but it should hold {kind} "
-                                   "(convert with .astype({type})).", where=subject,
-                                   dtype=str(got.dtype), kind=kind[0], type=kind[1]))
-    e, g = expected.astype(float), got.astype(float)
+        try:
+            g = got.astype(float)
+            values_right = bool(np.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True).all())
+        except (TypeError, ValueError):
+            values_right = False
+        if expected.dtype.kind == "f" and got.dtype.kind in "iu":
+            said = integers_for_floats(subject, got, values_right)
+            if values_right:
+                return mismatch(where, said)
+            note = said
+        elif values_right or got.dtype.kind not in "fiub":
+            kind = {"f": (msg("floats"), "float"), "b": (msg("True/False values"), "bool")}.get(
+                expected.dtype.kind, (msg("whole numbers"), "int"))
+            return mismatch(where, msg("{where} has dtype {dtype}, but it should hold {kind} "
+                                       "(convert with .astype({type})).", where=subject,
+                                       dtype=str(got.dtype), kind=kind[0], type=kind[1]))
+        else:
+            note = msg("It also has dtype {dtype}, where {kind} are expected.",
+                       dtype=str(got.dtype),
+                       kind=msg("whole numbers") if expected.dtype.kind in "iu" else msg("floats"))
+    elif expected.dtype.kind == "f" and got.dtype.kind == "f" and got.dtype.itemsize < 8:
+        note = msg("Your result has dtype {dtype}, which keeps about {digits} significant digits; "
+                   "the checks expect float64 (about 16). Compute in float64: don't convert to "
+                   "np.{dtype}.", dtype=str(got.dtype), digits={2: 3}.get(got.dtype.itemsize, 7))
+    g = got.astype(float)
     bad_nan = np.isnan(g) & ~np.isnan(e)
     bad_inf = np.isinf(g) & ~np.isinf(e)
     with np.errstate(all="ignore"):
@@ -158,16 +208,31 @@ def compare_arrays(expected, got, rtol, atol, where, scalar):
         what = "nan" if bad_nan.any() else "inf"
         return mismatch(where, msg("{where} contains {what} where a finite number is expected.",
                                    where=subject, what=what),
-                        worst=at(idx, e, g), error=float("inf"), index=idx)
+                        worst=at(idx, e, g), error=float("inf"), index=idx, note=note)
     diff = np.where(np.isnan(diff), np.inf, diff)
+    idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
+    note = note or close_call(e[idx], g[idx], rtol)
     if expected.ndim == 0:
         return mismatch(where, msg("{where} differs from the expected value.", where=subject),
-                        worst=at((), e, g), error=float(diff[()]))
-    idx = np.unravel_index(int(np.argmax(diff)), diff.shape)
-    idx = tuple(int(i) for i in idx)
+                        worst=at((), e, g), error=float(diff[()]), note=note)
     n_bad = int((~ok).sum())
     return mismatch(where, nmsg("{where} differs from the expected values in {bad} of {n} "
                                 "element.",
                                 "{where} differs from the expected values in {bad} of {n} "
                                 "elements.", ok.size, where=subject, bad=n_bad),
-                    worst=at(idx, e, g), error=float(diff[idx]), index=idx)
+                    worst=at(idx, e, g), error=float(diff[idx]), index=idx, note=note)
+
+
+def close_call(e, g, rtol):
+    """A sentence (a Message) when ``g`` misses ``e`` only past 5 significant digits (where
+    the two would print alike), else None."""
+    if not (np.isfinite(e) and np.isfinite(g)) or e == 0:
+        return None
+    relative = abs(float(g) - float(e)) / abs(float(e))
+    if relative >= 1e-5:
+        return None
+    return msg("The two agree to about {digits} significant digits, but differ by {relative:.1e} "
+               "of the expected value, more than rtol={rtol:g} allows. A difference this small "
+               "usually comes from float32 arithmetic somewhere (about 7 digits) or from a "
+               "slightly different formula.", digits=int(-np.log10(relative)),
+               relative=relative, rtol=rtol)

@@ -159,3 +159,42 @@ def when_wrong(mistakes):
                     and m.matches(case, got),
                     m.how and f"{m.how} (only counted when the value is wrong anyway)")
             for m in mistakes]
+
+
+def in_wrong_order(outputs, id="wrong_order"):
+    """The right values, returned in another order: ``outputs`` names them in the right one,
+    e.g. ("dw", "db"). One wording for every exercise that returns several values."""
+    import itertools
+
+    def matches(case, got):
+        exp = case.expected
+        if not (isinstance(got, (tuple, list)) and isinstance(exp, (tuple, list))
+                and len(got) == len(exp) == len(outputs)) or close(got, exp):
+            return False
+        return any(close(tuple(got[i] for i in order), exp)
+                   for order in itertools.permutations(range(len(exp))) if list(order) !=
+                   list(range(len(exp))))
+    return when(matches, "the values are right but returned in the wrong order: return "
+                f"{', '.join(outputs)}, in that order.", id,
+                how="the result holds the right values in another order")
+
+
+def raised_when(pattern, predicate, hint, id, how=None):
+    """A mistake recognised by the error it raises: ``pattern`` is a substring of its
+    message and ``predicate(case, message)`` holds (e.g. the shapes it names are the
+    arguments'); ``how`` completes "their function raises an error whose message ..."."""
+    def matches(case, got):
+        if not (isinstance(got, Raised) and pattern in got):
+            return False
+        try:
+            return bool(predicate(case, str(got)))
+        except Exception:
+            return False
+    return Mistake(id, hint, matches, f"their function raises an error whose message {how}")
+
+
+def shapes_named(message):
+    """The shapes a NumPy error names, e.g. "... with shapes (4,5) (4,)" -> [(4, 5), (4,)]."""
+    import re
+    return [tuple(int(n) for n in group.replace(" ", "").split(",") if n)
+            for group in re.findall(r"\(([\d, ]*)\)", message)]

@@ -10,6 +10,7 @@ import numpy as np
 from . import practice as expected
 from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke
+from .cputime import Usage
 from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome
 from .verify import noted, stand_ins, verify
@@ -31,14 +32,26 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def local_call(fn, arg_names=(), provided=None):
+def timed_out(seconds):
+    """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call):
+    a Message completing "It ..." (an Outcome with ``said=True``)."""
+    return msg("was stopped: it {why} (an infinite loop?)",
+               why=msg("did not finish within {seconds:g} s", seconds=seconds))
+
+
+def local_call(fn, arg_names=(), provided=None, seconds=None):
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
     ``provided``: the course's functions whose use earns nothing (watch.provided_versions),
-    watched as far as a learner's own kernel allows (see checks/engine/watch.py)."""
+    watched as far as a learner's own kernel allows (see checks/engine/watch.py);
+    ``seconds``: the grader's time limit for one call, if the exercise has its own. A call
+    past it fails here as it would when graded (judged by cputime.Usage, after it ends)."""
     def call(case):
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
-                   watch=Watch(provided) if provided else None)
+        with Usage() as used:
+            r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
+                       watch=Watch(provided) if provided else None)
+        if seconds and not r.get("not_attempted") and used.overran(seconds):
+            return Outcome(error=timed_out(seconds), fatal=True, timed_out=True, said=True)
         error = r.get("error")      # Python's text, the runtime's message data, or the watch's
         return Outcome(value=r.get("value"), line=r.get("line"),
                        error=error if error is None or isinstance(error, Message)
@@ -80,8 +93,8 @@ def run_check(exercise_id, fn):
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
     with standing_in(namespace, names) if names else contextlib.nullcontext():
-        verdict = noted(verify(ex, cases, local_call(fn, ex.arg_names, provided_versions(exercise_id))),
-                        names)
+        call = local_call(fn, ex.arg_names, provided_versions(exercise_id), ex.seconds)
+        verdict = noted(verify(ex, cases, call), names)
     if len(RECENT) > 64:
         RECENT.clear()
     RECENT[exercise_id, id(fn)] = (fn, getattr(fn, "__code__", None), verdict)

@@ -63,7 +63,7 @@ class Verdict:
         from .messages import render
         return "\n".join(render(line, lang) for line in self.lines)
 
-    def reason_text(self, lang=None, limit=110):
+    def reason_text(self, lang=None, limit=300):
         """``reason``'s first sentence in ``lang``: one line for status."""
         from .messages import render
         return one_line(render(self.reason, lang), limit) if self.reason else ""
@@ -121,9 +121,14 @@ class NotAttempted(Exception):
         self.stub = stub
 
 
-def one_line(text, limit=110):
-    """The first sentence of ``text`` (English or Chinese), at most ``limit`` characters."""
+def one_line(text, limit=300):
+    """The first sentence of ``text`` (English or Chinese): a verdict's reason. Past ``limit``
+    characters it ends at the last whole word before it, with "…" (a reason is wrapped where
+    it is shown, never cut mid-word)."""
     text = " ".join(str(text).split())
     cut = min((i for i in (text.find(". "), text.find("。")) if i > 0), default=-1)
     text = text[:cut + 1] if cut > 0 else text
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit)
+    return text[:space if space > 0 else limit - 1].rstrip(" ,;:") + "…"

@@ -51,16 +51,16 @@ def stand_ins(ex, verdicts):
 
 def noted(verdict, names):
     """The verdict, with a line saying which of the learner's functions the course's
-    versions replaced."""
-    if not names:
-        return verdict
+    versions replaced (none when the exercise was not checked: not attempted, missing)."""
+    if not names or verdict.status in (NOT_ATTEMPTED, MISSING):
+        return verdict              # nothing was checked, so nothing stood in
     return verdict.with_lines(nmsg(
-        "Note: your {names} does not pass its own check yet, so wherever {exercise} calls it, "
-        "the course's {blocks} stood in for it while {exercise} was checked: one mistake costs "
-        "once, in its own exercise.",
-        "Note: your {names} do not pass their own checks yet, so wherever {exercise} calls "
-        "them, the course's {blocks} stood in for them while {exercise} was checked: one "
-        "mistake costs once, in its own exercise.", len(names),
+        "Note: your {names} does not pass its own check yet, so while {exercise} was checked "
+        "the course's {blocks} stood in for it (wherever {exercise} calls it): one mistake "
+        "costs once, in its own exercise.",
+        "Note: your {names} do not pass their own checks yet, so while {exercise} was checked "
+        "the course's {blocks} stood in for them (wherever {exercise} calls them): one mistake "
+        "costs once, in its own exercise.", len(names),
         names=Joined([f"`{n}`" for n in names], last="and"), exercise=verdict.id,
         blocks=Joined([f"blocks.{n}" for n in names], last="and")))
 
@@ -243,7 +243,8 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
     lines += notices
     return Verdict(ex.id, FAILED, lines, n_cases,
                    mistake=hint.id if hint else None, warnings=sorted(warnings, key=str),
-                   reason=hint_message(ex.id, hint.id, hint.hint) if hint else said)
+                   reason=hint_message(ex.id, hint.id, hint.hint) if hint else
+                   getattr(problem, "note", None) or said)
 
 
 def hint_line(ex, mistake):

@@ -29,7 +29,8 @@ def provided_versions(name):
     for module, attr in [("blocks", name), ("digits", name)] + STAND_INS.get(name, []):
         try:
             f = getattr(sys.modules.get(module) or importlib.import_module(module), attr)
-            found[f.__code__] = f"{module}.{attr}"
+            # named where it is defined: digits.backward is blocks.backward, imported
+            found.setdefault(f.__code__, f"{f.__module__}.{f.__name__}")
         except Exception:
             pass
     return found

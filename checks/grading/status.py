@@ -9,6 +9,7 @@ only when its bytes or the course's checks change: results are kept in
 """
 import hashlib
 import sys
+import re
 from pathlib import Path
 
 from ..catalogue import lessons
@@ -60,11 +61,23 @@ def worth_keeping(result):
     return not result.get("transient")
 
 
+def announce(n, folder):
+    """The line status prints at once when it has notebooks to run (not from its cache): a
+    Message."""
+    return nmsg("Running {n} notebook of {folder} to check its exercises (a few seconds; a "
+                "notebook is run again only when it changes)...",
+                "Running {n} notebooks of {folder} to check their exercises (a few seconds "
+                "each; a notebook is run again only when it changes)...", n, folder=str(folder))
+
+
+WIDTH = 100          # status's lines are wrapped to this many columns, never cut
+
+
 def reason(exercise, lang="en"):
-    """Why an exercise does not pass (its verdict's ``reason``, from its message data), in
-    ``lang``, short enough for status."""
+    """Why an exercise does not pass: its verdict's ``reason`` (from its message data), in
+    ``lang``, one sentence, whole."""
     why = from_data(exercise["why"]) if exercise.get("why") else exercise.get("reason") or ""
-    return one_line(render(why, lang) if why else "", 100)
+    return one_line(render(why, lang) if why else "")
 
 
 def notes(result, lang="en"):
@@ -80,6 +93,30 @@ def pad(text, n):
     return text + " " * max(1, n - width(text) + 1)
 
 
+# A line may break at a space, or before or after a CJK character (never before closing
+# punctuation such as 。，）, which stays with what it closes).
+CHUNK = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
+                   r"\uff09\uff3d\uff5d]*|[^\s\u2e80-\u9fff\uf900-\ufaff]+")
+
+
+def wrapped(first, text, indent=25):
+    """``first`` then ``text`` in lines of at most WIDTH columns (display width: a Chinese
+    character counts two), the following ones indented by ``indent`` spaces; words are never
+    split."""
+    lines, line = [], first
+    for chunk in CHUNK.findall(" ".join(text.split())):
+        if chunk.isspace():
+            if line.strip():
+                line += " "
+            continue
+        if width(line.rstrip() + chunk) > WIDTH and line.strip() and line != first:
+            lines.append(line.rstrip())
+            line = " " * indent
+        line += chunk
+    lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
 def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
     """Prints, per lesson, each exercise's mark and a one-line reason for each failure, in
     `lang` (zh-TW: the notebooks of notebooks/zh-TW/ unless `folder` is given);
@@ -92,12 +129,18 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
     if note:
         say(render(note, lang) + "\n")
     done = total = 0
+    kept = {lesson: results.get(folder / f"{lesson}.ipynb", "you") if results else None
+            for lesson in lessons()}
+    fresh = [lesson for lesson, r in kept.items()
+             if r is None and (folder / f"{lesson}.ipynb").exists()]
+    if fresh:
+        say(render(announce(len(fresh), folder), lang))
     for lesson, ids in lessons().items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():
             say(pad(lesson, 22) + render(msg("(no notebook at {path})", path=str(path)), lang))
             continue
-        r = results.get(path, "you") if results else None
+        r = kept[lesson]
         if r is None:
             r = runner(path)
             if results and worth_keeping(r):
@@ -110,14 +153,14 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(" " * 22 + " ❌ " + render(msg("{exercise}: {text}", exercise=i,
-                                                          text=Verbatim(reason(e, lang))), lang))
+                why.append(wrapped(" " * 22 + " ❌ ", render(msg(
+                    "{exercise}: {text}", exercise=i, text=Verbatim(reason(e, lang))), lang)))
             done += bool(e["passed"])
         total += len(ids)
         say(f"{lesson:<22} " + "  ".join(marks))
         if r.get("error"):
-            why.append(" " * 22 + " " + render(msg("note: {note}", note=Verbatim(notes(r, lang))),
-                                               lang))
+            why.append(wrapped(" " * 22 + " ", render(msg("note: {note}",
+                                                          note=Verbatim(notes(r, lang))), lang)))
         for line in why:
             say(line)
     say("\n" + render(nmsg("{done} of {n} exercise passes.", "{done} of {n} exercises pass.",

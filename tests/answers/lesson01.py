@@ -44,6 +44,9 @@ WRONG = {
         (lambda X, W, b: X[0] @ W + np.reshape(b, (1, -1)), "one_example"),
         (lambda X, W, b: X @ W + np.reshape(b, (-1, 1)), "bias_column"),
         (lambda X, W, b: X * W + b, "elementwise_product"),
+        (lambda X, W, b: W.T @ X.T + b.T, "transposed_result"),    # the walkthrough's M6
+        (lambda X, W, b: (X @ W + b).T, "transposed_result"),
+        (lambda X, W, b: X @ W + b.T, "bias_column"),             # b (1, n_out) as a column
     ],
 }
 
@@ -74,4 +77,6 @@ WRONG["layer_from_rows"] = [
     (lambda X, weights, bias: X @ weights.T + bias, "no_sigmoid"),
     (lambda X, weights, bias: sigmoid(X @ weights.T), "no_bias"),
     (lambda X, weights, bias: sigmoid(X @ weights.T) + bias, "bias_outside"),
+    (lambda X, weights, bias: 1 / (1 + np.exp(X @ weights.T + bias)), "exp_sign"),
+    (lambda X, weights, bias: sigmoid(X @ weights.T + bias).T, "transposed_result"),
 ]

@@ -94,6 +94,13 @@ def forward_swapped(X, params, activations):
     return A, cache
 
 
+def forward_output_only(X, params, activations):
+    A = X
+    for (W, b), f in zip(params, activations):
+        A = blocks.ACTIVATIONS[f](A @ W + b)
+    return A
+
+
 def init_rng_per_layer(layer_sizes, seed=0):
     params = []
     for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]):
@@ -120,5 +127,7 @@ WRONG = {
         (forward_skip_last, "last_activation"),
         (forward_all_relu, "same_activation"),
         (forward_swapped, "cache_swapped"),
+        (forward_output_only, "no_cache"),                                     # M2
+        (lambda X, params, acts: forward_loop(X, params, acts)[::-1], "wrong_order"),
     ],
 }

@@ -1,5 +1,7 @@
 import numpy as np
 
+import blocks
+
 
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
@@ -451,6 +453,8 @@ WRONG = {
         (sce_grad_sign, "sign"),
         (sce_grad_one_based, "wrong_column"),
         (sce_grad_size, "size"),
+        (lambda logits, labels: blocks.softmax(logits) * (1 - blocks.softmax(logits))
+         / len(logits), "softmax_slope"),                                       # M1
     ],
     "neuron_gradients": [
         (neuron_variant(lambda z, a, y: 2 * (a - y)), "no_sigmoid_derivative"),
@@ -463,5 +467,6 @@ WRONG = {
          "db_array"),
         (neuron_variant(lambda z, a, y: 2 * (a - y) * a * (1 - a), dw_of=lambda dz, x, w: dz * w),
          "times_w"),
+        (lambda x, w, b, y: neuron_chain(x, w, b, y)[::-1], "order"),           # M9
     ],
 }

@@ -89,13 +89,14 @@ def adam_named(param, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8)
     return param - lr * m_hat / (v_hat ** 0.5 + eps), new_m, new_v
 
 
-def adam(correct=True, t_offset=0, hats=False, eps_inside=False, sign=-1, sqrt=True):
+def adam(correct=True, t_offset=0, hats=False, eps_inside=False, sign=-1, sqrt=True,
+         square=True, v_beta="beta2"):
     def step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad ** 2
+        v = beta2 * v + (1 - beta2) * (grad ** 2 if square else grad)
         tt = t + t_offset
         m_hat = m / (1 - beta1 ** tt) if correct else m
-        v_hat = v / (1 - beta2 ** tt) if correct else v
+        v_hat = v / (1 - (beta2 if v_beta == "beta2" else beta1) ** tt) if correct else v
         if eps_inside:
             denominator = np.sqrt(v_hat + eps)
         else:
@@ -122,19 +123,20 @@ def adam_uncorrected(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=
 
 def make_train(shuffle="each epoch", drop_last=False, sign=-1, record="full", update=True,
                seeded=True, in_place=False, adam_t="batches", reset_state=False,
-               pairs="matched", adam_step=blocks.adam_step):
+               pairs="matched", adam_step=blocks.adam_step, init_seed="rng"):
     """A train written the way the lesson describes, with one thing optionally done wrong."""
     def train(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, seed=0,
               optimizer="sgd"):
         rng = np.random.default_rng(seed)
-        params = blocks.init_params(layer_sizes, seed=rng if seeded else None)
+        params = blocks.init_params(
+            layer_sizes, seed=None if not seeded else seed if init_seed == "seed" else rng)
         loss_fn, loss_grad = blocks.LOSSES[loss]
         m = X.shape[0]
         moments = [[(np.zeros_like(W), np.zeros_like(W)), (np.zeros_like(b), np.zeros_like(b))]
                    for W, b in params]
         t = 0
         history = {"loss": []}
-        order = rng.permutation(m)
+        order = rng.permutation(m) if shuffle == "once" else np.arange(m)
         for epoch in range(epochs):
             if reset_state is True or (reset_state == optimizer == "momentum"):
                 moments = [[(np.zeros_like(W), np.zeros_like(W)),
@@ -220,6 +222,36 @@ def train_by_index(X, y, layer_sizes, activations, loss, lr, epochs, batch_size,
     return [tuple(p) for p in params], {"loss": losses}
 
 
+def train_shared_adam_state(X, y, layer_sizes, activations, loss, lr, epochs, batch_size,
+                            seed=0, optimizer="sgd"):
+    """One m and one v for every array (the walkthrough's M3): shapes clash at once."""
+    rng = np.random.default_rng(seed)
+    params = blocks.init_params(layer_sizes, seed=rng)
+    loss_fn, loss_grad = blocks.LOSSES[loss]
+    m_all = v_all = None
+    t, history = 0, {"loss": []}
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            idx = order[start:start + batch_size]
+            A, cache = blocks.forward(X[idx], params, activations)
+            grads = blocks.backward(loss_grad(A, y[idx]), cache, params, activations)
+            t += 1
+            new = []
+            for (W, b), (dW, db) in zip(params, grads):
+                if optimizer == "adam":
+                    if m_all is None:
+                        m_all, v_all = np.zeros_like(W), np.zeros_like(W)
+                    W, m_all, v_all = blocks.adam_step(W, dW, m_all, v_all, t, lr)
+                    b, m_all, v_all = blocks.adam_step(b, db, m_all, v_all, t, lr)
+                else:
+                    W, b = blocks.sgd_step(W, dW, lr), blocks.sgd_step(b, db, lr)
+                new.append((W, b))
+            params = new
+        history["loss"].append(loss_fn(blocks.forward(X, params, activations)[0], y))
+    return params, history
+
+
 def train_ignores_loss(X, y, layer_sizes, activations, loss, lr, epochs, batch_size, seed=0,
                        optimizer="sgd"):
     return make_train()(X, y, layer_sizes, activations, "softmax_cross_entropy", lr, epochs,
@@ -264,6 +296,9 @@ WRONG = {
         (adam(eps_inside=True), "eps belongs outside the square root"),
         (adam(sqrt=False), "the square root is missing"),
         (adam_in_place, "in place"),
+        (adam(t_offset=+1), "the t you are given already counts this step"),
+        (adam(square=False), "v averages the *squared* gradients"),
+        (adam(v_beta="beta1"), "v's correction used beta1"),
     ],
     "train": [
         (make_train(seeded=False), "same seed"),
@@ -287,5 +322,7 @@ WRONG = {
         (make_train(adam_step=lambda p, g, m, v, t, lr: blocks.adam_step(p, g, m, v, t)),
          "without train's learning rate"),
         (make_train(pairs="two permutations"), "the inputs and the targets no longer match"),
+        (make_train(init_seed="seed"), "not in the order the spec's random generator gives"),
+        (train_shared_adam_state, "look at how train keeps adam's state"),      # M3
     ],
 }

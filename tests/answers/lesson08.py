@@ -49,7 +49,7 @@ WRONG = {"predict": [
 # ---- train_digits -------------------------------------------------------------------
 
 def make_train_digits(sizes=(64, 32, 10), epochs=20, lr=1e-2, seeded=True, returns="params",
-                      rescale=None, in_place=False, hidden="relu"):
+                      rescale=None, in_place=False, hidden="relu", output="linear"):
     """A train_digits written with fit, with one thing optionally done wrong."""
     def train_digits(X_train, y_train, X_val, y_val, seed=0):
         if in_place:
@@ -60,7 +60,7 @@ def make_train_digits(sizes=(64, 32, 10), epochs=20, lr=1e-2, seeded=True, retur
         params = blocks.init_params(list(sizes), seed=np.random.default_rng(rng_seed))
         initial = list(params)
         history = digits.fit(params, X_train, y_train,
-                               [hidden] * (len(sizes) - 2) + ["linear"], epochs=epochs, lr=lr,
+                               [hidden] * (len(sizes) - 2) + [output], epochs=epochs, lr=lr,
                                seed=np.random.default_rng(rng_seed), verbose=False)
         return {"params": params, "history": history, "initial": initial}[returns]
     return train_digits
@@ -119,4 +119,6 @@ WRONG["train_digits"] = [
     (make_train_digits(in_place=True), "in place"),
     (train_digits_b_flat, "every b (1, n_out)"),
     (train_digits_blows_up, "nan or inf"),
+    (make_train_digits(sizes=(64, 128, 10), epochs=30, lr=3e-3, output="relu"),    # M4
+     "as happens when the output layer goes through a ReLU"),
 ]

@@ -85,7 +85,9 @@ def test_a_verdict_carries_a_one_line_reason():
     assert verdict.reason == "the bias is missing: Z = X @ W + b."
     assert run_check("dense_forward", lambda X, W, b: X @ W + b).reason == ""
     assert one_line("First. Second.") == "First."
-    assert len(one_line("word " * 100)) <= 110
+    assert len(one_line("word " * 100)) <= 300
+    long = one_line("did not finish within 60 s " * 20)
+    assert long.endswith("…") and long[:-1].split()[-1] in "did not finish within 60 s".split()
 
 
 # ---- unfinished helpers and one mistake costing once ------------------------------------
@@ -109,6 +111,14 @@ def test_a_failing_helper_is_replaced_by_the_courses_version_in_the_notebook():
     assert verdict.passed, verdict.message
     assert "blocks.tanh stood in" in verdict.message and "costs once" in verdict.message
     assert ns["tanh"](np.array([0.0]))[0] == 0.5        # the learner's own tanh is back
+
+
+def test_no_stand_in_note_beside_not_attempted():
+    """Nothing was checked, so nothing stood in (the walkthrough's "unclear" point)."""
+    ns = defined(WRONG_TANH + "def tanh_derivative(z):\n    raise NotImplementedError()\n")
+    assert not run_check("tanh", ns["tanh"]).passed
+    verdict = run_check("tanh_derivative", ns["tanh_derivative"])
+    assert verdict.status == "not attempted" and "stood in" not in verdict.message
 
 
 def test_a_passing_helper_is_the_learners_own():

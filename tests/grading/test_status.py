@@ -27,8 +27,9 @@ def test_status_marks_passed_failed_and_not_attempted(tmp_path):
     done, total = status(folder, echo=lines.append, cache=None)
     lesson01 = next(i for i, line in enumerate(lines) if line.startswith("01_weighted_sum"))
     assert "❌ weighted_sum" in lines[lesson01] and "⏳ dense_forward" in lines[lesson01]
-    reason = lines[lesson01 + 1]              # one line saying why, under the lesson
-    assert reason.strip().startswith("❌ weighted_sum") and len(reason) < 130
+    reason = lines[lesson01 + 1]              # why, under the lesson, wrapped (never cut)
+    assert reason.strip().startswith("❌ weighted_sum")
+    assert all(len(line) <= status_module.WIDTH for line in reason.splitlines())
     assert any(line.startswith("02_activations") and "no notebook" in line for line in lines)
     assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass."   # + layer_from_rows
 
@@ -37,7 +38,8 @@ def test_status_counts_what_passes(tmp_path):
     folder = submission(tmp_path, "me").parent          # the reference answers
     lines = []
     done, _ = status(folder, echo=lines.append, cache=None)
-    assert done == 3 and "✅ weighted_sum  ✅ dense_forward  ✅ layer_from_rows" in lines[0]
+    assert lines[0].startswith("Running 1 notebook of ")         # said at once
+    assert done == 3 and "✅ weighted_sum  ✅ dense_forward  ✅ layer_from_rows" in lines[1]
 
 
 def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
@@ -46,7 +48,8 @@ def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
     first, second = [], []
     status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=run)
     status(path.parent, echo=second.append, cache=tmp_path / "cache", runner=run)
-    assert run.paths == ["01_weighted_sum.ipynb"] and first == second
+    assert run.paths == ["01_weighted_sum.ipynb"] and first[1:] == second
+    assert first[0].startswith("Running 1 notebook") and not second[0].startswith("Running")
     submission(tmp_path, "me")                           # fixed: graded again, and passes
     assert status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)[0] == 3
     assert run.paths == ["01_weighted_sum.ipynb"] * 2
@@ -116,3 +119,15 @@ def test_a_result_decided_by_the_machine_is_not_kept(tmp_path):
     for _ in range(2):
         status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=flaky)
     assert len(calls) == 2
+
+
+def test_a_long_reason_is_wrapped_whole_with_its_limit():
+    """M13 of the walkthrough: "did not finish within…" lost its 60 s; "writ…" its word."""
+    reason = ("train_digits(X_train, y_train, X_val, y_val, seed=0) raised TimeoutError: it did "
+              "not finish within 60 s (an infinite loop?); it must finish within 60 s when "
+              "graded, so use fewer epochs or a smaller hidden layer.")
+    shown = status_module.reason({"reason": reason})
+    assert shown == reason
+    text = status_module.wrapped(" " * 22 + " ❌ train_digits: ", shown)
+    assert " ".join(text.split()) == " ".join(("❌ train_digits: " + reason).split())
+    assert all(len(line) <= status_module.WIDTH for line in text.splitlines())
