@@ -641,9 +641,9 @@ KEEP_STATE = {
     "adam": msg("Every W and b needs its own m and v (zeros at the start, carried across "
              "batches and epochs), t counts the mini-batches over all epochs from 1, and each "
              "step takes the m and v that the same array's previous step returned: "
-             "W, mW, vW = adam_step(W, dW, mW, vW, t, lr)."),
+             "`W, mW, vW = adam_step(W, dW, mW, vW, t, lr)`."),
     "momentum": msg("Every W and b needs its own velocity (zeros at the start, carried across "
-                 "batches and epochs): W, vW = momentum_step(W, dW, vW, lr)."),
+                 "batches and epochs): `W, vW = momentum_step(W, dW, vW, lr)`."),
 }
 
 
