@@ -8,8 +8,8 @@ only when its bytes or the course's checks change: results are kept in
 ``.cache/status/`` in the course folder (or nowhere, if it is read-only).
 """
 import hashlib
-import sys
 import re
+import sys
 from pathlib import Path
 
 from ..catalogue import lessons

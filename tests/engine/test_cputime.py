@@ -54,7 +54,8 @@ def test_a_busy_machine_is_not_the_calls_fault():
 def test_the_notebook_says_what_the_grader_says():
     said = Sandbox.timeout_words(object(), Timeout(), 60)
     assert notebook.timed_out(60) == graders_words(said)
-    assert str(notebook.timed_out(60)) == "was stopped: it did not finish within 60 s (an infinite loop?)"
+    assert str(notebook.timed_out(60)) == \
+        "was stopped: it did not finish within 60 s (an infinite loop?)"
 
 
 def graders_words(why):
