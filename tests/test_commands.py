@@ -174,9 +174,13 @@ def test_a_usage_error_exits_2(capsys):
 # The failures a person can cause, and the exceptions that are not theirs to fix: a learner's
 # function that cannot be turned into plain data, or not finished yet (it stops a property
 # check, and verify_properties makes it the verdict "not attempted"), and the sandbox's
-# outcomes for one notebook (caught there, and reported in that notebook's result).
+# outcomes for one notebook (caught there, and reported in that notebook's result), and a
+# cell too big to parse (a SyntaxError, handled where any SyntaxError of a cell is), and a
+# file that is not a notebook or holds too much code (read_cells makes them its reason).
 NOT_COURSE_ERRORS = {"runtime.plain.NotPlain", "engine.verdicts.NotAttempted", "grading.sandbox.Timeout",
-                     "grading.sandbox.Crashed", "grading.sandbox.Unavailable", "grading.sandbox.OverBudget"}
+                     "grading.sandbox.Crashed", "grading.sandbox.Unavailable", "grading.sandbox.OverBudget",
+                     "engine.source.TooComplex", "grading.notebook_sources.NotNotebook",
+                     "grading.notebook_sources.TooMuchSource"}
 
 
 def test_every_expected_failure_is_a_course_error():

@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 
 from checks.authoring import build
 from checks.engine import practice as expected
-from checks.engine.source import ROOT, load_reference, solution_notebooks
+from checks.engine.source import ROOT, load_reference, solution_notebooks, workshop_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -44,10 +44,11 @@ def test_a_marker_in_a_markdown_cell_is_refused():
 
 
 def test_every_solution_has_a_learner_notebook_and_no_more():
-    assert [p.name for p in solution_notebooks()] == [p.name for p in NOTEBOOKS]
+    assert sorted(p.name for p in [*solution_notebooks(), *workshop_notebooks()]) == \
+        [p.name for p in NOTEBOOKS]
 
 
-@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*solution_notebooks(), *workshop_notebooks()], ids=lambda p: p.stem)
 def test_learner_notebook_is_fresh(path):
     learner = ROOT / "notebooks" / path.name
     assert learner.read_text(encoding="utf-8") == build.learner_text(path), \
@@ -145,7 +146,7 @@ def test_round_off_in_every_printed_form_is_masked():
     assert sanitize("loss 0.2500, error 2.4e-01") == "loss 0.2500, error 2.4e-01"
 
 
-@pytest.mark.parametrize("path", solution_notebooks(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [*solution_notebooks(), *workshop_notebooks()], ids=lambda p: p.stem)
 def test_stored_outputs_name_no_path_or_user_of_this_machine(path):
     import getpass
     import os

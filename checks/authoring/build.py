@@ -1,6 +1,7 @@
 """Builds the learner's notebooks from solutions/: a short pipeline of small steps.
 
     solutions/NN_name.ipynb --clear_solutions--> --clear_outputs--> notebooks/NN_name.ipynb
+    solutions/playground.ipynb (a workshop notebook, no exercises) the same way
 
 (the zh-TW edition, notebooks/zh-TW/, goes through the same steps: checks/authoring/translate.py)
 
@@ -17,7 +18,7 @@ import nbformat
 from ..engine import practice as expected
 from ..errors import CourseError
 from ..catalogue import EXERCISES
-from ..engine.source import BEGIN, END, ROOT, load_reference, solution_notebooks
+from ..engine.source import BEGIN, END, ROOT, load_reference, solution_notebooks, workshop_notebooks
 
 REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
                     re.S | re.M)
@@ -90,7 +91,7 @@ def build_notebooks(solutions=None, notebooks=None):
     out = Path(notebooks or ROOT / "notebooks")
     out.mkdir(exist_ok=True)
     changed = []
-    for path in solution_notebooks(solutions):
+    for path in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]:
         target, text = out / path.name, learner_text(path)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")

@@ -9,7 +9,7 @@ from ..engine.source import solution_notebooks
 
 def execute(path, timeout=300):
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(Path(path).parent)}}).execute()
     return nb
 

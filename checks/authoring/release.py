@@ -1,6 +1,7 @@
 """``python -m checks release OUT``: what an instructor hands to learners, without solutions.
 
-    OUT/notebooks/*.ipynb       learner notebooks, generated from solutions/ (stubs, no outputs)
+    OUT/notebooks/*.ipynb       learner notebooks, generated from solutions/ (stubs, no outputs),
+                                and the workshop's playground.ipynb
     OUT/checks/                 the in-notebook checks (minus the LEFT_OUT folders)
     OUT/checks/practice_cases/*.json  practice cases with their answers (visible to learners anyway)
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from .build import learner_text
 from ..errors import CourseError
-from ..engine.source import ROOT, solution_notebooks
+from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 
 # Folders of checks/ that hold grading secrets, need solutions/ or build the course,
 # with their command modules: never in a learner's release, so that its
@@ -41,7 +42,7 @@ from ..engine.source import ROOT, solution_notebooks
 LEFT_OUT = {"authoring", "classroom"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
 SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
-               ".gitignore", "LICENSE")
+               "LICENSE")
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
@@ -88,11 +89,15 @@ def write_notebooks(out, solutions=None):
         for folder in (out / "notebooks", out / "checks" / "fresh"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
+    for path in workshop_notebooks(solutions):            # no exercises: nothing to reset
+        (out / "notebooks" / path.name).write_text(learner_text(path), encoding="utf-8")
     for path in solution_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
         text = learner_text(path)
         for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
             folder.mkdir(parents=True, exist_ok=True)
             (folder / path.name).write_text(text, encoding="utf-8")
+    for path in workshop_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
+        (out / "notebooks" / "zh-TW" / path.name).write_text(learner_text(path), encoding="utf-8")
 
 
 def section(readme, title):
@@ -121,6 +126,8 @@ def start_section(readme):
         return ""
     text = section(readme, title)
     text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
+    # the note on what this repository holds (solutions, hidden seed) is not the release's
+    text = re.sub(r" ?\(This repository is the whole course:.*?\)", "", text, flags=re.S)
     return re.sub(r"^## .*", "## Start", text, count=1).strip()
 
 
@@ -178,6 +185,7 @@ def build_release(out, root=ROOT):
     try:
         copy(learner_files(root), root, tmp)
         (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
+        shutil.copy2(TEMPLATES / "gitignore", tmp / ".gitignore")      # the learners', not ours
         write_notebooks(tmp, root / "solutions")
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())

@@ -141,8 +141,22 @@ def mark_slides(nb):
     return nb
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def static_widgets(nb):
+    """A deck has no kernel: a widget's output shows its static fallback (the playground's
+    picture and sentence) instead of an empty widget view."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if WIDGET_VIEW in data and len(data) > 1:
+                del data[WIDGET_VIEW]
+    return nb
+
+
 def deck_steps(solutions=False):
-    return (mark_slides,) if solutions else (clear_solutions, mark_slides)
+    return (static_widgets, mark_slides) if solutions else (clear_solutions, static_widgets, mark_slides)
 
 
 def deck(path, solutions=False):

@@ -33,7 +33,7 @@ import polib
 
 from .build import learner_version
 from ..errors import ANSWER_NO, CourseError
-from ..engine.source import ROOT, solution_notebooks
+from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"
@@ -358,8 +358,9 @@ def code_differences(english, translation):
 
 def edition(solutions=None, locale=None):
     """The lessons of the zh-TW edition: those with a catalogue (`python -m checks translate
-    NN_name` starts one)."""
-    return [p for p in solution_notebooks(solutions) if catalogue_path(p.stem, locale).exists()]
+    NN_name` starts one), and the workshop notebooks (playground) that have one."""
+    return [p for p in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]
+            if catalogue_path(p.stem, locale).exists()]
 
 
 def missing(solutions=None, locale=None):
@@ -371,7 +372,7 @@ def update(lessons=(), solutions=None, locale=None):
     of the edition's, plus any lesson named) and returns {lesson: stale entries}."""
     from . import catalogue as messages
     found = {}
-    for path in solution_notebooks(solutions):
+    for path in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]:
         if path.stem in lessons or path.name in lessons or catalogue_path(path.stem, locale).exists():
             nb = nbformat.read(path, as_version=4)
             found[path.stem] = stale(path.stem, nb, update_catalogue(path.stem, nb, locale))
@@ -432,7 +433,7 @@ def run(nb, folder, timeout=300):
     """Executes a notebook in `folder` (its outputs replaced), as execute.py does for solutions/."""
     from nbclient import NotebookClient
     nb = copy.deepcopy(nb)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
                    resources={"metadata": {"path": str(folder)}}).execute()
     for cell in nb.cells:
         cell.metadata.pop("execution", None)

@@ -16,7 +16,6 @@ import inspect
 import os
 import textwrap
 from collections import Counter
-from pathlib import Path
 
 from ..grading.csvsafe import rows_to_csv
 from ..errors import CourseError
@@ -42,11 +41,12 @@ def status_of(e):
     return PASSED if e.get("passed") else FAILED
 
 
-def learners(results):
+def learners(results, everyone=()):
     """{student: {exercise id: result}}: each learner's best attempt per lesson, merged; a
     lesson whose notebook could not be read gives each of its exercises the status
-    "unreadable" (an exercise absent from a learner's dict was not submitted)."""
-    out = {}
+    "unreadable" (an exercise absent from a learner's dict was not submitted). ``everyone``:
+    learners to count even with nothing graded (a learner who handed in only lesson 00)."""
+    out = {name: {} for name in everyone}
     for r in best_attempts(results):
         mine = out.setdefault(r["student"], {})
         lesson = lesson_of_result(r)
@@ -70,10 +70,11 @@ def hint_of(ex_id, mistake_id):
     return next((m.hint for m in (ex.mistakes if ex else []) if m.id == mistake_id), "")
 
 
-def summarise(results):
+def summarise(results, everyone=(), snapshot=None):
     """Per exercise: counts by status, pass rate among submissions, most common mistake;
-    plus the exercises ranked by how many learners are stuck on them (failing)."""
-    by_learner = learners(results)
+    plus the exercises ranked by how many learners are stuck on them (failing). ``everyone``:
+    every learner found; ``snapshot``: when the class folder was read (text)."""
+    by_learner = learners(results, everyone)
     rows = []
     for i in exercise_ids(results):
         entries = [ex[i] for ex in by_learner.values() if i in ex]
@@ -92,16 +93,18 @@ def summarise(results):
     stuck = sorted((r for r in rows if r[FAILED] + r[MISSING]),
                    key=lambda r: (-(r[FAILED] + r[MISSING]), r["pass_rate"]))
     return {"learners": len(by_learner), "exercises": rows, "stuck": [r["id"] for r in stuck],
+            "snapshot": snapshot,
             "unreadable": sorted({r["student"] for r in best_attempts(results)
                                   if r.get("error") and not r.get("exercises")})}
 
 
 def table(summary, width=100):
     """The summary as lines of text for the terminal."""
-    lines = [f"{summary['learners']} learners. Pass rate: among those who submitted the "
-             "lesson (and among the whole class).", "",
-             f"{'exercise':<26}{'passed':>7}{'failed':>7}{'not att.':>9}{'missing':>8}"
-             f"{'unread.':>8}{'not sub.':>9}{'pass rate':>16}  most common mistake"]
+    lines = [f"As of {summary['snapshot']}."] if summary.get("snapshot") else []
+    lines += [(f"{summary['learners']} learners. Pass rate: among those who submitted the "
+               "lesson (and among the whole class)."), "",
+              (f"{'exercise':<26}{'passed':>7}{'failed':>7}{'not att.':>9}{'missing':>8}"
+               f"{'unread.':>8}{'not sub.':>9}{'pass rate':>16}  most common mistake")]
     lesson = None
     for r in summary["exercises"]:
         if r.get("lesson") != lesson:
@@ -133,9 +136,9 @@ def table(summary, width=100):
     return lines
 
 
-def learners_csv(results):
+def learners_csv(results, everyone=()):
     """One row per learner, one column per exercise (lesson/exercise), its status."""
-    by_learner, ids = learners(results), exercise_ids(results)
+    by_learner, ids = learners(results, everyone), exercise_ids(results)
     header = ["learner", *[f"{EXERCISES[i].lesson}/{i}" if i in EXERCISES else i for i in ids],
               "passed"]
     rows = [header]
@@ -171,7 +174,8 @@ def summary_figure(summary, path):
     for k in range(1, len(rows)):                    # a line between lessons
         if rows[k].get("lesson") != rows[k - 1].get("lesson"):
             ax.axhline(y[k] + 0.5, color="black", linewidth=1)
-    ax.set_title(f"Class progress: {summary['learners']} learners, share in each state")
+    ax.set_title(f"Class progress: {summary['learners']} learners, share in each state"
+                 + (f"\nas of {summary['snapshot']}" if summary.get("snapshot") else ""))
     ax.legend(handles=[Patch(facecolor=c, edgecolor="#888888", label=s) for s, c in COLOURS.items()],
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     fig.tight_layout()
@@ -227,9 +231,10 @@ def heatmap(results, path):
 
 
 def results_folder(folder):
-    """Where progress stores results: FOLDER.results beside the class folder."""
-    folder = Path(folder).resolve()
-    return folder.with_name(folder.name + ".results")
+    """Where progress stores results: FOLDER.results beside the class folder, where
+    ``grade`` stores them too (gradebook.default_store), so each reuses the other's."""
+    from ..grading.gradebook import default_store
+    return default_store([folder])
 
 
 def grade_class(folder, echo=print, **options):
@@ -241,18 +246,34 @@ def grade_class(folder, echo=print, **options):
     if options.get("results_dir") is None:
         options["results_dir"] = results_folder(folder)
     if "skip_folders" in inspect.signature(grade).parameters:
-        from ..grading.assignments import names           # nbgrader's submitted/<learner>/<assignment>/
+        from ..grading.assignments import (
+            names,  # nbgrader's submitted/<learner>/<assignment>/
+        )
         options.setdefault("skip_folders", names())
     return grade([folder], echo=echo, **options)
 
 
-def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, **options):
+def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignment=None,
+             **options):
     """Grades ``folder`` (reusing stored results), prints the summary table, saves the
-    summary figure, the per-learner CSV and the heat map; returns the summary."""
+    summary figure, the per-learner CSV and the heat map; returns the summary.
+    ``assignment``: only its lessons and exercises (a name of grading.toml, or a lesson)."""
+    from datetime import datetime
+
+    from ..grading import assignments
+    from ..grading.learners import discover
+    snapshot = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
+    chosen = assignments.load(assignment) if assignment else None
+    if chosen is not None:
+        options["only"] = chosen.lessons
     results = grade_class(folder, echo=lambda line: None, **options)
+    if chosen is not None:
+        results = assignments.apply(results, chosen)[0]
     if not results:
-        raise ProgressError(f"no notebooks found under {folder}")
-    summary = summarise(results)
+        raise ProgressError(f"no notebooks found under {folder}"
+                            + (f" for {chosen.name}" if chosen is not None else ""))
+    everyone = sorted(discover([folder], assignments.names()).learners)
+    summary = summarise(results, everyone, snapshot)
     for line in table(summary):
         echo(line)
     if png:
@@ -260,7 +281,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, **options
         echo(f"\nsummary figure: {png}")
     if csv:
         from ..grading.gradebook import write_atomic
-        write_atomic(csv, learners_csv(results))
+        write_atomic(csv, learners_csv(results, everyone))
         echo(f"per-learner table: {csv}")
     if heatmap_png:
         heatmap(results, heatmap_png)

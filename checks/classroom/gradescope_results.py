@@ -15,7 +15,8 @@ from ..catalogue import EXERCISES, lessons
 from ..grading.gradebook import write_atomic
 from ..grading.learners import best_attempts
 
-VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them
+VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them;
+                            # an assignment's gradescope_visibility in grading.toml changes it
 
 
 def results_json(results, seconds, assignment=None, ignored=()):
@@ -40,6 +41,9 @@ def results_json(results, seconds, assignment=None, ignored=()):
                               f"{ex_id}: not graded, because no notebook of {lesson} was "
                               f"uploaded. Upload {lesson}.ipynb (with your other notebooks) "
                               "and submit again."))
+    visibility = getattr(assignment, "visibility", VISIBILITY)
+    for t in tests:
+        t["visibility"] = visibility
     return {"score": round(sum(t["score"] for t in tests), 2),
             "execution_time": max(0, round(seconds)),
             "output": overview(results, counted, ignored, assignment),
@@ -69,9 +73,10 @@ def numbers():
 
 def overview(results, counted, ignored, assignment):
     lines = []
+    expected = ", ".join(f"{lesson}.ipynb" for lesson in assignment.lessons)
     if not results and not ignored:
-        return ("No notebook (.ipynb file) was found in your submission. Upload the lesson's "
-                f"notebook, for example {assignment.lessons[0]}.ipynb, and submit again.")
+        return ("No notebook (.ipynb file) was found in your submission. This assignment "
+                "expects {expected}: upload them and submit again.").format(expected=expected)
     for r in counted:
         lines.append(f"{Path(r['path']).name}: {r['score']:g} / {r['max_score']:g}"
                      + (f". Note: {r['error']}" if r["error"] else ""))
@@ -79,9 +84,29 @@ def overview(results, counted, ignored, assignment):
         lines.append("Some lessons appear in more than one of your notebooks; "
                      "the attempt with more points counts.")
     for r in ignored:
-        lines.append(f"{Path(r['path']).name}: not part of this assignment "
-                     f"({', '.join(assignment.lessons)}); ignored.")
+        lines.append("{name}: not part of this assignment, which expects {expected}; it was "
+                     "not graded.".format(name=Path(r["path"]).name, expected=expected))
+    if ignored and not results:
+        lines.append("None of your notebooks belongs to this assignment: upload {expected} "
+                     "and submit again.".format(expected=expected))
     return "\n".join(lines)
+
+
+METADATA = Path("/autograder/submission_metadata.json")
+
+
+def submitter(metadata=METADATA):
+    """Who handed in this Gradescope submission, from Gradescope's submission_metadata.json
+    (its users' ids, else their emails, joined: a group is one learner here), or None when
+    there is no such file: the identity their hidden cases are drawn for."""
+    try:
+        users = json.loads(Path(metadata).read_text(encoding="utf-8")).get("users") or []
+        names = sorted(str(u.get("id") or u.get("email") or "") for u in users
+                       if isinstance(u, dict))
+    except (OSError, ValueError, AttributeError):
+        return None
+    names = [n for n in names if n]
+    return "gradescope:" + ",".join(names) if names else None
 
 
 def write_results(results, path, seconds, assignment=None, ignored=()):

@@ -19,8 +19,24 @@ def grade_arguments(p):
                    help="the language of the feedback files (the JSON and CSV stay English)")
     p.add_argument("--gradescope", metavar="FILE",
                    help="write Gradescope's results.json (all notebooks: one learner's submission)")
-    p.add_argument("--results", metavar="DIR",
-                   help="store each result here as it is graded (default: beside --json/--csv)")
+    p.add_argument("--roster", metavar="FILE.csv",
+                   help="the class list: login, name, email, section, canvas_id, sis_id, "
+                        "moodle_username (or Canvas's gradebook export, or Moodle's "
+                        "participants export, as they are); everyone on it gets a row")
+    p.add_argument("--overrides", metavar="FILE.csv",
+                   help="score overrides applied after grading: learner, item (exercise, "
+                        "lesson or late), points, reason")
+    p.add_argument("--dates", metavar="FILE.csv",
+                   help="when each learner handed in: learner, submitted[, lesson] "
+                        "(for the late rules of grading.toml)")
+    p.add_argument("--only", metavar="LEARNER", action="append",
+                   help="grade this learner again (repeat for more); the others' stored "
+                        "results are reused, and every output is written whole")
+    p.add_argument("--store", "--results", dest="store", metavar="DIR",
+                   help="keep each result here as it is graded, and reuse it next time "
+                        "(default: beside the first folder given, FOLDER.results)")
+    p.add_argument("--excel", action="store_true",
+                   help="write the CSV files with a byte order mark, for Excel")
     p.add_argument("--regrade", action="store_true", help="ignore stored results; grade everything")
     p.add_argument("--no-isolation", action="store_true",
                    help="grade even where learner code cannot be isolated (it can then read "

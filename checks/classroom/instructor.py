@@ -37,15 +37,22 @@ def progress_arguments(p):
     p.add_argument("--csv", help="save the per-learner table (a column per exercise) here")
     p.add_argument("--heatmap", metavar="PNG",
                    help="save a learners x exercises heat map here (classes up to 150)")
-    p.add_argument("--results", metavar="DIR",
-                   help="stored results (default: FOLDER.results beside the class folder)")
+    p.add_argument("--store", "--results", dest="results", metavar="DIR",
+                   help="stored results (default: FOLDER.results beside the class folder, "
+                        "where grade keeps them too)")
     p.add_argument("--regrade", action="store_true", help="ignore stored results")
+    p.add_argument("--assignment", metavar="NAME",
+                   help="only this assignment of grading.toml (or one lesson: 03)")
+    p.add_argument("--jobs", "-j", type=int,
+                   help="grade N notebooks at a time (default: every core)")
 
 
 def progress(args):
     from .class_report import progress
+    options = {"jobs": args.jobs} if getattr(args, "jobs", None) else {}
     progress(args.folder, args.png, csv=args.csv, heatmap_png=args.heatmap,
-             results_dir=args.results, regrade=args.regrade)
+             results_dir=args.results, regrade=args.regrade,
+             assignment=getattr(args, "assignment", None), **options)
 
 
 COMMANDS = [

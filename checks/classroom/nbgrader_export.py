@@ -2,8 +2,8 @@
 
     DIR/nbgrader_config.py           written once (an existing one is kept): the course id
                                      and a generous cell timeout
-    DIR/source/<assignment>/         one folder per assignment of grading.toml (or per
-        NN_lesson.ipynb              lesson when there is none), each holding its lessons'
+    DIR/source/<assignment>/         one folder per assignment of grading.toml, then one
+        NN_lesson.ipynb              per lesson in no assignment, each holding its lessons'
         checks/, blocks.py, data/... notebooks and what they import (the learners' files)
 
 In each notebook, an exercise's cell (the one with ``### BEGIN SOLUTION``) becomes an
@@ -11,8 +11,8 @@ nbgrader solution cell, and its check cell an autograder test cell worth the exe
 points, calling ``checks.engine.strict.check_strict``: the same check as ``check``, on the same
 stored practice cases, raising when it fails. Then, in DIR, nbgrader does the rest:
 
-    nbgrader generate_assignment 01_weighted_sum      # release/: solutions stubbed
-    nbgrader autograde 01_weighted_sum                # submitted/<learner>/01_weighted_sum/
+    nbgrader generate_assignment week1                # a name printed by the export;
+    nbgrader autograde week1                          # submitted/<learner>/week1/
 
 The hidden randomised cases stay with ``python -m checks grade``: nbgrader's test cells
 run in the learner's notebook, where a hidden case would not stay hidden.
@@ -80,12 +80,13 @@ def unique(grade_id, used):
 
 
 def course_assignments(root=ROOT):
-    """The assignments to export: grading.toml's, else one per lesson."""
+    """The assignments to export: grading.toml's, then one per lesson that no assignment
+    covers (every lesson alone when grading.toml defines none)."""
     toml = root / "grading.toml"
-    names = assignments_config.names(toml)
-    if names:
-        return [assignments_config.load(name, toml) for name in names]
-    return [assignments_config.load(lesson, toml) for lesson in lessons()]
+    found = [assignments_config.load(name, toml) for name in assignments_config.names(toml)]
+    covered = {lesson for a in found for lesson in a.lessons}
+    return found + [assignments_config.load(lesson, toml) for lesson in lessons()
+                    if lesson not in covered]
 
 
 def export(out, root=ROOT):

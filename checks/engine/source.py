@@ -1,7 +1,9 @@
 """Reads notebooks' code: the exercise cells, the solution regions, functions by name."""
 import ast
-import sys
+import re
 from pathlib import Path
+
+from .messages import msg
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,16 +17,28 @@ def is_exercise(source):
     return BEGIN in source
 
 
-LONGEST = 200_000   # characters: Python 3.10's parser can overflow the C stack beyond this
+PARSE_CHARS = 100_000   # the longest cell parsed in the grader's own process (the parser
+#                         takes up to ~700 bytes per character: ~70 MB at most)
+TOP_LEVEL_DEF = re.compile(r"^def[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(", re.M)
+
+
+class TooComplex(SyntaxError):
+    """A cell too long (more than PARSE_CHARS) or too deeply nested for the grader to parse."""
 
 
 def parse(source):
-    """ast.parse; on Python 3.10, whose parser crashes the whole process on a deep enough
-    expression (3.11+ raise RecursionError), a cell longer than LONGEST is refused instead."""
-    if sys.version_info < (3, 11) and len(source) > LONGEST:
-        raise RecursionError(f"a code cell of {len(source):,} characters is too long to read "
-                             "safely on Python 3.10")
-    return ast.parse(source)
+    """ast.parse, bounded: a cell longer than PARSE_CHARS, or one whose parse runs out of
+    stack (a 200,000-term sum) or memory, raises TooComplex (a SyntaxError) instead, so a
+    parse bomb never costs the process that parses it more than ~70 MB.
+    (The limit also keeps Python 3.10's parser, which crashes the process on a deep enough
+    expression, from ever seeing one.)"""
+    if len(source) > PARSE_CHARS:
+        raise TooComplex(msg("a code cell of {size:,} characters (more than {limit:,}) is not "
+                             "parsed by the grader", size=len(source), limit=PARSE_CHARS))
+    try:
+        return ast.parse(source)
+    except (RecursionError, MemoryError):
+        raise TooComplex(msg("a code cell nested too deeply to parse")) from None
 
 
 def imports_of(source):
@@ -38,9 +52,13 @@ def imports_of(source):
 
 
 def defined_functions(source):
-    """Names of the functions a cell defines at top level."""
+    """Names of the functions a cell defines at top level. A cell too long or too deeply
+    nested to parse (TooComplex) is scanned for lines ``def name(`` instead (in linear
+    time and constant memory)."""
     try:
         tree = parse(source)
+    except TooComplex:
+        return TOP_LEVEL_DEF.findall(source)
     except SyntaxError:
         return []
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
@@ -48,6 +66,18 @@ def defined_functions(source):
 
 def solution_notebooks(folder=None):
     return sorted(Path(folder or ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+WORKSHOP = ("playground.ipynb",)     # notebooks without exercises: built and shipped, never graded
+# Cells a lesson ships that only show the workshop playground (lesson 07's last cell): the
+# grader and status leave them out (as empty cells), since the sandbox offers no playground.
+WORKSHOP_CELLS = ("import playground\n\nplayground.show(globals());",)
+
+
+def workshop_notebooks(folder=None):
+    """The workshop notebooks in ``folder`` (solutions/ by default) that exist."""
+    folder = Path(folder or ROOT / "solutions")
+    return [folder / name for name in WORKSHOP if (folder / name).is_file()]
 
 
 def load_reference(folder=None):

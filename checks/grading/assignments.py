@@ -4,6 +4,8 @@
     lessons = ["01", "02_activations"]      # by number or name: every exercise of the lesson
     exercises = ["init_params"]             # and/or single exercises
     partial_credit = false                  # true: an exercise earns the share of cases it passes
+    due = 2026-03-01T23:59:00+08:00         # optional: late work (checks/grading/late.py)
+    gradescope_visibility = "visible"       # or after_due_date, after_published, hidden
     [assignments.week1.points]              # optional: overrides [points] in this assignment
     sigmoid = 2
 
@@ -24,7 +26,9 @@ from .points import PointsError, read_table
 from ..engine.verdicts import FAILED
 
 COURSE = "course"
-KEYS = {"lessons", "exercises", "partial_credit", "points"}
+KEYS = {"lessons", "exercises", "partial_credit", "points", "due", "late",
+        "gradescope_visibility"}
+VISIBILITY = ("visible", "after_due_date", "after_published", "hidden")
 
 
 class AssignmentError(PointsError):
@@ -37,6 +41,9 @@ class Assignment:
     points: dict                             # {exercise id: points}, in course order
     partial_credit: bool = False
     lessons: list = field(default_factory=list)
+    late: object = None                      # late.Policy, or None: no due date
+    visibility: str = "visible"              # Gradescope's, for every test
+
 
     @property
     def maximum(self):
@@ -46,9 +53,15 @@ class Assignment:
         return sum(p for i, p in self.points.items() if EXERCISES[i].lesson == lesson)
 
 
-def whole_course(points=None):
+def whole_course(points=None, late=None):
     points = points or points_config.load()
-    return Assignment(COURSE, dict(points), False, list(lessons()))
+    return Assignment(COURSE, dict(points), False, list(lessons()), late)
+
+
+def course_policy(table, path):
+    """The whole course's late rule: a top-level ``due`` with [late], else None."""
+    from . import late
+    return late.policy(table.get("due"), table.get("late"), str(path))
 
 
 def names(path=None):
@@ -78,11 +91,12 @@ def load(name, path=None):
     table = read_table(path)
     base = points_config.load(path)
     if name == COURSE and COURSE not in (table.get("assignments") or {}):
-        return whole_course(base)
+        return whole_course(base, course_policy(table, path))
     found = table.get("assignments") or {}
     if isinstance(found, dict) and name not in found and lesson_or_none(name):
         lesson = lesson_or_none(name)                     # --assignment 02: that lesson alone
-        return Assignment(lesson, {i: base[i] for i in lessons()[lesson]}, False, [lesson])
+        return Assignment(lesson, {i: base[i] for i in lessons()[lesson]}, False, [lesson],
+                          course_policy(table, path))
     if not isinstance(found, dict) or name not in found:
         known = ", ".join(found) if isinstance(found, dict) and found else "none yet"
         raise AssignmentError(f"{path} has no assignment {name!r} (assignments: {known}). Add "
@@ -120,9 +134,16 @@ def load(name, path=None):
     partial = spec.get("partial_credit", False)
     if not isinstance(partial, bool):
         raise AssignmentError(f"{where}: partial_credit should be true or false.")
+    visibility = spec.get("gradescope_visibility", "visible")
+    if visibility not in VISIBILITY:
+        raise AssignmentError(f"{where}: gradescope_visibility = {visibility!r}; write one of "
+                              f"{', '.join(VISIBILITY)}.")
+    from . import late
+    policy = late.policy(spec.get("due"), spec.get("late", table.get("late")), where)
     ordered = [i for i in EXERCISES if i in chosen]
     return Assignment(name, {i: own.get(i, base[i]) for i in ordered}, partial,
-                      list(dict.fromkeys(EXERCISES[i].lesson for i in ordered)))
+                      list(dict.fromkeys(EXERCISES[i].lesson for i in ordered)), policy,
+                      visibility)
 
 
 def earned(e, worth, partial):

@@ -1,14 +1,33 @@
 """CSV that a spreadsheet cannot turn into a formula (OWASP, "CSV Injection").
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
-prefixed with ``'``, so Excel, LibreOffice and Google Sheets show it as text.
-Numbers are written as numbers (a negative number stays a number): only text is
-escaped. Every CSV the grader writes goes through ``rows_to_csv``.
+A text cell is prefixed with ``'``, so Excel, LibreOffice and Google Sheets show it as
+text, when its first character that is not blank (spaces, tabs, no-break and
+ideographic spaces, zero-width and other invisible format characters) is, or looks
+like after Unicode compatibility folding (NFKC: full-width ``＝＋－＠``, small ``﹦﹢﹣``),
+one of ``= + - @`` or the minus sign ``−``; or when it starts with a tab, a carriage
+return or a line feed. Numbers are written as numbers (a negative number stays a
+number): only text is escaped. Every CSV the grader writes goes through ``rows_to_csv``.
 """
 import csv
 import io
+import unicodedata
 
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA = frozenset("=+-@\u2212")           # ``−``: MINUS SIGN, which NFKC keeps as it is
+DANGEROUS = ("\t", "\r", "\n")
+
+
+def blank(char):
+    """White space, or a character that draws nothing (Unicode categories Z*, Cc, Cf)."""
+    return char.isspace() or unicodedata.category(char)[0] == "Z" or \
+        unicodedata.category(char) in ("Cc", "Cf")
+
+
+def formula_like(text):
+    """True when a spreadsheet could read ``text`` as a formula (see the module's doc)."""
+    if text.startswith(DANGEROUS):
+        return True
+    first = next((c for c in text if not blank(c)), "")
+    return bool(first) and (first in FORMULA or unicodedata.normalize("NFKC", first)[:1] in FORMULA)
 
 
 def cell(value):
@@ -20,7 +39,7 @@ def cell(value):
     if isinstance(value, (int, float)):
         return f"{value:g}"
     text = str(value)
-    return "'" + text if text.startswith(DANGEROUS) else text
+    return "'" + text if formula_like(text) else text
 
 
 def rows_to_csv(rows):

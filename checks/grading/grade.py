@@ -6,9 +6,11 @@ runs a whole class, ``jobs`` notebooks at a time, storing each result as it
 finishes so an interrupted batch resumes where it stopped.
 """
 import difflib
+import json
 import os
 import stat
 import sys
+import threading
 import time
 from dataclasses import replace
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -21,18 +23,19 @@ from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
-from .learners import is_intro, learner_of, lesson_by_name
-from .gradebook import (ResultStore, fingerprint, results_folder, summary, to_csv, to_json,
-                        write_atomic)
+from .learners import discover, lesson_by_name
+from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
+                        to_csv, to_json, write_atomic)
+from .notebook_sources import TooMuchSource, reduced_notebook
 from .progress_bar import Meter
-from .reset import is_backup
-from .sandbox import (STOPPING, Limits, Unavailable, Unisolated, Sandbox, clean,
+from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       exposed, isolation_refused, kill_all, unreadable_by)
-from ..engine.source import defined_functions
+from ..engine.source import WORKSHOP_CELLS, defined_functions
 from ..engine.verify import noted, stand_ins, verify
 
 __all__ = ["grade", "grade_notebook", "to_csv", "write_atomic"]
-MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
+MAX_NOTEBOOK_BYTES = 256 * 1024 ** 2    # the file, outputs included (they are skipped)
+MAX_SOURCE_BYTES = 2 * 1024 ** 2        # its code cells' sources, as stored
 
 
 # ---- finding and reading submissions ---------------------------------------
@@ -40,18 +43,9 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 ** 2
 def find_submissions(paths, skip_folders=()):
     """(learner, notebook path) pairs: files as given, folders searched recursively
     (symbolic links to folders are not followed; links to files are listed, then refused).
-    Lesson 00 is never graded; see checks/grading/learners.py for who a notebook belongs to."""
-    found = []
-    for p in map(Path, paths):
-        notebooks = [p]
-        if p.is_dir():
-            notebooks = []
-            for folder, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if d != ".ipynb_checkpoints")
-                notebooks += [Path(folder) / f for f in files if f.endswith(".ipynb")]
-            notebooks = [nb for nb in sorted(notebooks) if not is_backup(nb)]
-        found += [(learner_of(p, nb, skip_folders), nb) for nb in notebooks if not is_intro(nb)]
-    return found
+    Lesson 00 and the workshop playground are never graded; see checks/grading/learners.py
+    for who a notebook belongs to and which files are searched."""
+    return discover(paths, skip_folders).submissions
 
 
 def refusal(path, limit=MAX_NOTEBOOK_BYTES):
@@ -98,14 +92,28 @@ def read_cells(path):
     """The code cells' sources, or ValueError with a reason a person understands.
 
     Any nbformat version nbformat reads (3 is converted); cells without a
-    readable source are skipped, not fatal."""
+    readable source are skipped, not fatal; a lesson's cell that only shows the workshop
+    playground, exactly as shipped, is read as empty (nothing to grade, nothing the sandbox
+    offers). Outputs are never read (notebook_sources.py): a notebook of many MB of plots is
+    graded on its code; only code beyond MAX_SOURCE_BYTES is refused."""
     data = read_bytes(Path(path))
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        small = reduced_notebook(data, MAX_SOURCE_BYTES)
+    except TooMuchSource as e:
+        raise ValueError(msg("the code cells of {name} hold {size:.1f} MB of code, more than the "
+                             "{cap:g} MB the grader reads; it was not graded (outputs do not "
+                             "count, only code)", name=path.name, size=e.size / 1024 ** 2,
+                             cap=e.cap / 1024 ** 2)) from None
+    except ValueError as e:
+        raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
+                             error=Verbatim(clean(e, 200, True)))) from None
+    try:
+        nb = nbformat.reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
-                             error=Verbatim(f"{type(e).__name__}: {clean(e, 200)}"))) from None
+                             error=Verbatim(f"{type(e).__name__}: {clean(e, 200, True)}"))) \
+            from None
     if not isinstance(cells, list):
         raise ValueError(msg("could not read {name} as a notebook: it has no list of cells",
                              name=path.name))
@@ -116,17 +124,19 @@ def read_cells(path):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if isinstance(source, str):
-            sources.append(source)
+            sources.append("" if source.strip() in WORKSHOP_CELLS else source)
     return sources
 
 
 def printable_path(path):
     """A path or name as text that prints, stores and goes in a CSV (undecodable bytes
     escaped, so two names stay two names)."""
+    def escaped(text):
+        return text.replace("\n", "\\n").replace("\t", "\\t")   # one line, always
     try:
-        return clean(os.fsencode(str(path)).decode("utf-8", "backslashreplace"), 1000)
+        return clean(escaped(os.fsencode(str(path)).decode("utf-8", "backslashreplace")), 1000)
     except UnicodeError:
-        return clean(path, 1000)
+        return clean(escaped(str(path)), 1000)
 
 
 def lesson_of(path, cells):
@@ -156,7 +166,7 @@ def redefined_note(name, cells, where):
         return None
     return msg("{name} is defined in {n} cells (code cells {cells}); the grader used the last "
                "one, as Run All would.", name=name, n=len(indexes),
-               cells=", ".join(map(str, indexes)))
+               cells=", ".join(str(i + 1) for i in indexes))
 
 
 # ---- the grading-only pieces, absent from a learner's release ---------------
@@ -175,19 +185,25 @@ def cached_reference():
     return hidden().cached_reference()
 
 
-def stored_cases(ex, reference=None):
+def stored_cases(ex, reference=None, learner=None):
+    """The stored practice cases (the same for everyone: they are the learner's to see)."""
     return expected.read(ex.id)
 
 
 # ---- one notebook -----------------------------------------------------------
 
 def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Limits,
-                   points=None, hide=()):
+                   points=None, hide=(), budget=None, identity=None):
     """The result of one notebook (see README for the JSON); never raises.
 
     ``hide``: folders learner code must not see even inside a kept path (the class's
-    folders, the results); ``result["transient"]``: set when the result depends on something outside the
-    learner's control (a machine too busy, an interrupted batch): it is never stored."""
+    folders, the results); ``budget``: the learner's time budget (sandbox.Budget), shared
+    with their other notebooks (default: one of its own); ``result["transient"]``: set when
+    the result depends on something outside the learner's control (a machine too busy, an
+    interrupted batch): it is never stored; ``result["budget"]`` is "learner" when the
+    learner's shared budget ran out while grading it (the result then depends on their
+    other notebooks too). ``identity``: whom the hidden cases are drawn for (default: the
+    student's name)."""
     path = Path(path)
     result = {"path": printable_path(path), "student": printable_path(student or path.stem),
               "lesson": lesson_by_name(path),
@@ -200,12 +216,13 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
                                  name=path.name))
     except ValueError as e:
         return noted_result(result, e.args[0] if e.args and isinstance(e.args[0], Message)
-                            else Verbatim(clean(e, 500)))
+                            else Verbatim(clean(e, 500, one_line=True)))
     except Exception as e:           # RecursionError from a deeply nested cell, and the like
         return noted_result(result, msg("could not read {name} ({error}); it was not graded",
                                         name=path.name, error=type(e).__name__))
     try:
-        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide)
+        return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
+                           learner=identity or result["student"], budget=budget)
     except Unavailable as e:
         result["transient"] = True
         return noted_result(result, msg("not graded: {why}",
@@ -223,30 +240,32 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
 def noted_result(result, note):
     """``result`` with ``note`` (a Message) as its error: English text, and message data for
     showing it in the learner's language."""
-    result["error"] = clean(str(note), 500)
+    result["error"] = clean(str(note), 500, one_line=True)
     result["notes"] = [to_data(note)]
     return result
 
 
-def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=()):
+def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=(),
+                learner=None, budget=None):
     if cases_for is None:
         cases_for = hidden().hidden_cases
         reference = reference or cached_reference()
     points = points or points_config.load()
     where = definitions(cells)
     verdicts = {}
-    with Sandbox(cells, limits, hide, lesson) as sandbox:
+    with Sandbox(cells, limits, hide, lesson, budget) as sandbox:
         for ex in (EXERCISES[i] for i in lessons()[lesson]):
             verdict = verdicts[ex.id] = grade_exercise(ex, sandbox, cases_for, reference, where,
-                                                       stand_ins(ex, verdicts))
+                                                       stand_ins(ex, verdicts), learner)
             note = redefined_note(ex.id, cells, where)
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
                 "reason": clean(str(verdict.reason or ""), 500),
-                "warnings": [clean(str(w), 500) for w in verdict.warnings]
+                "warnings": [clean(str(w), 500, True) for w in verdict.warnings]
                 + ([str(note)] if note else []),
-                "warnings_data": [to_data(w if isinstance(w, Message) else Verbatim(clean(w, 500)))
+                "warnings_data": [to_data(w if isinstance(w, Message)
+                                          else Verbatim(clean(w, 500, True)))
                                   for w in verdict.warnings] + ([to_data(note)] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
                 # the same, as message data: shown in either language later (feedback, status)
@@ -254,8 +273,10 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "why": to_data(verdict.reason) if verdict.reason else None,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
-        if sandbox.busy:
-            result["transient"] = True
+        if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
+            result["transient"] = True   # decided by the machine's load, not by the learner
+        if sandbox.over & {"learner", "idle"}:
+            result["budget"] = "learner"
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
@@ -264,11 +285,12 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     return result
 
 
-def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=()):
-    """``stand_in``: exercises it calls that failed; the course's versions replace them."""
+def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=(), learner=None):
+    """``stand_in``: exercises it calls that failed; the course's versions replace them.
+    ``learner``: whose hidden cases (``cases_for(ex, reference, learner)``) are drawn."""
     def call(case):
         return sandbox.call(ex.id, case, ex.arg_names, ex.seconds, stand_in)
-    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id])
+    probe = [] if ex.properties else cases_for(ex, reference and reference[ex.id], learner)
     verdict = verify(ex, probe, call)
     if verdict.missing:
         verdict = renamed(verdict, where or {})
@@ -293,7 +315,7 @@ def renamed_hint(name, where):
 
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
           jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
-          skip_folders=(), outputs=(), isolation=None):
+          skip_folders=(), outputs=(), isolation=None, identity=None):
     """Grades every notebook under ``paths``, ``jobs`` at a time; returns the results.
 
     Each result is stored in ``results_dir`` (default: beside the JSON or CSV
@@ -309,7 +331,9 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
     machine, raises IsolationUnavailable before any learner code runs. ``isolation``:
-    isolation_status(limits), when the caller has asked it already."""
+    isolation_status(limits), when the caller has asked it already. ``identity``: whom every
+    notebook's hidden cases are drawn for, when the batch is one learner's submission
+    (Gradescope); by default each learner's own name."""
     started = time.monotonic()
     isolation = isolation or isolation_status(limits)
     submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
@@ -328,19 +352,39 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
             "modules stay readable to it). Keep the class and the results elsewhere."
             .format(folder=shown[0]))
 
-    def work(student, nb):
+    lock, budgets, contexts, notebooks_of = threading.Lock(), {}, {}, {}
+    for student, nb in submissions:
+        notebooks_of.setdefault(student, []).append(nb)
+
+    def budget(student):
+        """The learner's time budget, shared by all their notebooks."""
+        with lock:
+            return budgets.setdefault(student, Budget(limits))
+
+    def context(student):
+        """A hash of all the learner's readable notebooks, computed once."""
+        with lock:
+            if student not in contexts:
+                contexts[student] = learner_context(
+                    nb for nb in notebooks_of[student] if not refusal(nb))
+            return contexts[student]
+
+    def work(student, nb, fresh=False):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
             return noted_result({"path": printable_path(nb), "student": printable_path(student),
                                  "score": 0, "max_score": 0, "error": None, "exercises": {}},
                                 why), False
-        stored = store.get(nb, student) if store and not regrade else None
+        stored, key = None, student if identity is None else f"{student}\0{identity}"
+        if store and not regrade:
+            stored = store.get(nb, key) or store.get(nb, key, context(student))
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
         r = grade_notebook(nb, student, reference=reference, limits=limits, points=points,
-                           hide=hide)
+                           hide=hide, budget=Budget(limits) if fresh else budget(student),
+                           identity=identity)
         if store and not r.get("transient"):
-            store.put(nb, r)
+            store.put(nb, r, key, context(student) if r.get("budget") else "")
         return r, False
 
     results, reused = [None] * len(submissions), 0
@@ -369,7 +413,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     pool.shutdown()
     for i, r in enumerate(results):      # once more, alone, what the machine's load decided
         if r.get("transient"):
-            results[i], _ = work(*submissions[i])
+            results[i], _ = work(*submissions[i], fresh=True)
             echo(line(results[i]) + "  (graded again, alone)")
     meter.clear()
     if json_path:
@@ -383,7 +427,7 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
             echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "
                  "interrupted) and were not stored: run the same command again to grade "
                  f"{'them' if busy != 1 else 'it'}.")
-        echo(summary(results, time.monotonic() - started, reused))
+        echo(summary(results, time.monotonic() - started, reused, folder))
     return results
 
 
@@ -439,8 +483,10 @@ def line(r, stored=False):
 
 def cli(args):
     """``python -m checks grade``: grades, then writes what was asked (checks/grading/report.py).
-    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, ...)."""
-    from . import assignments
+    Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, RosterError,
+    OverrideError, LateError, ...) before any learner code runs when an input is wrong."""
+    from . import assignments, late, overrides, roster
+    from .gradebook import default_store
     from .report import write_outputs
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
@@ -449,23 +495,80 @@ def cli(args):
     points = points_config.load()
     limits = Unisolated if getattr(args, "no_isolation", False) else Limits
     assignment = assignments.load(args.assignment or assignments.COURSE)
+    people = roster.read(args.roster) if getattr(args, "roster", None) else None
+    fixes = overrides.read(args.overrides) if getattr(args, "overrides", None) else []
+    dates = late.read_dates(args.dates) if getattr(args, "dates", None) else None
+    skip = assignments.names()
+    found = discover(args.paths, skip)
+    classes = roster.class_list(found, people)
+    if people is not None and args.moodle:
+        bad = roster.moodle_problems([(p.moodle or p.login, p.login) for p in people])
+        if bad:
+            raise roster.RosterError(
+                f"Moodle stops a whole import at one username it does not know, and "
+                f"{len(bad)} on the roster cannot be Moodle usernames: "
+                + ", ".join(repr(u) for u, _ in bad[:5])
+                + ". Give the roster a moodle_username column (or use Moodle's participants "
+                  "export as the roster).")
     outputs = [args.json, args.csv, args.gradebook, args.canvas, args.moodle, args.feedback,
                args.gradescope]
-    folder = args.results or results_folder(*outputs[:5])
+    folder = Path(getattr(args, "store", None) or default_store(args.paths))
+    try:
+        if found.submissions:
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CourseError(f"Cannot keep results in {folder} ({e.strerror}): give a folder "
+                          "you can write to with --store DIR.") from None
+    only = assignment.lessons if args.assignment else None
+    if getattr(args, "only", None):
+        forget(args.only, found, classes, folder, points, limits)
     isolation = isolation_status(limits)             # asked once: it may start processes
+    identity = None
+    if args.gradescope:                              # one learner's submission
+        from ..classroom.gradescope_results import submitter
+        identity = submitter()
     results = grade(args.paths, jobs=args.jobs, results_dir=folder, regrade=args.regrade,
-                    points=points, limits=limits,
-                    only=assignment.lessons if args.assignment else None,
-                    skip_folders=assignments.names(), outputs=[o for o in outputs if o],
-                    isolation=isolation)
+                    points=points, limits=limits, only=only, skip_folders=skip,
+                    outputs=[o for o in outputs if o], isolation=isolation, identity=identity)
     kept, ignored = assignments.apply(results, assignment)
-    everyone = {printable_path(s) for s, _ in find_submissions(args.paths, assignments.names())}
-    write_outputs(kept, args, assignment, ignored, time.monotonic() - started, everyone=everyone,
-                  isolation=isolation)
-    if not everyone:
+    if only is not None:                 # named after another lesson: not graded at all
+        ignored += [{"path": printable_path(nb), "student": printable_path(s),
+                     "lesson": lesson_by_name(nb), "score": 0, "max_score": 0,
+                     "error": None, "exercises": {}}
+                    for s, nb in found.submissions if lesson_by_name(nb) not in (None, *only)]
+    write_outputs(kept, args, assignment, ignored, time.monotonic() - started,
+                  isolation=isolation, classes=classes, found=found, overrides=fixes,
+                  times=late.Times(dates, args.paths))
+    if not found.learners:
         print("No notebooks found under " + ", ".join(map(str, args.paths)), file=sys.stderr)
         return 0 if args.gradescope else STOPPED
     if not kept:
         print(f"No notebook of the assignment {assignment.name!r} ({', '.join(assignment.lessons)})"
               " was found: every learner has 0.", file=sys.stderr)
     return 0
+
+
+def forget(names, found, classes, folder, points, limits):
+    """Removes the stored results of the learners ``names`` (gradebook learners or their
+    folders), so that they are graded again; CourseError when one is not in the class."""
+    folders = set()
+    for name in names:
+        keys = [k for k, v in classes.rename.items() if name.casefold() in
+                (k.casefold(), v.casefold())]
+        if not keys and name.casefold() in {w.casefold() for w in classes.who}:
+            raise CourseError(f"--only {name}: no notebook of {name} was found, so there is "
+                              "nothing to grade again.")
+        if not keys:
+            close = difflib.get_close_matches(name, sorted(set(classes.rename.values())), n=3)
+            raise CourseError(f"--only {name}: no such learner in this class"
+                              + (f" (did you mean {', '.join(close)}?)" if close else "")
+                              + ". Give a learner as the gradebook names them.")
+        folders.update(keys)
+    store = ResultStore(folder, fingerprint(points, limits))
+    for learner in folders:
+        mine = [nb for s, nb in found.submissions if s == learner]
+        context = learner_context(nb for nb in mine if not refusal(nb))
+        for nb in mine:
+            for key in (store.key(nb, learner), store.key(nb, learner, context)):
+                if key:
+                    (folder / f"{key}.json").unlink(missing_ok=True)

@@ -76,22 +76,27 @@ def fingerprint(points, limits):
 
 
 class ResultStore:
-    """One JSON file per graded notebook in ``folder``, keyed by content and fingerprint."""
+    """One JSON file per graded notebook in ``folder``, keyed by content, learner and
+    fingerprint (the learner: their hidden cases are their own)."""
 
     def __init__(self, folder, fingerprint):
         self.folder, self.fingerprint = Path(folder), fingerprint
 
-    def key(self, path):
+    def key(self, path, student, context=""):
+        """``context``: what else the result depends on (learner_context), if anything."""
         h = hashlib.sha256(self.fingerprint.encode())
-        h.update(Path(path).name.encode() + b"\0")
+        h.update(str(student).encode("utf-8", "surrogatepass") + b"\0" + context.encode() + b"\0")
+        h.update(Path(path).name.encode("utf-8", "surrogateescape") + b"\0")
         try:
-            h.update(Path(path).read_bytes())
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
         except OSError:
             return None                  # unreadable: grade it (and say why) every time
         return h.hexdigest()
 
-    def get(self, path, student):
-        key = self.key(path)
+    def get(self, path, student, context=""):
+        key = self.key(path, student, context)
         if key is None:
             return None
         try:
@@ -100,19 +105,52 @@ class ResultStore:
             return None
         return {**result, "path": str(path), "student": student}
 
-    def put(self, path, result):
-        key = self.key(path)
+    def put(self, path, result, student, context=""):
+        key = self.key(path, student, context)
         if key is not None:
             write_atomic(self.folder / f"{key}.json", json.dumps(result, indent=1) + "\n")
 
 
+def learner_context(paths):
+    """A hash of all of one learner's notebooks (names and bytes): what a result cut short by
+    the learner's shared time budget also depends on."""
+    h = hashlib.sha256()
+    for path in sorted(map(Path, paths)):
+        h.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+        try:
+            with open(path, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+        except OSError:
+            h.update(b"\0unreadable")
+    return h.hexdigest()
+
+
 def results_folder(*gradebooks):
-    """The results folder beside the first gradebook given: grades.json -> grades.results/."""
+    """The results folder beside the first gradebook given: grades.json -> grades.results/
+    (``grade()`` called from Python; the command line uses ``default_store``)."""
     first = next((Path(p) for p in gradebooks if p), None)
     return first.with_suffix(".results") if first else None
 
 
-def summary(results, seconds, reused=0):
+def default_store(paths):
+    """Where ``grade`` and ``progress`` keep results unless told (``--store``): beside the
+    first folder given, submissions/ -> submissions.results/ (a notebook given: beside its
+    folder), whatever outputs are asked for."""
+    first = Path(paths[0]).resolve()
+    folder = first if first.is_dir() else first.parent
+    return folder.with_name((folder.name or "class") + ".results")
+
+
+def store_line(n, reused, folder):
+    """'Stored results: 12 of 40 reused, from DIR.' or where none were found."""
+    if reused:
+        return f"Stored results: {reused} of {n} reused, from {folder}."
+    return (f"Stored results: none reused; looked in {folder} (a first run, or the notebooks, "
+            "the checks or the points changed). This run's results are stored there.")
+
+
+def summary(results, seconds, reused=0, folder=None):
     """'12 submissions in 8.3 s: mean score 1.5 (75% of the maximum); 2 with errors.'
 
     A notebook that could not be read counts as 0% of the maximum."""
@@ -122,7 +160,8 @@ def summary(results, seconds, reused=0):
     score = sum(r["score"] for r in results) / n
     share = sum(r["score"] / r["max_score"] if r["max_score"] else 0 for r in results) / n
     errors = sum(bool(r["error"]) for r in results)
-    return (f"{n} submission{'s' * (n != 1)} in {seconds:.1f} s"
+    stored = store_line(n, reused, folder) + "\n" if folder else ""
+    return (stored + f"{n} submission{'s' * (n != 1)} in {seconds:.1f} s"
             + (f" ({reused} already graded, from stored results)" if reused else "")
             + f": mean score {score:.3g} ({100 * share:.0f}% of the maximum); "
             + f"{errors} with errors.")

@@ -9,61 +9,70 @@
              map "Username" (or "Email address") to the user and the assignment's
              column to its grade item, its "... feedback" column to feedback.
 
-Who is who: the learner's folder name is used as the Canvas SIS Login ID and the Moodle
-username, so name folders by login; a Canvas "Download Submissions" zip
-(login_12345_67890_file.ipynb) gives Canvas's user ID 12345, which Canvas matches first.
+Who is who comes from each gradebook row's ``who`` (roster.class_list): with a roster
+(``--roster``), the roster's name, IDs, login, email and Moodle username; without one,
+the learner's folder name is the SIS Login ID and the Moodle username, and Canvas's user
+ID is known only from a file named as Canvas's download names them
+(login_12345_67890_file.ipynb). Nothing is read out of a folder's name: a folder
+``jdoe_2024`` is login ``jdoe_2024``, never Canvas user 2024.
 Every cell is escaped against formula injection (checks/grading/csvsafe.py).
 """
-import re
-
 from .csvsafe import rows_to_csv
+from .roster import moodle_problems
 
 CANVAS_HEADER = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def canvas_id(learner):
-    """Canvas's user ID, when the learner comes from a Canvas submissions download."""
-    m = re.search(r"(?:^|/)[^/_]+?(?:_LATE)?_(\d+)$", learner)
-    return m.group(1) if m else ""
+def who(row):
+    return row.get("who") or {"login": row["learner"].rsplit("/", 1)[-1],
+                              "folders": [row["learner"]]}
 
 
-def login(learner):
-    """The last folder of the learner's path, without a Canvas download's numbers."""
-    last = learner.rsplit("/", 1)[-1]
-    m = re.match(r"^(.+?)(?:_LATE)?_\d+$", last)
-    return m.group(1) if m and canvas_id(learner) else last
+def login(row):
+    return who(row).get("login", "")
+
+
+def moodle_username(row):
+    w = who(row)
+    return w.get("moodle") or w.get("login", "")
 
 
 def shared_logins(book):
     """{login: [learners]} for logins that more than one learner would be imported as."""
     seen = {}
     for row in book:
-        seen.setdefault(login(row["learner"]), []).append(row["learner"])
+        seen.setdefault(login(row).casefold(), []).append(row["learner"])
     return {k: v for k, v in seen.items() if len(v) > 1}
 
 
 def canvas(book, assignment):
     """Canvas's gradebook import CSV: one column, the assignment's total."""
-    title = assignment.name
-    rows = [CANVAS_HEADER + [title],
+    rows = [CANVAS_HEADER + [assignment.name],
             ["    Points Possible", "", "", "", "", assignment.maximum]]
     for row in book:
-        rows.append([login(row["learner"]), canvas_id(row["learner"]), "", login(row["learner"]),
-                     section(row["learner"]), row["total"]])
+        w = who(row)
+        rows.append([w.get("name") or w.get("login", ""), w.get("canvas_id", ""),
+                     w.get("sis_id", ""), w.get("login", ""), w.get("section", ""),
+                     row["total"]])
     return rows_to_csv(rows)
 
 
-def section(learner):
-    """secA for secA/ada: a class folder with one subfolder per section."""
-    return learner.rsplit("/", 1)[0] if "/" in learner else ""
+def moodle_rows(book):
+    """(rows Moodle's import takes, [(username, learner)] it would refuse)."""
+    good, bad = [], []
+    for row in book:
+        user = moodle_username(row)
+        (bad if moodle_problems([(user, row["learner"])]) else good).append(row)
+    return good, [(moodle_username(r), r["learner"]) for r in bad]
 
 
 def moodle(book, assignment):
-    """Moodle's grade import CSV: username, the total and a feedback line per learner."""
+    """Moodle's grade import CSV: username, email, the total and a feedback line per learner."""
     title = assignment.name
-    rows = [["Username", "Learner folder", title, f"{title} feedback"]]
+    rows = [["Username", "Learner folder", title, f"{title} feedback", "Email address"]]
     for row in book:
-        rows.append([login(row["learner"]), row["learner"], row["total"],
+        rows.append([moodle_username(row), ", ".join(who(row).get("folders", [])), row["total"],
                      f"{row['total']:g} / {row['max']:g}" + (". " + "; ".join(row["notes"])
-                                                             if row["notes"] else "")])
+                                                             if row["notes"] else ""),
+                     who(row).get("email", "")])
     return rows_to_csv(rows)

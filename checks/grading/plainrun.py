@@ -62,9 +62,9 @@ def check_notebook(path):
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         for index, source in enumerate(cells):
             try:
-                exec(compile(strip_magics(source), f"<code cell {index}>", "exec"), namespace)
+                exec(compile(strip_magics(source), f"<code cell {index + 1}>", "exec"), namespace)
             except Exception as e:
-                errors.append(msg("cell {index} raised {error}", index=index,
+                errors.append(msg("code cell {index} raised {error}", index=index + 1,
                                   error=Verbatim(f"{type(e).__name__}: {str(e)[:120]}")))
         exercises = {}
         for ex_id in lessons()[lesson]:

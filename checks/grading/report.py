@@ -35,13 +35,16 @@ def shown(path):
         return str(path)
 
 
-def to_json(results, book, assignment, ignored=(), isolation=None):
+def to_json(results, book, assignment, ignored=(), isolation=None, extra=None):
     head = {"isolation": isolation} if isolation is not None else {}
+    late = assignment.late
     return json.dumps({**head, "assignment": {"name": assignment.name, "points": assignment.points,
                                       "partial_credit": assignment.partial_credit,
-                                      "maximum": assignment.maximum},
+                                      "maximum": assignment.maximum,
+                                      "due": late.due.isoformat() if late else None},
                        "learners": book, "submissions": results,
-                       "ignored": [r["path"] for r in ignored]}, indent=1) + "\n"
+                       "ignored": [r["path"] for r in ignored], **(extra or {})},
+                      indent=1, default=str) + "\n"
 
 
 def learner_summary(book):
@@ -57,29 +60,62 @@ def learner_summary(book):
             + f"; {unreadable} with an unreadable notebook; {missing} with a lesson not submitted.")
 
 
+def csv_text(text, excel=False):
+    """CSV as written: with a byte order mark for Excel (``--excel``), which otherwise
+    reads UTF-8 as the Windows code page (Zoë as ZoÃ«)."""
+    return "\ufeff" + text if excel else text
+
+
 def write_outputs(results, args, assignment, ignored, seconds, echo=print, everyone=(),
-                  isolation=None):
+                  isolation=None, classes=None, found=None, overrides=(), times=None):
     """Writes every output the command line asked for; returns the gradebook rows.
-    ``everyone``: every learner found, listed even with nothing in this assignment."""
-    book = gradebook(results, assignment, everyone)
+    ``everyone``: every learner found, listed even with nothing in this assignment;
+    ``classes`` (roster.class_list) replaces it: who is in the gradebook and who they are;
+    ``found``: learners.discover's (for the files not graded); ``overrides``: overrides.read's;
+    ``times``: late.Times, when each notebook was handed in."""
+    from . import late, overrides as fixes
+    from .roster import renamed
+    not_graded = {}
+    if classes is not None:
+        results, ignored = renamed(results, classes), renamed(ignored, classes)
+        everyone = classes.who
+        for learner, path, why in (found.not_graded if found else []):
+            if learner in classes.rename:
+                not_graded.setdefault(classes.rename[learner], []).append((shown(path), why))
+    book = gradebook(results, assignment, everyone, not_graded)
+    unknown = fixes.apply(book, overrides, assignment, getattr(args, "overrides", None))
+    late.apply(book, assignment.late, times or late.Times())
+    excel = getattr(args, "excel", False)
+    moodle_book, refused = lms.moodle_rows(book)
+    extra = {"roster": bool(classes and classes.roster),
+             "unmatched": classes.unmatched if classes else [],
+             "overrides_not_applied": [{"row": o.row, "learner": o.learner, "item": o.item}
+                                       for o in unknown]}
     if getattr(args, "json", None):
-        write_atomic(args.json, to_json(results, book, assignment, ignored, isolation))
+        write_atomic(args.json, to_json(results, book, assignment, ignored, isolation, extra))
     if getattr(args, "csv", None):
-        write_atomic(args.csv, notebooks_csv(results))
+        write_atomic(args.csv, csv_text(notebooks_csv(results), excel))
     if getattr(args, "gradebook", None):
-        write_atomic(args.gradebook, gradebook_csv(book, assignment))
+        write_atomic(args.gradebook, csv_text(gradebook_csv(book, assignment, extra["roster"]),
+                                              excel))
     if getattr(args, "canvas", None):
-        write_atomic(args.canvas, lms.canvas(book, assignment))
+        write_atomic(args.canvas, csv_text(lms.canvas(book, assignment), excel))
     if getattr(args, "moodle", None):
-        write_atomic(args.moodle, lms.moodle(book, assignment))
+        write_atomic(args.moodle, csv_text(lms.moodle(moodle_book, assignment), excel))
+        for user, learner in refused:
+            print(f"Warning: {learner} is left out of {args.moodle}: {user!r} cannot be a "
+                  "Moodle username, and Moodle stops the whole import at one it does not "
+                  "know. Give --roster with their usernames (see docs/instructor-guide.md).",
+                  file=sys.stderr)
     if getattr(args, "canvas", None) or getattr(args, "moodle", None):
         for login, learners in lms.shared_logins(book).items():
             print(f"Warning: {' and '.join(learners)} share the login {login!r}: the LMS "
-                  "would give both rows to one person. Rename their folders to their logins.",
-                  file=sys.stderr)
+                  "would give both rows to one person. Rename their folders to their logins, "
+                  "or give --roster.", file=sys.stderr)
     if getattr(args, "feedback", None):
         from ..classroom.feedback import write_feedback
-        written = write_feedback(results, args.feedback, assignment, getattr(args, "lang", "en"))
+        written = write_feedback(results, args.feedback, assignment, getattr(args, "lang", "en"),
+                                 book=book, excel=excel)
         echo(f"wrote {len(written)} feedback files to {args.feedback} "
              f"(learners.csv there says whose is which)")
     if getattr(args, "gradescope", None):
@@ -89,6 +125,23 @@ def write_outputs(results, args, assignment, ignored, seconds, echo=print, every
         print(f"{len(ignored)} notebook(s) outside the assignment {assignment.name!r} were "
               "not counted: " + ", ".join(r["path"] for r in ignored[:5])
               + (" ..." if len(ignored) > 5 else ""), file=sys.stderr)
+    report_class(book, classes, unknown, getattr(args, "overrides", None))
     if book:
         echo(learner_summary(book))
     return book
+
+
+def report_class(book, classes, unknown, overrides_path):
+    """Says, on stderr, what is not in the gradebook and why, and what was not graded."""
+    for u in (classes.unmatched if classes else []):
+        print(f"Not exported: {u['folder']} ({u['files']} notebook(s)): {u['why']}. "
+              "Add them to the roster, or rename the folder to their login.", file=sys.stderr)
+    skipped = [(row["learner"], s) for row in book for s in row.get("not_graded", [])]
+    if skipped:
+        print(f"{len(skipped)} file(s) not graded: " + "; ".join(
+            f"{learner}: {Path(s['path']).name}, because {s['reason']}"
+            for learner, s in skipped[:10]) + (" ..." if len(skipped) > 10 else ""),
+              file=sys.stderr)
+    for o in unknown:
+        print(f"Not applied: {overrides_path}, row {o.row}: no learner {o.learner!r} in this "
+              "class.", file=sys.stderr)

@@ -9,9 +9,11 @@ child replays the cells that worked, so one infinite loop costs one exercise,
 never the others. Only plain data comes back, on a pipe of the grader's own.
 """
 import atexit
+import builtins
 import functools
 import json
 import os
+import re
 import secrets
 import select
 import shutil
@@ -25,6 +27,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+import numpy as np
 
 from ..runtime import plain
 from ..engine.messages import Message, Verbatim, from_child, msg
@@ -50,14 +54,23 @@ class Unavailable(Crashed):
 
 
 class OverBudget(Exception):
-    pass
+    """A time budget ran out: ``cause`` is "notebook", "learner" (all their notebooks'
+    wall-clock time) or "idle" (all their notebooks' time spent neither computing nor
+    waiting for a CPU)."""
+
+    def __init__(self, cause="notebook"):
+        super().__init__(cause)
+        self.cause = cause
 
 
 class Limits:
     cell_seconds = 10.0          # per cell, judged on its CPU time when the machine is busy
     call_seconds = 5.0           # per call of an exercise function, the same way
     busy_factor = 4              # at most this many times the limit in wall time when busy
-    notebook_seconds = 300.0     # wall time for a whole notebook, restarts and replays included
+    notebook_seconds = 120.0     # wall time for a whole notebook, restarts and replays included
+    learner_seconds = 240.0      # wall time for all of one learner's notebooks (Budget)
+    idle_seconds = 30.0          # of which at most this much neither computing nor waiting
+    #                              for a CPU (sleeping, waiting on I/O): honest code computes
     start_seconds = 30.0         # for the zygote to load NumPy and Matplotlib
     cpu_seconds = 120            # CPU time, per child
     memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
@@ -218,6 +231,35 @@ class Zygote:
             self.proc = None
 
 
+class Budget:
+    """The time all of one learner's notebooks may take (``grade`` makes one per learner
+    and shares it among their notebooks, graded one after the other or in parallel):
+    ``limits.learner_seconds`` of wall-clock time, of which at most ``limits.idle_seconds``
+    with their code neither running nor waiting for a CPU. ``waited``: seconds their code
+    wanted a CPU and did not get one (the machine's load, not theirs)."""
+
+    def __init__(self, limits):
+        self.lock = threading.Lock()
+        self.seconds, self.idle_seconds = limits.learner_seconds, limits.idle_seconds
+        self.spent = self.idle = self.waited = 0.0
+
+    def left(self):
+        """(wall seconds left, idle seconds left)."""
+        with self.lock:
+            return self.seconds - self.spent, self.idle_seconds - self.idle
+
+    def charge(self, wall, idle=0.0, waited=0.0):
+        with self.lock:
+            self.spent += wall
+            self.idle += max(0.0, idle)
+            self.waited += max(0.0, waited)
+
+    def busy(self):
+        """True when the machine's load, not the learner's code, took most of the time."""
+        with self.lock:
+            return self.waited > 0.5 * self.spent
+
+
 ZYGOTE = Zygote()
 LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
 STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
@@ -226,7 +268,7 @@ STOPPING = threading.Event()     # set when grading is interrupted: no new child
 def child_error(error):
     """An error the child reported for a cell: the runtime's message data as a Message,
     else Python's own text, verbatim."""
-    said = from_child(error, lambda text: clean(text, 500))
+    said = from_child(error, lambda text: clean(text, 500, True))
     return said if isinstance(said, Message) else Verbatim(said)
 
 
@@ -359,12 +401,73 @@ def usage(folder, most_files):
     return size, files
 
 
-def clean(text, size):
+def clean(text, size, one_line=False):
     """A string from a child, made safe to print, store and write to CSV: at most ``size``
-    characters, no lone surrogates, no control characters but newlines and tabs."""
+    characters, no lone surrogates, no control characters but newlines and tabs;
+    ``one_line``: no newlines or tabs either (a line break shows as " ↵ "), so it cannot
+    forge a line of a console, a status or a feedback file."""
     text = str(text)[:size].encode("utf-8", "replace").decode("utf-8")
-    return "".join(c if c.isprintable() or c in "\n\t" else "\N{REPLACEMENT CHARACTER}"
+    text = "".join(c if c.isprintable() or c in "\n\t" else "\N{REPLACEMENT CHARACTER}"
                    for c in text)
+    return re.sub(r"[ \t]*\n\s*", " \N{DOWNWARDS ARROW WITH CORNER LEFTWARDS} ",
+                  text.strip()).replace("\t", " ") if one_line else text
+
+
+MAX_DEPTH = 100                  # a reply's nesting (plain data needs about 45 at most)
+STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def nesting(data):
+    """How deeply the JSON text ``data`` (bytes) nests arrays and objects, strings skipped:
+    in linear time, without recursion, whatever ``data`` holds."""
+    brackets = STRING.sub(b"", data).translate(None, NOT_BRACKETS)
+    depth = deepest = 0
+    for start in range(0, len(brackets), 1 << 20):       # 1 MB at a time: bounded memory
+        chunk = np.frombuffer(brackets, dtype=np.uint8, count=min(1 << 20, len(brackets) - start),
+                              offset=start)
+        steps = np.isin(chunk, (ord("["), ord("{"))).view(np.int8) * np.int8(2) - np.int8(1)
+        levels = depth + np.cumsum(steps, dtype=np.int64)
+        deepest, depth = max(deepest, int(levels.max())), int(levels[-1])
+    return deepest
+
+
+def decode_reply(data):
+    """A child's frame (bytes) as a dict; Crashed, the child's fault, when it is not JSON,
+    not an object, or nested deeper than MAX_DEPTH (which would exhaust the grader's stack)."""
+    if nesting(data) > MAX_DEPTH:
+        raise Crashed(msg("it sent a reply nested more than {depth} levels deep, which the "
+                          "grader does not read", depth=MAX_DEPTH))
+    try:
+        reply = json.loads(data)
+    except (ValueError, RecursionError):
+        raise Crashed(msg("it sent a reply that could not be read")) from None
+    if not isinstance(reply, dict):
+        raise Crashed(msg("it sent a reply that could not be read"))
+    return reply
+
+
+NUMPY_WARNING = re.compile(r"(overflow|underflow|divide\x20by\x20zero|invalid\x20value)"
+                           r"\x20encountered\x20in\x20([a-z_0-9]{1,30})")
+
+
+def numpy_warning(text):
+    """True for NumPy's floating-point warnings naming one of NumPy's own ufuncs ("overflow
+    encountered in exp"): the only warnings of a hidden case that are reported."""
+    m = NUMPY_WARNING.fullmatch(text)
+    return bool(m) and isinstance(getattr(np, m[2], None), np.ufunc)
+
+
+def hidden_error(error, said):
+    """(error, said) of a hidden case's Outcome: the name of a built-in exception, or "an
+    error", never the error's message or line, which learner code could fill with the
+    case's inputs."""
+    text = error.get("msgid", "") if isinstance(error, dict) else str(error)
+    kind = text.split(":", 1)[0].strip()
+    exception = getattr(builtins, kind, None)
+    if not said and isinstance(exception, type) and issubclass(exception, BaseException):
+        return msg("{error} (its message is not shown on a hidden case)", error=kind), False
+    return msg("stopped with an error whose message is not shown on a hidden case"), True
 
 
 class Sandbox:
@@ -372,10 +475,12 @@ class Sandbox:
     ``lesson``: the notebook's lesson, which decides what its blocks and digits offer
     (provided.py; None: nothing)."""
 
-    def __init__(self, cells, limits=Limits, hide=(), lesson=None):
+    def __init__(self, cells, limits=Limits, hide=(), lesson=None, budget=None):
         self.cells, self.limits, self.hide = list(cells), limits, hide
         self.offered = str(provided.folder(lesson))
         self.early = provided.early_definitions(lesson, self.cells) if lesson else []
+        self.budget = budget or Budget(limits)   # the learner's (grade shares it)
+        self.over = set()                # the budgets that ran out ("notebook", "learner", "idle")
         self.bad_cells = {}              # index -> why it is skipped on a restart
         self.cell_errors = {}            # index -> what it raised (it still runs on a restart)
         self.cut_cells = {}              # index -> a note: its output was cut
@@ -385,6 +490,8 @@ class Sandbox:
         self.spent = 0.0                 # wall seconds used by this notebook so far
         self.busy = False                # a verdict was decided by the machine's load
         self.discarded = 0               # replies dropped: wrong nonce or pid, late
+        self.called = False              # a call was made: cells replayed since may have
+        #                                  seen a hidden case's inputs (their texts are not kept)
 
     def __enter__(self):
         # The grader's own folder (mode 711, learner code cannot change it) holds the
@@ -460,10 +567,11 @@ class Sandbox:
                               why=e.args[0] if e.args else msg("no answer")))
         finally:
             self.spent += time.monotonic() - started
+            self.budget.charge(time.monotonic() - started)
         if "refused" in hello:
             self.stop()
             raise Unavailable(msg("isolation is not available on this machine ({why})",
-                                  why=Verbatim(clean(hello["refused"], 300))))
+                                  why=Verbatim(clean(hello["refused"], 300, True))))
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
         if not self.define_early():
             self.early = []                      # never again: a fresh child without them
@@ -530,25 +638,55 @@ class Sandbox:
         self.start()
 
     # ---- talking to it -------------------------------------------------------
+    def exhausted(self):
+        """The budget that has run out ("notebook", "learner", "idle"), or None; and the
+        seconds left of each."""
+        learner_left, idle_left = self.budget.left()
+        lefts = {"notebook": self.limits.notebook_seconds - self.spent,
+                 "learner": learner_left, "idle": idle_left}
+        cause = min(lefts, key=lefts.get)
+        return (cause if lefts[cause] <= 0 else None), lefts
+
     def request(self, message, seconds):
         """Sends ``message``, returns the one reply to it; Timeout past ``seconds`` of the
-        child's CPU time (of wall time, when the child is not waiting for a CPU)."""
-        if self.spent >= self.limits.notebook_seconds:
-            raise OverBudget()
+        child's CPU time (of wall time, when the child is not waiting for a CPU);
+        OverBudget when the notebook's or the learner's budget runs out first (the idle
+        budget stops only a child that is not computing: one that is gets its own limit)."""
+        over, lefts = self.exhausted()
+        if over:
+            self.over.add(over)
+            raise OverBudget(over)
+        cause = min(lefts, key=lefts.get)
         nonce = secrets.token_hex(8)
         data = json.dumps(dict(message, nonce=nonce)).encode()
-        started = time.monotonic()
-        left = self.limits.notebook_seconds - self.spent
+        started, before = time.monotonic(), self.cpu()
+        used = waited = None
         try:
-            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, left))
-            return self.receive(nonce, started + min(seconds, left), min(seconds, left))
+            self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, lefts[cause]))
+            reply = self.receive(nonce, started + min(seconds, lefts[cause]),
+                                 min(seconds, lefts["notebook"], lefts["learner"]))
+            used, waited = self.used(before)
+            return reply
         except Timeout:
-            if left < seconds:               # cut short by the notebook's budget, not its own
-                self.stop()
-                raise OverBudget()
+            used, waited = self.used(before)
+            if lefts[cause] < seconds and (used is None or used < seconds):
+                self.stop()                  # cut short by a budget, not by its own limit
+                self.over.add(cause)
+                raise OverBudget(cause)
             raise
         finally:
-            self.spent += time.monotonic() - started
+            wall = time.monotonic() - started
+            self.spent += wall
+            if used is None:                 # its clock is unknown: wall time only
+                self.budget.charge(wall)
+            else:
+                self.budget.charge(wall, wall - used - waited, waited)
+
+    def used(self, before):
+        """(CPU seconds, seconds waiting for a CPU) of the child since ``before``, or
+        (None, None) when either is unknown."""
+        after = self.cpu() if before is not None else None
+        return (None, None) if after is None else (after[0] - before[0], after[1] - before[1])
 
     def write_all(self, data, deadline):
         while data:
@@ -567,8 +705,11 @@ class Sandbox:
                 raise Crashed(self.death())
 
     def receive(self, nonce, deadline, seconds=None):
-        """The next reply carrying ``nonce`` and the child's pid (others are dropped)."""
-        started, before = time.monotonic(), self.cpu()
+        """The reply to the pending request: the next frame carrying ``nonce`` and the
+        child's pid; every other frame is dropped, whatever it says (a "refused" frame
+        included). ``nonce`` None: the child is starting, and its hello ("ready", once the
+        inner process is known) or its refusal is awaited."""
+        started, before, hello = time.monotonic(), self.cpu(), None
         hard = started + (seconds or 0) * self.limits.busy_factor
         while True:
             try:
@@ -578,14 +719,20 @@ class Sandbox:
                     raise
                 deadline = self.extension(started, before, seconds, hard)
                 continue
-            if "inner" in reply and self.inner is None:
-                self.note_inner(reply["inner"])
-            elif "refused" in reply or (nonce is None and "ready" in reply):
+            if nonce is None:                    # starting: the outer process's frames
+                if "inner" in reply and self.inner is None:
+                    self.note_inner(reply["inner"])
+                elif "refused" in reply:
+                    return reply
+                elif "ready" in reply and hello is None:
+                    hello = reply
+                else:
+                    self.discarded += 1
+                if hello is not None and self.inner is not None:
+                    return hello
+            elif reply.get("nonce") == nonce and reply.get("pid") == self.child_pid:
                 return reply
-            elif nonce is not None and reply.get("nonce") == nonce \
-                    and reply.get("pid") == self.child_pid:
-                return reply
-            else:
+            else:                                # a late, forged or unasked-for frame
                 self.discarded += 1
 
     def note_inner(self, pid):
@@ -619,13 +766,7 @@ class Sandbox:
                     raise Crashed(msg("it sent a reply too large to read"))
                 if len(self.buffer) >= 4 + n:
                     data, self.buffer = self.buffer[4:4 + n], self.buffer[4 + n:]
-                    try:
-                        reply = json.loads(data)
-                    except ValueError:
-                        raise Crashed(msg("it sent a reply that could not be read"))
-                    if not isinstance(reply, dict):
-                        raise Crashed(msg("it sent a reply that could not be read"))
-                    return reply
+                    return decode_reply(data)
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.reply_r], [], [], left)[0]:
                 raise Timeout()
@@ -665,7 +806,15 @@ class Sandbox:
                        "run)", seconds=seconds)
         return msg("did not finish within {seconds:g} s", seconds=seconds)
 
-    def budget_words(self):
+    def budget_words(self, cause="notebook"):
+        if cause == "learner":
+            return msg("the learner's notebooks used up their time budget of {seconds:g} s in "
+                       "all (restarts after loops and crashes included)",
+                       seconds=self.limits.learner_seconds)
+        if cause == "idle":
+            return msg("the learner's notebooks spent more than {seconds:g} s in all neither "
+                       "computing nor waiting for a CPU (sleeping, for instance)",
+                       seconds=self.limits.idle_seconds)
         return msg("the notebook used up its time budget of {seconds:g} s (restarts after loops "
                    "and crashes included)", seconds=self.limits.notebook_seconds)
 
@@ -688,36 +837,39 @@ class Sandbox:
         try:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
-        except OverBudget:
-            self.bad_cells[index] = msg("cell {index} was stopped or not run: {why}",
-                                        index=index, why=self.budget_words())
+        except OverBudget as e:
+            self.bad_cells[index] = msg("code cell {index} was stopped or not run: {why}",
+                                        index=index + 1, why=self.budget_words(e.cause))
             return
         except (Timeout, Crashed) as e:
-            if isinstance(e, Timeout):
-                self.bad_cells[index] = msg("cell {index} {why}; it was skipped", index=index,
-                                            why=self.timeout_words(e, self.limits.cell_seconds))
-            else:
-                self.bad_cells[index] = msg("cell {index} stopped: {why}; it was skipped",
-                                            index=index, why=e.args[0] if e.args else "")
+            why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
+                   else e.args[0] if e.args else "")
+            self.bad_cells[index] = msg("code cell {index} was skipped: {why}", index=index + 1,
+                                        why=why)
             self.restart()
             return
         if result.get("cut"):
-            self.cut_cells[index] = msg("cell {index} printed more than {mb:g} MB; the rest of "
-                                        "its output was dropped (grading uses what it computes)",
-                                        index=index, mb=self.limits.output_bytes / 1024 ** 2)
-        if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = msg("cell {index} raised {error}; "
-                                        "it was skipped", index=index,
-                                        error=child_error(result.get("error")))
-            self.restart()
-        elif not result.get("ok"):
+            self.cut_cells[index] = msg("code cell {index} printed more than {mb:g} MB; the rest "
+                                        "of its output was dropped (grading uses what it "
+                                        "computes)", index=index + 1,
+                                        mb=self.limits.output_bytes / 1024 ** 2)
+        if result.get("ok"):
+            return
+        if self.called:                          # a replay: its words may hold hidden inputs
+            error, line = msg("an error (replayed after a restart; its message is not shown)"), ""
+        else:
             error = child_error(result.get("error"))
-            self.cell_errors[index] = (
-                msg("cell {index} raised {error} ({line})",
-                    index=index, error=error, line=Verbatim(clean(result["line"], 300)))
-                if result.get("line") else
-                msg("cell {index} raised {error}", index=index,
-                    error=error))
+            line = clean(result["line"], 300, True) if result.get("line") else ""
+        if result.get("fatal"):                  # out of memory: start afresh without it
+            self.bad_cells[index] = msg("code cell {index} raised {error}; it was skipped",
+                                        index=index + 1, error=error)
+            self.restart()
+        else:
+            self.cell_errors.setdefault(index, (
+                msg("code cell {index} raised {error} ({line})", index=index + 1, error=error,
+                    line=Verbatim(line))
+                if line else
+                msg("code cell {index} raised {error}", index=index + 1, error=error)))
 
     def notes(self, most=20):
         """What went wrong with the cells, as Messages (at most ``most``)."""
@@ -736,13 +888,17 @@ class Sandbox:
                                 "source": provided.stand_in_source(tuple(stand_in))}
                    if stand_in else {}}
         try:
-            if self.spent >= self.limits.notebook_seconds:
-                raise OverBudget()
+            over, _ = self.exhausted()
+            if over:
+                self.over.add(over)
+                raise OverBudget(over)
             if self.pid is None:
                 self.start()
+            self.called = True                   # from now on the child has seen a case
             r = self.request(message, seconds)
-        except OverBudget:
-            return Outcome(error=msg("was not run: {why}", why=self.budget_words()), fatal=True,
+        except OverBudget as e:
+            return Outcome(error=msg("was not run: {why}", why=self.budget_words(e.cause)),
+                           fatal=True,
                            said=True)
         except Timeout as e:
             self.restart_quietly()
@@ -753,7 +909,8 @@ class Sandbox:
             self.restart_quietly()
             return Outcome(error=msg("could not finish: {why}", why=e.args[0] if e.args else ""),
                            fatal=True, said=True)
-        cut = ((msg("Note: your function printed more than {mb:g} MB; the rest was dropped.",
+        hidden = bool(getattr(case, "hidden", False))
+        cut = ((msg("it printed more than {mb:g} MB; the rest was dropped",
                     mb=self.limits.output_bytes / 1024 ** 2),) if r.get("cut") else ())
         if r.get("missing"):
             return Outcome(error=msg("no function named {name!r} is defined", name=name),
@@ -761,12 +918,15 @@ class Sandbox:
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
-                           stub.isidentifier() and len(stub) < 80 else None)
+                           stub.isidentifier() and len(stub) < 80 and not hidden else None)
         if "error" in r:
             if r.get("fatal"):
                 self.restart_quietly()
-            return Outcome(error=from_child(r["error"], lambda text: clean(text, 500)),
-                           line=clean(r.get("line") or "", 300) or None,
+            if hidden:                   # nothing of the child's text: it may carry the inputs
+                error, said = hidden_error(r["error"], bool(r.get("said")))
+                return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut, said=said)
+            return Outcome(error=from_child(r["error"], lambda text: clean(text, 500, True)),
+                           line=clean(r.get("line") or "", 300, True) or None,
                            fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
         try:
             value = plain.decode(r["value"])
@@ -774,10 +934,13 @@ class Sandbox:
             return Outcome(error=msg("returned a result that could not be read as numbers"),
                            said=True)
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
+        warnings = ([clean(w, 200, one_line=True) for w in warnings[:5]]
+                    if isinstance(warnings, list) else [])
         return Outcome(value=value,
-                       mutated=tuple(clean(m, 100) for m in mutated[:20]) if isinstance(mutated, list) else (),
-                       warnings=(tuple(clean(w, 200) for w in warnings[:5])
-                                 if isinstance(warnings, list) else ()) + cut)
+                       mutated=tuple(m for m in arg_names if isinstance(mutated, list)
+                                     and m in mutated),
+                       warnings=tuple(w for w in warnings if not hidden or numpy_warning(w))
+                       + cut)
 
     def restart_quietly(self):
         """A fresh child for the next call; if none starts, the next call says why."""

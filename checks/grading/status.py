@@ -145,7 +145,7 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             r = runner(path)
             if results and worth_keeping(r):
                 try:
-                    results.put(path, r)
+                    results.put(path, r, "you")
                 except OSError:       # a read-only course folder: grade every time
                     results = None
         marks, why = [], []
@@ -163,6 +163,14 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
                                                           note=Verbatim(notes(r, lang))), lang)))
         for line in why:
             say(line)
-    say("\n" + render(nmsg("{done} of {n} exercise passes.", "{done} of {n} exercises pass.",
-                            total, done=done), lang))
+    if total and done == total:
+        last = nmsg("All {n} exercise passes.", "All {n} exercises pass.", total)
+    elif total and not done:                     # a fresh copy (make test): a start, not a failure
+        last = nmsg("{n} exercise to go.", "{n} exercises to go.", total)
+    elif total:
+        last = nmsg("{done} of {n} exercise passes; {left} to go.",
+                    "{done} of {n} exercises pass; {left} to go.", total, done=done, left=total - done)
+    else:
+        last = nmsg("{done} of {n} exercise passes.", "{done} of {n} exercises pass.", total, done=done)
+    say("\n" + render(last, lang))
     return done, total

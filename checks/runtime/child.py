@@ -333,10 +333,18 @@ class Learner:
     def run_cell(self, cmd):
         if cmd.get("early"):
             return self.define_early(cmd)
-        name = f"<cell {cmd['index']}>"
+        name = f"<code cell {cmd['index'] + 1}>"           # as a person counts them
         self.cells[name] = cmd["source"]
         try:
-            exec(compile(strip_magics(cmd["source"]), name, "exec"), self.namespace)
+            code = compile(strip_magics(cmd["source"]), name, "exec")
+        except (RecursionError, MemoryError) as e:      # a parse bomb: the cell's own fault
+            return {"ok": False, "error": plain.message_data(
+                "SyntaxError: the cell is too long or too deeply nested for Python to compile"),
+                "fatal": isinstance(e, MemoryError)}
+        except BaseException as e:
+            return {"ok": False, "error": self.describe(e), "line": None, "fatal": fatal(e)}
+        try:
+            exec(code, self.namespace)
             return {"ok": True}
         except BaseException as e:      # SystemExit and KeyboardInterrupt included
             return {"ok": False, "error": self.describe(e), "line": self.where(sys.exc_info()[2]),
@@ -347,7 +355,7 @@ class Learner:
         learner's runs to define it), kept in ``early``, not among the learner's names: the
         provided modules' stand-ins for the lesson's exercises use it until the notebook
         defines its own (provided.early_definitions)."""
-        name = f"<cell {cmd['index']}>"
+        name = f"<code cell {cmd['index'] + 1}>"
         self.cells.setdefault(name, cmd["source"])
         scratch = {"__name__": "__main__"}
         try:
@@ -413,7 +421,7 @@ class Learner:
     def where(self, tb):
         """'line N: code' of the innermost frame in a learner's cell."""
         try:
-            frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<cell ")]
+            frames = [f for f in traceback.extract_tb(tb) if f.filename.startswith("<code cell ")]
         except BaseException:
             return None
         if not frames:

@@ -7,9 +7,12 @@ dict with ``value``, ``mutated`` and ``warnings``, or ``error`` (and ``line``),
 or ``not_attempted``. Standard library, NumPy and ``plain.py`` only: the
 grading child loads it by path.
 """
+import _thread
 import contextlib
 import copy
+import os
 import sys
+import time
 import warnings
 
 import numpy as np
@@ -41,6 +44,33 @@ def raiser(tb, fn=None):
         return None
 
 
+THREAD_WAIT = 2.0    # seconds a call's threads may run on after it returns
+
+
+def tasks():
+    """The number of this process's threads, native ones included, or None (no /proc)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def threads_finished(before, seconds=THREAD_WAIT):
+    """Waits, at most ``seconds``, until the threads started since ``before`` (Python
+    threads, and the process's tasks where /proc shows them) have ended; False if a Python
+    thread still runs. (A native thread that stays, such as a BLAS library's pool, only
+    makes it wait.)"""
+    python, native = before
+    deadline = time.monotonic() + seconds
+    while True:
+        now = tasks()
+        if _thread._count() <= python and (native is None or now is None or now <= native):
+            return True
+        if time.monotonic() > deadline:
+            return _thread._count() <= python
+        time.sleep(0.002)
+
+
 def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, before=None,
            watch=None):
     """Calls ``fn(*args, **kwargs)``; ``where(traceback)`` names the learner's line;
@@ -49,6 +79,7 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
     the call earns (check()'s watch on the provided modules, checks/engine/watch.py)."""
     describe = describe or (lambda e: f"{type(e).__name__}: {e}")
     before = copy.deepcopy(args) if before is None else before
+    baseline = (_thread._count(), tasks())
     with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
@@ -58,7 +89,14 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
             return {"not_attempted": True, "stub": raiser(sys.exc_info()[2], fn)}
         except catch as e:
             return {"error": describe(e), "line": where(sys.exc_info()[2]), "exception": e}
+        finished = threads_finished(baseline)    # a thread's late write counts as the call's
         notes = sorted({str(w.message)[:200] for w in caught})
+    if not finished:
+        return {"error": plain.message_data(
+                    "left a thread running more than {seconds:g} s after it returned; an "
+                    "exercise function must finish its work before it returns",
+                    seconds=THREAD_WAIT),
+                "said": True}
     found = watch.finding() if watch is not None else None
     if found:
         return {"error": found, "said": True}

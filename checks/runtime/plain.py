@@ -34,6 +34,9 @@ MESSAGES = frozenset({
     "OSError: a file it wrote passed the {mb:g} MB limit",
     "MemoryError: it used more than {gb:g} GB of memory",
     "RecursionError: it called itself too deeply (endless recursion?)",
+    "SyntaxError: the cell is too long or too deeply nested for Python to compile",
+    "left a thread running more than {seconds:g} s after it returned; an exercise function "
+    "must finish its work before it returns",
     # the lesson stand-ins' errors (invoke.NONE_OF_YOURS and CALLS_ITSELF, after "NotOffered: ")
     "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} is "
     "one of its lesson's exercises, so the course's version is not offered), and the notebook "

@@ -18,7 +18,7 @@ from checks.authoring.build import REGION
 from checks.classroom.gradescope_bundle import build_bundle
 from checks.catalogue import EXERCISES
 from checks.authoring.release import ReleaseError, build_release
-from checks.engine.source import ROOT, solution_notebooks
+from checks.engine.source import ROOT, solution_notebooks, workshop_notebooks
 from helpers import GRADESCOPE, submission
 
 
@@ -90,7 +90,14 @@ def test_the_scan_finds_a_solution_when_there_is_one(tmp_path):
 def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
     files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()}
     lessons = [p.name for p in solution_notebooks()]
-    assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == lessons
+    workshop = [p.name for p in workshop_notebooks()]
+    assert sorted(p.name for p in (release / "notebooks").glob("*.ipynb")) == sorted(lessons + workshop)
+    for name in workshop:              # the playground: shipped without outputs, nothing to reset
+        nb = nbformat.read(release / "notebooks" / name, as_version=4)
+        assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
+        assert not (release / "checks" / "fresh" / name).exists()
+        assert (release / "notebooks" / "zh-TW" / name).exists()
+    assert "playground.py" in files
     for name in lessons:
         text = (release / "notebooks" / name).read_text(encoding="utf-8")
         assert (release / "checks" / "fresh" / name).read_text(encoding="utf-8") == text
@@ -99,6 +106,9 @@ def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
         assert all(c.outputs == [] for c in code) and "### BEGIN SOLUTION" not in text
     expected = {p.name for p in (ROOT / "checks" / "practice_cases").glob("*.json")}
     assert {f.split("/")[-1] for f in files if f.startswith("checks/practice_cases/")} == expected
+    ignored = (release / ".gitignore").read_text(encoding="utf-8").split()     # the learners'
+    assert ".venv/" in ignored and ".ipynb_checkpoints/" in ignored
+    assert not {"/build/", ".nbgrader-venv/", ".venv310/"} & set(ignored)     # not ours
     assert (release / "blocks.py").read_bytes() == (ROOT / "blocks.py").read_bytes()
     assert {"README.md", "requirements.txt", "pyproject.toml", "checks/engine/notebook.py"} <= files
     if (ROOT / "digits.py").exists():
@@ -136,6 +146,27 @@ def test_the_release_checks_work_without_solutions(release):
     assert out.returncode == 0, out.stderr
     right, wrong, message = out.stdout.split(" | ", 2)
     assert (right, wrong) == ("passed", "failed") and "Hint:" in message
+
+
+PLAYGROUND = ONLY_THE_RELEASE + """
+import checks, playground
+assert playground.__file__.startswith({root!r}), playground.__file__
+mine = playground.from_lessons("notebooks")        # the release's notebooks: stubs only
+trainer = playground.show(mine)                    # no kernel here: a sentence, not a widget
+trainer.step(20)
+checks.use_language("zh-TW")
+print(sorted(set(trainer.choice.origin.values())), "|", playground.pmsg("playground", "Step"))
+"""
+
+
+def test_the_playground_runs_in_a_release_on_the_learners_stubs(release):
+    out = subprocess.run([sys.executable, "-c", PLAYGROUND.format(root=str(release))], cwd=release,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, capture_output=True,
+                         encoding="utf-8", timeout=300)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("The playground needs a notebook") and "training loss" in lines[1]
+    assert lines[-1] == "['course'] | 單步"           # unfinished stubs: the course's; zh-TW catalogue shipped
 
 
 def test_grading_in_a_release_says_what_is_missing(release, tmp_path):
@@ -312,7 +343,7 @@ def test_the_release_readme_has_no_dead_link_and_its_commands_work(tmp_path):
                              timeout=300)
         assert run.returncode == 0, (target, run.stdout[-2000:], run.stderr[-2000:])
         if target in ("status", "test"):
-            assert f"0 of {len(EXERCISES)} exercises pass" in run.stdout
+            assert run.stdout.rstrip().endswith(f"{len(EXERCISES)} exercises to go.")
         if target == "clean":
             fake_venv(release)
     kept = list((release / "notebooks" / "backups").glob("03_forward_pass*.ipynb"))

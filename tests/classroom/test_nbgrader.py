@@ -67,6 +67,15 @@ def test_the_export_writes_every_lesson_with_what_it_imports(tmp_path):
     assert config.read_text(encoding="utf-8") == "# mine\n"   # the instructor's config is kept
 
 
+def test_lessons_in_no_assignment_are_exported_too(tmp_path):
+    from checks.classroom.nbgrader_export import course_assignments
+    (tmp_path / "grading.toml").write_text('[assignments.week1]\nlessons = ["01", "02"]\n',
+                                           encoding="utf-8")
+    assert [a.name for a in course_assignments(tmp_path)] == ["week1", *list(lessons())[2:]]
+    (tmp_path / "grading.toml").write_text("", encoding="utf-8")
+    assert [a.name for a in course_assignments(tmp_path)] == list(lessons())
+
+
 def nbgrader_venv():
     if VENV == "skip":
         pytest.skip("NBGRADER_VENV=skip: the real nbgrader is not run here")

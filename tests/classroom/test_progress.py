@@ -81,8 +81,29 @@ def test_a_second_run_reuses_stored_results(tmp_path, monkeypatch):
     lines = []
     again = progress.progress(cls, tmp_path / "s.png", echo=lines.append, csv=tmp_path / "l.csv",
                               heatmap_png=tmp_path / "h.png", limits=Quick, jobs=1)
-    assert again == first
+    assert {**again, "snapshot": None} == {**first, "snapshot": None}
+    assert lines[0].startswith("As of 20")                       # when the folder was read
     assert graded == []                                          # nothing graded again
     assert (tmp_path / "class.results").is_dir()
     assert (tmp_path / "s.png").exists() and (tmp_path / "h.png").exists()
     assert "unreadable" in (tmp_path / "l.csv").read_text(encoding="utf-8")
+
+
+def test_progress_counts_lesson_00_only_learners_and_takes_an_assignment(tmp_path):
+    cls = tmp_path / "class"
+    submission(cls, "ada")
+    (cls / "carol").mkdir()
+    (cls / "carol" / "00_start_here.ipynb").write_text("{}", encoding="utf-8")
+    (cls / "ada" / "02_activations.ipynb").write_text("{broken", encoding="utf-8")
+    whole = progress.progress(cls, echo=lambda line: None, limits=Quick, jobs=1)
+    assert whole["learners"] == 2                        # carol counts: 0 of everything
+    assert {r["lesson"] for r in whole["exercises"]} == {"01_weighted_sum", "02_activations"}
+    lines = []
+    one = progress.progress(cls, echo=lines.append, limits=Quick, jobs=1, assignment="01",
+                            csv=tmp_path / "l.csv")
+    assert {r["lesson"] for r in one["exercises"]} == {"01_weighted_sum"}
+    ws = next(r for r in one["exercises"] if r["id"] == "weighted_sum")
+    assert (ws["passed"], ws["not submitted"]) == (1, 1)
+    assert "carol" in (tmp_path / "l.csv").read_text(encoding="utf-8")
+    with pytest.raises(Exception, match="no assignment 'nope'"):
+        progress.progress(cls, echo=lines.append, limits=Quick, jobs=1, assignment="nope")

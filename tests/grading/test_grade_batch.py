@@ -179,10 +179,11 @@ def numbers(text):
     return found
 
 
-def hidden_values(exercise_ids):
+def hidden_values(exercise_ids, learner=None):
+    """The numbers of ``learner``'s hidden cases (their inputs and expected values)."""
     values, reference = set(), cached_reference()
     for ex_id in exercise_ids:
-        for case in hidden_cases(EXERCISES[ex_id], reference[ex_id]):
+        for case in hidden_cases(EXERCISES[ex_id], reference[ex_id], learner):
             if case.hidden:
                 for part in (*case.args, case.expected):
                     values.update(np.ravel(np.asarray(part, dtype=float)).tolist())
@@ -218,8 +219,9 @@ def test_feedback_explains_failures_and_reveals_no_hidden_case_or_solution(tmp_p
     assert "(hidden)" in ws["feedback"] and ws["feedback"] in ada   # the check's own message
     assert "Total: **1 / 3**" in ada and "bias is missing" in ada
     assert "not attempted" in bo and "ZeroDivisionError" in bo
-    for text in (ada, bo):
-        leaked = {v for v in numbers(text) for h in hidden_values(["weighted_sum", "dense_forward"])
+    for learner, text in (("ada", ada), ("bo", bo)):
+        leaked = {v for v in numbers(text)
+                  for h in hidden_values(["weighted_sum", "dense_forward"], learner)
                   if np.isclose(v, h, rtol=1e-3, atol=0)}
         assert not leaked, f"hidden values in the feedback: {sorted(leaked)[:5]}"
         for body in solution_bodies("01_weighted_sum"):
@@ -277,7 +279,8 @@ def test_the_command_line(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "ada" in printed and "1 submission in" in printed and "1 feedback files" in printed
     assert json.loads((out / "g.json").read_text(encoding="utf-8"))["submissions"][0]["score"] == 2
-    assert (out / "fb" / "ada.md").exists() and (out / "g.results").is_dir()
+    assert (out / "fb" / "ada.md").exists() and (tmp_path / "class.results").is_dir()
+    assert f"none reused; looked in {tmp_path / 'class.results'}" in printed
     jsonschema.validate(json.loads((out / "results.json").read_text(encoding="utf-8")), GRADESCOPE)
     assert main(["grade", str(tmp_path / "nothing")]) == 2
     assert "No such file or folder" in capsys.readouterr().err

@@ -77,7 +77,8 @@ def test_learners_are_named_by_their_folder_relative_to_what_was_given(tmp_path)
     assert sorted(s for s, _ in found) == ["bo", "cy", "di", "lovelaceada_1234", "secA/ada",
                                            "secB/ada"]
     assert learners.lesson_by_name(canvas) == "01_weighted_sum"
-    assert lms.canvas_id("lovelaceada_1234") == "1234" and lms.login("lovelaceada_1234") == "lovelaceada"
+    who = learners.discover([cls], skip_folders={"week1"}).learners["lovelaceada_1234"]
+    assert (who.canvas_id, who.login, who.late) == ("1234", "lovelaceada", True)
     # one learner's folder, or one notebook, keeps the learner's name
     assert [s for s, _ in find_submissions([cls / "bo"])] == ["bo"]
     assert [s for s, _ in find_submissions([cls / "bo" / "01_weighted_sum.ipynb"])] == ["bo"]
@@ -259,7 +260,10 @@ def test_canvas_and_moodle_imports_parse_back():
     results = [result("secA/ada", "01_weighted_sum", 3), result("lovelace_77_1", "01_weighted_sum", 1),
                result("=cmd", "01_weighted_sum", 0, "could not read it")]
     results[1]["student"] = "lovelace_77"
-    book = learners.gradebook(results, week)
+    who = {"lovelace_77": {"login": "lovelace", "canvas_id": "77", "folders": ["lovelace_77"]},
+           "secA/ada": {"login": "ada", "section": "secA", "folders": ["secA/ada"]},
+           "=cmd": {"login": "=cmd", "folders": ["=cmd"]}}
+    book = learners.gradebook(results, week, who)
     canvas = parse(lms.canvas(book, week))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "week1"]
     assert canvas[1][0].strip() == "Points Possible" and canvas[1][5] == "3"
@@ -268,7 +272,7 @@ def test_canvas_and_moodle_imports_parse_back():
     assert rows["'=cmd"][5] == "0"
     assert all(float(r[5]) <= 3 for r in canvas[2:])
     moodle = parse(lms.moodle(book, week))
-    assert moodle[0] == ["Username", "Learner folder", "week1", "week1 feedback"]
+    assert moodle[0] == ["Username", "Learner folder", "week1", "week1 feedback", "Email address"]
     by_user = {r[0]: r for r in moodle[1:]}
     assert by_user["ada"][1:3] == ["secA/ada", "3"] and by_user["lovelace"][2] == "1"
     assert "unreadable" in by_user["'=cmd"][3]

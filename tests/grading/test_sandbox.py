@@ -363,7 +363,9 @@ def test_lone_surrogates_and_undecodable_folder_names_do_not_crash_a_batch(tmp_p
     assert sorted(r["score"] for r in again) == [3, 3]   # lesson 01 has 3 exercises
 
 
-def test_a_deeply_nested_cell_costs_that_notebook_only(tmp_path):
+def test_a_deeply_nested_cell_costs_that_cell_only(tmp_path):
+    """Graded as far as it can be: the cell Python cannot compile is the learner's error
+    (issue 19; tests/grading/test_redteam_grader.py has the rest)."""
     notebook(tmp_path / "class", "ada")
     deep = notebook(tmp_path / "class", "bo")
     import nbformat
@@ -372,8 +374,8 @@ def test_a_deeply_nested_cell_costs_that_notebook_only(tmp_path):
     nbformat.write(nb, deep)
     results = {r["student"]: r for r in grade([tmp_path / "class"], limits=Confined,
                                               echo=lambda *a: None)}
-    assert results["ada"]["score"] == 3 and results["bo"]["score"] == 0
-    assert "RecursionError" in results["bo"]["error"]
+    assert results["ada"]["score"] == 3 and results["bo"]["score"] == 3
+    assert "too long or too deeply nested" in results["bo"]["error"]
 
 
 def test_text_from_the_child_is_bounded(tmp_path):
@@ -431,7 +433,7 @@ def test_fifos_links_and_huge_files_are_refused_with_a_message(tmp_path):
     assert results["ada"]["score"] == 3
     for name, words in (("fifo", "not a regular file"), ("zero", "symbolic link"),
                         ("copycat", "symbolic link"), ("solution", "symbolic link"),
-                        ("huge", "more than the 20 MB")):
+                        ("huge", f"more than the {grading.MAX_NOTEBOOK_BYTES // 1024 ** 2} MB")):
         assert results[name]["score"] == 0 and words in results[name]["error"], results[name]
 
 

@@ -31,7 +31,7 @@ def test_status_marks_passed_failed_and_not_attempted(tmp_path):
     assert reason.strip().startswith("❌ weighted_sum")
     assert all(len(line) <= status_module.WIDTH for line in reason.splitlines())
     assert any(line.startswith("02_activations") and "no notebook" in line for line in lines)
-    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass."   # + layer_from_rows
+    assert (done, total) == (1, 3) and lines[-1] == "\n1 of 3 exercises pass; 2 to go."   # + layer_from_rows
 
 
 def test_status_counts_what_passes(tmp_path):

@@ -1,0 +1,44 @@
+"""The Gradescope bundle installs only what grading needs: the pins of requirements.txt
+that NumPy, Matplotlib and nbformat pull in, not the learners' JupyterLab."""
+import zipfile
+
+from checks.classroom.gradescope_bundle import build_bundle, grading_requirements
+from checks.engine.source import ROOT
+
+LOCK = """numpy==2.2.6
+    # via
+    #   -r requirements.in
+    #   contourpy
+contourpy==1.3.3 ; python_full_version == '3.11.*'
+    # via matplotlib
+matplotlib==3.10.9
+    # via -r requirements.in
+jupyterlab==4.4.0
+    # via -r requirements.in
+tornado==6.5
+    # via
+    #   jupyterlab
+    #   ipykernel
+"""
+
+
+def names(text):
+    return {line.split("==")[0] for line in text.splitlines() if line and line[0] != "#"}
+
+
+def test_only_what_grading_pulls_in_is_kept():
+    assert names(grading_requirements(LOCK)) == {"numpy", "contourpy", "matplotlib"}
+    assert names(grading_requirements(LOCK, leave_out={"contourpy"})) == {"numpy", "matplotlib"}
+    assert "contourpy==1.3.3 ; python_full_version == '3.11.*'" in grading_requirements(LOCK)
+
+
+def test_the_bundle_installs_the_grading_requirements(tmp_path):
+    with zipfile.ZipFile(build_bundle(tmp_path / "b.zip")) as zf:
+        setup = zf.read("setup.sh").decode()
+        kept = names(zf.read("requirements-grading.txt").decode())
+    assert "-r requirements-grading.txt" in setup and "-r requirements.txt" not in setup
+    assert {"numpy", "matplotlib", "nbformat"} <= kept
+    assert not {"jupyterlab", "ipykernel", "pytest", "nbval", "notebook"} & kept
+    assert not {"rfc3987-syntax", "webcolors", "fqdn", "lark"} & kept   # format checkers
+    everything = names((ROOT / "requirements.txt").read_text(encoding="utf-8"))
+    assert kept < everything and len(kept) < len(everything) / 3
