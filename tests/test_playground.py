@@ -443,10 +443,19 @@ def test_the_widget_speaks_the_learners_language():
         english = "{name}: the course's blocks.{name} (you chose the course's functions)."
         assert note == render(pmsg("playground", english, name="init_params"), "zh-TW")
         assert "init_params" in note and "course's" not in note
-        assert "Step" not in pg.Playground().step_button.description
     finally:
         use_language("en")
     assert pg.pmsg("playground", "Step") == "Step"
+
+
+def test_the_widgets_buttons_speak_the_learners_language():
+    pytest.importorskip("ipywidgets")
+    from checks.engine.language import use_language
+    use_language("zh-TW")
+    try:
+        assert "Step" not in pg.Playground().step_button.description
+    finally:
+        use_language("en")
 
 
 # ---- your functions from your saved lesson notebooks ---------------------------------------------
