@@ -16,6 +16,7 @@ BLAS thread for the course's small matrices, whatever way the course was started
 import glob
 import os
 import sys
+import unicodedata
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -324,3 +325,20 @@ def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
+
+
+# ---- printing -------------------------------------------------------------
+
+
+def display_width(text):
+    """How many columns ``text`` takes in a terminal or a notebook's output: an East Asian
+    wide or full-width character (神, ：) counts two, every other character one."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+
+
+def pad(text, width):
+    """``text`` followed by spaces up to ``width`` display columns, so that printed columns
+    line up in both editions: ``f"{pad(label, 20)} {value}"`` instead of ``f"{label:20s}"``,
+    which counts characters and misaligns Chinese labels."""
+    text = str(text)
+    return text + " " * max(0, width - display_width(text))

@@ -24,9 +24,14 @@ REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(E
                     re.S | re.M)
 
 
-def stub(source):
-    """Every solution region becomes `# YOUR CODE HERE` + `raise NotImplementedError()`."""
-    return REGION.sub(lambda m: f"{m[1]}# YOUR CODE HERE\n{m[1]}raise NotImplementedError()",
+# The stub's comment; a translated notebook names its own in its metadata (translate.py).
+STUB_COMMENT = "YOUR CODE HERE"
+
+
+def stub(source, comment=STUB_COMMENT):
+    """Every solution region becomes `# YOUR CODE HERE` (or ``comment``, the edition's words)
+    + `raise NotImplementedError()`."""
+    return REGION.sub(lambda m: f"{m[1]}# {comment}\n{m[1]}raise NotImplementedError()",
                       source)
 
 
@@ -55,10 +60,11 @@ def check_markers(source, where):
 
 
 def clear_solutions(nb, name="notebook"):
+    comment = nb.metadata.get("stub_comment", STUB_COMMENT)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             check_markers(cell.source, f"{name}, cell {index}")
-            cell.source = stub(cell.source)
+            cell.source = stub(cell.source, comment)
         elif BEGIN in cell.source or END in cell.source:
             raise MarkerError(f"{name}, cell {index}: a solution marker in a {cell.cell_type} "
                               "cell; solutions live in code cells")

@@ -10,6 +10,8 @@
                                 lessons' catalogues stay behind)
     OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
     OUT/README.md               the course's introduction and lessons, how to start, this list
+    OUT/README.zh-TW.md         the same for learners in zh-TW, from README.zh-TW.md's learner
+                                sections (never the instructors' part of it)
     OUT/Makefile                the course Makefile's set-up part (install, lab) and the
                                 learners' commands: status, test, reset, clean
     OUT/.course-release         the list of files the release owns
@@ -41,8 +43,15 @@ from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
 # `python -m checks --help` lists only the learners' commands (docs/architecture.md, Layout).
 LEFT_OUT = {"authoring", "classroom"}
 SKIP = {"__pycache__", ".ipynb_checkpoints", "fresh"}
-SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml", "README.zh-TW.md",
+SETUP_FILES = ("requirements.txt", "requirements.in", "environment.yml", "pyproject.toml",
                "LICENSE")
+ZH_README = "README.zh-TW.md"
+# README.md's learner sections and their titles in README.zh-TW.md (in this order); a test
+# (tests/authoring/test_readme_zh.py) holds the two READMEs' sections, commands and tables
+# to each other through this map.
+ZH_SECTIONS = {"Start here (learners)": "開始（學員）",
+               "Conda, Binder and JupyterHub": "Conda、Binder 與 JupyterHub",
+               "Lessons": "課程內容"}
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
@@ -111,24 +120,25 @@ def section(readme, title):
     return "\n".join(out).strip()
 
 
-def lesson_table(readme):
+def lesson_table(readme, title="Lessons"):
     """The table of the README's Lessons section (its rows only)."""
-    return "\n".join(line for line in section(readme, "Lessons").splitlines()
+    return "\n".join(line for line in section(readme, title).splitlines()
                      if line.startswith("|"))
 
 
-def start_section(readme):
+def start_section(readme, start="Start", heading="## Start"):
     """The README's learners' start section ("## Start ..."), without its subsections for
     instructors (Binder, JupyterHub: they point into the repository)."""
     title = next((line[3:].strip() for line in readme.splitlines()
-                  if line.startswith("## Start")), None)
+                  if line.startswith(f"## {start}")), None)
     if title is None:
         return ""
     text = section(readme, title)
     text = re.split(r"\n### .*(?:Binder|JupyterHub|instructor).*\n", text, maxsplit=1)[0]
-    # the note on what this repository holds (solutions, hidden seed) is not the release's
-    text = re.sub(r" ?\(This repository is the whole course:.*?\)", "", text, flags=re.S)
-    return re.sub(r"^## .*", "## Start", text, count=1).strip()
+    # what the repository holds beyond a release (solutions/, the seed) is not the release's
+    text = re.sub(r" ?\(This repository is the whole course:.*?\)|（這個儲存庫是完整的課程：.*?）", "",
+                  text, flags=re.S)
+    return re.sub(r"^## .*", heading, text, count=1).strip()
 
 
 def learner_readme(root, out):
@@ -148,6 +158,29 @@ def learner_readme(root, out):
              "again), the provided modules (`blocks.py` and the data the lessons use) and "
              "the pinned requirements. It holds no reference solutions and no hidden "
              "grading cases; your instructor grades your notebooks separately.\n\n"
+             + "\n".join(f"- `{p}`" for p in listing)]
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def learner_readme_zh(root, out):
+    """README.zh-TW.md for learners: its introduction, start section (without Binder and
+    JupyterHub), the zh-TW commands and lessons, and what the folder holds; never its
+    instructors' or translators' sections."""
+    path = root / ZH_README
+    readme = path.read_text(encoding="utf-8") if path.exists() else ""
+    intro = readme.split("\n## ", 1)[0].strip()
+    intro = re.sub(r"，講師也能自動為全班評分", "", intro)
+    listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    table = lesson_table(readme, ZH_SECTIONS["Lessons"])
+    parts = [intro, start_section(readme, ZH_SECTIONS["Start here (learners)"], "## 開始"),
+             (TEMPLATES / "COMMANDS.zh-TW.md").read_text(encoding="utf-8").strip(),
+             "## 課程內容\n\n" + table if table else "",
+             "## 這個資料夾裡有什麼\n\n"
+             "學員的筆記本（繁體中文版在 `notebooks/zh-TW/`，英文版在 `notebooks/`）、在筆記本裡執行的"
+             "檢查（`checks/`，練習案例和它們的答案在 `checks/practice_cases/`）、筆記本的全新副本"
+             "（`checks/fresh/`，用來重新開始某一課）、課程提供的模組（`blocks.py` 和各課用到的資料）"
+             "以及固定版本的套件清單。這裡沒有參考解答，也沒有評分用的隱藏案例；講師會另外為你的"
+             "筆記本評分。\n\n"
              + "\n".join(f"- `{p}`" for p in listing)]
     return "\n\n".join(p for p in parts if p) + "\n"
 
@@ -187,7 +220,11 @@ def build_release(out, root=ROOT):
         (tmp / "Makefile").write_text(learner_makefile(root), encoding="utf-8")
         shutil.copy2(TEMPLATES / "gitignore", tmp / ".gitignore")      # the learners', not ours
         write_notebooks(tmp, root / "solutions")
+        if (root / ZH_README).exists():
+            (tmp / ZH_README).write_text("", encoding="utf-8")     # listed in both READMEs
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
+        if (root / ZH_README).exists():
+            (tmp / ZH_README).write_text(learner_readme_zh(root, tmp), encoding="utf-8")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
         (tmp / MARKER).write_text(MARKER_HEAD + "\n".join(files + [MARKER]) + "\n",
                                   encoding="utf-8")

@@ -11,9 +11,13 @@ What is translated, one catalogue entry each:
   the zh-TW edition needs another command (flag it `code-differs`);
 - a code comment (msgctxt "code comment"; `### BEGIN/END SOLUTION` markers are not);
 - a string literal a learner reads (msgctxt "code string"): the argument of print, a plot title,
-  label or text, a docstring, or any literal with words and spaces. Its msgid is the literal as
-  written, quotes and `{fields}` included; the translation keeps the quotes, prefix and fields,
-  so the code of both editions is the same (tests/authoring/test_translation.py compares their syntax trees).
+  axis, tick or legend label or text (through if-else, +, % and lists), a docstring, a label
+  ending in a colon, or any literal or f-string with a word and a space in its own text. Its
+  msgid is the literal as written, quotes and `{fields}` included; the translation keeps the
+  quotes, prefix and fields, so the code of both editions is the same
+  (tests/authoring/test_translation.py compares their syntax trees);
+- the stubs' comment, `# YOUR CODE HERE` (msgctxt "stub comment"), which the translated notebook
+  keeps in its metadata for build.clear_solutions.
 
 The edition holds the lessons that have a catalogue. A catalogue that no longer matches the English fails the build with the entries to update
 (`stale`); `update_catalogue` merges the new English in first, like msgmerge: a changed paragraph
@@ -31,9 +35,9 @@ from pathlib import Path
 import nbformat
 import polib
 
-from .build import learner_version
+from .build import STUB_COMMENT, learner_version
 from ..errors import ANSWER_NO, CourseError
-from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
+from ..engine.source import BEGIN, ROOT, solution_notebooks, workshop_notebooks
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"
@@ -42,12 +46,15 @@ STRING, COMMENT, BLOCK, MATHS = "code string", "code comment", "code block", "ma
 TEXT_NAMES = {"prev", "relu", "softmax", "onehot", "size", ".size", "BCE", "CE", "MSE", "out", "in"}
 # The setup cell of a zh-TW notebook chooses the language of check()'s messages.
 SELECT_LANGUAGE = 'import checks; checks.use_language("zh-TW")'
-# Calls whose string arguments a learner reads (print, plot text).
+# Calls whose string arguments a learner reads (print, plot text, tick labels, errors).
 SHOWN = {"print", "set_title", "set_xlabel", "set_ylabel", "suptitle", "title", "xlabel", "ylabel",
          "text", "annotate", "legend", "set_xticklabels", "set_yticklabels", "figtext", "Exception",
-         "ValueError", "TypeError", "RuntimeError"}
-SHOWN_KEYWORDS = {"label", "title", "xlabel", "ylabel", "text", "s"}
-
+         "ValueError", "TypeError", "RuntimeError", "xticks", "yticks", "set_xticks", "set_yticks",
+         "bar", "barh", "pie", "table", "set_label", "set_text", "fig_text"}
+SHOWN_KEYWORDS = {"label", "labels", "title", "xlabel", "ylabel", "text", "s", "tick_label",
+                  "xticklabels", "yticklabels", "colLabels", "rowLabels"}
+# The placeholder comment of an exercise stub (checks/authoring/build.py writes it).
+STUB = "stub comment"
 
 class TranslationError(CourseError):
     """A catalogue is missing, stale or breaks the code: the message lists what to do."""
@@ -121,12 +128,18 @@ def char_offset(source, offsets, lineno, col_bytes):
 
 
 def shown_strings(tree):
-    """String nodes a learner reads: arguments of SHOWN calls, label-like keywords, docstrings,
-    and any literal with words and spaces. Parts of an f-string are not separate strings."""
+    """String nodes a learner reads: arguments of SHOWN calls and label-like keywords (through
+    conditional expressions, `+`, `%`, `and`/`or`, tuples and lists), docstrings, any other
+    literal or f-string with a word and a space in its text ("class 0", "-> passed",
+    f"accuracy {a:.1%}", "loss $L$"). A string
+    used as code is left alone: a keyword setting (loc="upper left"), a subscript key, a
+    comparison's operand. Parts of an f-string are not separate strings."""
     inside_fstring = {id(m) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)
                       for m in ast.walk(n) if m is not n}
-    settings = {id(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call)
-                for k in n.keywords if k.arg not in SHOWN_KEYWORDS}     # loc="upper left" ...
+    code = {id(k.value) for n in ast.walk(tree) if isinstance(n, ast.Call)
+            for k in n.keywords if k.arg not in SHOWN_KEYWORDS}     # loc="upper left" ...
+    code |= {id(m) for n in ast.walk(tree) if isinstance(n, (ast.Subscript, ast.Compare))
+             for m in ast.walk(n.slice if isinstance(n, ast.Subscript) else n)}
     picked = {}
 
     def add(node):
@@ -138,6 +151,15 @@ def shown_strings(tree):
         elif isinstance(node, (ast.Tuple, ast.List)):
             for e in node.elts:
                 add(e)
+        elif isinstance(node, ast.IfExp):
+            add(node.body)
+            add(node.orelse)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            add(node.left)
+            add(node.right)
+        elif isinstance(node, ast.BoolOp):
+            for v in node.values:
+                add(v)
 
     for n in ast.walk(tree):
         if isinstance(n, ast.Call):
@@ -151,10 +173,22 @@ def shown_strings(tree):
         if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Module)) and n.body \
                 and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant):
             add(n.body[0].value)
-        if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in settings and \
-                re.search(r"[A-Za-z]{2,}\s+[A-Za-z]{2,}", strip_maths_and_fields(n.value)):
+        if id(n) not in code and worded(n):
             add(n)
     return [n for n in picked.values()]
+
+
+def worded(node):
+    """Is this a string literal or f-string whose own text (fields aside) has a word and a
+    space, i.e. words a learner reads rather than a name used as code?"""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+    else:
+        return False
+    text = strip_maths_and_fields(text)
+    return bool(re.search(r"[A-Za-z]{2,}", text) and re.search(r"\s", text))
 
 
 def code_segments(source, cell):
@@ -168,7 +202,8 @@ def code_segments(source, cell):
         start = char_offset(source, offsets, node.lineno, node.col_offset)
         end = char_offset(source, offsets, node.end_lineno, node.end_col_offset)
         text = source[start:end]
-        if re.search(r"[A-Za-z]{2}", strip_maths_and_fields(literal_body(text))):
+        body = strip_maths_and_fields(literal_body(text))
+        if re.search(r"[A-Za-z]{2}", body) or re.search(r"\S\s*:\s*$", body):   # or a label "Z  :"
             found.append(Segment(STRING, text, cell, start, end))
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.COMMENT and not tok.string.startswith("###"):
@@ -185,13 +220,18 @@ def literal_body(text):
 
 
 def segments(nb):
-    found = []
+    """Every translatable piece of a notebook, in order; a lesson with exercises also has its
+    stubs' comment (msgctxt STUB), listed at its first exercise cell."""
+    found, stubbed = [], False
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "markdown":
             found += [Segment(kind, text, i) for text, kind in paragraphs(cell.source)
                       if kind is not False]
         elif cell.cell_type == "code":
             found += code_segments(cell.source, i)
+            if BEGIN in cell.source and not stubbed:
+                found.append(Segment(STUB, STUB_COMMENT, i))
+                stubbed = True
     return found
 
 
@@ -221,7 +261,8 @@ def update_catalogue(lesson, nb, locale=None):
     wanted = {}
     for s in segments(nb):
         wanted.setdefault(s.key, []).append((f"{lesson}.ipynb", str(s.cell)))
-    note = {STRING: "A Python string literal: keep its prefix, quotes and {fields}."}
+    note = {STRING: "A Python string literal: keep its prefix, quotes and {fields}.",
+            STUB: "The comment in every exercise's stub, above raise NotImplementedError()."}
     return merge(load_catalogue(lesson, locale), wanted, catalogue_path(lesson, locale),
                  lambda ctxt: note.get(ctxt))
 
@@ -309,11 +350,14 @@ def translated(nb, po):
                                   for text, kind in paragraphs(cell.source))
         elif i in by_cell:
             source = cell.source
-            for s in sorted(by_cell[i], key=lambda s: s.start, reverse=True):
+            for s in sorted((s for s in by_cell[i] if s.msgctxt != STUB), key=lambda s: s.start,
+                            reverse=True):
                 source = source[:s.start] + table.get(s.key, s.msgid) + source[s.end:]
             cell.source = source
     select_language(nb)
     nb.metadata["language"] = LANG
+    if table.get((STUB, STUB_COMMENT)):
+        nb.metadata["stub_comment"] = table[(STUB, STUB_COMMENT)]   # build.clear_solutions
     return nb
 
 

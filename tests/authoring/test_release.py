@@ -369,3 +369,19 @@ def test_the_release_builds_as_a_package_with_the_parts_it_ships(release, tmp_pa
     assert {"checks/__main__.py", "checks/grading/sandbox.py", "checks/runtime/child.py",
             "checks/practice_cases/sigmoid.json", "blocks.py"} <= set(names)
     assert not [n for n in names if n.split("/")[1:2] in (["authoring"], ["classroom"])]
+
+
+def test_the_release_ships_a_learner_zh_tw_readme_not_the_instructors(release):
+    readme = (release / "README.zh-TW.md").read_text(encoding="utf-8")
+    source = (ROOT / "README.zh-TW.md").read_text(encoding="utf-8")
+    assert readme != source
+    for instructors in ("## 給講師", "## 翻譯流程", "checks grade", "checks slides", "checks release",
+                        "docs/translating.md", "solutions/", "tests/", "instructor-guide", "JupyterHub"):
+        assert instructors not in readme, instructors
+    assert "## 開始" in readme and "make lab-zh" in readme and "`layer_from_rows`" in readme
+    assert "checks status --lang zh-TW" in readme and "## 這個資料夾裡有什麼" in readme
+    assert "- `notebooks/zh-TW/01_weighted_sum.ipynb`" in readme
+    for target in re.findall(r"\]\(([^)\s]+)\)", readme):
+        if not re.match(r"https?://", target):
+            assert (release / target.split("#")[0]).exists(), f"dead link: {target}"
+    assert "[繁體中文](README.zh-TW.md)" in (release / "README.md").read_text(encoding="utf-8")

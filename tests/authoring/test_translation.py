@@ -8,7 +8,7 @@ import nbformat
 import polib
 import pytest
 
-from checks.authoring import translate
+from checks.authoring import build, translate
 from checks.engine.source import ROOT, WORKSHOP, solution_notebooks, workshop_notebooks
 
 LESSONS = translate.edition()
@@ -76,52 +76,109 @@ def test_catalogue_matches_the_english_and_is_complete(path):
     assert not problems, translate.stale_report({path.stem: problems})
 
 
-@pytest.mark.parametrize("lesson", sorted(PO))
-def test_maths_code_numbers_and_links_are_kept(lesson):
-    bad = []
-    for e in PO[lesson]:
-        if e.obsolete or not e.msgstr:
-            continue
-        wrong = [what for what, same in (
-            ("LaTeX", maths(e.msgstr) == maths(e.msgid)),
-            ("inline code", "code-differs" in e.flags
-             or inline_code(e.msgstr) == inline_code(e.msgid)),
-            ("links", links(e.msgstr) == links(e.msgid)),
-            ("numbers", e.msgctxt == translate.STRING or numbers(e.msgstr) == numbers(e.msgid)))
-            if not same]
-        if wrong:
-            bad.append(f"{entry_id((lesson, e))}: {', '.join(wrong)} differ")
-    assert not bad, report(bad)
+# ---- the lesson catalogues' rules: one test per lesson and rule, listing every bad entry ----
+
+def kept_maths(e):
+    return None if maths(e.msgstr) == maths(e.msgid) else "LaTeX must be the same"
 
 
-QUOTES = re.compile("[rRbBuUfF]*('''|\"\"\"|'|\")")
+def kept_inline_code(e):
+    if "code-differs" in e.flags or inline_code(e.msgstr) == inline_code(e.msgid):
+        return None
+    return "inline code must be the same (or flag the entry code-differs)"
 
 
-def literal_problem(e):
-    """What is wrong with a translated string literal, or None."""
-    prefix = QUOTES.match(e.msgid)[0]
+def kept_links(e):
+    return None if links(e.msgstr) == links(e.msgid) else "links must be the same"
+
+
+def kept_numbers(e):
+    """The same numbers (as a set: a translation may say a number once where the English
+    repeats it, e.g. a title's English gloss dropped); string literals aside."""
+    if e.msgctxt == translate.STRING or set(numbers(e.msgstr)) == set(numbers(e.msgid)):
+        return None
+    return f"numbers differ: {sorted(set(numbers(e.msgid)) ^ set(numbers(e.msgstr)))}"
+
+
+def kept_literal_form(e):
+    """A string literal keeps its prefix, quotes and {fields}, and stays one expression."""
+    if e.msgctxt != translate.STRING:
+        return None
+    prefix = re.match(r"[rRbBuUfF]*('\'\'|\"\"\"|'|\")", e.msgid)[0]
     if not (e.msgstr.startswith(prefix) and e.msgstr.endswith(prefix.lstrip("rRbBuUfF"))):
         return "prefix or quotes changed"
-    def fields(s):
-        return re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
+    fields = lambda s: re.findall(r"(?<!\{)\{[^{}]*\}(?!\})", s) if "f" in prefix.lower() else []
     if fields(e.msgstr) != fields(e.msgid):
         return "{fields} changed"
     try:
         compile("(" + e.msgstr + ")", "<msgstr>", "eval")     # one expression, however split
-    except SyntaxError:
-        return "not one Python expression"
+    except SyntaxError as error:
+        return f"not one Python expression: {error.msg}"
     return None
 
 
-@pytest.mark.parametrize("lesson", sorted(PO))
-def test_string_literals_keep_prefix_quotes_and_fields(lesson):
-    bad = [f"{entry_id((lesson, e))}: {literal_problem(e)}" for e in PO[lesson]
-           if not e.obsolete and e.msgstr and e.msgctxt == translate.STRING and literal_problem(e)]
-    assert not bad, report(bad)
+def taiwan_usage(e):
+    simplified = [c for c in e.msgstr if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+    mainland = [t for t in MAINLAND if re.search(t, e.msgstr)]
+    if simplified or mainland:
+        return f"Simplified characters {''.join(simplified)!r}, Mainland terms {mainland}"
+    return None
+
+
+def no_english_in_text(e):
+    """No English word left inside \\text{...} of the translation (names such as prev aside)."""
+    words = [t for t in re.findall(r"\\text\{([^}]*)\}", e.msgstr)
+             if set(re.findall(r"[A-Za-z]{2,}", t)) - PEOPLE and t.strip() not in translate.TEXT_NAMES]
+    return f"English in \\text{{}}: {words}" if words else None
+
+
+def retired_terms(e):
+    """The editor's pass replaced these (docs/translating.md, Terms settled)."""
+    found = [t for t in RETIRED if t in e.msgstr]
+    return f"retired terms {found} (see docs/translating.md)" if found else None
+
+
+PEOPLE = {"He", "LeCun", "Xavier", "Glorot", "Kingma", "Ba"}      # names, not English words
+RETIRED = ("樁", "輕推", "實得", "天真的", "sparse categorical 交叉熵", "YOUR CODE HERE")
+RULES = [kept_maths, kept_inline_code, kept_links, kept_numbers, kept_literal_form, taiwan_usage,
+         no_english_in_text, retired_terms]
+
+
+def bad_entries(lesson, rule):
+    """Every active entry of a lesson's catalogue that breaks a rule, one line each."""
+    out = []
+    for e in PO[lesson]:
+        if e.obsolete or not e.msgstr:
+            continue
+        problem = rule(e)
+        if problem:
+            out.append(f"{entry_id((lesson, e))}: {problem}")
+    return out
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
+@pytest.mark.parametrize("lesson", sorted(PO), ids=str)
+def test_lesson_catalogue_rule(lesson, rule):
+    bad = bad_entries(lesson, rule)
+    assert not bad, f"{len(bad)} entries of {lesson}.po break {rule.__name__}:\n" + "\n".join(bad)
+
+
+def test_the_catalogue_rules_can_fail():
+    e = polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='f"{m} 個樣本"')
+    assert kept_literal_form(e) and not kept_literal_form(
+        polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='f"{n} 個樣本"'))
+    e = polib.POEntry(msgid=r"$\text{shape } (1, n)$ in `b`, see [x](y) 3",
+                      msgstr=r"$\text{shape } (1, n)$ 在 b，4 的樁")
+    assert kept_inline_code(e) and kept_links(e) and kept_numbers(e) and no_english_in_text(e)
+    assert retired_terms(e) and not kept_maths(e)
+    assert taiwan_usage(polib.POEntry(msgid="x", msgstr="这个算法"))
+    e = polib.POEntry(msgid="Day9 (Day 9), 2024 (2024 x)", msgstr="Day9（第 9 天），2024")
+    assert kept_numbers(e) is None
 
 
 @pytest.mark.parametrize("catalogue", sorted(CATALOGUES))
 def test_taiwan_usage_only(catalogue):
+    """Every catalogue, the checks' messages too (plural forms included)."""
     bad = []
     for e in CATALOGUES[catalogue]:
         text = "".join(strings(e)) if not e.obsolete else ""
@@ -143,7 +200,7 @@ def test_the_checks_translations_keep_their_placeholders():
 
 def test_the_per_catalogue_rules_can_fail():
     bad = polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='"{n} 個樣本"')
-    assert literal_problem(bad) == "prefix or quotes changed"
+    assert kept_literal_form(bad) == "prefix or quotes changed"
     assert [t for t in MAINLAND if re.search(t, "代碼")] == ["代碼"]
 
 def test_the_mainland_check_can_fail():
@@ -316,3 +373,38 @@ def test_reset_in_zh_tw_backs_up_and_restores_the_zh_tw_notebook(tmp_path):
     assert saved.read_text(encoding="utf-8") == "{}" and origin == f"rebuilt from solutions/zh-TW/{name}"
     assert "加權求和" in path.read_text(encoding="utf-8")
     assert not (root / "notebooks" / name).exists()
+
+
+def test_zh_tw_stubs_say_in_zh_tw_where_the_code_goes(tmp_path):
+    stub = "# " + translate.load_catalogue("01_weighted_sum").find(
+        build.STUB_COMMENT, msgctxt=translate.STUB).msgstr
+    assert stub != "# " + build.STUB_COMMENT and "YOUR CODE HERE" not in stub
+    for path in ZH_NOTEBOOKS:
+        text = path.read_text(encoding="utf-8")
+        assert "YOUR CODE HERE" not in text, path.name
+        assert "NotImplementedError" not in text or json_escaped(stub) in text, path.name
+    from checks.grading.reset import fresh_copy              # reset and the release: the same
+    text, _ = fresh_copy("01_weighted_sum.ipynb", sub="zh-TW")
+    assert json_escaped(stub) in text and "YOUR CODE HERE" not in text
+    english, _ = fresh_copy("01_weighted_sum.ipynb")
+    assert "# YOUR CODE HERE" in english
+
+
+def json_escaped(text):
+    import json
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def test_worded_literals_are_extracted_wherever_they_are_shown():
+    source = ('ok = "-> passed" if err < 1e-7 else "-> FAILED"\n'
+              'ax.bar(["class 0", "class 1"], p)\n'
+              'print(f"{name:8s} relative to the last layer: " + "  ".join(sizes))\n'
+              'draw(ax, (f"after {n} epochs: " if n > 1 else "after 1 epoch: ") + f"accuracy {a:.1%}")\n'
+              'labels = ["dense layer\\n$W$", "loss $L$"]\n'
+              'plt.legend(loc="upper left"); y = data["y_train"]; z = mode == "two words"\n'
+              'print("Z   :", Z)\n')
+    found = [s.msgid for s in translate.code_segments(source, 0)]
+    assert found == ['"-> passed"', '"-> FAILED"', '"class 0"', '"class 1"',
+                     'f"{name:8s} relative to the last layer: "', 'f"after {n} epochs: "',
+                     '"after 1 epoch: "', 'f"accuracy {a:.1%}"', '"dense layer\\n$W$"', '"loss $L$"',
+                     '"Z   :"'], found
