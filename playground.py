@@ -46,39 +46,19 @@ EXTENT = 1.0               # the plane shown is [-EXTENT, EXTENT]^2; the data se
 
 # ---- the texts a learner reads -------------------------------------------------------------
 # Every text is written where it is used as pmsg("playground", "one complete English literal",
-# name=value): gettext's pgettext, the call of the course's message layer, so that extraction
-# finds it (checks/engine/messages.py, playground_entries). Its zh-TW translation is in
+# name=value): the course's message layer's pgettext call, so that its extraction (python -m
+# checks translate, checks/authoring/catalogue.py) finds it. Its zh-TW translation is in
 # locale/zh_TW/LC_MESSAGES/checks.po under msgctxt "playground".
 
 
 def pmsg(context: str, text: str, **values) -> str:
-    """``text`` in the learner's language (checks.use_language), its {placeholders} filled."""
+    """``text`` rendered in the learner's language (checks.use_language), its {placeholders}
+    filled: checks.engine.messages' pmsg and render; English when the checks cannot be imported."""
     try:
-        from checks.engine.language import current
-        if current() != "en":
-            text = translations().get((context, text)) or text
+        from checks.engine import messages
     except ImportError:          # the course's checks are not importable: English
-        pass
-    return text.format(**values)
-
-
-_TRANSLATIONS: dict = {}
-
-
-def translations() -> dict:
-    """{(msgctxt, English): zh-TW} of the playground's entries in the checks' catalogue."""
-    if not _TRANSLATIONS:
-        from pathlib import Path
-        path = Path(__file__).resolve().parent / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
-        try:
-            import polib
-            po = polib.pofile(str(path), encoding="utf-8")
-        except (ImportError, OSError):
-            return {}
-        _TRANSLATIONS.update({(e.msgctxt, e.msgid): e.msgstr for e in po
-                              if e.msgctxt == "playground" and e.msgstr and not e.obsolete
-                              and "fuzzy" not in e.flags})
-    return _TRANSLATIONS
+        return text.format(**values)
+    return messages.render(messages.pmsg(context, text, **values))
 
 
 def static_sentence() -> str:
@@ -225,7 +205,7 @@ def choose(namespace: dict | None = None, mine: bool = True,
                 verdict = checker(name, theirs)
             except Exception as e:  # noqa: BLE001 -- the check itself broke: say so, use the course's
                 note = pmsg("playground", "{name}: the course's blocks.{name} (its check could not "
-                                          "run: {error}).", name=name, error=f"{type(e).__name__}: {e}")
+                                          "run: {error}).", name=name, error=type(e).__name__ + ": " + str(e))
             else:
                 if verdict.status == PASSED:
                     use, note = theirs, pmsg("playground", "{name}: yours (it passes its check).", name=name)
@@ -402,7 +382,8 @@ class Trainer:
         """The loss line the widget shows."""
         (_, train), (_, test) = self.history["train"][-1], self.history["test"][-1]
         return pmsg("playground", "step {step} (epoch {epoch}): training loss {train}, test loss {test}",
-                    step=self.steps, epoch=f"{self.epoch:.1f}", train=f"{train:.3f}", test=f"{test:.3f}")
+                    step=self.steps, epoch=format(self.epoch, ".1f"), train=format(train, ".3f"),
+                    test=format(test, ".3f"))
 
     def over_plane(self, resolution: int = 50):
         """The output and every hidden neuron's output on a resolution x resolution grid over the
@@ -871,14 +852,14 @@ def walk(values: dict | None = None, activations=("relu", "relu"),
 def walk_summary(w: Walk) -> str:
     """The loss line and the gradient check's verdict, in the learner's language."""
     line = pmsg("playground", "prediction {prediction}, target {target}, loss (a - y)^2 = {loss}",
-                prediction=f"{w.A2.item():.4f}", target=f"{w.values['y'].item():.4f}",
-                loss=f"{w.loss:.4f}")
+                prediction=format(w.A2.item(), ".4f"), target=format(w.values["y"].item(), ".4f"),
+                loss=format(w.loss, ".4f"))
     if w.error is None:
         return line
     verdict = pmsg("playground", "they agree") if w.error < GRADIENT_TOLERANCE \
         else pmsg("playground", "they do NOT agree")
     return line + "\n" + pmsg("playground", "Gradients checked numerically: largest relative error "
-                                            "{error} ({verdict}).", error=f"{w.error:.1e}", verdict=verdict)
+                                            "{error} ({verdict}).", error=format(w.error, ".1e"), verdict=verdict)
 
 
 def walk_svg(w: Walk, gradients: bool = True, width: int = 640, height: int = 330) -> str:
@@ -1055,7 +1036,7 @@ def from_lessons(folder=".", lessons=LESSONS) -> dict:
         except Exception as e:  # noqa: BLE001 -- a broken notebook costs only its own functions
             notes.append(pmsg("playground", "{notebook} could not be read ({error}): its functions are "
                                             "the course's.", notebook=path.name,
-                              error=f"{type(e).__name__}: {e}"))
+                              error=type(e).__name__ + ": " + str(e)))
             continue
         for name in FUNCTIONS:
             fn = namespace.get(name)

@@ -42,6 +42,35 @@ def check_latency(repeats=15):
     return rows
 
 
+def language_latency(repeats=15, shows=50):
+    """(exercise, ms judging, ms showing in English, ms showing in zh-TW) of a failing check:
+    the first catalogued wrong answer of each exercise (tests/answers); medians of
+    ``repeats`` judgings and ``shows`` renderings (the judging is the same in both languages,
+    so the renderings are timed apart from its noise)."""
+    import importlib
+    import pkgutil
+    import tests.answers as answers
+    wrong = {}
+    for m in pkgutil.iter_modules(answers.__path__):
+        for ex_id, fns in importlib.import_module(f"tests.answers.{m.name}").WRONG.items():
+            if fns and not EXERCISES[ex_id].seconds:
+                wrong.setdefault(ex_id, fns[0][0])
+    def median_ms(f, n):
+        samples = []
+        for _ in range(n):
+            t = time.perf_counter()
+            f()
+            samples.append((time.perf_counter() - t) * 1000)
+        return statistics.median(samples)
+    rows = []
+    for ex_id, fn in wrong.items():
+        verdict = run_check(ex_id, fn)
+        judged = median_ms(lambda: run_check(ex_id, fn), repeats)
+        rows.append((ex_id, judged, median_ms(lambda: verdict.text("en"), shows),
+                     median_ms(lambda: verdict.text("zh-TW"), shows)))
+    return rows
+
+
 def class_of(n, folder):
     """n complete submissions: the solutions of lessons 01-03 (with outputs cleared), round robin."""
     sources = sorted((ROOT / "solutions").glob("0[1-3]_*.ipynb"))
@@ -76,6 +105,16 @@ def main():
         print(f"  {ex_id:<28} {ms:7.1f} ms {verdict}")
     print(f"  slowest: {max(ms for i, ms in rows if i not in trains):.1f} ms "
           f"(target < 50 ms; training runs aside)\n")
+
+    print("A failing check (a catalogued wrong answer): judged, then shown in English and in "
+          "zh-TW (medians)")
+    print(f"  {'':<28}{'judged':>10}{'+ en':>10}{'+ zh-TW':>10}{'zh - en':>10}")
+    langs = language_latency()
+    for ex_id, judged, en, zh in langs:
+        print(f"  {ex_id:<28}{judged:8.1f}ms{en:8.2f}ms{zh:8.2f}ms{zh - en:8.2f}ms "
+              f"{'ok' if zh - en <= 5 else 'OVER 5 ms'}")
+    print(f"  largest difference: {max(zh - en for _, _, en, zh in langs):.2f} ms "
+          f"(target: a verdict in zh-TW within 5 ms of the English one)\n")
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = class_of(args.n, Path(tmp))

@@ -6,7 +6,8 @@
     OUT/checks/practice_cases/*.json  practice cases with their answers (visible to learners anyway)
     OUT/checks/fresh/*.ipynb    pristine learner notebooks, for `python -m checks reset`
     OUT/notebooks/zh-TW/        the same in Traditional Chinese (from solutions/zh-TW/), fresh copies too
-    OUT/locale/.../checks.po    the checks' messages in zh-TW (the lessons' catalogues stay behind)
+    OUT/locale/.../checks.mo    the checks' messages in zh-TW, compiled, and checks.po (the
+                                lessons' catalogues stay behind)
     OUT/blocks.py, data/ ...    the course's provided modules (pyproject's py-modules) and data
     OUT/README.md               the course's introduction and lessons, how to start, this list
     OUT/README.zh-TW.md         the same for learners in zh-TW, from README.zh-TW.md's learner
@@ -54,7 +55,9 @@ ZH_SECTIONS = {"Start here (learners)": "開始（學員）",
 TEMPLATES = Path(__file__).parent / "templates" / "release"
 MARKER = ".course-release"
 MARKER_HEAD = "# built by `python -m checks release`; the files it owns:\n"
-MESSAGES = Path("locale", "zh_TW", "LC_MESSAGES", "checks.po")   # what check() needs for zh-TW
+# what check() needs for zh-TW: the compiled catalogue it renders from, and its source
+MESSAGES = (Path("locale", "zh_TW", "LC_MESSAGES", "checks.mo"),
+            Path("locale", "zh_TW", "LC_MESSAGES", "checks.po"))
 
 
 class ReleaseError(CourseError):
@@ -73,8 +76,7 @@ def project_files(root=ROOT):
                   and "templates/release" not in p.relative_to(root).as_posix()]
     if (root / "data").is_dir():
         files += [p.relative_to(root) for p in sorted((root / "data").rglob("*")) if p.is_file()]
-    if (root / MESSAGES).is_file():
-        files.append(MESSAGES)
+    files += [m for m in MESSAGES if (root / m).is_file()]
     return sorted(set(files))
 
 

@@ -414,7 +414,7 @@ def missing(solutions=None, locale=None):
 def update(lessons=(), solutions=None, locale=None):
     """`python -m checks translate [NN_name ...]`: merges the English into the catalogues (all
     of the edition's, plus any lesson named) and returns {lesson: stale entries}."""
-    from ..engine import messages
+    from . import catalogue as messages
     found = {}
     for path in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]:
         if path.stem in lessons or path.name in lessons or catalogue_path(path.stem, locale).exists():
@@ -444,7 +444,7 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
             found[path.stem] = problems
         else:
             ready.append((path, nb, po))
-    from ..engine import messages
+    from . import catalogue as messages
     problems = messages.stale(messages.update_catalogue())
     if problems:
         found["checks"] = problems

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..engine.exercise import Case
+from ..engine.messages import msg, nmsg, pmsg
 
 
 def values(rng, shape, kind="normal"):
@@ -15,6 +16,14 @@ def values(rng, shape, kind="normal"):
 
 
 KINDS = ("normal", "normal", "large", "zeros")
+# The kinds' names as a case label shows them ("z of shape (3, 4), large values").
+KIND_WORDS = {"normal": pmsg("values", "normal"), "large": pmsg("values", "large"),
+              "zeros": pmsg("values", "zeros")}
+
+
+def kind_word(kind):
+    """``kind`` ("normal", "large", "zeros") as a word of a case label (a Message)."""
+    return KIND_WORDS[kind]
 
 
 def elementwise_cases(rng, n=24):
@@ -24,8 +33,24 @@ def elementwise_cases(rng, n=24):
     for i in range(n):
         shape, kind = shapes[i % len(shapes)], KINDS[i % len(KINDS)]
         z = values(rng, shape, kind)
-        cases.append(Case((z,), label=f"z of shape {shape}, {kind} values", hidden=True))
+        cases.append(Case((z,), label=msg("z of shape {shape}, {kind} values", shape=shape,
+                                          kind=kind_word(kind)), hidden=True))
     return cases
+
+
+def network_label(sizes, activations, m):
+    """A case label: "2-layer network 2-3-1 (relu, sigmoid), 4 examples"."""
+    return nmsg("{layers}-layer network {sizes} ({activations}), {n} example",
+                "{layers}-layer network {sizes} ({activations}), {n} examples", m,
+                layers=len(sizes) - 1, sizes="-".join(map(str, sizes)),
+                activations=", ".join(activations))
+
+
+def logits_label(m, classes, kind):
+    """A case label: "4 examples, 3 classes, large logits"."""
+    return msg("{examples}, {classes}, {kind} logits",
+               examples=nmsg("{n} example", "{n} examples", m),
+               classes=nmsg("{n} class", "{n} classes", classes), kind=kind_word(kind))
 
 
 def batch_shapes(rng, n):

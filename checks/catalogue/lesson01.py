@@ -3,7 +3,8 @@ import numpy as np
 
 from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named
 from .common_mistakes import size_one_array
-from .gen import KINDS, batch_shapes, values
+from ..engine.messages import msg, nmsg
+from .gen import KINDS, batch_shapes, kind_word, values
 
 LESSON = "01_weighted_sum"
 a = np.array
@@ -20,7 +21,10 @@ def weighted_sum_random(rng):
     for i, n in enumerate([1, 2, 3, 5, 10, 50, 4, 7]):
         kind = KINDS[i % len(KINDS)]
         cases.append(Case((values(rng, (n,), kind), values(rng, (n,), "normal"),
-                           float(values(rng, (), kind))), f"{n} inputs, {kind} values", hidden=True))
+                           float(values(rng, (), kind))),
+                          nmsg("{n} input, {kind} values", "{n} inputs, {kind} values", n,
+                               kind=kind_word(kind)),
+                          hidden=True))
     return cases
 
 
@@ -66,7 +70,8 @@ def dense_random(rng):
         b_shape = (1, n_out) if i % 2 == 0 else (n_out,)
         cases.append(Case((values(rng, (m, n_in), kind), values(rng, (n_in, n_out)),
                            values(rng, b_shape, kind)),
-                          f"X {m}x{n_in}, W {n_in}x{n_out}, b of shape {b_shape}, {kind} values",
+                          msg("X {m}x{n_in}, W {n_in}x{n_out}, b of shape {b_shape}, {kind} values", m=m,
+                              n_in=n_in, n_out=n_out, b_shape=b_shape, kind=kind_word(kind)),
                           hidden=True))
     return cases
 
@@ -129,8 +134,8 @@ def rows_random(rng):
         kind = ("normal", "zeros")[i % 2]
         cases.append(Case((values(rng, (m, n_in), kind), values(rng, (n_out, n_in)),
                            values(rng, (n_out,), kind)),
-                          f"X {m}x{n_in}, weights {n_out}x{n_in} (one row per neuron), "
-                          f"{kind} values", hidden=True))
+                          msg("X {m}x{n_in}, weights {n_out}x{n_in} (one row per neuron), {kind} values",
+                              m=m, n_in=n_in, n_out=n_out, kind=kind_word(kind)), hidden=True))
     return cases
 
 

@@ -3,7 +3,8 @@ import numpy as np
 
 import blocks
 from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named, when
-from .gen import KINDS, elementwise_cases, values
+from ..engine.messages import nmsg
+from .gen import KINDS, elementwise_cases, kind_word, values
 
 LESSON = "02_activations"
 a = np.array
@@ -141,7 +142,9 @@ def softmax_random(rng):
     cases = []
     for i, (m, c) in enumerate([(1, 3), (4, 2), (3, 3), (6, 5), (1, 1), (5, 10), (2, 4), (7, 7)]):
         kind = KINDS[i % len(KINDS)]
-        cases.append(Case((values(rng, (m, c), kind),), f"{m} rows of {c} logits, {kind} values",
+        cases.append(Case((values(rng, (m, c), kind),), nmsg("{n} row of {c} logits, {kind} values",
+                                                   "{n} rows of {c} logits, {kind} values", m, c=c,
+                                                   kind=kind_word(kind)),
                           hidden=True))
     return cases
 

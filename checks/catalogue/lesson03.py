@@ -3,7 +3,9 @@ import numpy as np
 
 import blocks
 from ..engine.exercise import Case, Exercise, close, in_wrong_order, like, when
-from .gen import NETWORKS, article_network, values
+from ..engine.messages import msg
+from ..engine.verify import error_message
+from .gen import NETWORKS, article_network, network_label, values
 
 LESSON = "03_forward_pass"
 
@@ -16,25 +18,28 @@ def init_params_properties(call):
 
     out = run([2, 3, 1], 0)
     if out.error:
-        return [f"init_params([2, 3, 1], seed=0) raised {out.error}" +
-                (f" (your {out.line})." if out.line else ".")]
+        return [msg("{call} {problem}", call="init_params([2, 3, 1], seed=0)",
+                    problem=error_message(out))]
     params = out.value
     expected_shapes = [((2, 3), (1, 3)), ((3, 1), (1, 1))]
     if not isinstance(params, (list, tuple)) or len(params) != 2 or not all(
             isinstance(p, (list, tuple)) and len(p) == 2 for p in params):
-        return ["init_params([2, 3, 1]) should return a list of 2 (W, b) pairs, one per layer."]
+        return [msg("init_params([2, 3, 1]) should return a list of 2 (W, b) pairs, one per "
+                    "layer.")]
     shapes = [tuple(np.shape(x) for x in p) for p in params]
     if shapes != expected_shapes:
-        hint = ""
+        said = msg("init_params([2, 3, 1]) gave shapes {shapes}, expected {expected} as "
+                   "[(W1, b1), (W2, b2)].", shapes=shapes, expected=expected_shapes)
         if [s[0] for s in shapes] == [(3, 2), (1, 3)]:
-            hint = " Hint: W is (n_in, n_out) so that Z = X @ W works with rows as examples."
+            said = msg("{problem} Hint: W is (n_in, n_out) so that Z = X @ W works with rows as "
+                       "examples.", problem=said)
         elif [s[1] for s in shapes] == [(3,), (1,)]:
-            hint = " Hint: every b has shape (1, n_out): np.zeros((1, n_out))."
-        return [f"init_params([2, 3, 1]) gave shapes {shapes}, expected {expected_shapes} "
-                f"as [(W1, b1), (W2, b2)].{hint}"]
+            said = msg("{problem} Hint: every b has shape (1, n_out): np.zeros((1, n_out)).",
+                       problem=said)
+        return [said]
     problems = []
     if any(np.any(b != 0) for _, b in params):
-        problems.append("the biases should start at exactly zero: np.zeros((1, n_out)).")
+        problems.append(msg("the biases should start at exactly zero: np.zeros((1, n_out))."))
     big = run([400, 300, 200], 1)        # 180,000 weights: their std to within ~0.2 %
     if not big.error and isinstance(big.value, (list, tuple)) and len(big.value) == 2:
         for (W, _), n_in in zip(big.value, [400, 300]):
@@ -45,32 +50,34 @@ def init_params_properties(call):
     square = run([4, 4, 4], 0)
     if not square.error and isinstance(square.value, (list, tuple)) and len(square.value) == 2 \
             and np.array_equal(square.value[0][0], square.value[1][0]):
-        problems.append("two layers of the same shape got identical weights: create the "
-                        "generator once, before the loop, and draw every layer from it.")
+        problems.append(msg("two layers of the same shape got identical weights: create the "
+                            "generator once, before the loop, and draw every layer from it."))
     same = run([2, 3, 1], 0)
     other = run([2, 3, 1], 7)
     if from_global_state(params, [2, 3, 1], 0):
         return problems + [GLOBAL_SEEDED]
     if not same.error and not close_params(params, same.value):
-        problems.append("two calls with the same seed gave different weights: they came from "
-                        "NumPy's global random state (np.random.randn, np.random.normal, ...), "
-                        "which ignores `seed`. Draw from a generator made from the seed: "
-                        "rng = np.random.default_rng(seed), then rng.normal(...).")
+        problems.append(msg("two calls with the same seed gave different weights: they came "
+                            "from NumPy's global random state (np.random.randn, "
+                            "np.random.normal, ...), which ignores `seed`. Draw from a generator "
+                            "made from the seed: rng = np.random.default_rng(seed), then "
+                            "rng.normal(...)."))
     elif not other.error and close_params(params, other.value):
-        problems.append("seed=0 and seed=7 gave the same weights: pass `seed` to "
-                        "np.random.default_rng(seed).")
+        problems.append(msg("seed=0 and seed=7 gave the same weights: pass `seed` to "
+                            "np.random.default_rng(seed)."))
     by_rng = call(Case(([3, 2],), kwargs={"seed": np.random.default_rng(5)}))
     by_int = run([3, 2], 5)
     if by_rng.error:
-        problems.append(f"init_params([3, 2], seed=np.random.default_rng(5)) raised "
-                        f"{by_rng.error}: `seed` may also be a Generator "
-                        "(np.random.default_rng accepts one).")
+        problems.append(msg("{call} {problem} `seed` may also be a Generator "
+                            "(np.random.default_rng accepts one).",
+                            call="init_params([3, 2], seed=np.random.default_rng(5))",
+                            problem=error_message(by_rng)))
     elif not by_int.error and not close_params(by_rng.value, by_int.value):
-        problems.append("a Generator seeded with 5 should give the same weights as seed=5.")
+        problems.append(msg("a Generator seeded with 5 should give the same weights as seed=5."))
     return problems
 
 
-GLOBAL_SEEDED = (
+GLOBAL_SEEDED = msg(
     "your weights come from NumPy's global random state, seeded with np.random.seed(seed) "
     "(then np.random.randn or np.random.normal). That state is shared by the whole notebook: "
     "any other random call in between changes your weights, and `seed` may also be a "
@@ -101,10 +108,14 @@ def scale_hint(std, target, n_in):
             break
     else:
         formula = None
-    said = f" That matches a standard deviation of {formula}." if formula else ""
-    return (f"with n_in = {n_in} the weights' standard deviation is {std:.4f}, but He "
-            f"initialisation uses sqrt(2 / n_in) = {target:.4f}.{said} Draw them with "
-            "rng.normal(0.0, np.sqrt(2 / n_in), size=(n_in, n_out)).")
+    said = msg("with n_in = {n_in} the weights' standard deviation is {std:.4f}, but He "
+               "initialisation uses sqrt(2 / n_in) = {target:.4f}.", n_in=n_in, std=std,
+               target=target)
+    if formula:
+        said = msg("{problem} That matches a standard deviation of {formula}.", problem=said,
+                   formula=formula)
+    return msg("{problem} Draw them with rng.normal(0.0, np.sqrt(2 / n_in), size=(n_in, n_out)).",
+               problem=said)
 
 
 def close_params(p, q):
@@ -122,8 +133,8 @@ init_params = Exercise("init_params", LESSON, "init_params(layer_sizes, seed=0) 
 def network(rng, sizes, activations, m, kind="normal"):
     params = [(values(rng, (i, o)), values(rng, (1, o))) for i, o in zip(sizes[:-1], sizes[1:])]
     return Case((values(rng, (m, sizes[0]), kind), params, list(activations)),
-                f"{len(params)}-layer network {'-'.join(map(str, sizes))} "
-                f"({', '.join(activations)}), {m} example{'s' * (m > 1)}")
+                network_label(sizes, activations, m))
+
 
 
 def forward_visible():

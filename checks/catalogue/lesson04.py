@@ -8,7 +8,8 @@ import numpy as np
 import blocks
 from ..engine.exercise import Case, Exercise, changed_input, close, like, raised, when
 from .common_mistakes import overflowed_logits, size_one_array, unclipped
-from .gen import KINDS, values
+from ..engine.messages import msg
+from .gen import KINDS, kind_word, logits_label, values
 from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
                          mse_visible, probabilities, sce_visible)
 
@@ -38,7 +39,8 @@ def mse_random(rng):
         kind = KINDS[i % len(KINDS)]
         Y = values(rng, shape, kind)
         Y_hat = Y + values(rng, shape, "zeros" if kind == "zeros" else "normal")
-        cases.append(Case((Y_hat, Y), f"Y_hat and Y of shape {shape}, {kind} values",
+        cases.append(Case((Y_hat, Y), msg("Y_hat and Y of shape {shape}, {kind} values", shape=shape,
+                              kind=kind_word(kind)),
                           hidden=True))
     Y = values(rng, (3, 2))
     cases.append(Case((Y.copy(), Y), "perfect predictions (loss 0)", hidden=True))
@@ -99,13 +101,13 @@ def bce_random(rng):
     for i, shape in enumerate([(1, 1), (5, 1), (8,), (1,), (12, 1), (4, 3), (20,), (6, 1)]):
         P = probabilities(rng, shape, spread=[2.0, 4.0, 12.0][i % 3])
         Y = (rng.random(shape) < 0.5).astype(float)
-        cases.append(Case((P, Y), f"P and Y of shape {shape}", hidden=True))
+        cases.append(Case((P, Y), msg("P and Y of shape {shape}", shape=shape), hidden=True))
     for shape in [(10, 1), (16,)]:           # some exact, sure and right answers
         P = probabilities(rng, shape)
         Y = (rng.random(shape) < 0.5).astype(float)
         sure = rng.random(shape) < 0.3
         P[sure] = Y[sure]
-        cases.append(Case((P, Y), f"shape {shape}, exact 0s and 1s where Y is 0 or 1",
+        cases.append(Case((P, Y), msg("shape {shape}, exact 0s and 1s where Y is 0 or 1", shape=shape),
                           hidden=True))
     for shape in [(6, 1), (9,)]:              # some exact, sure and wrong answers
         P = probabilities(rng, shape)
@@ -113,7 +115,7 @@ def bce_random(rng):
         sure = rng.random(shape) < 0.3
         P[sure] = np.where(rng.random(shape) < 0.5, Y, 1 - Y)[sure]
         P.flat[0], Y.flat[0] = 0.0, 1.0
-        cases.append(Case((P, Y), f"shape {shape}, exact 0s and 1s, some sure and wrong",
+        cases.append(Case((P, Y), msg("shape {shape}, exact 0s and 1s, some sure and wrong", shape=shape),
                           hidden=True))
     P = a([[1e-5], [1 - 1e-5], [1e-5], [1 - 1e-5]])
     cases.append(Case((P, a([[1.0], [0.0], [0.0], [1.0]])), "the ends of [1e-5, 1 - 1e-5]",
@@ -201,7 +203,7 @@ def sce_random(rng):
         kind = KINDS[i % len(KINDS)]
         labels = rng.integers(0, C, size=m)
         cases.append(Case((values(rng, (m, C), kind), labels),
-                          f"{m} example{'s' * (m > 1)}, {C} class{'es' * (C > 1)}, {kind} logits",
+                          logits_label(m, C, kind),
                           hidden=True))
     return cases
 

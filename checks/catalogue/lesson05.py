@@ -14,7 +14,8 @@ from ..engine.exercise import (Case, Exercise, changed_input, close, in_wrong_or
 from ..runtime.functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
                                  sum_of_squares)
 from .common_mistakes import overflowed_logits, returns_number, size_one_array, unclipped
-from .gen import KINDS, values
+from ..engine.messages import msg, nmsg
+from .gen import KINDS, kind_word, logits_label, values
 from .loss_cases import (bce_visible, closest_to_edge, finite_if_sure_and_wrong,
                          mse_visible, probabilities, sce_visible)
 
@@ -52,12 +53,15 @@ def ng_random(rng):
         x = rng.normal(0, 1, size=shape)
         x.flat[rng.integers(x.size)] = rng.choice([3e-9, -2e-8, 1e-12, 5e-7])
         kwargs = {} if i % 3 else {"h": float(rng.choice([1e-4, 1e-3, 1e-6]))}
-        cases.append(Case((f, x), f"f = {f.__name__}, x of shape {shape}"
-                          + (f", h = {kwargs['h']:g}" if kwargs else ""), kwargs, hidden=True))
+        label = (msg("f = {f}, x of shape {shape}, h = {h:g}", f=f.__name__, shape=shape,
+                     h=kwargs["h"]) if kwargs else
+                 msg("f = {f}, x of shape {shape}", f=f.__name__, shape=shape))
+        cases.append(Case((f, x), label, kwargs, hidden=True))
     for f, shape in [(sum_of_cubes, (2, 4)), (sin_weighted, (3, 3))]:
         x = rng.normal(0, 1, size=shape).T
-        cases.append(Case((f, x), f"f = {f.__name__}, x = W.T of shape {x.shape} (a transposed "
-                          "view, not contiguous)", hidden=True))
+        cases.append(Case((f, x), msg("f = {f}, x = W.T of shape {shape} (a transposed view, "
+                                           "not contiguous)", f=f.__name__, shape=x.shape),
+                          hidden=True))
     return cases
 
 
@@ -121,7 +125,7 @@ EVERY_ELEMENT = ("Visit every element of x itself: `for i in np.ndindex(x.shape)
                  "op_flags=[\"readwrite\"])` and x[it.multi_index].")
 ONLY_1D = ("your loop runs over the first axis only (range(len(x))), so for a 2-D x it nudges "
            "whole rows. " + EVERY_ELEMENT)
-NUDGE = ("nudging x[i] in place is the method, but when numerical_gradient returns, x must be "
+NUDGE = msg("nudging x[i] in place is the method, but when numerical_gradient returns, x must be "
          "exactly as it was: save old = x[i], set x[i] = old + h and then old - h, and finish "
          "with x[i] = old (adding or subtracting h back leaves rounding errors).")
 
@@ -199,7 +203,8 @@ def re_random(rng):
         kind = KINDS[i % len(KINDS)]
         A = values(rng, shape, kind)
         B = A + values(rng, shape) * 10.0 ** -rng.integers(1, 9)
-        cases.append(Case((A, B), f"a and b of shape {shape}, {kind} values", hidden=True))
+        cases.append(Case((A, B), msg("a and b of shape {shape}, {kind} values", shape=shape,
+                                           kind=kind_word(kind)), hidden=True))
     cases.append(Case((np.zeros((2, 3)), np.zeros((2, 3))), "both zero, shape (2, 3)",
                       hidden=True))
     cases.append(Case((np.zeros(4), values(rng, (4,))), "a zero", hidden=True))
@@ -298,8 +303,9 @@ def grad_random(rng):
     for i, shape in enumerate([(1, 1), (5, 1), (3, 4), (1, 6), (8,), (2, 3), (10, 2), (1,)]):
         kind = KINDS[i % len(KINDS)]
         Y = values(rng, shape, kind)
-        cases.append(Case((Y + values(rng, shape), Y), f"Y_hat and Y of shape {shape}, "
-                          f"{kind} values", hidden=True))
+        cases.append(Case((Y + values(rng, shape), Y),
+                          msg("Y_hat and Y of shape {shape}, {kind} values", shape=shape,
+                              kind=kind_word(kind)), hidden=True))
     return cases
 
 
@@ -337,7 +343,7 @@ def bce_grad_random(rng):
     for i, shape in enumerate([(1, 1), (5, 1), (8,), (1,), (12, 1), (4, 3), (20,)]):
         P = probabilities(rng, shape, spread=[2.0, 4.0, 12.0][i % 3])
         Y = (rng.random(shape) < 0.5).astype(float)
-        cases.append(Case((P, Y), f"P and Y of shape {shape}", hidden=True))
+        cases.append(Case((P, Y), msg("P and Y of shape {shape}", shape=shape), hidden=True))
     P = probabilities(rng, (10, 1))
     Y = (rng.random((10, 1)) < 0.5).astype(float)
     sure = rng.random((10, 1)) < 0.3
@@ -417,8 +423,7 @@ def sce_grad_random(rng):
     for i, (m, C) in enumerate(shapes):
         kind = KINDS[i % len(KINDS)]
         cases.append(Case((values(rng, (m, C), kind), rng.integers(0, C, size=m)),
-                          f"{m} example{'s' * (m > 1)}, {C} class{'es' * (C > 1)}, "
-                          f"{kind} logits", hidden=True))
+                          logits_label(m, C, kind), hidden=True))
     return cases
 
 
@@ -514,7 +519,8 @@ def neuron_random(rng):
         x = values(rng, (n,), kind) if kind != "large" else values(rng, (n,)) * 3
         y = float(rng.choice([0.0, 1.0])) if i % 2 else float(rng.random())
         cases.append(Case((x, values(rng, (n,)) * 0.5, float(rng.normal()), y),
-                          f"{n} input{'s' * (n > 1)}, target {y:.3g}", hidden=True))
+                          nmsg("{n} input, target {y:.3g}", "{n} inputs, target {y:.3g}", n, y=y),
+                          hidden=True))
     return cases
 
 

@@ -8,7 +8,8 @@ import numpy as np
 import blocks
 from ..engine.exercise import (Case, Exercise, close, in_wrong_order, like, raised, when,
                                when_wrong)
-from .gen import KINDS, NETWORKS, article_network, batch_shapes, values
+from ..engine.messages import msg
+from .gen import KINDS, NETWORKS, article_network, batch_shapes, kind_word, network_label, values
 
 LESSON = "06_backpropagation"
 a = np.array
@@ -40,7 +41,8 @@ def dense_random(rng):
         # "zeros": A_prev with exact zeros, as after a ReLU; "large": A_prev about ±1000
         cases.append(Case((values(rng, (m, n_out)), values(rng, (m, n_in), kind),
                            values(rng, (n_in, n_out))),
-                          f"dZ {m}x{n_out}, A_prev {m}x{n_in} ({kind} values), W {n_in}x{n_out}",
+                          msg("dZ {m}x{n_out}, A_prev {m}x{n_in} ({kind} values), W {n_in}x{n_out}", m=m,
+                              n_out=n_out, n_in=n_in, kind=kind_word(kind)),
                           hidden=True))
     return cases
 
@@ -154,7 +156,8 @@ def activation_random(rng):
     for i, name in enumerate(ACTIVATION_NAMES * 4):
         shape, kind = shapes[i % len(shapes)], KINDS[(i // 4) % len(KINDS)]
         cases.append(Case((values(rng, shape), values(rng, shape, kind), name),
-                          f"{name}, shape {shape}, {kind} Z", hidden=True))
+                          msg("{name}, shape {shape}, {kind} Z", name=name, shape=shape,
+                              kind=kind_word(kind)), hidden=True))
     return cases
 
 
@@ -246,9 +249,7 @@ def network_case(rng, sizes, activations, m, kind="normal", label=None):
         if min(np.abs(Z).min() for _, Z in cache) > KINK:
             break
     dA_out = rng.normal(0, 1, size=A_out.shape)
-    return Case((dA_out, cache, params, list(activations)), label or (
-        f"{len(params)}-layer network {'-'.join(map(str, sizes))} "
-        f"({', '.join(activations)}), {m} example{'s' * (m > 1)}"))
+    return Case((dA_out, cache, params, list(activations)), label or network_label(sizes, activations, m))
 
 
 def backward_visible():

@@ -20,6 +20,8 @@ from ..engine.exercise import Case, Exercise, like, when, when_wrong
 from ..engine.replay import loss_of, matching_way, paired_wrongly, same_params
 from ..engine.steps import consecutive_steps, stepwise
 from ..engine.verdicts import NotAttempted
+from ..engine.messages import Joined, Message, msg, nmsg
+from ..engine.verify import error_message
 from .gen import values
 
 LESSON = "07_weight_updates"
@@ -50,7 +52,7 @@ def sgd_loop(call, ex, reference):
     return consecutive_steps(
         call, ex, reference, (values(rng, (2, 3)),), bowl(rng, (2, 3)),
         lambda state, grad, t: (state[0], grad, 0.1), lambda value: (value,), {},
-        "of gradient descent with lr = 0.1")
+        msg("gradient descent with lr = 0.1"))
 
 
 def sgd_singles():
@@ -103,7 +105,7 @@ def momentum_loop(call, ex, reference):
     return consecutive_steps(
         call, ex, reference, (p0, np.zeros_like(p0)), bowl(rng, (2, 3)),
         lambda state, grad, t: (state[0], grad, state[1], 0.1), tuple, {},
-        "of momentum with lr = 0.1, beta = 0.9, starting from velocity = 0")
+        msg("momentum with lr = 0.1, beta = 0.9, starting from velocity = 0"))
 
 
 def momentum_singles():
@@ -181,7 +183,7 @@ def adam_loop(call, ex, reference):
         call, ex, reference, (p0, np.zeros_like(p0), np.zeros_like(p0)), bowl(rng, (2, 3)),
         lambda state, grad, t: (state[0], grad, state[1], state[2], t),
         lambda value: tuple(value), {"lr": 0.05},
-        "of Adam with lr = 0.05, starting from m = v = 0 at t = 1")
+        msg("Adam with lr = 0.05, starting from m = v = 0 at t = 1"))
 
 
 def adam_state(rng, shape, t, scale=1.0):
@@ -318,7 +320,7 @@ def tiny_data():
 
 def describe_call(sizes, epochs, batch, seed, extra=""):
     return (f"train(X, y, {sizes}, ..., epochs={epochs}, batch_size={batch}, seed={seed}"
-            f"{extra})")
+            f"{extra})")        # code, shown as is
 
 
 def as_params(value, sizes):
@@ -326,11 +328,12 @@ def as_params(value, sizes):
     expected = [((i, o), (1, o)) for i, o in zip(sizes[:-1], sizes[1:])]
     if not (isinstance(value, (list, tuple)) and len(value) == len(expected) and all(
             isinstance(p, (list, tuple)) and len(p) == 2 for p in value)):
-        return (f"params should be a list of {len(expected)} (W, b) pairs, one per layer "
-                "(like init_params returns).")
+        return msg("params should be a list of {n} (W, b) pairs, one per layer (like "
+                   "init_params returns).", n=len(expected))
     shapes = [tuple(np.shape(x) for x in p) for p in value]
     if shapes != expected:
-        return f"params have shapes {shapes}; expected {expected} as [(W1, b1), (W2, b2)]."
+        return msg("params have shapes {shapes}; expected {expected} as [(W1, b1), (W2, b2)].",
+                   shapes=shapes, expected=expected)
     return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in value]
 
 
@@ -341,32 +344,35 @@ def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
     what = describe_call(sizes, epochs, batch, seed,
                          "".join(f", {k}={v!r}" for k, v in extra.items()))
     if out.error:
-        return None, None, f"{what} raised {out.error}" + (
-            f" (your {out.line})." if out.line else ".")
+        return None, None, msg("{call} {problem}", call=what, problem=error_message(out))
     if out.mutated:
-        return None, None, (
-            f"{what} changed {', '.join(out.mutated)} in place. Shuffle an index array "
-            "instead (order = rng.permutation(m)) and take X[order], y[order]: the "
-            "caller's data must stay as it was.")
+        return None, None, msg(
+            "{call} changed {names} in place. Shuffle an index array instead (order = "
+            "rng.permutation(m)) and take X[order], y[order]: the caller's data must stay as "
+            "it was.", call=what, names=Joined(out.mutated, last="and"))
     value = out.value
     if not (isinstance(value, (list, tuple)) and len(value) == 2):
-        return None, None, f"{what} should return two things: (params, history)."
+        return None, None, msg("{call} should return two things: (params, history).", call=what)
     params = as_params(value[0], sizes)
-    if isinstance(params, str):
-        return None, None, f"{what}: {params}"
+    if isinstance(params, Message):
+        return None, None, msg("{call}: {problem}", call=what, problem=params)
     history = value[1]
     if not (isinstance(history, dict) and "loss" in history):
-        return None, None, (f"{what}: history should be a dict whose key \"loss\" holds one "
-                            "loss per epoch, e.g. {\"loss\": [0.69, 0.52, ...]}.")
+        return None, None, msg("{call}: history should be a dict whose key \"loss\" holds one "
+                               "loss per epoch, e.g. {example}.", call=what,
+                               example='{"loss": [0.69, 0.52, ...]}')
     try:
         losses = np.asarray(history["loss"], dtype=float).ravel()
     except (TypeError, ValueError):
-        return None, None, f"{what}: history[\"loss\"] should be a list of numbers."
+        return None, None, msg("{call}: history[\"loss\"] should be a list of numbers.",
+                               call=what)
     if losses.size != epochs:
-        return None, None, (
-            f"{what}: history[\"loss\"] has {losses.size} value{'s' * (losses.size != 1)}, "
-            f"but it should hold one loss per epoch: {epochs} numbers. Append the loss once, "
-            "after each epoch's mini-batches.")
+        return None, None, nmsg(
+            "{call}: history[\"loss\"] has {n} value, but it should hold one loss per epoch: "
+            "{epochs} numbers. Append the loss once, after each epoch's mini-batches.",
+            "{call}: history[\"loss\"] has {n} values, but it should hold one loss per epoch: "
+            "{epochs} numbers. Append the loss once, after each epoch's mini-batches.",
+            int(losses.size), call=what, epochs=epochs)
     return params, losses, None
 
 
@@ -375,38 +381,38 @@ def run_train(call, X, y, sizes, acts, loss, lr, epochs, batch, seed, **extra):
 WRONG_WAYS = {
     "adam": [
         ({"t": lambda epoch, j, step, k: j, "reset": False},
-         "Adam's step counter t started again from 1 every epoch. t counts the mini-batches "
+         msg("Adam's step counter t started again from 1 every epoch. t counts the mini-batches "
          "over ALL epochs, 1, 2, 3, ...: set t = 0 once, before the epoch loop, and add 1 "
-         "before each batch's updates."),
+         "before each batch's updates.")),
         ({"t": lambda epoch, j, step, k: 1, "reset": False},
-         "Adam's step counter t was 1 at every step, so the bias correction never fades. "
+         msg("Adam's step counter t was 1 at every step, so the bias correction never fades. "
          "t counts the mini-batches over all epochs, 1, 2, 3, ...: t = 0 before the epoch "
-         "loop, t += 1 before each batch's updates, and pass that t to adam_step."),
+         "loop, t += 1 before each batch's updates, and pass that t to adam_step.")),
         ({"t": lambda epoch, j, step, k: epoch, "reset": False},
-         "t counted the epochs. Adam's t counts the updates, one per mini-batch, over all "
-         "epochs: add 1 to t for every batch."),
+         msg("t counted the epochs. Adam's t counts the updates, one per mini-batch, over all "
+         "epochs: add 1 to t for every batch.")),
         ({"t": lambda epoch, j, step, k: None, "reset": False},
-         "t grew by one for every array updated (4 per batch here) instead of once per "
-         "mini-batch: add 1 to t once per batch, before updating every W and b with it."),
+         msg("t grew by one for every array updated (4 per batch here) instead of once per "
+         "mini-batch: add 1 to t once per batch, before updating every W and b with it.")),
         ({"t": lambda epoch, j, step, k: j, "reset": True},
-         "m, v and t started again from zero every epoch. Create one m and one v per "
+         msg("m, v and t started again from zero every epoch. Create one m and one v per "
          "parameter array (zeros) and t = 0 once, before the epoch loop, and carry them "
-         "across epochs."),
+         "across epochs.")),
         ({"t": lambda epoch, j, step, k: step, "reset": True},
-         "every epoch started again from m = v = 0. Create one m and one v per parameter "
-         "array once, before the epoch loop, and keep each step's returned m and v."),
+         msg("every epoch started again from m = v = 0. Create one m and one v per parameter "
+         "array once, before the epoch loop, and keep each step's returned m and v.")),
         ({"lr": 1e-3},
-         "adam_step was called without train's learning rate, so it used its default "
-         "lr = 1e-3: pass it on, adam_step(p, g, m_p, v_p, t, lr)."),
+         msg("adam_step was called without train's learning rate, so it used its default "
+         "lr = 1e-3: pass it on, adam_step(p, g, m_p, v_p, t, lr).")),
         ({"step": lambda p, g, m, v, t, lr: uncorrected_adam(p, g, m, v, lr)},
-         "the steps have no bias correction: m_hat = m / (1 - beta1**t) and "
+         msg("the steps have no bias correction: m_hat = m / (1 - beta1**t) and "
          "v_hat = v / (1 - beta2**t) are missing. Update every W and b with "
-         "adam_step(p, g, m_p, v_p, t, lr), which corrects them."),
+         "adam_step(p, g, m_p, v_p, t, lr), which corrects them.")),
     ],
     "momentum": [
         ({"reset": True},
-         "every epoch started again from velocity = 0. Create one velocity per parameter "
-         "array (zeros) once, before the epoch loop, and keep each step's returned velocity."),
+         msg("every epoch started again from velocity = 0. Create one velocity per parameter "
+         "array (zeros) once, before the epoch loop, and keep each step's returned velocity.")),
     ],
 }
 
@@ -432,14 +438,15 @@ def which_epochs(call, seed, optimizer="sgd", lr=TINY_LR):
                                 TINY_BATCH, seed, **extra)
     if problem and optimizer != "sgd" and run_train(call, X, y, TINY_SIZES, TINY_ACTS, "mse",
                                                     lr, 2, TINY_BATCH, seed)[2] is None:
-        return "problem", (f"on a 3-example regression set with optimizer=\"{optimizer}\": "
-                           f"{problem} The same call with the default optimizer works, so "
-                           f"look at how train keeps {optimizer}'s state. "
-                           f"{KEEP_STATE[optimizer]}")
+        return "problem", msg("on a 3-example regression set with optimizer=\"{optimizer}\": "
+                              "{problem} The same call with the default optimizer works, so "
+                              "look at how train keeps {optimizer}'s state. {keep_state}",
+                              optimizer=optimizer, problem=problem,
+                              keep_state=KEEP_STATE[optimizer])
     if problem:
-        return "problem", (f"on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
-                           f"{problem} Does train use the loss its `loss` argument names: "
-                           "loss_fn, loss_grad = blocks.LOSSES[loss]?")
+        return "problem", msg("on a 3-example regression set (loss=\"mse\", y of shape (3, 1)): "
+                              "{problem} Does train use the loss its `loss` argument names: "
+                              "loss_fn, loss_grad = blocks.LOSSES[loss]?", problem=problem)
     return matching_way(start, got, X, y, TINY_ACTS, "mse", lr, optimizer,
                         WRONG_WAYS.get(optimizer, []))
 
@@ -461,10 +468,15 @@ def pairs_mismatched(call, seeds=4):
     return False
 
 
-PAIRS = ("the inputs and the targets no longer match: X and y were put in different orders "
-         "(two different permutations, or only one of them shuffled), so each example is "
-         "trained towards another example's target. Draw ONE order per epoch, order = "
-         "rng.permutation(m), and index both with it: X[order], y[order].")
+PAIRS = msg("the inputs and the targets no longer match: X and y were put in different orders "
+            "(two different permutations, or only one of them shuffled), so each example is "
+            "trained towards another example's target. Draw ONE order per epoch, order = "
+            "rng.permutation(m), and index both with it: X[order], y[order].")
+PAIRS_SENTENCE = msg("The inputs and the targets no longer match: X and y were put in different "
+                     "orders (two different permutations, or only one of them shuffled), so "
+                     "each example is trained towards another example's target. Draw ONE order "
+                     "per epoch, order = rng.permutation(m), and index both with it: X[order], "
+                     "y[order].")
 
 
 def train_properties(call):
@@ -479,36 +491,43 @@ def train_properties(call):
         return [problem]
     first, last = losses[0], losses[-1]
     if not np.all(np.isfinite(losses)):
-        return [f"on the XOR set, {what} gave losses {np.round(losses[:5], 4).tolist()}...: "
-                "the loss became inf or nan, the training blew up. Check that each step "
-                "subtracts lr * grad (param - lr * grad)."]
+        return [msg("on the XOR set, {call} gave losses {losses}...: the loss became inf or nan, "
+                    "the training blew up. Check that each step subtracts lr * grad (param - "
+                    "lr * grad).", call=what, losses=np.round(losses[:5], 4).tolist())]
     start, _, _ = xor_run(XOR_LR, 0, 0)
     if start is not None and same_params(start, params, rtol=0):
-        return [f"{what} returned the parameters it started from: they were never updated. "
-                "Keep the result of each step: params[l] = (sgd_step(W, dW, lr), "
-                "sgd_step(b, db, lr))."]
+        return [msg("{call} returned the parameters it started from: they were never updated. "
+                    "Keep the result of each step: params[l] = (sgd_step(W, dW, lr), "
+                    "sgd_step(b, db, lr)).", call=what)]
     if not last < 0.5 * first:
         if pairs_mismatched(call):
-            return [f"on the XOR set the loss went from {first:.4f} after epoch 1 to "
-                    f"{last:.4f} after epoch {XOR_EPOCHS}: {PAIRS}"]
-        went = "went up" if last > first else "hardly went down"
-        return [f"on the XOR set the loss {went}, from {first:.4f} after epoch 1 to {last:.4f} "
-                f"after epoch {XOR_EPOCHS} (lr = {XOR_LR}). "
-                + ("Gradient descent subtracts the step: param - lr * grad."
-                   if last > first else "Check that every mini-batch updates every W and b.")]
+            return [msg("on the XOR set the loss went from {first:.4f} after epoch 1 to "
+                        "{last:.4f} after epoch {epochs}: {problem}", first=first, last=last,
+                        epochs=XOR_EPOCHS, problem=PAIRS)]
+        if last > first:
+            return [msg("on the XOR set the loss went up, from {first:.4f} after epoch 1 to "
+                        "{last:.4f} after epoch {epochs} (lr = {lr}). Gradient descent subtracts "
+                        "the step: param - lr * grad.", first=first, last=last,
+                        epochs=XOR_EPOCHS, lr=XOR_LR)]
+        return [msg("on the XOR set the loss hardly went down, from {first:.4f} after epoch 1 to "
+                    "{last:.4f} after epoch {epochs} (lr = {lr}). Check that every mini-batch "
+                    "updates every W and b.", first=first, last=last, epochs=XOR_EPOCHS,
+                    lr=XOR_LR)]
     problems = []
     final = loss_of(params, X, y, XOR_ACTS, XOR_LOSS)
     if not np.isclose(last, final, rtol=1e-6, atol=1e-9):
-        problems.append(
-            f"history[\"loss\"][-1] is {last:.6g}, but the loss of the returned params on the "
-            f"whole training set is {final:.6g}. After each epoch, record the loss of the "
-            "whole training set: loss(forward(X, params, activations)[0], y).")
+        problems.append(msg(
+            "history[\"loss\"][-1] is {last:.6g}, but the loss of the returned params on the "
+            "whole training set is {final:.6g}. After each epoch, record the loss of the "
+            "whole training set: loss(forward(X, params, activations)[0], y).", last=last,
+            final=final))
     accuracy = float(np.mean(blocks.forward(X, params, XOR_ACTS)[0].argmax(axis=1) == y))
     if accuracy < XOR_ACCURACY:
-        problems.append(
-            f"after {what} the network classifies {accuracy:.0%} of the XOR set right; it "
-            f"should reach at least {XOR_ACCURACY:.0%}. The loss went from {first:.4f} to "
-            f"{last:.4f}.")
+        problems.append(msg(
+            "after {call} the network classifies {accuracy:.0%} of the XOR set right; it "
+            "should reach at least {target:.0%}. The loss went from {first:.4f} to "
+            "{last:.4f}.", call=what, accuracy=accuracy, target=XOR_ACCURACY, first=first,
+            last=last))
     # determinism, on 2 epochs (8 mini-batches) to keep the check fast
     short, short_losses, problem = xor_run(XOR_LR, 2, 0)
     again, again_losses, problem_again = xor_run(XOR_LR, 2, 0)
@@ -517,14 +536,15 @@ def train_properties(call):
         return problems + [problem or problem_again or problem_other]
     if not (same_params(short, again) and np.allclose(short_losses, again_losses, rtol=1e-12,
                                                       atol=0)):
-        return problems + [
+        return problems + [msg(
             "two calls with the same seed gave different results. Make everything random "
             "come from rng = np.random.default_rng(seed): the initial weights "
             "(init_params(layer_sizes, seed=rng)) and each epoch's order (rng.permutation(m)), "
-            "not np.random."]
+            "not np.random.")]
     if same_params(short, other):
-        problems.append("seed=0 and seed=1 gave the same parameters: use the seed, "
-                        "rng = np.random.default_rng(seed), for the weights and the shuffling.")
+        problems.append(msg("seed=0 and seed=1 gave the same parameters: use the seed, "
+                            "rng = np.random.default_rng(seed), for the weights and the "
+                            "shuffling."))
     if problems:
         return problems
     problems = shuffling_problems(call)
@@ -542,12 +562,13 @@ def train_properties(call):
         blocks.forward(X, adam_params, XOR_ACTS)[0].argmax(axis=1) == y))
     if not (np.all(np.isfinite(adam_losses)) and adam_losses[-1] < 0.5 * adam_losses[0]
             and adam_accuracy >= XOR_ACCURACY):
-        return [f"with optimizer=\"adam\" (lr = {ADAM_LR}, {ADAM_EPOCHS} epochs) the loss went "
-                f"from {adam_losses[0]:.4f} after epoch 1 to {adam_losses[-1]:.4f} and "
-                f"{adam_accuracy:.0%} of the XOR set is classified right: the loss should at "
-                f"least halve and the accuracy reach {XOR_ACCURACY:.0%}. Keep one m and one v "
-                "per parameter array, count t across all mini-batches from 1, and use "
-                "adam_step's returned m and v in the next step."]
+        return [msg("with optimizer=\"adam\" (lr = {lr}, {epochs} epochs) the loss went from "
+                    "{first:.4f} after epoch 1 to {last:.4f} and {accuracy:.0%} of the XOR set "
+                    "is classified right: the loss should at least halve and the accuracy "
+                    "reach {target:.0%}. Keep one m and one v per parameter array, count t "
+                    "across all mini-batches from 1, and use adam_step's returned m and v in "
+                    "the next step.", lr=ADAM_LR, epochs=ADAM_EPOCHS, first=adam_losses[0],
+                    last=adam_losses[-1], accuracy=adam_accuracy, target=XOR_ACCURACY)]
     if supports(call, "momentum"):
         return optimiser_problems(call, "momentum")
     return []
@@ -562,28 +583,28 @@ def shuffling_problems(call):
     found = [w for w in ways if w is not None]
     if not found:
         if pairs_mismatched(call):
-            return [PAIRS[0].upper() + PAIRS[1:]]
-        return ["2 epochs of your train on a 3-example set (batch_size=2, loss=\"mse\") match "
+            return [PAIRS_SENTENCE]
+        return [msg("2 epochs of your train on a 3-example set (batch_size=2, loss=\"mse\") match "
                 "no run of mini-batch gradient descent from the same starting weights, in any "
                 "order of the examples. Each epoch: one order = rng.permutation(m), batches "
                 "order[start:start + batch_size], and for each batch forward, the loss "
-                "gradient, backward, then sgd_step(p, g, lr) for every W and b."]
+                "gradient, backward, then sgd_step(p, g, lr) for every W and b.")]
     if found and all(kind == "dropped" for kind, _ in found):
-        return [
+        return [msg(
             "an epoch skipped the last, smaller batch: with 3 examples and batch_size=2 an "
             "epoch makes 2 updates (2 examples, then the 1 left over), yours made 1. "
             "Loop with `for start in range(0, m, batch_size)` and take "
-            "order[start:start + batch_size]; the last slice is simply shorter."]
+            "order[start:start + batch_size]; the last slice is simply shorter.")]
     if len(found) == TINY_SEEDS and len({lasts for _, lasts in found}) == 1:
-        return [
+        return [msg(
             "the examples were visited in the same order for every seed and every epoch: "
             "they were not shuffled. Draw a new order each epoch, order = rng.permutation(m), "
-            "and make the mini-batches from X[order], y[order]."]
+            "and make the mini-batches from X[order], y[order].")]
     if len(found) == TINY_SEEDS and all(l1 == l2 for _, (l1, l2) in found):
-        return [
+        return [msg(
             "every epoch visited the examples in the same order as the first: shuffle "
             "anew at the start of each epoch (order = rng.permutation(m) inside the "
-            "epoch loop)."]
+            "epoch loop).")]
     if len(found) == TINY_SEEDS and all(kind == "full" for kind, _ in found):
         off = next((seed for seed, (_, lasts) in enumerate(found)
                     if lasts != spec_lasts(seed)), None)
@@ -602,26 +623,27 @@ def spec_lasts(seed):
 
 
 def spec_order(seed):
-    """What a train that shuffles, but not with the spec's one generator, is told."""
-    return (
+    """What a train that shuffles, but not with the spec's one generator, is told (a
+    Message)."""
+    return msg(
         "the examples were shuffled every epoch, but not in the order the spec's random "
-        f"generator gives (seed={seed}), so your results differ from everyone else's with the "
+        "generator gives (seed={seed}), so your results differ from everyone else's with the "
         "same seed (and from reference_train's). The spec says, exactly: \"1. rng = "
         "np.random.default_rng(seed); params = blocks.init_params(layer_sizes, seed=rng). "
         "2. Every epoch: order = rng.permutation(m)\". One generator, used in that order: "
         "init_params(layer_sizes, seed=seed) or a second default_rng(seed) gives the same "
-        "weights but other orders.")
+        "weights but other orders.", seed=seed)
 
 
 TINY_OPTIMISER_LR = {"adam": 0.1, "momentum": 0.5}
 OPTIMISER_SEEDS = 2
 KEEP_STATE = {
-    "adam": ("Every W and b needs its own m and v (zeros at the start, carried across "
+    "adam": msg("Every W and b needs its own m and v (zeros at the start, carried across "
              "batches and epochs), t counts the mini-batches over all epochs from 1, and each "
              "step takes the m and v that the same array's previous step returned: "
-             "W, mW, vW = adam_step(W, dW, mW, vW, t, lr)."),
-    "momentum": ("Every W and b needs its own velocity (zeros at the start, carried across "
-                 "batches and epochs): W, vW = momentum_step(W, dW, vW, lr)."),
+             "`W, mW, vW = adam_step(W, dW, mW, vW, t, lr)`."),
+    "momentum": msg("Every W and b needs its own velocity (zeros at the start, carried across "
+                 "batches and epochs): `W, vW = momentum_step(W, dW, vW, lr)`."),
 }
 
 
@@ -662,14 +684,16 @@ def optimiser_problems(call, optimizer):
     for seed in range(OPTIMISER_SEEDS):
         way = which_epochs(call, seed, optimizer, lr)
         if way is None:
-            return [f"with optimizer=\"{optimizer}\" (lr = {lr}), 2 epochs of your train on a "
-                    "3-example set (batch_size=2: 4 updates) match no run of "
-                    f"{optimizer} from the same starting weights, in any order of the "
-                    f"examples (seed={seed}). {KEEP_STATE[optimizer]}"]
+            return [msg("with optimizer=\"{optimizer}\" (lr = {lr}), 2 epochs of your train on "
+                        "a 3-example set (batch_size=2: 4 updates) match no run of {optimizer} "
+                        "from the same starting weights, in any order of the examples "
+                        "(seed={seed}). {keep_state}", optimizer=optimizer, lr=lr, seed=seed,
+                        keep_state=KEEP_STATE[optimizer])]
         if way[0] == "problem":
             return [way[1]]
         if way[0] == "wrong way":
-            return [f"with optimizer=\"{optimizer}\" (lr = {lr}) on a 3-example set: {way[1]}"]
+            return [msg("with optimizer=\"{optimizer}\" (lr = {lr}) on a 3-example set: {hint}",
+                        optimizer=optimizer, lr=lr, hint=way[1])]
     return []
 
 

@@ -16,6 +16,8 @@ import blocks
 import digits
 from ..engine.exercise import Case, Exercise, like, when
 from ..engine.verdicts import Note
+from ..engine.messages import Joined, Message, msg
+from ..engine.verify import error_message
 from .gen import values
 
 LESSON = "08_digits"
@@ -151,24 +153,25 @@ def as_network(value, n_in=64, n_out=10):
     """The learner's params as [(W, b), ...] of floats, or a sentence saying what's wrong."""
     if not (isinstance(value, (list, tuple)) and value and all(
             isinstance(p, (list, tuple)) and len(p) == 2 for p in value)):
-        return ("it should return params, a list of (W, b) pairs, one per layer, first layer "
-                "first (like init_params makes). Return the params, not the history.")
+        return msg("it should return params, a list of (W, b) pairs, one per layer, first layer "
+                   "first (like init_params makes). Return the params, not the history.")
     shapes = [tuple(np.shape(x) for x in p) for p in value]
     problem = None
     if any(len(sw) != 2 or sb != (1, sw[1]) for sw, sb in shapes):
-        problem = "every W should be (n_in, n_out) and every b (1, n_out)."
+        problem = msg("every W should be (n_in, n_out) and every b (1, n_out).")
     elif shapes[0][0][0] != n_in:
-        problem = f"the first W should have {n_in} rows, one per pixel."
+        problem = msg("the first W should have {n} rows, one per pixel.", n=n_in)
     elif shapes[-1][0][1] != n_out:
-        problem = f"the last layer should have {n_out} outputs, one logit per digit."
+        problem = msg("the last layer should have {n} outputs, one logit per digit.", n=n_out)
     elif any(s[0][1] != t[0][0] for s, t in zip(shapes, shapes[1:])):
-        problem = "each W's rows should match the previous layer's outputs."
+        problem = msg("each W's rows should match the previous layer's outputs.")
     if problem:
-        return f"the returned params have shapes {shapes}: {problem}"
+        return msg("the returned params have shapes {shapes}: {problem}", shapes=shapes,
+                   problem=problem)
     try:
         return [(np.asarray(W, dtype=float), np.asarray(b, dtype=float)) for W, b in value]
     except (TypeError, ValueError):
-        return "the returned W and b should be arrays of numbers."
+        return msg("the returned W and b should be arrays of numbers.")
 
 
 def activations_for(params, hidden="relu"):
@@ -192,31 +195,33 @@ def other_activation(network, d, graded):
 def activation_note(network, d, graded):
     other = other_activation(network, d, graded)
     if not other:
-        return ""
-    return (f" Its hidden layers seem to use {other[0]}: with {other[0]} they would classify "
-            f"{other[1]:.1%} of the test digits right, but they are graded as the course's "
-            "network, ReLU hidden layers and a linear output (predict's activations). Train "
-            "with [\"relu\", ..., \"linear\"].")
+        return None
+    return msg("Its hidden layers seem to use {activation}: with {activation} they would "
+               "classify {accuracy:.1%} of the test digits right, but they are graded as the "
+               "course's network, ReLU hidden layers and a linear output (predict's "
+               "activations). Train with [\"relu\", ..., \"linear\"].", activation=other[0],
+               accuracy=other[1])
 
 
 def run_train_digits(call, d):
     """(network, problem): the learner's trained network, or one sentence of what went wrong."""
     out = call(Case((d["X_train"], d["y_train"], d["X_val"], d["y_val"]), kwargs={"seed": 0}))
-    if out.timed_out:
-        return None, (f"{CALL} raised {out.error}; it must finish within {SECONDS} s when "
-                      "graded, so use fewer epochs or a smaller hidden layer.")
     if out.error:
-        return None, f"{CALL} raised {out.error}" + (
-            f" (your {out.line})." if out.line else ".")
+        said = msg("{call} {problem}", call=CALL, problem=error_message(out))
+        if out.timed_out:
+            said = msg("{problem} It must finish within {seconds} s when graded: use fewer "
+                       "epochs or a smaller hidden layer.", problem=said, seconds=SECONDS)
+        return None, said
     if out.mutated:
-        return None, (f"{CALL} changed {', '.join(out.mutated)} in place. Shuffle an index "
-                      "array instead and leave the caller's data as it was.")
+        return None, msg("{call} changed {names} in place. Shuffle an index array instead and "
+                         "leave the caller's data as it was.", call=CALL,
+                         names=Joined(out.mutated, last="and"))
     network = as_network(out.value)
-    if isinstance(network, str):
-        return None, f"{CALL}: {network}"
+    if isinstance(network, Message):
+        return None, msg("{call}: {problem}", call=CALL, problem=network)
     if not all(np.all(np.isfinite(x)) for layer in network for x in layer):
-        return None, (f"{CALL} returned parameters containing nan or inf: the training blew "
-                      "up. Lower the learning rate (with Adam, try 1e-3 to 1e-2).")
+        return None, msg("{call} returned parameters containing nan or inf: the training blew "
+                         "up. Lower the learning rate (with Adam, try 1e-3 to 1e-2).", call=CALL)
     return network, None
 
 
@@ -226,34 +231,38 @@ def too_low(network, d):
     if test >= TEST_ACCURACY:
         return None
     train = accuracy(network, d["X_train"], d["y_train"])
-    said = (f"your network classifies {test:.1%} of the held-out test digits right (and "
-            f"{train:.1%} of the training digits); it should reach {TEST_ACCURACY:.0%}. ")
+    said = msg("your network classifies {test:.1%} of the held-out test digits right (and "
+               "{train:.1%} of the training digits); it should reach {target:.0%}.", test=test,
+               train=train, target=TEST_ACCURACY)
+
+    def then(advice):
+        return msg("{problem} {advice}", problem=said, advice=advice)
     other = activation_note(network, d, test)
     if other:
-        return said + other.strip()
+        return then(other)
     silent = no_positive_output(network, d["X_train"])
     if silent > DEAD_OUTPUT:
-        return said + output_relu(silent)
+        return then(output_relu(silent))
     mean, std = d["X_train"].mean(axis=0), d["X_train"].std(axis=0) + 1e-8
     rescaled = [d["X_test"] * digits.MAX_PIXEL, d["X_test"] / digits.MAX_PIXEL,
                 (d["X_test"] - mean) / std]
     if any(accuracy(network, X, d["y_test"]) >= TEST_ACCURACY for X in rescaled):
-        return said + ("It does much better when the test digits are rescaled: did you "
-                       "rescale or standardise X inside train_digits? The inputs arrive "
-                       "already divided by 16; train on them as they are, because the "
-                       "grader feeds the test digits that way.")
+        return then(msg("It does much better when the test digits are rescaled: did you "
+                        "rescale or standardise X inside train_digits? The inputs arrive "
+                        "already divided by 16; train on them as they are, because the "
+                        "grader feeds the test digits that way."))
     if train < 0.2:
-        return said + ("That is about guessing (10 %): the network barely trained. Return "
-                       "the params after training (fit updates the list you pass in), "
-                       "check the learning rate (Adam: 1e-3 to 1e-2; far smaller barely "
-                       "moves, far larger blows up) and give it enough epochs (20-50).")
+        return then(msg("That is about guessing (10 %): the network barely trained. Return "
+                        "the params after training (fit updates the list you pass in), "
+                        "check the learning rate (Adam: 1e-3 to 1e-2; far smaller barely "
+                        "moves, far larger blows up) and give it enough epochs (20-50)."))
     if train - test > 0.1:
-        return said + ("It is much better on the training digits: it memorises them. Use "
-                       "fewer epochs, or watch the validation accuracy and stop where it is "
-                       "best.")
-    return said + ("It learned, but not enough: train for more epochs, try a learning rate "
-                   "between 1e-3 and 1e-2 with Adam, shuffle the examples every epoch, and "
-                   "give the hidden layer 32-128 units.")
+        return then(msg("It is much better on the training digits: it memorises them. Use "
+                        "fewer epochs, or watch the validation accuracy and stop where it is "
+                        "best."))
+    return then(msg("It learned, but not enough: train for more epochs, try a learning rate "
+                    "between 1e-3 and 1e-2 with Adam, shuffle the examples every epoch, and "
+                    "give the hidden layer 32-128 units."))
 
 
 # A network trained with a linear output lifts each digit's own logit above 0 (at most 1 %
@@ -263,12 +272,14 @@ DEAD_OUTPUT = 0.10
 
 
 def output_relu(share):
-    """Why a network that leaves ``share`` of the digits without a positive logit fails."""
-    return (
-        f"{share:.0%} of the training digits get no positive output at all (all 10 logits "
+    """Why a network that leaves ``share`` of the digits without a positive logit fails (a
+    Message)."""
+    return msg(
+        "{share:.0%} of the training digits get no positive output at all (all 10 logits "
         "are 0 or below), as happens when the output layer goes through a ReLU: an output cut "
         "to 0 gets no gradient, so it stops learning. The last layer must be linear: "
-        "activations [\"relu\", ..., \"linear\"] (the softmax is inside the loss).")
+        "activations [\"relu\", ..., \"linear\"] (the softmax is inside the loss).",
+        share=share)
 
 
 def no_positive_output(network, X):
@@ -292,15 +303,17 @@ def train_digits_properties(call):
         return [low]
     again, problem = run_train_digits(call, d)
     if problem:
-        return [f"a second call: {problem}"]
+        return [msg("a second call: {problem}", problem=problem)]
     if not same_network(network, again):
-        return ["two calls with seed=0 gave different networks. Make everything random "
-                "come from the seed: init_params(sizes, seed=seed) and fit(..., seed=seed), "
-                "not np.random."]
+        return [msg("two calls with seed=0 gave different networks. Make everything random "
+                    "come from the seed: init_params(sizes, seed=seed) and fit(..., seed=seed), "
+                    "not np.random.")]
     test = accuracy(network, d["X_test"], d["y_test"])
-    return [Note(f"Your network classifies {test:.1%} of the {len(d['y_test'])} held-out test "
-                 f"digits right (graded with ReLU hidden layers and a linear output; "
-                 f"{TEST_ACCURACY:.0%} passes)." + activation_note(network, d, test))]
+    note = msg("Your network classifies {test:.1%} of the {n} held-out test digits right (graded "
+               "with ReLU hidden layers and a linear output; {target:.0%} passes).", test=test,
+               n=len(d["y_test"]), target=TEST_ACCURACY)
+    other = activation_note(network, d, test)
+    return [Note(msg("{note} {other}", note=note, other=other) if other else note)]
 
 
 train_digits = Exercise(

@@ -1,8 +1,8 @@
 """Which language check()'s messages are shown in: "en" (the default) or "zh-TW".
 
 A zh-TW notebook's setup cell says ``checks.use_language("zh-TW")``; the command line
-takes ``--lang zh-TW``. The messages themselves stay English in the code; they are
-translated where they are shown (checks/engine/messages.py).
+takes ``--lang zh-TW``. Messages are created as message ids with named arguments and
+rendered in this language where they are shown (checks/engine/messages.py).
 """
 import warnings
 

@@ -1,222 +1,332 @@
-"""check()'s messages in the learner's language, translated where they are shown.
+"""Learner-visible messages as data, rendered in the learner's language where they are shown.
 
-The checks compose their messages in English, in their own code; nothing there changes.
-At the rendering boundary (check() printing, `status`, feedback files) `render(text)`
-translates the finished English text through one gettext catalogue,
-locale/zh_TW/LC_MESSAGES/checks.po, whose entries are extracted from the checks' source:
+A message is created with its English msgid and named arguments, gettext's model:
 
-- every hint of the mistake catalogue: msgctxt "hint <exercise>.<mistake id>", msgid the hint;
-- every message fragment the checks write (a string or f-string with words in it):
-  msgctxt "<module>.<function>", msgid the text with its variable parts numbered {0}, {1}, ...
-  The translation uses the same numbers, in any order.
+    msg("{where} differs from the expected value.", where=...)          # gettext
+    pmsg("label", "expected")                                           # pgettext: a context
+    nmsg("{n} value", "{n} values", n)                                  # ngettext: plurals
+    npmsg("label", "{n} case", "{n} cases", n)                          # npgettext
 
-Rendering replaces the hints' text, then matches each fragment as a pattern (its {n} standing
-for any text on one line, itself translated in turn), longest fragments first. The JSON and
-CSV a grader writes keep the English; Python's and NumPy's own error texts stay as they are.
+An argument is a number or text shown as is (code, identifiers, Python's own error texts),
+another Message (a word such as "large" is a message too; it renders in the same language),
+a ``Verbatim`` (text the zh-TW punctuation rules must not touch), a ``Joined`` list or a
+``Table`` (labelled rows aligned by display width). ``render(message, lang)`` gives the text;
+``str(message)`` is the English. ``message.data()`` / ``from_data`` make a message plain JSON
+data, so a stored verdict can be shown in either language later.
+
+The zh-TW catalogue is locale/zh_TW/LC_MESSAGES/checks.po, extracted and merged by Babel
+(``python -m checks translate``, checks/authoring/catalogue.py) and compiled to checks.mo,
+which is what renders (the standard library's gettext reads it). A missing translation
+renders as English (the tests list every one).
 """
-import ast
+import gettext
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .language import current
-from .source import ROOT
 
-CATALOGUE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
-# Modules whose strings a learner can read, in a notebook, in status or in a feedback file.
-MODULES = ("verify", "steps", "compare", "show", "notebook", "watch", "invoke", "status", "feedback",
-           "grade", "child", "sandbox", "plainrun", "reset", "instructor", "learner_commands")
-
-
-# Keyword arguments whose text is the command line's (--help), which stays English.
-ARGPARSE = {"help", "description", "epilog", "metavar"}
-
-# Short pieces the extraction skips (one word) but a learner reads.
-EXTRA = (("verify.failed", "Hint: {0}"), ("verify.failed", "  It {0}"),
-         ("verify.failed", " (hidden)"), ("verify.judge", "raised {0}"),
-         ("verify.judge", " (your {0})"), ("notebook.learner_line", "line {0}: {1}"),
-         ("show.show_case", "  expected"), ("show.show_case", "  got "),
-         ("feedback.markdown", "Total: **{0} / {1}**"), ("verdict", "passed"),
-         ("verdict", "failed"), ("verdict", "missing"), ("verdict", "not attempted"), ("status", "note: {0}"),
-         ("exercises.gen.KINDS", "normal"), ("exercises.gen.KINDS", "large"),
-         ("exercises.gen.KINDS", "zeros"), ("show.fmt", "   shape {0}"))
+LOCALE = Path(__file__).resolve().parents[2] / "locale"
+CATALOGUE = LOCALE / "zh_TW" / "LC_MESSAGES" / "checks.po"
+COMPILED = CATALOGUE.with_suffix(".mo")
+HINT = "hint {exercise}.{mistake}"          # the context of a catalogued mistake's hint
 
 
-# --- extraction ------------------------------------------------------------------------------------
+class Message:
+    """One learner-visible message: English msgid (``plural`` and count ``n`` for plural
+    forms), optional ``context``, named arguments ``args``."""
+    __slots__ = ("id", "args", "context", "plural", "n")
 
-def template(node):
-    """A string node as text with its variable parts numbered {0}, {1}, ... (braces doubled)."""
-    if isinstance(node, ast.Constant):
-        return node.value.replace("{", "{{").replace("}", "}}")
-    parts, n = [], 0
-    for v in node.values:
-        if isinstance(v, ast.Constant):
-            parts.append(v.value.replace("{", "{{").replace("}", "}}"))
-        else:
-            parts.append(f"{{{n}}}")
-            n += 1
-    return "".join(parts)
+    def __init__(self, id, args=None, context=None, plural=None, n=None):
+        self.id, self.args, self.context, self.plural, self.n = id, args or {}, context, plural, n
 
+    def __str__(self):
+        return render(self, "en")
 
-def worded(text):
-    return len(re.findall(r"[A-Za-z]{2,}", re.sub(r"\{\d+\}", "", text))) >= 2 and " " in text
+    def __repr__(self):
+        return f"msg({self.id!r}{''.join(f', {k}={v!r}' for k, v in self.args.items())})"
 
+    def __eq__(self, other):
+        if isinstance(other, str):                  # a message equals its English text
+            return str(self) == other
+        return isinstance(other, Message) and self.data() == other.data()
 
-def fragments(path, module):
-    """[(msgctxt, msgid)] of one source file's message strings, in source order."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    skip = {id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
-            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
-    skip |= {id(m) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)
-             for m in ast.walk(n) if m is not n}
-    skip |= {id(n.value) for n in ast.walk(tree)            # help="...": --help's English
-             if isinstance(n, ast.keyword) and n.arg in ARGPARSE}
-    # a mistake's how="..." is written for the instructor's guide (docs/mistakes.md, English)
-    skip |= {id(m) for n in ast.walk(tree) if isinstance(n, ast.keyword) and n.arg == "how"
-             for m in ast.walk(n.value)}
-    found = []
+    def __contains__(self, text):                   # a search of the English text
+        return text in str(self)
 
-    def visit(node, where):
-        for child in ast.iter_child_nodes(node):
-            here = f"{module}.{child.name}" if isinstance(child, (ast.FunctionDef, ast.ClassDef)) \
-                else where
-            if id(child) not in skip and (isinstance(child, ast.JoinedStr) or (
-                    isinstance(child, ast.Constant) and isinstance(child.value, str))):
-                text = template(child)
-                if worded(text):
-                    found.append((here, text, child.lineno))
-            visit(child, here)
-    visit(tree, module)
-    return sorted(found, key=lambda f: f[2])
+    def __hash__(self):
+        return hash((self.id, self.context))
+
+    def data(self):
+        """The message as plain JSON data: {"msgid", "args", and "context", "plural", "n"}."""
+        d = {"msgid": self.id, "args": {k: to_data(v) for k, v in self.args.items()}}
+        d.update({k: v for k, v in (("context", self.context), ("plural", self.plural),
+                                    ("n", self.n)) if v is not None})
+        return d
 
 
-def source_entries():
-    """[(msgctxt, msgid, occurrence)] for the catalogue: hints, then message fragments."""
-    from ..catalogue import EXERCISES
-    entries, hints = [], set()
-    for ex in EXERCISES.values():
-        for m in ex.mistakes:
-            entries.append((f"hint {ex.id}.{m.id}", m.hint, (f"checks/catalogue ({ex.lesson})", "")))
-            hints.add(m.hint)
-    files = [(next((ROOT / "checks").glob(f"*/{m}.py"), ROOT / "checks" / f"{m}.py"), m)
-             for m in MODULES]
-    files += [(p, f"exercises.{p.stem}") for p in sorted((ROOT / "checks" / "catalogue").glob("*.py"))]
-    entries += [(ctxt, msgid, ("checks/engine/messages.py", "EXTRA")) for ctxt, msgid in EXTRA]
-    entries += playground_entries()
-    for path, module in files:
-        if path.exists():
-            for ctxt, text, line in fragments(path, module):
-                if text.replace("{{", "{").replace("}}", "}") not in hints:
-                    entries.append((ctxt, text, (path.relative_to(ROOT).as_posix(), str(line))))
-    return entries
+class Verbatim(str):
+    """Text shown exactly as written in every language (Python's or NumPy's own error text,
+    a learner's line of code): the zh-TW punctuation rules leave it alone."""
 
 
-def playground_entries():
-    """The workshop playground's texts: every pmsg("playground", "English", ...) call in
-    playground.py (read from the source, not imported), msgctxt "playground". playground.pmsg
-    looks them up whole; they are never used as patterns here. [] without playground.py."""
-    path = ROOT / "playground.py"
-    if not path.exists():
-        return []
-    found = []
-    for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "pmsg" \
-                and len(n.args) >= 2 and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
-                                             for a in n.args[:2]):
-            found.append((n.lineno, n.args[0].value, n.args[1].value))
-    return [(ctxt, text, ("playground.py", str(line))) for line, ctxt, text in sorted(found)]
+class Joined:
+    """``items`` shown as one list: "a, b" ("a、b" in zh-TW); ``last`` "and" or "or" joins
+    the last two ("a, b and c"; 「a、b 和 c」). ``words=False``: a list of values (numbers),
+    its separator the same in every language."""
+    __slots__ = ("items", "last", "sep", "words")
+
+    def __init__(self, items, last=None, sep=", ", words=True):
+        self.items, self.last, self.sep, self.words = list(items), last, sep, words
 
 
-def update_catalogue(path=None):
-    """Merges the checks' English into checks.po like msgmerge; returns the catalogue."""
-    import polib
-    from ..authoring.translate import merge, new_catalogue
-    path = Path(path or CATALOGUE)
-    po = polib.pofile(str(path), encoding="utf-8", wrapwidth=100) if path.exists() \
-        else new_catalogue("checks")
-    wanted = {}
-    for ctxt, msgid, where in source_entries():
-        wanted.setdefault((ctxt, msgid), []).append(where)
-    return merge(po, wanted, path, lambda ctxt: None if ctxt.startswith("hint ")
-                 else "A playground text: keep every {name}; they may move."
-                 if ctxt == "playground"
-                 else "A message fragment: keep every {n}; they may move.")
+class Table:
+    """Rows (label, value) shown as ``  label = value``, labels padded to one display width
+    (a wide East Asian character counts two); a value's later lines are indented to match."""
+    __slots__ = ("rows",)
+
+    def __init__(self, rows):
+        self.rows = list(rows)
 
 
-def stale(po):
-    """What keeps checks.po from translating every message: [(problem, msgid)]."""
-    active = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
-    problems = []
-    for ctxt, msgid, _ in source_entries():
-        e = active.get((ctxt, msgid))
-        if e is None:
-            problems.append(("not in the catalogue (new or changed English)", msgid))
-        elif not e.msgstr.strip():
-            problems.append(("untranslated", msgid))
-        elif e.fuzzy:
-            problems.append(("fuzzy (revise, then remove the fuzzy flag)", msgid))
-    return list(dict.fromkeys(problems))
+def msg(id, /, **args):
+    return Message(id, args)
 
 
-# --- rendering ---------------------------------------------------------------------------------------
+def pmsg(context, id, /, **args):
+    return Message(id, args, context=context)
+
+
+def nmsg(singular, plural, n, /, **args):
+    return Message(singular, {"n": n, **args}, plural=plural, n=n)
+
+
+def npmsg(context, singular, plural, n, /, **args):
+    return Message(singular, {"n": n, **args}, context=context, plural=plural, n=n)
+
+
+def hint(exercise, mistake, text):
+    """A catalogued mistake's hint: its English text, in the context "hint <exercise>.<id>"."""
+    return Message(text, context=HINT.format(exercise=exercise, mistake=mistake))
+
+
+def case_label(label):
+    """A case's label as a message: a literal label of the catalogue is its own msgid (in the
+    context "case"; checks/authoring/catalogue.py extracts them from the cases)."""
+    return label if isinstance(label, Message) else Message(str(label), context="case")
+
+
+# --- data -------------------------------------------------------------------------------------
+
+def to_data(value):
+    if isinstance(value, Message):
+        return value.data()
+    if isinstance(value, Verbatim):
+        return {"verbatim": str(value)}
+    if isinstance(value, Joined):
+        return {"joined": [to_data(v) for v in value.items], "last": value.last, "sep": value.sep,
+                "words": value.words}
+    if isinstance(value, Table):
+        return {"table": [[to_data(a), to_data(b)] for a, b in value.rows]}
+    if isinstance(value, tuple):            # a shape stays a tuple: (1, 3), not [1, 3]
+        return {"tuple": [to_data(v) for v in value]}
+    if isinstance(value, list):
+        return {"list": [to_data(v) for v in value]}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def from_data(data):
+    """The value ``to_data`` made (a Message from a message's data)."""
+    if not isinstance(data, dict):
+        return data
+    if "msgid" in data:
+        return Message(data["msgid"], {k: from_data(v) for k, v in data.get("args", {}).items()},
+                       data.get("context"), data.get("plural"), data.get("n"))
+    if "verbatim" in data:
+        return Verbatim(data["verbatim"])
+    if "joined" in data:
+        return Joined([from_data(v) for v in data["joined"]], data.get("last"), data.get("sep", ", "),
+                      data.get("words", True))
+    if "table" in data:
+        return Table([(from_data(a), from_data(b)) for a, b in data["table"]])
+    if "list" in data:
+        return [from_data(v) for v in data["list"]]
+    if "tuple" in data:
+        return tuple(from_data(v) for v in data["tuple"])
+    return data
+
+
+def from_child(data, clean=str):
+    """An Outcome's error from the learner's process: its message data when it is one of the
+    runtime's own messages (checks/runtime/plain.py MESSAGES) with plain arguments, else its
+    text (``clean``-ed) as Python's verbatim message. Never a template learner code chose."""
+    from ..runtime.plain import MESSAGES
+
+    def plain_args(args):
+        return isinstance(args, dict) and all(
+            isinstance(k, str) and (isinstance(v, (str, int, float)) or
+                                    (isinstance(v, dict) and v.get("msgid") in MESSAGES
+                                     and plain_args(v.get("args"))))
+            for k, v in args.items())
+    if isinstance(data, dict):
+        if data.get("msgid") in MESSAGES and plain_args(data.get("args", {})):
+            return from_data({"msgid": data["msgid"], "args": {
+                k: clean(v) if isinstance(v, str) else v for k, v in data["args"].items()}})
+        return clean(repr(data))
+    return clean(data) if isinstance(data, str) else clean(repr(data))
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+class English(gettext.NullTranslations):
+    pass
+
 
 @lru_cache(maxsize=None)
-def table(path=CATALOGUE):
-    """(hints {english: translation}, patterns [(regex, translation template)]), longest first.
-    polib is imported here, so English checks need nothing beyond NumPy (e.g. under nbgrader)."""
-    if not Path(path).exists():
-        return {}, []
-    import polib
-    po = polib.pofile(str(path), encoding="utf-8")
-    hints, patterns = {}, []
-    for e in po:
-        if e.obsolete or not e.msgstr or e.fuzzy or e.msgctxt == "playground":
-            continue
-        if e.msgctxt.startswith("hint "):
-            hints[e.msgid] = e.msgstr
-        else:
-            patterns.append((pattern(e.msgid), e.msgstr, len(re.sub(r"\{\d+\}", "", e.msgid))))
-    patterns.sort(key=lambda p: -p[2])
-    return hints, [(p, t) for p, t, _ in patterns]
+def translations(lang):
+    """The compiled catalogue of ``lang`` (English: the msgids themselves)."""
+    if lang == "en" or not COMPILED.exists():
+        return English()
+    with open(COMPILED, "rb") as f:
+        return gettext.GNUTranslations(f)
 
 
-def pattern(msgid):
-    """A fragment's regex: its words literal, each {n} any text on one line; a fragment
-    ending in punctuation ends there (so the "." of 0.5 does not end a sentence)."""
-    parts = re.split(r"(\{\d+\})", msgid)
-    regex = ""
-    for i, part in enumerate(parts):
-        if re.fullmatch(r"\{\d+\}", part):
-            last = i == len(parts) - 1 or (i == len(parts) - 2 and not parts[-1])
-            regex += f"(?P<g{part[1:-1]}>[^\\n]*)" if last else f"(?P<g{part[1:-1]}>[^\\n]*?)"
-        else:
-            regex += re.escape(part.replace("{{", "{").replace("}}", "}"))
-    if re.search(r"[.:;)]$", msgid):
-        regex += r"(?=\s|$)"
-    elif re.search(r"[A-Za-z]$", msgid):
-        regex += r"\b"
-    if re.match(r"[A-Za-z]", msgid):
-        regex = r"\b" + regex
-    return re.compile(regex, re.IGNORECASE)
+def translated(m, lang):
+    """The template of message ``m`` in ``lang`` (its English msgid when untranslated)."""
+    t = translations(lang)
+    if m.plural is not None:
+        if m.context is not None:
+            return t.npgettext(m.context, m.id, m.plural, m.n)
+        return t.ngettext(m.id, m.plural, m.n)
+    if m.context is not None:
+        return t.pgettext(m.context, m.id)
+    return t.gettext(m.id)
 
 
-def render(text, lang=None):
-    """`text` (English, as the checks wrote it) in `lang` (default: the chosen language)."""
-    if (lang or current()) == "en" or not text:
-        return text
-    hints, patterns = table()
-    for english in sorted(hints, key=len, reverse=True):
-        text = text.replace(english, hints[english])
-    return translate_text(text, patterns, depth=0)
+OPEN, CLOSE = "\x0e", "\x0f"        # around verbatim text while the zh-TW rules run
 
 
-def translate_text(text, patterns, depth):
-    if depth > 4 or not re.search(r"[A-Za-z]{2,}", text):
-        return text
-    for regex, zh in patterns:
-        def fill(m):
-            values = {k[1:]: translate_text(v, patterns, depth + 1) for k, v in m.groupdict().items()}
-            return zh.format(*[values[str(i)] for i in range(len(values))])
-        text = regex.sub(fill, text)
-    return text
+def render(value, lang=None):
+    """``value`` (a Message, or any argument kind) as text in ``lang`` (default: the chosen
+    language); for zh-TW with the punctuation and spacing rules applied."""
+    lang = lang or current()
+    if lang == "en":
+        return text_of(value, lang)
+    return tidy(text_of(value, lang))
+
+
+def text_of(value, lang):
+    if isinstance(value, Message):
+        template = translated(value, lang)
+        if not value.args:
+            return template
+        args = {k: text_of(v, lang) if needs_rendering(v) else v for k, v in value.args.items()}
+        try:
+            return template.format(**args)
+        except (KeyError, IndexError, ValueError):      # a broken translation: show the English
+            return value.id.format(**args) if value.plural is None or value.n == 1 else \
+                value.plural.format(**args)
+    if isinstance(value, Verbatim):
+        if lang == "en":
+            return str(value)
+        return OPEN + value.replace(OPEN, "").replace(CLOSE, "") + CLOSE
+    if isinstance(value, Joined):
+        return joined(value, lang)
+    if isinstance(value, Table):
+        return table(value, lang)
+    if isinstance(value, list) and any(needs_rendering(v) for v in value):
+        return "\n".join(text_of(v, lang) for v in value)      # lines
+    return str(value)
+
+
+def needs_rendering(v):
+    return isinstance(v, (Message, Verbatim, Joined, Table)) or (
+        isinstance(v, list) and any(needs_rendering(x) for x in v))
+
+
+LAST = {"and": msg("{a} and {b}"), "or": msg("{a} or {b}")}
+
+
+def joined(j, lang):
+    items = [text_of(v, lang) for v in j.items]
+    if not j.words:
+        return j.sep.join(items)
+    sep = {", ": "、", "; ": "；"}.get(j.sep, j.sep) if lang != "en" else j.sep
+    if j.last and len(items) > 1:
+        pair = LAST[j.last]
+        last = text_of(Message(pair.id, {"a": items[-2], "b": items[-1]}), lang)
+        items = items[:-2] + [last]
+    return sep.join(items)
+
+
+def width(text):
+    """Display width: East Asian wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text if c not in (OPEN, CLOSE))
+
+
+def table(t, lang):
+    rows = [(text_of(a, lang) if lang == "en" else tidy(text_of(a, lang)), text_of(b, lang))
+            for a, b in t.rows]            # a label as it will be shown, then measured
+    pad = max((width(a) for a, _ in rows), default=0)
+    out = []
+    for label, value in rows:
+        head = f"  {label}{' ' * (pad - width(label))} = "
+        out.append(head + value.replace("\n", "\n" + " " * width(head)))
+    return "\n".join(out)
+
+
+# --- zh-TW punctuation and spacing ------------------------------------------------------------
+
+CJK = "\u3400-\u9fff\uf900-\ufaff「」『』（）。，：；、！？"
+HAN = f"[{CJK}]"
+PROTECTED = re.compile(f"{OPEN}[^{CLOSE}]*{CLOSE}|`[^`\\n]*`")
+FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）", ".": "。", "!": "！", "?": "？"}
+
+
+def tidy(text):
+    """zh-TW rules, outside code spans and verbatim text: full-width ，：；（）。 next to
+    Chinese, no space around full-width punctuation, no half-width full stop after Chinese."""
+    parts, last = [], 0
+    for m in PROTECTED.finditer(text):
+        parts.append(tidy_plain(text[last:m.start()]))
+        parts.append(m.group().strip(OPEN + CLOSE))
+        last = m.end()
+    parts.append(tidy_plain(text[last:]))
+    out = "".join(parts)
+    # a space between Chinese and a code span; none between full-width punctuation and it
+    out = re.sub(r"(?<=[\u3400-\u9fff])(?=`)|(?<=`)(?=[\u3400-\u9fff])", " ", out)
+    return re.sub(r"(?<=[（，：；。「」、])[ \t]+(?=\S)|(?<=\S)[ \t]+(?=[）。，：；」、])", "", out)
+
+
+def tidy_plain(s):
+    if not re.search(HAN, s):
+        return s
+    # brackets holding Chinese, or following it, become full-width; a shape (3, 4) after
+    # Chinese and a call f(x) stay
+    s = re.sub(r"\(([^()\n]*[\u3400-\u9fff][^()\n]*)\)", r"（\1）", s)
+    after_code = r"(?![ \t]*[\w(\[*/+=<>@-]|\.\w)"      # code goes on: (z > 0).astype, (1 - p) * y
+    s = re.sub(f"(?<={HAN})[ \t]*\\(([^()\\n]*)\\)" + after_code, lambda m: m.group()
+               if re.fullmatch(r"[\d,\s]*", m.group(1)) else f"（{m.group(1)}）", s)
+    # , : ; ! ? next to Chinese (before or after, spaces between)
+    s = re.sub(f"(?<={HAN})[ \t]*([,:;!?])[ \t]*", lambda m: FULL[m.group(1)], s)
+    s = re.sub(f"[ \t]*([,;!?])[ \t]*(?={HAN})", lambda m: FULL[m.group(1)], s)
+    s = re.sub(f"(?<=[^\\s\\d]):[ \t]*(?={HAN})", "：", s)
+    # a full stop after Chinese, or ending a Chinese sentence after a number or a name
+    s = re.sub(f"(?<={HAN})[ \t]*\\.(?=\\s|$)", "。", s)
+    s = re.sub(f"(?<=[\\w%)\\]])\\.(?=[ \t]*(?:{HAN}|$))", lambda m: "。"
+               if re.search(HAN, s[:m.start()].rsplit("\n", 1)[-1]) else ".", s)
+    # no space before or after full-width punctuation (a line's indentation stays), none
+    # between two Chinese characters
+    s = re.sub(r"(?<=\S)[ \t]+(?=[。，：；（）、！？])", "", s)
+    s = re.sub(r"(?<=[。，：；（）、！？])[ \t]+", "", s)
+    s = re.sub(r"(?<=[\u3400-\u9fff])[ \t]+(?=[\u3400-\u9fff])", "", s)
+    # a space between Chinese and Latin letters or digits (as the lessons' prose has it)
+    s = re.sub(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9%\])])(?=[\u3400-\u9fff])",
+               " ", s)
+    return s

@@ -11,7 +11,7 @@ from . import practice as expected
 from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke
 from .cputime import Usage
-from .messages import render
+from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome
 from .verify import noted, stand_ins, verify
 from .watch import Watch, provided_versions
@@ -33,8 +33,10 @@ def learner_line(tb):
 
 
 def timed_out(seconds):
-    """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call)."""
-    return f"TimeoutError: it did not finish within {seconds:g} s (an infinite loop?)"
+    """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call):
+    a Message completing "It ..." (an Outcome with ``said=True``)."""
+    return msg("was stopped: it {why} (an infinite loop?)",
+               why=msg("did not finish within {seconds:g} s", seconds=seconds))
 
 
 def local_call(fn, arg_names=(), provided=None, seconds=None):
@@ -49,8 +51,11 @@ def local_call(fn, arg_names=(), provided=None, seconds=None):
             r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
                        watch=Watch(provided) if provided else None)
         if seconds and not r.get("not_attempted") and used.overran(seconds):
-            return Outcome(error=timed_out(seconds), fatal=True, timed_out=True)
-        return Outcome(value=r.get("value"), error=r.get("error"), line=r.get("line"),
+            return Outcome(error=timed_out(seconds), fatal=True, timed_out=True, said=True)
+        error = r.get("error")      # Python's text, the runtime's message data, or the watch's
+        return Outcome(value=r.get("value"), line=r.get("line"),
+                       error=error if error is None or isinstance(error, Message)
+                       else from_child(error),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
                        said=bool(r.get("said")),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))
@@ -113,17 +118,20 @@ def recent(exercise_id, fn):
 def check(exercise_id, fn):
     """Checks your function against the course's cases and prints what it finds."""
     if exercise_id not in EXERCISES:
-        print(render(f"There is no exercise called {exercise_id!r}. The exercises are: "
-                     f"{', '.join(EXERCISES)}."))
+        print(render(msg("There is no exercise called {exercise!r}. The exercises are: {names}.",
+                         exercise=exercise_id, names=", ".join(EXERCISES))))
         return
     if not callable(fn):
-        print(render(f"check({exercise_id!r}, ...) needs your function itself as its second "
-                     f"argument, for example check({exercise_id!r}, {exercise_id})."))
+        print(render(msg("check({exercise!r}, ...) needs your function itself as its second "
+                         "argument, for example check({exercise!r}, {exercise}).",
+                         exercise=exercise_id)))
         return
     if getattr(fn, "__module__", None) in ("blocks", "digits"):
-        print(render(f"❌ {exercise_id}: this is {fn.__module__}.{fn.__name__}, the course's provided "
-                     f"version, not yours. Define your own {exercise_id} in the exercise cell (and "
-                     f"do not import it from blocks after that cell), then run the check again."))
+        print("❌ " + render(msg(
+            "{exercise}: this is {module}.{name}, the course's provided version, not yours. "
+            "Define your own {exercise} in the exercise cell (and do not import it from blocks "
+            "after that cell), then run the check again.", exercise=exercise_id,
+            module=fn.__module__, name=fn.__name__)))
         return
     verdict = run_check(exercise_id, fn)
-    print(f"{ICONS.get(verdict.status, '')} {render(verdict.message)}")
+    print(f"{ICONS.get(verdict.status, '')} {verdict.text()}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .messages import from_data, to_data
 from ..runtime import plain
 from .exercise import Case
 
@@ -33,7 +34,7 @@ TINY = 1e-300     # below this, a difference is underflow noise (0 against 5e-32
 
 def text(ex, cases):
     data = {"exercise": ex.id, "cases": [
-        {"label": c.label, "args": plain.encode(tuple(c.args)), "kwargs": plain.encode(c.kwargs),
+        {"label": to_data(c.label), "args": plain.encode(tuple(c.args)), "kwargs": plain.encode(c.kwargs),
          "expected": plain.encode(c.expected)} for c in cases]}
     return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
@@ -54,7 +55,7 @@ def load(path):
 
 def read(exercise_id, folder=FOLDER):
     data = load(folder / f"{exercise_id}.json")
-    return [Case(plain.decode(c["args"]), c["label"], plain.decode(c["kwargs"]),
+    return [Case(plain.decode(c["args"]), from_data(c["label"]), plain.decode(c["kwargs"]),
                  plain.decode(c["expected"])) for c in data["cases"]]
 
 

@@ -1,25 +1,34 @@
 """Formats a case for a learner: inputs, expected and got, small enough to read."""
 import numpy as np
 
+from .messages import Joined, Table, Verbatim, msg, nmsg, pmsg
 
-def fmt(x, indent, precision=4):
-    """``x`` as the learner reads it: numbers with ``precision`` decimals in arrays (and 2
-    more significant digits alone)."""
+
+
+def fmt(x, precision=4):
+    """``x`` as the learner reads it: text (numbers with ``precision`` decimals in arrays, 2
+    more significant digits alone) or a Message (words); an array's later lines are
+    indented by the Table that shows it."""
     if isinstance(x, (float, np.generic)) or (isinstance(x, np.ndarray) and x.ndim == 0):
         return f"{float(x):.{precision + 2}g}"
     if isinstance(x, np.ndarray):
         if x.size > 36:
-            return f"array of shape {x.shape} (too large to show)"
+            return msg("array of shape {shape} (too large to show)", shape=x.shape)
         text = np.array2string(x, precision=precision, suppress_small=False, max_line_width=80)
-        shape = f"   shape {x.shape}" if x.ndim else ""
-        return text.replace("\n", "\n" + " " * indent) + shape
+        return msg("{array}   shape {shape}", array=text, shape=x.shape) if x.ndim else text
     if isinstance(x, (list, tuple)):
         if sum(np.size(v) for v in x if isinstance(v, np.ndarray)) > 36 or len(x) > 6:
-            return f"{type(x).__name__} of {len(x)} items (too large to show)"
+            if isinstance(x, tuple):
+                return nmsg("tuple of {n} item (too large to show)",
+                            "tuple of {n} items (too large to show)", len(x))
+            return nmsg("list of {n} item (too large to show)",
+                        "list of {n} items (too large to show)", len(x))
         open_, close_ = "()" if isinstance(x, tuple) else "[]"
-        return open_ + ", ".join(fmt(v, indent, precision) for v in x) + close_
+        return msg("{open}{items}{close}", open=open_, close=close_,
+                   items=Joined([fmt(v, precision) for v in x], words=False))
     if callable(x):
-        return getattr(x, "__doc__", None) or getattr(x, "__name__", "a function")
+        doc = getattr(x, "__doc__", None)
+        return Verbatim(doc) if doc else Verbatim(getattr(x, "__name__", "function"))
     return repr(x)
 
 
@@ -34,25 +43,27 @@ def entry(value, path):
 
 
 def show_case(ex, case, got, path=(), where=None):
-    """The case's arguments, then expected and got: only their entry at ``path`` (named
-    ``where``, e.g. "`cache`[1][0]") when the results are nested and differ there."""
-    rows = [(name, value) for name, value in zip(ex.arg_names, case.args)]
-    rows += list(case.kwargs.items())
+    """The case's arguments, then expected and got (a Table): only their entry at ``path``
+    (shown as ``where``, e.g. "`cache`[1][0]" or a Message) when the results are nested and
+    differ there."""
+    rows = [(name, fmt(value)) for name, value in zip(ex.arg_names, case.args)]
+    rows += [(name, fmt(value)) for name, value in case.kwargs.items()]
     if path and where:
-        rows += [(f"expected {where}", entry(case.expected, path)),
-                 (f"got {where}", entry(got, path))]
+        expected, got_ = (entry(case.expected, path), entry(got, path))
+        labels = (pmsg("label", "expected {where}", where=where),
+                  pmsg("label", "got {where}", where=where))
     else:
-        rows += [("expected", case.expected), ("got", got)]
-    width = max(len(name) for name, _ in rows) + 4
-    precision = alike_until(rows[-2][1], rows[-1][1], width)
-    return "\n".join(f"  {name:<{width - 4}} = {fmt(value, width, precision)}"
-                     for name, value in rows)
+        expected, got_ = case.expected, got
+        labels = (pmsg("label", "expected"), pmsg("label", "got"))
+    precision = alike_until(expected, got_)
+    rows += [(labels[0], fmt(expected, precision)), (labels[1], fmt(got_, precision))]
+    return Table(rows)
 
 
-def alike_until(expected, got, indent):
+def alike_until(expected, got):
     """The decimals (4 at least) at which expected and got no longer print alike, when
     they differ: numbers that look equal are never shown as a failure."""
     for precision in (4, 7, 10, 15):
-        if fmt(expected, indent, precision) != fmt(got, indent, precision):
+        if str(fmt(expected, precision)) != str(fmt(got, precision)):
             return precision
     return 4

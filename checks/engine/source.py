@@ -3,6 +3,8 @@ import ast
 import re
 from pathlib import Path
 
+from .messages import msg
+
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,12 +33,12 @@ def parse(source):
     (The limit also keeps Python 3.10's parser, which crashes the process on a deep enough
     expression, from ever seeing one.)"""
     if len(source) > PARSE_CHARS:
-        raise TooComplex(f"a code cell of {len(source):,} characters (more than "
-                         f"{PARSE_CHARS:,}) is not parsed by the grader")
+        raise TooComplex(msg("a code cell of {size:,} characters (more than {limit:,}) is not "
+                             "parsed by the grader", size=len(source), limit=PARSE_CHARS))
     try:
         return ast.parse(source)
     except (RecursionError, MemoryError):
-        raise TooComplex("a code cell nested too deeply to parse") from None
+        raise TooComplex(msg("a code cell nested too deeply to parse")) from None
 
 
 def imports_of(source):

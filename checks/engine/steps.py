@@ -13,10 +13,11 @@ import copy
 
 from ..runtime import plain
 from .exercise import Case
+from .messages import msg
 from .practice import fill
 from .show import show_case
 from .verdicts import Problem
-from .verify import judge, known_mistake, sentence, verify
+from .verify import hint_line, judge, known_mistake, sentence, verify
 
 N_STEPS = 5
 
@@ -28,10 +29,10 @@ def step_failure(ex, case, out, header):
     if not problem:
         return None
     hint = known_mistake(ex, case, out)
-    lines = [header, f"  {sentence(problem)}", show_case(ex, case, out.value)]
+    lines = [header, msg("  {problem}", problem=sentence(problem)), show_case(ex, case, out.value)]
     if hint:
-        lines.append(f"Hint: {hint.hint}")
-    return Problem("\n".join(lines), hint.id if hint else None)
+        lines.append(hint_line(ex, hint))
+    return Problem(lines, hint.id if hint else None)
 
 
 def consecutive_steps(call, ex, reference, start, grad_of, args_of, state_of, kwargs, what):
@@ -39,21 +40,22 @@ def consecutive_steps(call, ex, reference, start, grad_of, args_of, state_of, kw
 
     ``start``: the state before step 1; ``grad_of(param)`` the gradient at ``param``;
     ``args_of(state, grad, t)`` the call's arguments; ``state_of(value)`` the next state
-    from a call's result; ``what`` says which loop it is ("of gradient descent with ...").
+    from a call's result; ``what`` says which loop it is (a Message: "gradient descent with
+    lr = 0.1").
     Returns [] if every step matches ``reference``, else [a Problem naming the first wrong
     step]."""
     state = start
     for t in range(1, N_STEPS + 1):
         args = args_of(state, grad_of(state[0]), t)
-        case = Case(args, f"step {t} of {N_STEPS}", dict(kwargs))
+        case = Case(args, msg("step {t} of {n}", t=t, n=N_STEPS), dict(kwargs))
         case.expected = plain.normalise(reference(*copy.deepcopy(args), **kwargs))
         out = call(case)
-        before = ("step 1 (the first call)" if t == 1 else
-                  f"step {t}; steps 1 to {t - 1} were right, so look at what one step hands "
-                  "to the next")
-        problem = step_failure(ex, case, out, (
-            f"{N_STEPS} consecutive steps {what}, each fed what your previous step "
-            f"returned. The first wrong one is {before}:"))
+        before = (msg("step 1 (the first call)") if t == 1 else
+                  msg("step {t}; steps 1 to {previous} were right, so look at what one step "
+                      "hands to the next", t=t, previous=t - 1))
+        problem = step_failure(ex, case, out, msg(
+            "{n} consecutive steps of {what}, each fed what your previous step returned. The "
+            "first wrong one is {before}:", n=N_STEPS, what=what, before=before))
         if problem:
             return [problem]
         state = state_of(out.value)

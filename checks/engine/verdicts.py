@@ -33,10 +33,10 @@ class Outcome:
 class Verdict:
     """One exercise, judged.
 
-    ``lines``: what the learner reads, line by line (the first names the exercise; a part
-    given with several lines, e.g. a shown case, is split into them);
+    ``lines``: what the learner reads, as messages (checks/engine/messages.py), one per line
+    (a shown case is one Table); the first names the exercise;
     ``mistake``: id of the recognised mistake, if any; ``reason``: one line, why it did not
-    pass ("" when it passed); ``passed_cases``: when it failed, how many cases it got right."""
+    pass, a Message ("" when it passed); ``passed_cases``: when it failed, how many cases it got right."""
     id: str
     status: str
     lines: list
@@ -51,12 +51,22 @@ class Verdict:
             raise ValueError(f"a verdict's status is one of {STATUSES}, not {self.status!r}")
         if isinstance(self.lines, str):
             raise TypeError("Verdict.lines is a list of lines, not one string")
-        self.lines = [line for part in self.lines for line in str(part).split("\n")]
+        self.lines = list(self.lines)
 
     @property
     def message(self):
-        """The whole text, as check() prints it and the feedback file shows it."""
-        return "\n".join(self.lines)
+        """The whole text in English, as the JSON keeps it."""
+        return self.text("en")
+
+    def text(self, lang=None):
+        """The whole text in ``lang`` (default: the chosen language), as check() prints it."""
+        from .messages import render
+        return "\n".join(render(line, lang) for line in self.lines)
+
+    def reason_text(self, lang=None, limit=300):
+        """``reason``'s first sentence in ``lang``: one line for status."""
+        from .messages import render
+        return one_line(render(self.reason, lang), limit) if self.reason else ""
 
     @property
     def passed(self):
@@ -79,18 +89,27 @@ class Verdict:
         return replace(self, lines=[*self.lines, *more])
 
 
-class Note(str):
-    """A remark a property check makes about an answer that passes (not a problem)."""
+class Note:
+    """A remark a property check makes about an answer that passes (not a problem):
+    ``text``, a Message."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return str(self.text)
 
 
-class Problem(str):
-    """A problem a property check found (its text), recognised as the catalogued mistake
-    ``mistake`` (its id; None if none matched)."""
+class Problem:
+    """A problem a property check found: ``text`` (a Message, or a list of them, one per
+    line), recognised as the catalogued mistake ``mistake`` (its id; None if none matched)."""
 
-    def __new__(cls, text, mistake=None):
-        self = super().__new__(cls, text)
-        self.mistake = mistake
-        return self
+    def __init__(self, text, mistake=None):
+        self.text, self.mistake = text, mistake
+
+    def __str__(self):
+        from .messages import render
+        return render(self.text, "en")
 
 
 class NotAttempted(Exception):
@@ -103,11 +122,11 @@ class NotAttempted(Exception):
 
 
 def one_line(text, limit=300):
-    """The first sentence of ``text``: a verdict's reason. Past ``limit`` characters it
-    ends at the last whole word before it, with "…" (a reason is wrapped where it is shown,
-    never cut mid-word)."""
+    """The first sentence of ``text`` (English or Chinese): a verdict's reason. Past ``limit``
+    characters it ends at the last whole word before it, with "…" (a reason is wrapped where
+    it is shown, never cut mid-word)."""
     text = " ".join(str(text).split())
-    cut = text.find(". ")
+    cut = min((i for i in (text.find(". "), text.find("。")) if i > 0), default=-1)
     text = text[:cut + 1] if cut > 0 else text
     if len(text) <= limit:
         return text

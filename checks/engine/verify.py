@@ -12,29 +12,34 @@ import numpy as np
 from blocks import relative_error
 from .compare import compare
 from .exercise import Raised
+from .messages import Joined, Message, Verbatim, case_label, hint as hint_message, msg, nmsg
 from .show import show_case
-from .verdicts import (FAILED, MISSING, NOT_ATTEMPTED, PASSED, Note, NotAttempted, Verdict,
-                       one_line)
+from .verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, Note, NotAttempted, Verdict
+
+
+def headed(ex_id, text):
+    """The first line of a verdict: the exercise, then what it says."""
+    return msg("{exercise}: {text}", exercise=ex_id, text=text)
 
 
 def missing(ex):
-    return Verdict(ex.id, MISSING, [f"{ex.id}: not found. Your notebook defines no function "
-                                    f"named {ex.id}; the grader looks for it by that name."],
-                   reason="not found: no function of that name")
+    return Verdict(ex.id, MISSING, [headed(ex.id, msg(
+        "not found. Your notebook defines no function named {exercise}; the grader looks for "
+        "it by that name.", exercise=ex.id))],
+                   reason=msg("not found: no function of that name"))
 
 
 def not_attempted(ex, stub=None):
     if stub and stub != ex.id and stub.isidentifier():
-        return Verdict(ex.id, NOT_ATTEMPTED,
-                       [f"{ex.id}: not checked yet: it calls `{stub}`, which is not finished "
-                        f"(it still raises NotImplementedError). Finish {stub} first: replace "
-                        f"`raise NotImplementedError()` in its cell with your code, run that "
-                        f"cell, then run this check again."],
-                       reason=f"calls {stub}, which is not finished yet")
-    return Verdict(ex.id, NOT_ATTEMPTED,
-                   [f"{ex.id}: not attempted yet. Replace `raise NotImplementedError()` in "
-                    f"its cell with your code, run that cell, then run this check again."],
-                   reason="not attempted yet")
+        return Verdict(ex.id, NOT_ATTEMPTED, [headed(ex.id, msg(
+            "not checked yet: it calls `{stub}`, which is not finished (it still raises "
+            "NotImplementedError). Finish {stub} first: replace `raise NotImplementedError()` "
+            "in its cell with your code, run that cell, then run this check again.", stub=stub))],
+                       reason=msg("calls {stub}, which is not finished yet", stub=stub))
+    return Verdict(ex.id, NOT_ATTEMPTED, [headed(ex.id, msg(
+        "not attempted yet. Replace `raise NotImplementedError()` in its cell with your code, "
+        "run that cell, then run this check again."))],
+                   reason=msg("not attempted yet"))
 
 
 def stand_ins(ex, verdicts):
@@ -49,13 +54,15 @@ def noted(verdict, names):
     versions replaced (none when the exercise was not checked: not attempted, missing)."""
     if not names or verdict.status in (NOT_ATTEMPTED, MISSING):
         return verdict              # nothing was checked, so nothing stood in
-    listed = " and ".join(f"`{n}`" for n in names)
-    return verdict.with_lines(
-        f"Note: your {listed} {'does' if len(names) == 1 else 'do'} not pass "
-        f"{'its' if len(names) == 1 else 'their'} own check yet, so while {verdict.id} was "
-        f"checked the course's {' and '.join(f'blocks.{n}' for n in names)} stood in for "
-        f"{'it' if len(names) == 1 else 'them'} (wherever {verdict.id} calls "
-        f"{'it' if len(names) == 1 else 'them'}): one mistake costs once, in its own exercise.")
+    return verdict.with_lines(nmsg(
+        "Note: your {names} does not pass its own check yet, so while {exercise} was checked "
+        "the course's {blocks} stood in for it (wherever {exercise} calls it): one mistake "
+        "costs once, in its own exercise.",
+        "Note: your {names} do not pass their own checks yet, so while {exercise} was checked "
+        "the course's {blocks} stood in for them (wherever {exercise} calls them): one mistake "
+        "costs once, in its own exercise.", len(names),
+        names=Joined([f"`{n}`" for n in names], last="and"), exercise=verdict.id,
+        blocks=Joined([f"blocks.{n}" for n in names], last="and")))
 
 
 def verify(ex, cases, call):
@@ -85,12 +92,14 @@ def verify(ex, cases, call):
                               mistake), passed_cases=right)
     grad_note, grad_problem = gradient_check(ex, cases, call)
     if grad_problem:
-        return Verdict(ex.id, FAILED, [f"{ex.id}: {grad_problem}"], len(cases),
-                       reason=one_line(grad_problem))
-    return Verdict(ex.id, PASSED, [f"{ex.id}: passed all {len(cases)} cases (visible and "
-                                   f"randomised), tolerance rtol={ex.rtol:g}, "
-                                   f"atol={ex.atol:g}.{grad_note}", *warning_note(warnings)],
-                   len(cases), warnings=sorted(warnings))
+        return Verdict(ex.id, FAILED, [headed(ex.id, grad_problem)], len(cases),
+                       reason=grad_problem)
+    passed = msg("passed all {n} cases (visible and randomised), tolerance rtol={rtol:g}, "
+                 "atol={atol:g}.", n=len(cases), rtol=ex.rtol, atol=ex.atol)
+    if grad_note:
+        passed = msg("{passed} {gradient_check}", passed=passed, gradient_check=grad_note)
+    return Verdict(ex.id, PASSED, [headed(ex.id, passed), *warning_note(warnings)],
+                   len(cases), warnings=sorted(warnings, key=str))
 
 
 def readability(case, randomised):
@@ -115,27 +124,54 @@ def tolerance(ex, case):
 
 
 def judge(ex, case, out):
-    """None if the outcome is right, else a sentence about what is wrong."""
+    """None if the outcome is right, else what is wrong: a Message completing "It ..."
+    (see ``sentence``) or a comparison's Mismatch."""
     if out.error:
-        return ((out.error if out.said else f"raised {out.error}")
-                + (f" (your {out.line})" if out.line else "") + ".")
+        return error_message(out)
     if out.mutated:
-        names = f"argument{'s' * (len(out.mutated) > 1)} {', '.join(out.mutated)}"
+        names = Joined([f"`{n}`" for n in out.mutated], last="and")
         if ex.in_place_note:
-            return f"changed its {names}: {ex.in_place_note}"
-        return (f"changed its {names} in place. Exercise functions must not modify "
-                "their inputs: compute into a new array instead (e.g. `x = x + 1`, not `x += 1`).")
+            return nmsg("changed its argument {names} in place: {note}",
+                        "changed its arguments {names} in place: {note}", len(out.mutated),
+                        names=names, note=ex.in_place_note)
+        return nmsg("changed its argument {names} in place. Exercise functions must not modify "
+                    "their inputs: compute into a new array instead (e.g. `x = x + 1`, not "
+                    "`x += 1`).",
+                    "changed its arguments {names} in place. Exercise functions must not "
+                    "modify their inputs: compute into a new array instead (e.g. `x = x + 1`, "
+                    "not `x += 1`).", len(out.mutated), names=names)
     exp, got = case.expected, out.value
     if ex.outputs and isinstance(exp, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(exp):
-            return compare(exp, got, ex.rtol, ex.atol, "the result")
+            return compare(exp, got, ex.rtol, ex.atol)
         for i, (name, e, g) in enumerate(zip(ex.outputs, exp, got)):
             m = compare(e, g, ex.rtol, ex.atol, f"`{name}`", scalar=False, path=(i,))
             if m:
                 return m
         return None
     rtol, atol = tolerance(ex, case)
-    return compare(exp, got, rtol, atol, "the result", scalar=ex.scalar)
+    return compare(exp, got, rtol, atol, scalar=ex.scalar)
+
+
+def error_message(out):
+    """What went wrong in a call that raised (or that the runtime stopped), as words
+    completing "It ..." or "<the call> ...": a Message, Python's own text kept verbatim."""
+    if out.said:                        # a sentence of ours: "It <was stopped: ...>"
+        said = out.error
+    else:                               # an exception: Python's text, or the runtime's words
+        said = msg("raised {error}", error=out.error if isinstance(out.error, Message)
+                   else Verbatim(out.error))
+    if out.line:
+        return msg("{problem} (your {line}).", problem=said, line=line_message(out.line))
+    return msg("{problem}.", problem=said)
+
+
+def line_message(line):
+    """Where the error happened, from the Outcome's "line 3: return x @ w"."""
+    number, _, code = str(line).partition(": ")
+    if number.startswith("line ") and number[5:].isdigit():
+        return msg("line {number}: {code}", number=int(number[5:]), code=Verbatim(code))
+    return Verbatim(line)
 
 
 def explain(ex, failures):
@@ -182,41 +218,62 @@ def failed(ex, case, out, problem, n_failed, n_cases, warnings, hint):
     if case.hidden and getattr(problem, "worst", None):
         problem = replace(problem, worst=None)   # it would show a hidden expected value
     said = sentence(problem)
-    lines = [f"{ex.id}: failed {n_failed} of {n_cases} cases. "
-             f"The simplest failing case{' (hidden)' if case.hidden else ''}"
-             f"{' — ' + case.label if case.label else ''}:", f"  {said}"]
+    which = msg("The simplest failing case (hidden)") if case.hidden else \
+        msg("The simplest failing case")
+    if case.label:
+        which = msg("{which} — {label}", which=which, label=case_label(case.label))
+    lines = [headed(ex.id, msg("failed {failed} of {n} cases. {which}:", failed=n_failed,
+                               n=n_cases, which=which)),
+             msg("  {problem}", problem=said)]
     if not case.hidden:
         path = getattr(problem, "path", ())
-        where = getattr(problem, "where", "").replace("the result", "result")
+        where = getattr(problem, "label", None)
         lines.append(show_case(ex, case, out.value, path, where))
     if getattr(problem, "error", 0):
         rtol, atol = tolerance(ex, case)
-        lines.append("  (on this case only a finite number is asked)" if atol > 1e300 else
-                     f"  (equal means |got - expected| <= atol + rtol * |expected|, with "
-                     f"rtol={rtol:g}, atol={atol:g})")
+        lines.append(msg("  (on this case only a finite number is asked)") if atol > 1e300 else
+                     msg("  (equal means |got - expected| <= atol + rtol * |expected|, with "
+                         "rtol={rtol:g}, atol={atol:g})", rtol=rtol, atol=atol))
     if hint:
-        lines.append(f"Hint: {hint.hint}")
-    if warnings:
-        lines.append("NumPy warned: " + "; ".join(sorted(warnings)[:3]) + ".")
+        lines.append(hint_line(ex, hint))
+    numpy, notices = numpy_warnings(warnings)
+    if numpy:
+        lines.append(msg("NumPy warned: {warnings}.",
+                         warnings=Joined([Verbatim(w) for w in numpy[:3]], sep="; ")))
+    lines += notices
     return Verdict(ex.id, FAILED, lines, n_cases,
-                   mistake=hint.id if hint else None, warnings=sorted(warnings),
-                   reason=one_line(hint.hint if hint else getattr(problem, "note", "") or said))
+                   mistake=hint.id if hint else None, warnings=sorted(warnings, key=str),
+                   reason=hint_message(ex.id, hint.id, hint.hint) if hint else
+                   getattr(problem, "note", None) or said)
+
+
+def hint_line(ex, mistake):
+    """"Hint: ..." with a catalogued mistake's hint."""
+    return msg("Hint: {hint}", hint=hint_message(ex.id, mistake.id, mistake.hint))
 
 
 def sentence(problem):
     """What is wrong, as a sentence: judge()'s words follow "It", a comparison's Mismatch
-    starts its own sentence."""
-    if isinstance(problem, str):
-        return f"It {problem}"
-    return f"{str(problem)[0].upper()}{str(problem)[1:]}"
+    is its own sentence."""
+    if isinstance(problem, Message):
+        return msg("It {problem}", problem=problem)
+    return problem.message()
 
 
 def warning_note(warnings):
-    """[the line a passing verdict adds about NumPy's warnings], or [] without warnings."""
-    if not warnings:
-        return []
-    return ["Note (not an error): NumPy warned " + "; ".join(sorted(warnings)[:3]) +
-            ". The results are right, but a stable formula avoids the warning."]
+    """[the lines a passing verdict adds about NumPy's warnings and the grader's notices]."""
+    numpy, notices = numpy_warnings(warnings)
+    if not numpy:
+        return notices
+    return [msg("Note (not an error): NumPy warned {warnings}. The results are right, but a "
+                "stable formula avoids the warning.",
+                warnings=Joined([Verbatim(w) for w in numpy[:3]], sep="; ")), *notices]
+
+
+def numpy_warnings(warnings):
+    """(NumPy's warnings, their text sorted; the grader's own notices, Messages)."""
+    return (sorted(w for w in warnings if not isinstance(w, Message)),
+            sorted((w for w in warnings if isinstance(w, Message)), key=str))
 
 
 def gradient_check(ex, cases, call, n=2):
@@ -233,9 +290,11 @@ def gradient_check(ex, cases, call, n=2):
         for num, g in pairs:
             worst = max(worst, relative_error(flat(num), flat(g)))
     if worst > ex.gradcheck_tol:
-        return "", (f"the gradient check failed: relative error {worst:.1e} between your "
-                    f"result and centred differences (should be below {ex.gradcheck_tol:g}).")
-    return f" Gradient check: relative error {worst:.0e} against centred differences.", None
+        return "", msg("the gradient check failed: relative error {error:.1e} between your "
+                       "result and centred differences (should be below {tol:g}).",
+                       error=worst, tol=ex.gradcheck_tol)
+    return msg("Gradient check: relative error {error:.0e} against centred differences.",
+               error=worst), None
 
 
 def flat(x):
@@ -268,13 +327,35 @@ def verify_properties(ex, call):
         return missing(ex)
     if isinstance(problems, Verdict):
         return replace(problems, cases=0, passed_cases=None)
-    notes = [p for p in problems if isinstance(p, Note)]
+    notes = [p.text for p in problems if isinstance(p, Note)]
     problems = [p for p in problems if not isinstance(p, Note)]
     if problems:
         first = problems[0]
-        texts = [p.hint if hasattr(p, "hint") else str(p) for p in problems]
-        return Verdict(ex.id, FAILED, [f"{ex.id}: {texts[0]}", *texts[1:]],
-                       mistake=getattr(first, "mistake", None) or getattr(first, "id", None),
-                       reason=one_line(texts[0]))
-    return Verdict(ex.id, PASSED, [f"{ex.id}: passed every property check."
-                                   + "".join(f" {n}" for n in notes)])
+        lines = [line for p in problems for line in problem_lines(ex, p)]
+        return Verdict(ex.id, FAILED, [headed(ex.id, lines[0]), *lines[1:]],
+                       mistake=mistake_of(first), reason=lines[0])
+    passed = msg("passed every property check.")
+    for note in notes:
+        passed = msg("{passed} {note}", passed=passed, note=note)
+    return Verdict(ex.id, PASSED, [headed(ex.id, passed)])
+
+
+def mistake_of(p):
+    """The id of the catalogued mistake a property check's problem is, or names."""
+    if isinstance(p, Message):
+        return None
+    return getattr(p, "mistake", None) or (p.id if hasattr(p, "matches") else None)
+
+
+def problem_lines(ex, p):
+    """A property check's problem as verdict lines: a catalogued Mistake gives its hint, a
+    Problem its text (one Message or a list of lines), a Message itself."""
+    if hasattr(p, "hint") and hasattr(p, "matches"):
+        return [hint_message(ex.id, p.id, p.hint)]
+    text = p.text if hasattr(p, "text") and not isinstance(p, Message) else p
+    if isinstance(text, list):
+        return text
+    if isinstance(text, str) and not isinstance(text, Message):
+        raise TypeError(f"{ex.id}'s property check returned English text {text[:60]!r}: "
+                        "return msg(...) (checks/engine/messages.py)")
+    return [text]

@@ -12,6 +12,8 @@ import importlib
 import sys
 import threading
 
+from .messages import msg
+
 
 # A provided function that does an exercise's whole job, besides blocks.<its name>
 # (tests/grading/test_provided_by_lesson.py finds them by calling, and checks this list).
@@ -87,11 +89,11 @@ class Watch:
         return False
 
     def finding(self):
-        """None, or the error a call earns for using the course's version."""
+        """None, or the error a call earns for using the course's version (a Message)."""
         if self.hit:
-            return (f"calls {self.hit}, the course's provided version: a call through it "
-                    "earns nothing here; write the computation yourself")
+            return msg("calls {name}, the course's provided version: a call through it earns "
+                       "nothing here; write the computation yourself", name=self.hit)
         if self.tampered:
-            return ("switched off the grader's watch on the course's provided functions; "
-                    "that earns nothing")
+            return msg("switched off the grader's watch on the course's provided functions; "
+                       "that earns nothing")
         return None

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import nbformat
 
+from ..engine.messages import Message, Verbatim, msg, to_data
 from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
@@ -52,15 +53,18 @@ def refusal(path, limit=MAX_NOTEBOOK_BYTES):
     try:
         st = os.lstat(path)
     except OSError as e:
-        return f"could not read {path.name}: {e.strerror}"
+        return msg("could not read {name}: {error}", name=path.name,
+                   error=Verbatim(e.strerror or ""))
     if stat.S_ISLNK(st.st_mode):
-        return (f"{path.name} is a symbolic link; the grader reads only regular files "
-                "(hand in the notebook itself)")
+        return msg("{name} is a symbolic link; the grader reads only regular files (hand in the "
+                   "notebook itself)", name=path.name)
     if not stat.S_ISREG(st.st_mode):
-        return f"{path.name} is not a regular file (a folder, FIFO or device); it was not read"
+        return msg("{name} is not a regular file (a folder, FIFO or device); it was not read",
+                   name=path.name)
     if st.st_size > limit:
-        return (f"{path.name} is {st.st_size / 1024 ** 2:.0f} MB, more than the "
-                f"{limit / 1024 ** 2:.0f} MB a notebook may be; clear its outputs and hand it in again")
+        return msg("{name} is {size:.0f} MB, more than the {limit:.0f} MB a notebook may be; "
+                   "clear its outputs and hand it in again", name=path.name,
+                   size=st.st_size / 1024 ** 2, limit=limit / 1024 ** 2)
     return None
 
 
@@ -72,13 +76,15 @@ def read_bytes(path, limit=MAX_NOTEBOOK_BYTES):
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ValueError(f"{path.name} is not a regular file; it was not read")
+            raise ValueError(msg("{name} is not a regular file; it was not read",
+                                 name=path.name))
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(limit + 1)
     finally:
         os.close(fd)
     if len(data) > limit:
-        raise ValueError(f"{path.name} is larger than {limit / 1024 ** 2:.0f} MB; it was not read")
+        raise ValueError(msg("{name} is larger than {limit:.0f} MB; it was not read",
+                             name=path.name, limit=limit / 1024 ** 2))
     return data
 
 
@@ -94,21 +100,23 @@ def read_cells(path):
     try:
         small = reduced_notebook(data, MAX_SOURCE_BYTES)
     except TooMuchSource as e:
-        raise ValueError("the code cells of {name} hold {size:.1f} MB of code, more than the "
-                         "{cap:g} MB the grader reads; it was not graded (outputs do not count, "
-                         "only code)".format(name=path.name, size=e.size / 1024 ** 2,
-                                             cap=e.cap / 1024 ** 2)) from None
+        raise ValueError(msg("the code cells of {name} hold {size:.1f} MB of code, more than the "
+                             "{cap:g} MB the grader reads; it was not graded (outputs do not "
+                             "count, only code)", name=path.name, size=e.size / 1024 ** 2,
+                             cap=e.cap / 1024 ** 2)) from None
     except ValueError as e:
-        raise ValueError(f"could not read {path.name} as a notebook ({clean(e, 200, True)})") \
-            from None
+        raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
+                             error=Verbatim(clean(e, 200, True)))) from None
     try:
         nb = nbformat.reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
-        raise ValueError(f"could not read {path.name} as a notebook ({type(e).__name__}: "
-                         f"{clean(e, 200, True)})") from None
+        raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
+                             error=Verbatim(f"{type(e).__name__}: {clean(e, 200, True)}"))) \
+            from None
     if not isinstance(cells, list):
-        raise ValueError(f"could not read {path.name} as a notebook: it has no list of cells")
+        raise ValueError(msg("could not read {name} as a notebook: it has no list of cells",
+                             name=path.name))
     sources = []
     for cell in cells:
         if not hasattr(cell, "get") or cell.get("cell_type") != "code":
@@ -156,9 +164,9 @@ def redefined_note(name, cells, where):
     indexes = where.get(name, [])
     if len({cells[i] for i in indexes}) < 2:
         return None
-    return (f"{name} is defined in {len(indexes)} cells (code cells "
-            f"{', '.join(str(i + 1) for i in indexes)}); the grader used the last one, as Run "
-            "All would.")
+    return msg("{name} is defined in {n} cells (code cells {cells}); the grader used the last "
+               "one, as Run All would.", name=name, n=len(indexes),
+               cells=", ".join(str(i + 1) for i in indexes))
 
 
 # ---- the grading-only pieces, absent from a learner's release ---------------
@@ -204,29 +212,37 @@ def grade_notebook(path, student=None, cases_for=None, reference=None, limits=Li
         cells = read_cells(path)
         lesson = result["lesson"] = lesson_of(path, cells)
         if lesson is None:
-            raise ValueError(f"{path.name} defines none of the course's exercises")
+            raise ValueError(msg("{name} defines none of the course's exercises",
+                                 name=path.name))
     except ValueError as e:
-        result["error"] = clean(e, 500, one_line=True)
-        return result
+        return noted_result(result, e.args[0] if e.args and isinstance(e.args[0], Message)
+                            else Verbatim(clean(e, 500, one_line=True)))
     except Exception as e:           # RecursionError from a deeply nested cell, and the like
-        result["error"] = (f"could not read {path.name} ({type(e).__name__}); it was not "
-                           "graded")
-        return result
+        return noted_result(result, msg("could not read {name} ({error}); it was not graded",
+                                        name=path.name, error=type(e).__name__))
     try:
         return grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide,
                            learner=identity or result["student"], budget=budget)
     except Unavailable as e:
-        result["error"] = f"not graded: {e}"
         result["transient"] = True
-        return result
+        return noted_result(result, msg("not graded: {why}",
+                                        why=e.args[0] if e.args else ""))
     except Exception as e:           # a bug of ours must not cost the rest of the class
-        result["error"] = (f"the grader failed on this notebook ({type(e).__name__}: "
-                           f"{clean(e, 200)}); please report it")
         result["transient"] = True
-        return result
+        return noted_result(result, msg(
+            "the grader failed on this notebook ({error}); please report it",
+            error=Verbatim(f"{type(e).__name__}: {clean(e, 200)}")))
     finally:
         if STOPPING.is_set():
             result["transient"] = True
+
+
+def noted_result(result, note):
+    """``result`` with ``note`` (a Message) as its error: English text, and message data for
+    showing it in the learner's language."""
+    result["error"] = clean(str(note), 500, one_line=True)
+    result["notes"] = [to_data(note)]
+    return result
 
 
 def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hide=(),
@@ -245,9 +261,16 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
             result["exercises"][ex.id] = {
                 "passed": verdict.passed, "points": points[ex.id] if verdict.passed else 0,
                 "max_points": points[ex.id], "status": verdict.status, "mistake": verdict.mistake,
-                "reason": clean(verdict.reason or "", 500) or verdict.reason,
-                "warnings": [clean(w, 500, True) for w in verdict.warnings] + ([note] if note else []),
+                "reason": clean(str(verdict.reason or ""), 500),
+                "warnings": [clean(str(w), 500, True) for w in verdict.warnings]
+                + ([str(note)] if note else []),
+                "warnings_data": [to_data(w if isinstance(w, Message)
+                                          else Verbatim(clean(w, 500, True)))
+                                  for w in verdict.warnings] + ([to_data(note)] if note else []),
                 "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                # the same, as message data: shown in either language later (feedback, status)
+                "lines": [to_data(line) for line in verdict.lines],
+                "why": to_data(verdict.reason) if verdict.reason else None,
                 "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
         if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
@@ -257,7 +280,8 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
     result["score"] = sum(e["points"] for e in result["exercises"].values())
     result["max_score"] = sum(e["max_points"] for e in result["exercises"].values())
     if notes:
-        result["error"] = "; ".join(notes)
+        result["error"] = "; ".join(str(n) for n in notes)
+        result["notes"] = [to_data(n) for n in notes]
     return result
 
 
@@ -276,15 +300,15 @@ def grade_exercise(ex, sandbox, cases_for, reference, where=None, stand_in=(), l
 def renamed(verdict, where):
     """A MISSING verdict, saying which function of the notebook may be the exercise renamed."""
     hint = renamed_hint(verdict.id, where)
-    return replace(verdict, lines=[verdict.lines[0] + hint, *verdict.lines[1:]]) if hint \
-        else verdict
+    return replace(verdict, lines=[msg("{text} {hint}", text=verdict.lines[0], hint=hint),
+                                   *verdict.lines[1:]]) if hint else verdict
 
 
 def renamed_hint(name, where):
     close = difflib.get_close_matches(name, [n for n in where if n not in EXERCISES], n=1,
                                       cutoff=0.6)
-    return (f" It does define {close[0]}: if that is your answer, rename it back to {name}."
-            if close else "")
+    return msg("It does define {found}: if that is your answer, rename it back to {name}.",
+               found=close[0], name=name) if close else None
 
 
 # ---- a class ----------------------------------------------------------------
@@ -348,8 +372,9 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     def work(student, nb, fresh=False):
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
-            return {"path": printable_path(nb), "student": printable_path(student), "score": 0,
-                    "max_score": 0, "error": why, "exercises": {}}, False
+            return noted_result({"path": printable_path(nb), "student": printable_path(student),
+                                 "score": 0, "max_score": 0, "error": None, "exercises": {}},
+                                why), False
         stored, key = None, student if identity is None else f"{student}\0{identity}"
         if store and not regrade:
             stored = store.get(nb, key) or store.get(nb, key, context(student))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ..engine.messages import Verbatim, msg
 from .learners import canvas_file
 from .points import PointsError
 
@@ -182,6 +183,29 @@ def duration(delta):
     return " ".join(p for p in parts if p) or "less than a minute"
 
 
+# Where a submission time came from (Times.of, stamped), as a learner reads it.
+SOURCES = {"the dates file": msg("the dates file"), "timestamp.txt": "timestamp.txt",
+           "Gradescope's submission time": msg("Gradescope's submission time"),
+           "Canvas's _LATE mark": msg("Canvas's `_LATE` mark")}
+
+
+def late_words(late):
+    """How late a lesson's ``late`` record (apply) says it was, as a Message."""
+    minutes = late.get("minutes")
+    if late.get("submitted") is None:
+        return msg("late (time unknown)")
+    if "minutes" not in late:                    # a record written before "minutes"
+        return Verbatim(late.get("late", ""))
+    if not minutes:
+        return msg("late by {duration}", duration=msg("less than a minute"))
+    return msg("late by {duration}", duration=duration(timedelta(minutes=minutes)))
+
+
+def source_words(late):
+    """Where the record's submission time came from, as a Message (or the file's name)."""
+    return SOURCES.get(late.get("source"), Verbatim(late.get("source", "")))
+
+
 class Times:
     """When each notebook was handed in: --dates first, then the files (module docstring)."""
 
@@ -225,6 +249,8 @@ def apply(book, pol, times):
             cell["score"] = round(before * (1 - off / 100), 2)
             cell["late"] = {"submitted": when.isoformat() if when else None,
                             "source": source or "Canvas's _LATE mark", "late": how,
+                            "minutes": None if when is None else
+                            int((aligned(when, pol.due) - pol.due).total_seconds() // 60),
                             "penalty_percent": off, "score_before": before}
             row["notes"].append(f"{lesson}: {how} ({cell['late']['source']}), "
                                 f"{off:g}% off: {before:g} -> {cell['score']:g}")

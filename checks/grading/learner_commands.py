@@ -24,16 +24,16 @@ def reset_arguments(p):
 
 
 def reset(args):
-    from ..engine.messages import render
+    from ..engine.messages import msg, render
     from .reset import ResetError, reset
     lang = getattr(args, "lang", "en")
     try:
         path, saved, origin = reset(args.lesson, lang=lang)
     except ResetError as e:
-        raise ResetError(render(str(e), lang)) from None
+        raise ResetError(render(e.args[0], lang)) from None
     if saved:
-        print(render(f"Your notebook is kept as {saved}.", lang))
-    print(render(f"{path} is a fresh copy ({origin}).", lang))
+        print(render(msg("Your notebook is kept as {path}.", path=str(saved)), lang))
+    print(render(msg("{path} is a fresh copy ({origin}).", path=str(path), origin=origin), lang))
 
 
 COMMANDS = [

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .csvsafe import rows_to_csv
 from ..catalogue import EXERCISES, lessons
+from ..engine.messages import Message, msg
 from ..engine.source import WORKSHOP
 
 INTRO = "00_"
@@ -82,13 +83,14 @@ def looks_like_notebook(name):
 
 
 def not_a_notebook(name):
-    """Why a file named after a lesson is not graded (an export, a script), or None."""
+    """Why a file named after a lesson is not graded (an export, a script), as a Message
+    (str() is its English), or None."""
     low = name.lower()
     if looks_like_notebook(name) or low.startswith(INTRO) or not lesson_by_name(name):
         return None
-    suffix = Path(low).suffix or "without an extension"
-    return ("it is not a notebook ({suffix}); only .ipynb files are graded, so hand in the "
-            "notebook itself").format(suffix=suffix)
+    suffix = Path(low).suffix or msg("without an extension")
+    return msg("it is not a notebook ({suffix}); only .ipynb files are graded, so hand in the "
+               "notebook itself", suffix=suffix)
 
 
 def is_workshop(path):
@@ -362,7 +364,8 @@ def gradebook(results, assignment, everyone=(), not_graded=None):
         for r in by_lesson.get(None, []):
             skipped.append({"path": r["path"], "reason": r.get("error") or "no lesson"})
         for path, reason in (not_graded or {}).get(learner, []):
-            skipped.append({"path": str(path), "reason": reason})
+            skipped.append({"path": str(path), "reason": str(reason),
+                            **({"why": reason.data()} if isinstance(reason, Message) else {})})
         for s in skipped:
             notes.append(f"{Path(s['path']).name}: not graded, because {s['reason']}")
         total = round(sum(c["score"] for c in cells.values()), 2)

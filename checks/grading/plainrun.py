@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ..engine.messages import Verbatim, msg, to_data
+
 MARK = "@@status@@ "
 SECONDS = 120
 
@@ -25,17 +27,19 @@ def grade_plainly(path, seconds=SECONDS):
         run = subprocess.run([sys.executable, "-m", "checks.grading.plainrun", str(path)], env=env,
                              cwd=Path(path).parent, capture_output=True, timeout=seconds)
     except subprocess.TimeoutExpired:
-        return failure(f"running the notebook took more than {seconds} s, so status stopped "
-                       "it; look for a loop that never ends")
+        return failure(msg("running the notebook took more than {seconds} s, so status stopped "
+                           "it; look for a loop that never ends", seconds=seconds))
     lines = [l for l in run.stdout.decode("utf-8", "replace").splitlines() if l.startswith(MARK)]
     if not lines:
         tail = run.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-        return failure(f"the notebook stopped Python before it could be checked ({tail[0][:200]})")
+        return failure(msg("the notebook stopped Python before it could be checked ({error})",
+                           error=Verbatim(tail[0][:200])))
     return json.loads(lines[-1][len(MARK):])
 
 
 def failure(error):
-    return {"exercises": {}, "error": error}
+    """A result with only ``error`` (a Message): English, and message data for status."""
+    return {"exercises": {}, "error": str(error), "notes": [to_data(error)]}
 
 
 def check_notebook(path):
@@ -49,10 +53,10 @@ def check_notebook(path):
     try:
         cells = read_cells(path)
     except ValueError as e:
-        return failure(str(e))
+        return failure(e.args[0] if e.args else str(e))
     lesson = lesson_of(path, cells)
     if lesson is None:
-        return failure(f"{path.name} defines none of the course's exercises")
+        return failure(msg("{name} defines none of the course's exercises", name=path.name))
     checks.check = lambda *args, **kwargs: None      # the notebook's own check cells: silent
     namespace, errors = {"__name__": "__main__"}, []
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
@@ -60,14 +64,18 @@ def check_notebook(path):
             try:
                 exec(compile(strip_magics(source), f"<code cell {index + 1}>", "exec"), namespace)
             except Exception as e:
-                errors.append(f"code cell {index + 1} raised {type(e).__name__}: {str(e)[:120]}")
+                errors.append(msg("code cell {index} raised {error}", index=index + 1,
+                                  error=Verbatim(f"{type(e).__name__}: {str(e)[:120]}")))
         exercises = {}
         for ex_id in lessons()[lesson]:
             fn = namespace.get(ex_id)
             verdict = run_check(ex_id, fn) if callable(fn) else missing(EXERCISES[ex_id])
             exercises[ex_id] = {"status": verdict.status, "passed": verdict.passed,
-                                "reason": verdict.reason, "feedback": verdict.message}
-    return {"exercises": exercises, "error": "; ".join(errors) or None}
+                                "reason": str(verdict.reason), "feedback": verdict.message,
+                                "lines": [to_data(line) for line in verdict.lines],
+                                "why": to_data(verdict.reason) if verdict.reason else None}
+    return {"exercises": exercises, "error": "; ".join(map(str, errors)) or None,
+            "notes": [to_data(e) for e in errors]}
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from ..engine.messages import Verbatim, msg
 from ..errors import CourseError
 from ..engine.source import ROOT
 
@@ -36,9 +37,9 @@ def lesson_name(lesson, root=ROOT, lang="en"):
     names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
     found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
     if len(found) != 1:
-        raise ResetError(f"no lesson {lesson!r}. Lessons: "
-                         + (", ".join(n[:-6] for n in names) or "none found")
-                         + ". Give its number (e.g. 03) or its name (e.g. 03_forward_pass).")
+        raise ResetError(msg("no lesson {lesson!r}. Lessons: {lessons}. Give its number (e.g. 03) "
+                             "or its name (e.g. 03_forward_pass).", lesson=lesson,
+                             lessons=", ".join(n[:-6] for n in names) or msg("none found")))
     return found[0]
 
 
@@ -47,7 +48,7 @@ def from_solutions(name, root, sub=""):
     rel = Path(sub, name).as_posix()
     if path.exists():      # solutions/ (and the build) are not in a release
         from ..authoring.build import learner_text
-    return (learner_text(path), f"rebuilt from solutions/{rel}") if path.exists() else None
+    return (learner_text(path), msg("rebuilt from solutions/{path}", path=rel)) if path.exists() else None
 
 
 def from_git(name, root, sub=""):
@@ -57,13 +58,17 @@ def from_git(name, root, sub=""):
                               capture_output=True, text=True, encoding="utf-8", timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return (done.stdout, f"the last commit's notebooks/{rel}") if done.returncode == 0 else None
+    if done.returncode != 0:
+        return None
+    return done.stdout, msg("the last commit's notebooks/{path}", path=rel)
 
 
 def from_fresh_folder(name, root, sub=""):
     path = root / "checks" / "fresh" / sub / name
     rel = Path(sub, name).as_posix()
-    return (path.read_text(encoding="utf-8"), f"checks/fresh/{rel}") if path.exists() else None
+    if not path.exists():
+        return None
+    return path.read_text(encoding="utf-8"), f"checks/fresh/{rel}"     # a path, shown as is
 
 
 SOURCES = (from_solutions, from_git, from_fresh_folder)
@@ -75,9 +80,9 @@ def fresh_copy(name, root=ROOT, sub=""):
         found = source(name, root, sub)
         if found:
             return found
-    raise ResetError(f"found no fresh copy of {name}: there is no solutions/ folder, this is "
-                     "not a git checkout, and checks/fresh/ does not have it. Download the "
-                     "course again and copy the notebook from there.")
+    raise ResetError(msg("found no fresh copy of {name}: there is no solutions/ folder, this is "
+                         "not a git checkout, and checks/fresh/ does not have it. Download the "
+                         "course again and copy the notebook from there.", name=name))
 
 
 def is_backup(path):
@@ -99,11 +104,13 @@ def backup(path, now=None):
         target.write_bytes(data)
         intact = target.read_bytes() == data
     except OSError as e:
-        raise ResetError(f"could not write a backup of {path.name} in {folder} ({e.strerror}). "
-                         "Nothing was changed. Free some space or fix the folder's permissions, "
-                         "then try again.") from None
+        raise ResetError(msg("could not write a backup of {name} in {folder} ({error}). Nothing "
+                             "was changed. Free some space or fix the folder's permissions, then "
+                             "try again.", name=path.name, folder=str(folder),
+                             error=Verbatim(e.strerror or ""))) from None
     if not intact:
-        raise ResetError(f"the backup {target} does not match {path.name}. Nothing was changed.")
+        raise ResetError(msg("the backup {backup} does not match {name}. Nothing was changed.",
+                             backup=str(target), name=path.name))
     return target
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from ..runtime import plain
+from ..engine.messages import Message, Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
 from . import provided
 
@@ -197,12 +198,12 @@ class Zygote:
                 return json.loads(self.sock.recv(1 << 16) or b"null")
             except (OSError, ValueError):
                 self.close()
-                raise Crashed("the grader could not start a sandbox (see zygote.log)")
+                raise Crashed(msg("the grader could not start a sandbox (see zygote.log)"))
 
     def spawn(self, config, fds, limits):
         reply = self.ask({"op": "spawn", **config}, fds, limits)
         if not reply:
-            raise Crashed("the grader could not start a sandbox")
+            raise Crashed(msg("the grader could not start a sandbox"))
         return reply["pid"]
 
     def refused(self, limits):
@@ -262,6 +263,13 @@ class Budget:
 ZYGOTE = Zygote()
 LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
 STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
+
+
+def child_error(error):
+    """An error the child reported for a cell: the runtime's message data as a Message,
+    else Python's own text, verbatim."""
+    said = from_child(error, lambda text: clean(text, 500, True))
+    return said if isinstance(said, Message) else Verbatim(said)
 
 
 def isolation_refused(limits=Limits):
@@ -428,14 +436,14 @@ def decode_reply(data):
     """A child's frame (bytes) as a dict; Crashed, the child's fault, when it is not JSON,
     not an object, or nested deeper than MAX_DEPTH (which would exhaust the grader's stack)."""
     if nesting(data) > MAX_DEPTH:
-        raise Crashed("it sent a reply nested more than {depth} levels deep, which the grader "
-                      "does not read".format(depth=MAX_DEPTH))
+        raise Crashed(msg("it sent a reply nested more than {depth} levels deep, which the "
+                          "grader does not read", depth=MAX_DEPTH))
     try:
         reply = json.loads(data)
     except (ValueError, RecursionError):
-        raise Crashed("it sent a reply that could not be read") from None
+        raise Crashed(msg("it sent a reply that could not be read")) from None
     if not isinstance(reply, dict):
-        raise Crashed("it sent a reply that could not be read")
+        raise Crashed(msg("it sent a reply that could not be read"))
     return reply
 
 
@@ -454,11 +462,12 @@ def hidden_error(error, said):
     """(error, said) of a hidden case's Outcome: the name of a built-in exception, or "an
     error", never the error's message or line, which learner code could fill with the
     case's inputs."""
-    kind = str(error).split(":", 1)[0].strip()
+    text = error.get("msgid", "") if isinstance(error, dict) else str(error)
+    kind = text.split(":", 1)[0].strip()
     exception = getattr(builtins, kind, None)
     if not said and isinstance(exception, type) and issubclass(exception, BaseException):
-        return "{error} (its message is not shown on a hidden case)".format(error=kind), False
-    return "stopped with an error whose message is not shown on a hidden case", True
+        return msg("{error} (its message is not shown on a hidden case)", error=kind), False
+    return msg("stopped with an error whose message is not shown on a hidden case"), True
 
 
 class Sandbox:
@@ -516,7 +525,7 @@ class Sandbox:
     # ---- the child's life ----------------------------------------------------
     def start(self):
         if STOPPING.is_set():
-            raise Crashed("grading was interrupted")
+            raise Crashed(msg("grading was interrupted"))
         workdir = self.fresh_workdir()
         self.overfull = None
         cmd_r, self.cmd_w = os.pipe()
@@ -554,14 +563,15 @@ class Sandbox:
             hello = self.receive(None, started + self.limits.start_seconds)
         except (Timeout, Crashed) as e:
             self.stop()
-            raise Crashed(f"the sandbox did not start: {e or 'no answer'}")
+            raise Crashed(msg("the sandbox did not start: {why}",
+                              why=e.args[0] if e.args else msg("no answer")))
         finally:
             self.spent += time.monotonic() - started
             self.budget.charge(time.monotonic() - started)
         if "refused" in hello:
             self.stop()
-            raise Unavailable(f"isolation is not available on this machine "
-                              f"({clean(hello['refused'], 300, True)})")
+            raise Unavailable(msg("isolation is not available on this machine ({why})",
+                                  why=Verbatim(clean(hello["refused"], 300, True))))
         self.isolated, self.child_pid = hello.get("isolated"), hello.get("pid")
         if not self.define_early():
             self.early = []                      # never again: a fresh child without them
@@ -582,9 +592,9 @@ class Sandbox:
             while not done.wait(every):
                 size, files = usage(workdir, limits.work_files)
                 if size > limits.work_bytes or files > limits.work_files:
-                    self.overfull = (
-                        "it filled its folder past the limit of {mb:g} MB or {files} files"
-                        .format(mb=limits.work_bytes / 1024 ** 2, files=limits.work_files))
+                    self.overfull = msg(
+                        "it filled its folder past the limit of {mb:g} MB or {files} files",
+                        mb=limits.work_bytes / 1024 ** 2, files=limits.work_files)
                     if not done.is_set():
                         self.kill()
                     return
@@ -753,7 +763,7 @@ class Sandbox:
             if len(self.buffer) >= 4:
                 (n,) = struct.unpack(">I", self.buffer[:4])
                 if n > self.limits.reply_bytes:
-                    raise Crashed("it sent a reply too large to read")
+                    raise Crashed(msg("it sent a reply too large to read"))
                 if len(self.buffer) >= 4 + n:
                     data, self.buffer = self.buffer[4:4 + n], self.buffer[4 + n:]
                     return decode_reply(data)
@@ -766,43 +776,47 @@ class Sandbox:
             self.buffer += chunk
 
     def death(self):
-        """Why the child died, in words."""
+        """Why the child died, in words (a Message)."""
         code = ZYGOTE.ended(self.pid)
         if self.overfull:
             return self.overfull
         if code is None:
-            return "it stopped answering"
+            return msg("it stopped answering")
         if code < 0:
             name = signal.Signals(-code).name
-            return {"SIGSEGV": "it crashed Python (a segmentation fault)",
-                    "SIGKILL": "it was killed, probably for using too much memory",
-                    "SIGSYS": "it made a system call the sandbox forbids",
-                    "SIGXCPU": f"it used more than {self.limits.cpu_seconds:g} s of CPU time",
-                    "SIGXFSZ": "it wrote a file of more than "
-                               f"{self.limits.output_bytes // 1024 ** 2} MB"}.get(
-                name, f"it was ended by {name}")
-        if code in (70, 71, 72):
-            return "the sandbox failed to start" + (" (isolation failed half-way)" if code == 71 else "")
-        return f"it ended the Python process (exit code {code})"
+            return {"SIGSEGV": msg("it crashed Python (a segmentation fault)"),
+                    "SIGKILL": msg("it was killed, probably for using too much memory"),
+                    "SIGSYS": msg("it made a system call the sandbox forbids"),
+                    "SIGXCPU": msg("it used more than {seconds:g} s of CPU time",
+                                   seconds=self.limits.cpu_seconds),
+                    "SIGXFSZ": msg("it wrote a file of more than {mb} MB",
+                                   mb=self.limits.output_bytes // 1024 ** 2)}.get(
+                name) or msg("it was ended by {signal}", signal=name)
+        if code == 71:
+            return msg("the sandbox failed to start (isolation failed half-way)")
+        if code in (70, 72):
+            return msg("the sandbox failed to start")
+        return msg("it ended the Python process (exit code {code})", code=code)
 
     def timeout_words(self, e, seconds):
         if e.busy:
             self.busy = True
-            return (f"did not finish within {seconds:g} s of CPU time because the grading "
-                    "machine was too busy (not the code's fault; it is graded again next run)")
-        return f"did not finish within {seconds:g} s"
+            return msg("did not finish within {seconds:g} s of CPU time because the grading "
+                       "machine was too busy (not the code's fault; it is graded again next "
+                       "run)", seconds=seconds)
+        return msg("did not finish within {seconds:g} s", seconds=seconds)
 
     def budget_words(self, cause="notebook"):
         if cause == "learner":
-            return ("the learner's notebooks used up their time budget of {seconds:g} s in all "
-                    "(restarts after loops and crashes included)"
-                    ).format(seconds=self.limits.learner_seconds)
+            return msg("the learner's notebooks used up their time budget of {seconds:g} s in "
+                       "all (restarts after loops and crashes included)",
+                       seconds=self.limits.learner_seconds)
         if cause == "idle":
-            return ("the learner's notebooks spent more than {seconds:g} s in all neither "
-                    "computing nor waiting for a CPU (sleeping, for instance)"
-                    ).format(seconds=self.limits.idle_seconds)
-        return (f"the notebook used up its time budget of {self.limits.notebook_seconds:g} s "
-                "(restarts after loops and crashes included)")
+            return msg("the learner's notebooks spent more than {seconds:g} s in all neither "
+                       "computing nor waiting for a CPU (sleeping, for instance)",
+                       seconds=self.limits.idle_seconds)
+        return msg("the notebook used up its time budget of {seconds:g} s (restarts after loops "
+                   "and crashes included)", seconds=self.limits.notebook_seconds)
 
     def define_early(self):
         """Sends the notebook's plain definitions of the lesson's exercises, which the
@@ -824,36 +838,44 @@ class Sandbox:
             result = self.request({"op": "exec", "index": index, "source": source},
                                   self.limits.cell_seconds)
         except OverBudget as e:
-            self.bad_cells[index] = (f"code cell {index + 1} was stopped or not run: "
-                                     f"{self.budget_words(e.cause)}")
+            self.bad_cells[index] = msg("code cell {index} was stopped or not run: {why}",
+                                        index=index + 1, why=self.budget_words(e.cause))
             return
         except (Timeout, Crashed) as e:
             why = (self.timeout_words(e, self.limits.cell_seconds) if isinstance(e, Timeout)
-                   else str(e))
-            self.bad_cells[index] = f"code cell {index + 1} was skipped: {why}"
+                   else e.args[0] if e.args else "")
+            self.bad_cells[index] = msg("code cell {index} was skipped: {why}", index=index + 1,
+                                        why=why)
             self.restart()
             return
         if result.get("cut"):
-            self.cut_cells[index] = (f"code cell {index + 1} printed more than "
-                                     f"{self.limits.output_bytes / 1024 ** 2:g} MB; the rest of "
-                                     "its output was dropped (grading uses what it computes)")
+            self.cut_cells[index] = msg("code cell {index} printed more than {mb:g} MB; the rest "
+                                        "of its output was dropped (grading uses what it "
+                                        "computes)", index=index + 1,
+                                        mb=self.limits.output_bytes / 1024 ** 2)
         if result.get("ok"):
             return
         if self.called:                          # a replay: its words may hold hidden inputs
-            error, line = "an error (replayed after a restart; its message is not shown)", ""
+            error, line = msg("an error (replayed after a restart; its message is not shown)"), ""
         else:
-            error = clean(result.get("error"), 500, one_line=True)
-            line = f" ({clean(result['line'], 300, True)})" if result.get("line") else ""
+            error = child_error(result.get("error"))
+            line = clean(result["line"], 300, True) if result.get("line") else ""
         if result.get("fatal"):                  # out of memory: start afresh without it
-            self.bad_cells[index] = f"code cell {index + 1} raised {error}; it was skipped"
+            self.bad_cells[index] = msg("code cell {index} raised {error}; it was skipped",
+                                        index=index + 1, error=error)
             self.restart()
         else:
-            self.cell_errors.setdefault(index, f"code cell {index + 1} raised {error}{line}")
+            self.cell_errors.setdefault(index, (
+                msg("code cell {index} raised {error} ({line})", index=index + 1, error=error,
+                    line=Verbatim(line))
+                if line else
+                msg("code cell {index} raised {error}", index=index + 1, error=error)))
 
     def notes(self, most=20):
-        """What went wrong with the cells, in words (at most ``most``)."""
+        """What went wrong with the cells, as Messages (at most ``most``)."""
         notes = [*self.cell_errors.values(), *self.bad_cells.values(), *self.cut_cells.values()]
-        return notes[:most] + ([f"and {len(notes) - most} more"] if len(notes) > most else [])
+        return notes[:most] + ([msg("and {n} more", n=len(notes) - most)]
+                               if len(notes) > most else [])
 
     def call(self, name, case, arg_names, seconds=None, stand_in=()):
         """Calls the learner's ``name`` on ``case``; an Outcome whatever happens.
@@ -875,21 +897,24 @@ class Sandbox:
             self.called = True                   # from now on the child has seen a case
             r = self.request(message, seconds)
         except OverBudget as e:
-            return Outcome(error=f"was not run: {self.budget_words(e.cause)}", fatal=True,
+            return Outcome(error=msg("was not run: {why}", why=self.budget_words(e.cause)),
+                           fatal=True,
                            said=True)
         except Timeout as e:
             self.restart_quietly()
-            return Outcome(error=f"TimeoutError: it {self.timeout_words(e, seconds)} "
-                                 "(an infinite loop?)", fatal=True, timed_out=True)
+            return Outcome(error=msg("was stopped: it {why} (an infinite loop?)",
+                                     why=self.timeout_words(e, seconds)),
+                           fatal=True, timed_out=True, said=True)
         except Crashed as e:
             self.restart_quietly()
-            return Outcome(error=f"could not finish: {e}", fatal=True, said=True)
+            return Outcome(error=msg("could not finish: {why}", why=e.args[0] if e.args else ""),
+                           fatal=True, said=True)
         hidden = bool(getattr(case, "hidden", False))
-        cut = ((f"it printed more than {self.limits.output_bytes / 1024 ** 2:g} MB; the rest "
-                "was dropped",) if r.get("cut") else ())
+        cut = ((msg("it printed more than {mb:g} MB; the rest was dropped",
+                    mb=self.limits.output_bytes / 1024 ** 2),) if r.get("cut") else ())
         if r.get("missing"):
-            return Outcome(error=f"NameError: no function named {name!r} is defined",
-                           missing=True)
+            return Outcome(error=msg("no function named {name!r} is defined", name=name),
+                           missing=True, said=True)
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
@@ -900,13 +925,14 @@ class Sandbox:
             if hidden:                   # nothing of the child's text: it may carry the inputs
                 error, said = hidden_error(r["error"], bool(r.get("said")))
                 return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut, said=said)
-            return Outcome(error=clean(r["error"], 500, one_line=True),
+            return Outcome(error=from_child(r["error"], lambda text: clean(text, 500, True)),
                            line=clean(r.get("line") or "", 300, True) or None,
                            fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
         try:
             value = plain.decode(r["value"])
         except Exception:
-            return Outcome(error="its result could not be read as numbers")
+            return Outcome(error=msg("returned a result that could not be read as numbers"),
+                           said=True)
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
         warnings = ([clean(w, 200, one_line=True) for w in warnings[:5]]
                     if isinstance(warnings, list) else [])

@@ -8,11 +8,12 @@ only when its bytes or the course's checks change: results are kept in
 ``.cache/status/`` in the course folder (or nowhere, if it is read-only).
 """
 import hashlib
+import re
 import sys
-import textwrap
 from pathlib import Path
 
 from ..catalogue import lessons
+from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,8 +39,8 @@ def runner_for(platform=None):
     """(how to grade one notebook, a note for the learner or None)."""
     if (platform or sys.platform).startswith("linux"):
         return sandboxed, None
-    return plain, ("Not on Linux, so no sandbox: your notebooks run in a plain Python "
-                   "process with a time limit. (The class grader needs Linux.)")
+    return plain, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
+                      "process with a time limit. (The class grader needs Linux.)")
 
 
 def course_version(mode):
@@ -61,52 +62,83 @@ def worth_keeping(result):
 
 
 def announce(n, folder):
-    """The line status prints at once when it has notebooks to run (not from its cache)."""
-    if n == 1:
-        return (f"Running 1 notebook of {folder} to check its exercises (a few seconds; a "
-                "notebook is run again only when it changes)...")
-    return (f"Running {n} notebooks of {folder} to check their exercises (a few seconds "
-            "each; a notebook is run again only when it changes)...")
+    """The line status prints at once when it has notebooks to run (not from its cache): a
+    Message."""
+    return nmsg("Running {n} notebook of {folder} to check its exercises (a few seconds; a "
+                "notebook is run again only when it changes)...",
+                "Running {n} notebooks of {folder} to check their exercises (a few seconds "
+                "each; a notebook is run again only when it changes)...", n, folder=str(folder))
 
 
-WIDTH = 100          # status's lines are wrapped to this many characters, never cut
+WIDTH = 100          # status's lines are wrapped to this many columns, never cut
 
 
-def reason(exercise):
-    """Why an exercise does not pass: its verdict's ``reason``, one sentence, whole."""
-    return one_line(exercise.get("reason") or "")
+def reason(exercise, lang="en"):
+    """Why an exercise does not pass: its verdict's ``reason`` (from its message data), in
+    ``lang``, one sentence, whole."""
+    why = from_data(exercise["why"]) if exercise.get("why") else exercise.get("reason") or ""
+    return one_line(render(why, lang) if why else "")
+
+
+def notes(result, lang="en"):
+    """What went wrong with a notebook's cells, in ``lang``."""
+    if result.get("notes"):
+        return render(msg("{notes}", notes=Joined([from_data(n) for n in result["notes"]],
+                                                   sep="; ")), lang)
+    return result.get("error")
+
+
+def pad(text, n):
+    """``text`` padded to ``n`` columns of display width."""
+    return text + " " * max(1, n - width(text) + 1)
+
+
+# A line may break at a space, or before or after a CJK character (never before closing
+# punctuation such as 。，）, which stays with what it closes).
+CHUNK = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff][\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f"
+                   r"\uff09\uff3d\uff5d]*|[^\s\u2e80-\u9fff\uf900-\ufaff]+")
 
 
 def wrapped(first, text, indent=25):
-    """``first`` then ``text`` in lines of at most WIDTH characters, the following ones
-    indented by ``indent`` spaces (words are never split)."""
-    return textwrap.fill(text, WIDTH, initial_indent=first, subsequent_indent=" " * indent,
-                         break_long_words=False, break_on_hyphens=False)
+    """``first`` then ``text`` in lines of at most WIDTH columns (display width: a Chinese
+    character counts two), the following ones indented by ``indent`` spaces; words are never
+    split."""
+    lines, line = [], first
+    for chunk in CHUNK.findall(" ".join(text.split())):
+        if chunk.isspace():
+            if line.strip():
+                line += " "
+            continue
+        if width(line.rstrip() + chunk) > WIDTH and line.strip() and line != first:
+            lines.append(line.rstrip())
+            line = " " * indent
+        line += chunk
+    lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lang="en"):
     """Prints, per lesson, each exercise's mark and a one-line reason for each failure, in
     `lang` (zh-TW: the notebooks of notebooks/zh-TW/ unless `folder` is given);
     returns (exercises passing, exercises in the course)."""
-    from ..engine.messages import render
     folder = Path(folder or ROOT / "notebooks" / ("zh-TW" if lang == "zh-TW" else ""))
-    say, echo = echo, (lambda text: say(render(text, lang)))
+    say = echo
     default, note = runner_for(platform)
     runner = runner or default
     results = store(runner, cache)
     if note:
-        echo(note + "\n")
+        say(render(note, lang) + "\n")
     done = total = 0
     kept = {lesson: results.get(folder / f"{lesson}.ipynb", "you") if results else None
             for lesson in lessons()}
     fresh = [lesson for lesson, r in kept.items()
              if r is None and (folder / f"{lesson}.ipynb").exists()]
     if fresh:
-        echo(announce(len(fresh), folder))
+        say(render(announce(len(fresh), folder), lang))
     for lesson, ids in lessons().items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():
-            echo(f"{lesson:<22} (no notebook at {path})")
+            say(pad(lesson, 22) + render(msg("(no notebook at {path})", path=str(path)), lang))
             continue
         r = kept[lesson]
         if r is None:
@@ -121,20 +153,24 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
             marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(wrapped(f"{'':<22} ❌ {i}: ", render(reason(e), lang)))
+                why.append(wrapped(" " * 22 + " ❌ ", render(msg(
+                    "{exercise}: {text}", exercise=i, text=Verbatim(reason(e, lang))), lang)))
             done += bool(e["passed"])
         total += len(ids)
-        echo(f"{lesson:<22} " + "  ".join(marks))
+        say(f"{lesson:<22} " + "  ".join(marks))
+        if r.get("error"):
+            why.append(wrapped(" " * 22 + " ", render(msg("note: {note}",
+                                                          note=Verbatim(notes(r, lang))), lang)))
         for line in why:
             say(line)
-        if r.get("error"):
-            say(wrapped(f"{'':<22} note: ", render(r["error"], lang)))
     if total and done == total:
-        echo(f"\nAll {total} exercises pass.")
+        last = nmsg("All {n} exercise passes.", "All {n} exercises pass.", total)
     elif total and not done:                     # a fresh copy (make test): a start, not a failure
-        echo(f"\n{total} exercises to go.")
+        last = nmsg("{n} exercise to go.", "{n} exercises to go.", total)
     elif total:
-        echo(f"\n{done} of {total} exercises pass; {total - done} to go.")
+        last = nmsg("{done} of {n} exercise passes; {left} to go.",
+                    "{done} of {n} exercises pass; {left} to go.", total, done=done, left=total - done)
     else:
-        echo(f"\n{done} of {total} exercises pass.")
+        last = nmsg("{done} of {n} exercise passes.", "{done} of {n} exercises pass.", total, done=done)
+    say("\n" + render(last, lang))
     return done, total

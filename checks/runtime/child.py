@@ -21,6 +21,7 @@ import errno
 import io
 import json
 import os
+import re
 import resource
 import signal
 import socket
@@ -323,7 +324,8 @@ class Learner:
         try:
             data = frame(dict(obj, nonce=nonce, pid=os.getpid()))
         except (TypeError, ValueError):
-            data = frame({"error": "its result could not be sent", "nonce": nonce,
+            data = frame({"error": plain.message_data("returned a result that could not be sent"),
+                          "said": True, "nonce": nonce,
                           "pid": os.getpid()})
         while data:
             data = data[os.write(self.reply_w, data):]
@@ -336,8 +338,9 @@ class Learner:
         try:
             code = compile(strip_magics(cmd["source"]), name, "exec")
         except (RecursionError, MemoryError) as e:      # a parse bomb: the cell's own fault
-            return {"ok": False, "error": "SyntaxError: the cell is too long or too deeply "
-                    "nested for Python to compile", "fatal": isinstance(e, MemoryError)}
+            return {"ok": False, "error": plain.message_data(
+                "SyntaxError: the cell is too long or too deeply nested for Python to compile"),
+                "fatal": isinstance(e, MemoryError)}
         except BaseException as e:
             return {"ok": False, "error": self.describe(e), "line": None, "fatal": fatal(e)}
         try:
@@ -371,8 +374,9 @@ class Learner:
         if not callable(fn):
             return {"missing": True}
         if getattr(fn, "__module__", None) in PROVIDED:
-            return {"error": f"{cmd['name']} is {fn.__module__}.{getattr(fn, '__name__', '?')}, "
-                             f"the course's provided version, not the learner's own code"}
+            return {"error": plain.message_data(
+                "is {provided}, the course's provided version, not the learner's own code",
+                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
         saved = {n: self.namespace[n] for n in private if n in self.namespace}
@@ -394,14 +398,21 @@ class Learner:
         return r
 
     def describe(self, e):
+        """The error's text, or message data for the limits' own errors and the lesson's
+        stand-ins (checks/grading/provided.py), which the grader shows in the learner's
+        language."""
         if isinstance(e, OSError) and e.errno == errno.EFBIG:
-            mb = self.limits["output_bytes"] / 1024 ** 2
-            return f"OSError: a file it wrote passed the {mb:g} MB limit"
+            return plain.message_data("OSError: a file it wrote passed the {mb:g} MB limit",
+                                      mb=self.limits["output_bytes"] / 1024 ** 2)
         if isinstance(e, MemoryError):
-            gb = self.limits["memory_bytes"] / 1024 ** 3
-            return f"MemoryError: it used more than {gb:g} GB of memory"
+            return plain.message_data("MemoryError: it used more than {gb:g} GB of memory",
+                                      gb=self.limits["memory_bytes"] / 1024 ** 3)
         if isinstance(e, RecursionError):
-            return "RecursionError: it called itself too deeply (endless recursion?)"
+            return plain.message_data(
+                "RecursionError: it called itself too deeply (endless recursion?)")
+        said = not_offered(e)
+        if said:
+            return said
         try:
             return f"{type(e).__name__}: {e}"[:500]
         except BaseException:
@@ -442,6 +453,30 @@ def stand_ins(request):
     private = {"__name__": "stand_in"}
     exec(compile(source, "<stand-in>", "exec"), private)
     return {n: private[n] for n in names if isinstance(n, str) and callable(private.get(n))}
+
+
+NOT_OFFERED = re.compile(r"(\w+)\.(\w+) is your own \2 while this notebook is graded \(\2 is "
+                         r"one of its lesson's exercises, so the course's version is not "
+                         r"offered\)(, and the notebook defines no \2 of its own|: calling it "
+                         r"from your \2 calls your \2 again)")
+
+
+def not_offered(e):
+    """A lesson stand-in's NotOffered error (invoke.NONE_OF_YOURS, CALLS_ITSELF) as message
+    data, or None."""
+    m = type(e).__name__ == "NotOffered" and e.args and NOT_OFFERED.fullmatch(str(e.args[0]))
+    if not m:
+        return None
+    module, name = m.group(1), m.group(2)
+    if m.group(3).startswith(","):                      # invoke.NONE_OF_YOURS
+        return plain.message_data(
+            "NotOffered: {module}.{name} is your own {name} while this notebook is graded "
+            "({name} is one of its lesson's exercises, so the course's version is not offered), "
+            "and the notebook defines no {name} of its own", module=module, name=name)
+    return plain.message_data(                          # invoke.CALLS_ITSELF
+        "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} "
+        "is one of its lesson's exercises, so the course's version is not offered): calling it "
+        "from your {name} calls your {name} again", module=module, name=name)
 
 
 def fatal(e):

@@ -92,9 +92,10 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
         finished = threads_finished(baseline)    # a thread's late write counts as the call's
         notes = sorted({str(w.message)[:200] for w in caught})
     if not finished:
-        return {"error": "left a thread running more than {seconds:g} s after it returned; an "
-                         "exercise function must finish its work before it returns"
-                         .format(seconds=THREAD_WAIT),
+        return {"error": plain.message_data(
+                    "left a thread running more than {seconds:g} s after it returned; an "
+                    "exercise function must finish its work before it returns",
+                    seconds=THREAD_WAIT),
                 "said": True}
     found = watch.finding() if watch is not None else None
     if found:
@@ -103,9 +104,11 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
         mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
         value = plain.normalise(value)
     except plain.NotPlain as e:
-        return {"error": f"returned {e}, not numbers", "warnings": notes, "said": True}
+        return {"error": plain.message_data("returned {what}, not numbers", what=e.args[0]),
+                "said": True, "warnings": notes}
     except catch as e:       # a result that raises when inspected
-        return {"error": f"its result could not be read ({type(e).__name__})"}
+        return {"error": plain.message_data("returned a result that could not be read ({error})",
+                                      error=type(e).__name__), "said": True}
     return {"value": value, "mutated": mutated, "warnings": notes}
 
 

@@ -20,7 +20,38 @@ MAX_ELEMENTS = 10_000_000   # refuse anything larger than ~80 MB of float64
 
 
 class NotPlain(TypeError):
-    """A value that has no plain form (an object, a function, a string array...)."""
+    """A value that has no plain form (an object, a function, a string array...); its
+    argument is message data (``message_data``) saying what the value is."""
+
+
+# The messages the learner's process may send: the grader renders only these (a message
+# is a template, and a template chosen by learner code could reach the grader's objects).
+MESSAGES = frozenset({
+    "an array of dtype {dtype} and size {size}", "a value of type {type}",
+    "a value nested more than 20 levels deep", "a number of dtype {dtype}",
+    "returned {what}, not numbers", "returned a result that could not be read ({error})",
+    "returned a result that could not be sent",
+    "OSError: a file it wrote passed the {mb:g} MB limit",
+    "MemoryError: it used more than {gb:g} GB of memory",
+    "RecursionError: it called itself too deeply (endless recursion?)",
+    "SyntaxError: the cell is too long or too deeply nested for Python to compile",
+    "left a thread running more than {seconds:g} s after it returned; an exercise function "
+    "must finish its work before it returns",
+    # the lesson stand-ins' errors (invoke.NONE_OF_YOURS and CALLS_ITSELF, after "NotOffered: ")
+    "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} is "
+    "one of its lesson's exercises, so the course's version is not offered), and the notebook "
+    "defines no {name} of its own",
+    "NotOffered: {module}.{name} is your own {name} while this notebook is graded ({name} is "
+    "one of its lesson's exercises, so the course's version is not offered): calling it from "
+    "your {name} calls your {name} again",
+    "is {provided}, the course's provided version, not the learner's own code"})
+
+
+def message_data(msgid, /, **args):
+    """A learner-visible message as plain data (one of MESSAGES), for the engine's
+    messages.from_data: the runtime cannot import the engine (checks/engine/messages.py)."""
+    assert msgid in MESSAGES, msgid
+    return {"msgid": msgid, "args": args}
 
 
 def encode(x):
@@ -36,7 +67,8 @@ def encode(x):
     if isinstance(x, np.ndarray):
         kind = x.dtype.kind
         if kind not in DTYPES or x.size > MAX_ELEMENTS:
-            raise NotPlain(f"an array of dtype {x.dtype} and size {x.size}")
+            raise NotPlain(message_data("an array of dtype {dtype} and size {size}",
+                                         dtype=str(x.dtype), size=int(x.size)))
         fortran = x.ndim > 1 and x.flags.f_contiguous and not x.flags.c_contiguous
         data = np.ascontiguousarray(x.T if fortran else x, dtype=DTYPES[kind]).tobytes()
         d = {"nd": base64.b64encode(data).decode("ascii"), "dtype": DTYPES[kind],
@@ -50,7 +82,7 @@ def encode(x):
         return [encode(v) for v in x]
     if isinstance(x, dict) and all(isinstance(k, str) for k in x):
         return {"dict": {k: encode(v) for k, v in x.items()}}
-    raise NotPlain(f"a value of type {type(x).__name__}")
+    raise NotPlain(message_data("a value of type {type}", type=type(x).__name__))
 
 
 def decode(d):
@@ -91,25 +123,26 @@ def normalise(x, depth=0):
     """A learner's return value as plain data: base-class arrays (0-d for numbers),
     lists, tuples, dicts and strings. Raises NotPlain for anything else."""
     if depth > 20:
-        raise NotPlain("a value nested more than 20 levels deep")
+        raise NotPlain(message_data("a value nested more than 20 levels deep"))
     if isinstance(x, (str, type(None))):
         return x
     if isinstance(x, np.ndarray):     # a subclass is seen as the plain array it holds,
         x = x.view(np.ndarray)         # its size checked before anything is copied
         if x.dtype.kind not in DTYPES or x.size > MAX_ELEMENTS:
-            raise NotPlain(f"an array of dtype {x.dtype} and size {x.size}")
+            raise NotPlain(message_data("an array of dtype {dtype} and size {size}",
+                                         dtype=str(x.dtype), size=int(x.size)))
         return np.array(x)
     if isinstance(x, (bool, int, float, np.generic)):
         a = np.array(x, subok=False)
         if a.dtype.kind not in DTYPES:
-            raise NotPlain(f"a number of dtype {a.dtype}")
+            raise NotPlain(message_data("a number of dtype {dtype}", dtype=str(a.dtype)))
         return a
     if isinstance(x, (list, tuple)):
         items = [normalise(v, depth + 1) for v in x]
         return tuple(items) if isinstance(x, tuple) else items
     if isinstance(x, dict) and all(isinstance(k, str) for k in x):
         return {k: normalise(v, depth + 1) for k, v in x.items()}
-    raise NotPlain(f"a value of type {type(x).__name__}")
+    raise NotPlain(message_data("a value of type {type}", type=type(x).__name__))
 
 
 def same(a, b):

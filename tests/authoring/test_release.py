@@ -61,7 +61,8 @@ KNOWN = {(f"{folder}00_start_here.ipynb", "01_weighted_sum.ipynb", "return float
          for folder in ("notebooks/", "checks/fresh/", "notebooks/zh-TW/", "checks/fresh/zh-TW/")}
 # The sgd_step.step_only hint names the one-line update; every learner who makes that mistake
 # is shown it (checks/catalogue/lesson07.py), and checks.po holds the same hint in one piece.
-KNOWN |= {("locale/zh_TW/LC_MESSAGES/checks.po", "07_weight_updates.ipynb", "return param - lr * grad")}
+KNOWN |= {(f"locale/zh_TW/LC_MESSAGES/checks.{kind}", "07_weight_updates.ipynb",
+           "return param - lr * grad") for kind in ("po", "mo")}
 
 
 def test_no_solution_code_anywhere_in_the_release(release):
@@ -353,6 +354,7 @@ def test_the_release_has_the_zh_tw_edition(release):
     zh = sorted(p.name for p in (release / "notebooks" / "zh-TW").glob("*.ipynb"))
     assert zh == sorted(p.name for p in (release / "notebooks").glob("*.ipynb"))
     assert (release / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po").is_file()
+    assert (release / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.mo").is_file()
     assert not list(release.rglob("0*_*.po")), "the lessons' catalogues stay with the sources"
 
 

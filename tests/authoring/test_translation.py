@@ -14,6 +14,21 @@ from checks.engine.source import ROOT, WORKSHOP, solution_notebooks, workshop_no
 LESSONS = translate.edition()
 PO = {p.stem: translate.load_catalogue(p.stem) for p in LESSONS}
 ENTRIES = [(lesson, e) for lesson, po in PO.items() for e in po if not e.obsolete]
+CHECKS = polib.pofile(str(ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"),
+                      encoding="utf-8")
+# Every catalogue, the lessons' and the checks': one test per catalogue and rule, listing
+# every entry that breaks it.
+CATALOGUES = {**PO, "checks": CHECKS}
+
+
+def strings(e):
+    """An entry's translations (a plural entry has one per form)."""
+    return [s for _, s in sorted(e.msgstr_plural.items())] if e.msgid_plural else [e.msgstr]
+
+
+def report(bad):
+    return f"{len(bad)} entries:\n" + "\n".join(bad)
+
 
 # The glossary's Mainland terms (docs/translating.md lists them with their Taiwan words);
 # 算法 only where it is not part of 演算法.
@@ -160,6 +175,33 @@ def test_the_catalogue_rules_can_fail():
     e = polib.POEntry(msgid="Day9 (Day 9), 2024 (2024 x)", msgstr="Day9（第 9 天），2024")
     assert kept_numbers(e) is None
 
+
+@pytest.mark.parametrize("catalogue", sorted(CATALOGUES))
+def test_taiwan_usage_only(catalogue):
+    """Every catalogue, the checks' messages too (plural forms included)."""
+    bad = []
+    for e in CATALOGUES[catalogue]:
+        text = "".join(strings(e)) if not e.obsolete else ""
+        simplified = [c for c in text if hanzidentifier.identify(c) == hanzidentifier.SIMPLIFIED]
+        mainland = [t for t in MAINLAND if re.search(t, text)]
+        if simplified or mainland:
+            bad.append(f"{entry_id((catalogue, e))}: Simplified {''.join(simplified)!r}, "
+                       f"Mainland terms {mainland} (see docs/translating.md)")
+    assert not bad, report(bad)
+
+
+def test_the_checks_translations_keep_their_placeholders():
+    """Every {name} of a check message's English is in its translation, and no other."""
+    field = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
+    bad = [f"{entry_id(('checks', e))}: {s!r}" for e in CHECKS if not e.obsolete
+           for s in strings(e) if s and set(field.findall(s)) != set(field.findall(e.msgid))]
+    assert not bad, report(bad)
+
+
+def test_the_per_catalogue_rules_can_fail():
+    bad = polib.POEntry(msgctxt=translate.STRING, msgid='f"{n} examples"', msgstr='"{n} 個樣本"')
+    assert kept_literal_form(bad) == "prefix or quotes changed"
+    assert [t for t in MAINLAND if re.search(t, "代碼")] == ["代碼"]
 
 def test_the_mainland_check_can_fail():
     assert [t for t in MAINLAND if re.search(t, "這個算法用了很多數據")] == ["數據", "(?<!演)算法"]

@@ -37,7 +37,7 @@ def test_each_kind_of_difference_has_its_own_sentence(expected, got, words):
 
 def test_a_single_number_names_no_index():
     text = said(np.array(0.5), np.array(0.25), scalar=True)
-    assert text == "the result differs from the expected value. Expected 0.5, got 0.25."
+    assert text == "The result differs from the expected value. Expected 0.5, got 0.25."
     assert "index" not in text
 
 
@@ -91,10 +91,12 @@ def test_a_difference_past_the_printed_digits_is_said():
 def test_show_case_prints_expected_and_got_differently_when_they_differ():
     from checks.catalogue import EXERCISES
     from checks.engine.exercise import Case
+    from checks.engine.messages import render
     from checks.engine.show import show_case
     case = Case((np.ones((1, 1)), np.ones((1, 1)), np.zeros((1, 1))),
                 expected=np.array([[0.123456789]]))
-    lines = show_case(EXERCISES["dense_forward"], case, np.array([[0.123457]])).splitlines()
+    shown = show_case(EXERCISES["dense_forward"], case, np.array([[0.123457]]))   # a Table
+    lines = render(shown, "en").splitlines()
     assert lines[-2].split("=")[1] != lines[-1].split("=")[1]
 
 

@@ -11,6 +11,7 @@ from checks.catalogue import EXERCISES
 from checks.engine import notebook
 from checks.engine.cputime import Usage, waited
 from checks.engine.exercise import Case
+from checks.engine.messages import msg
 from checks.engine.source import load_reference
 from checks.engine.verify import verify
 from checks.grading.sandbox import Sandbox, Timeout
@@ -52,7 +53,14 @@ def test_a_busy_machine_is_not_the_calls_fault():
 
 def test_the_notebook_says_what_the_grader_says():
     said = Sandbox.timeout_words(object(), Timeout(), 60)
-    assert notebook.timed_out(60) == f"TimeoutError: it {said} (an infinite loop?)"
+    assert notebook.timed_out(60) == graders_words(said)
+    assert str(notebook.timed_out(60)) == \
+        "was stopped: it did not finish within 60 s (an infinite loop?)"
+
+
+def graders_words(why):
+    """What Sandbox.call's Outcome says of a call it stopped at its limit (a Message)."""
+    return msg("was stopped: it {why} (an infinite loop?)", why=why)
 
 
 def test_a_slow_train_digits_fails_in_the_notebook_with_the_graders_reason(monkeypatch):
@@ -64,6 +72,6 @@ def test_a_slow_train_digits_fails_in_the_notebook_with_the_graders_reason(monke
     assert "did not finish within 0.01 s" in verdict.reason
     assert "must finish within 60 s when graded" in verdict.reason
     graded = verify(ex, [], lambda case: notebook.Outcome(
-        error=f"TimeoutError: it {Sandbox.timeout_words(object(), Timeout(), 0.01)} "
-              "(an infinite loop?)", fatal=True, timed_out=True))
+        error=graders_words(Sandbox.timeout_words(object(), Timeout(), 0.01)), fatal=True,
+        timed_out=True, said=True))
     assert graded.reason == verdict.reason

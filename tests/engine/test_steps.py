@@ -8,6 +8,7 @@ from checks.engine.exercise import Exercise, Mistake
 from checks.catalogue import EXERCISES
 from checks.engine.steps import N_STEPS, consecutive_steps
 from checks.engine.verdicts import Outcome
+from checks.engine.messages import msg
 
 
 def test_the_step_exercises_name_the_mistake_they_recognise():
@@ -36,13 +37,14 @@ def test_consecutive_steps_name_the_first_wrong_step_and_its_mistake():
         return Outcome(value=x / 2 if len(calls) < 3 else x * 2)
     problems = consecutive_steps(call, ex, lambda x: x / 2, (np.array([8.0]),), lambda p: p,
                                  lambda state, grad, t: (state[0],), lambda value: (value,), {},
-                                 "of halving")
+                                 msg("halving"))
     assert [float(x[0]) for x in calls] == [8.0, 4.0, 2.0] and len(problems) == 1
     problem = problems[0]
     assert problem.mistake == "doubled"
-    assert problem.startswith(f"{N_STEPS} consecutive steps of halving")
-    assert "The first wrong one is step 3; steps 1 to 2 were right" in problem
-    assert problem.splitlines()[-1] == "Hint: it doubled."
+    text = str(problem)
+    assert text.startswith(f"{N_STEPS} consecutive steps of halving")
+    assert "The first wrong one is step 3; steps 1 to 2 were right" in text
+    assert text.splitlines()[-1] == "Hint: it doubled."
 
 
 def test_a_right_loop_gives_no_problem():

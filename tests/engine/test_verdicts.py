@@ -15,6 +15,7 @@ from checks.engine.source import load_reference
 from checks.engine.verdicts import (FAILED, ICONS, MISSING, NOT_ATTEMPTED, PASSED, STATUSES, Outcome,
                              Problem, Verdict)
 from checks.engine.verify import verify, verify_properties
+from checks.engine.messages import Table, msg, pmsg
 
 CHECKS = Path(__file__).resolve().parent.parent / "checks"
 REFERENCE = load_reference()
@@ -57,12 +58,13 @@ def test_a_status_outside_the_four_is_refused():
 
 
 def test_the_message_is_derived_from_the_lines():
-    verdict = Verdict("relu", FAILED, ["relu: failed 1 of 2 cases.", "  x  [1. 2.]\n  got 3"])
-    assert verdict.lines == ["relu: failed 1 of 2 cases.", "  x  [1. 2.]", "  got 3"]
-    assert verdict.message == "relu: failed 1 of 2 cases.\n  x  [1. 2.]\n  got 3"
-    more = verdict.with_lines("Note: a note.")
+    verdict = Verdict("relu", FAILED, [msg("relu: failed 1 of 2 cases."),
+                                       Table([("x", "[1. 2.]"), (pmsg("label", "got"), "3")])])
+    assert verdict.message == "relu: failed 1 of 2 cases.\n  x   = [1. 2.]\n  got = 3"
+    assert verdict.text("zh-TW").endswith("  你的結果 = 3")
+    more = verdict.with_lines(msg("Note: a note."))
     assert more.message == verdict.message + "\nNote: a note." and more.lines[-1] == "Note: a note."
-    assert verdict.lines[-1] == "  got 3"          # the original is unchanged
+    assert len(verdict.lines) == 2                 # the original is unchanged
     with pytest.raises(TypeError):
         Verdict("relu", FAILED, "relu: one string")
 
@@ -72,13 +74,13 @@ def test_verify_gives_each_status_with_its_facts():
     cases = expected.read("dense_forward")
     right = run_check("dense_forward", REFERENCE["dense_forward"])
     assert right.passed and right.reason == "" and right.mistake is None
-    assert right.lines[0].startswith("dense_forward: passed all")
+    assert str(right.lines[0]).startswith("dense_forward: passed all")
 
     wrong = run_check("dense_forward", lambda X, W, b: X @ W)
     assert wrong.failed and wrong.mistake == "no_bias"
     assert wrong.reason == "the bias is missing: Z = X @ W + b."
     assert wrong.passed_cases is not None and wrong.passed_cases < wrong.cases == len(cases)
-    assert any(line.startswith("Hint: ") for line in wrong.lines)
+    assert any(str(line).startswith("Hint: ") for line in wrong.lines)
 
     def unfinished(X, W, b):
         raise NotImplementedError()
@@ -103,17 +105,17 @@ def test_an_unfinished_call_stops_a_property_check():
         return ["never reported"]
     verdict = verify_properties(property_exercise(properties),
                                 lambda case: Outcome(not_attempted=True, stub="helper"))
-    assert verdict.not_attempted and "calls helper" in verdict.reason
+    assert verdict.not_attempted and "calls helper" in str(verdict.reason)
     assert seen == []
 
 
 def test_a_problem_carries_its_mistake_and_a_note_is_not_a_problem():
     def properties(call):
-        return [Problem("it went wrong. Do this.", "sign"), "and another thing."]
+        return [Problem(msg("it went wrong. Do this."), "sign"), msg("and another thing.")]
     verdict = verify_properties(property_exercise(properties), lambda case: Outcome(value=1))
     assert verdict.failed and verdict.mistake == "sign"
     assert verdict.lines == ["toy: it went wrong. Do this.", "and another thing."]
-    assert verdict.reason == "it went wrong."
+    assert verdict.reason_text("en") == "it went wrong."
     assert verdict.cases == 0 and verdict.passed_cases is None
 
 

@@ -105,12 +105,14 @@ def test_a_class_batch_writes_json_and_csv(tmp_path):
     assert {s: r["score"] for s, r in by_student.items()} == {"ada": 3, "bo": 2, "cy": 0}
     for r in data["submissions"]:
         # "transient": only when this machine's load decided a verdict (never stored)
-        assert set(r) - {"transient"} == {"path", "student", "lesson", "score", "max_score",
-                                          "error", "exercises"}
+        assert set(r) - {"transient", "notes"} == {"path", "student", "lesson", "score",
+                                                   "max_score", "error", "exercises"}
+        assert ("notes" in r) == bool(r["error"])       # the error as message data
         assert r["lesson"] == "01_weighted_sum"
         for e in r["exercises"].values():
             assert set(e) == {"passed", "points", "max_points", "status", "mistake", "reason",
-                              "warnings", "feedback", "cases", "passed_cases"}
+                              "warnings", "feedback", "cases", "passed_cases",
+                              "lines", "why", "warnings_data"}     # the last three: message data
     rows = list(csv.DictReader(out_csv.open(encoding="utf-8", newline="")))
     assert [(row["student"], row["score"]) for row in rows] == [("ada", "3"), ("bo", "2"),
                                                                 ("cy", "0")]

@@ -337,4 +337,4 @@ def test_9_a_late_write_by_a_thread_is_an_argument_changed(tmp_path):
             "    return X @ W + b")
     result = grade_notebook(notebook(tmp_path, "late", late), "late", limits=Confined)
     e = result["exercises"]["dense_forward"]
-    assert not e["passed"] and "changed its argument X" in e["feedback"], e["feedback"]
+    assert not e["passed"] and "changed its argument `X`" in e["feedback"], e["feedback"]

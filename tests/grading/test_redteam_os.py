@@ -363,7 +363,7 @@ def f():
     return "survived"
 """
     s, out = run([cell], limits_for(False, cell_seconds=30))
-    why = " ".join(s.bad_cells.values())
+    why = " ".join(map(str, s.bad_cells.values()))       # messages, in English
     assert "filled its folder past the limit of 10 MB" in why, (s.bad_cells, out)
     files = """
 for i in range(100000):
@@ -372,7 +372,7 @@ def f():
     return "survived"
 """
     s, out = run([files], limits_for(False, cell_seconds=30))
-    assert "4096 files" in " ".join(s.bad_cells.values()), (s.bad_cells, out)
+    assert "4096 files" in " ".join(map(str, s.bad_cells.values())), (s.bad_cells, out)
 
 
 # ---- 4, 5: the allow-list keeps folders, never a whole prefix ----------------------------

@@ -131,3 +131,17 @@ def test_a_long_reason_is_wrapped_whole_with_its_limit():
     text = status_module.wrapped(" " * 22 + " ❌ train_digits: ", shown)
     assert " ".join(text.split()) == " ".join(("❌ train_digits: " + reason).split())
     assert all(len(line) <= status_module.WIDTH for line in text.splitlines())
+
+
+def test_a_zh_tw_reason_is_wrapped_by_display_width_and_loses_nothing():
+    """A Chinese character takes two columns and a line may break between two of them (not
+    before 。，）); nothing is cut."""
+    from checks.engine.messages import width
+    reason = ("train_digits(X_train, y_train, X_val, y_val, seed=0) 被停止了：它沒有在 60 秒內完成"
+              "（是無窮迴圈嗎？）。評分時它必須在 60 秒內完成：請減少 epoch 數或縮小隱藏層。")
+    text = status_module.wrapped(" " * 22 + " ❌ train_digits：", reason)
+    lines = text.splitlines()
+    assert len(lines) > 1 and all(width(line) <= status_module.WIDTH for line in lines)
+    assert "".join(line.strip() for line in lines).replace(" ", "") == \
+        ("❌ train_digits：" + reason).replace(" ", "")
+    assert not any(line.strip()[0] in "。，）：" for line in lines[1:])
