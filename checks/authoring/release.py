@@ -141,47 +141,48 @@ def start_section(readme, start="Start", heading="## Start"):
     return re.sub(r"^## .*", heading, text, count=1).strip()
 
 
-def learner_readme(root, out):
-    readme = (root / "README.md").read_text(encoding="utf-8") if (root / "README.md").exists() else ""
-    intro = readme.split("\n## ", 1)[0].strip()
-    intro = re.sub(r",? and a whole class can be graded automatically", "", intro)
-    listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    table = lesson_table(readme)
-    parts = [intro, start_section(readme),
-             (TEMPLATES / "COMMANDS.md").read_text(encoding="utf-8").strip(),
-             "## Lessons\n\n" + table if table else "",
-             "## What this folder contains\n\n"
-             "The learner notebooks (`notebooks/`, and in Traditional Chinese "
-             "`notebooks/zh-TW/`), the checks that run inside them "
-             "(`checks/`, with the practice cases and their answers in `checks/practice_cases/`), "
-             "pristine copies of the notebooks (`checks/fresh/`, for starting a lesson "
-             "again), the provided modules (`blocks.py` and the data the lessons use) and "
-             "the pinned requirements. It holds no reference solutions and no hidden "
-             "grading cases; your instructor grades your notebooks separately.\n\n"
-             + "\n".join(f"- `{p}`" for p in listing)]
-    return "\n\n".join(p for p in parts if p) + "\n"
+# A learner's README per edition: the course README it is made from, what its introduction
+# loses (grading a class), its start and lessons sections, commands, and what the folder holds.
+LEARNER_READMES = {
+    "README.md": dict(
+        drop=r",? and a whole class can be graded automatically",
+        start=("Start", "## Start"), lessons=("Lessons", "## Lessons"), commands="COMMANDS.md",
+        contents="## What this folder contains\n\n"
+        "The learner notebooks (`notebooks/`, and in Traditional Chinese "
+        "`notebooks/zh-TW/`), the checks that run inside them "
+        "(`checks/`, with the practice cases and their answers in `checks/practice_cases/`), "
+        "pristine copies of the notebooks (`checks/fresh/`, for starting a lesson "
+        "again), the provided modules (`blocks.py` and the data the lessons use) and "
+        "the pinned requirements. It holds no reference solutions and no hidden "
+        "grading cases; your instructor grades your notebooks separately."),
+    ZH_README: dict(
+        drop=r"，講師也能自動為全班評分",
+        start=(ZH_SECTIONS["Start here (learners)"], "## 開始"),
+        lessons=(ZH_SECTIONS["Lessons"], "## 課程內容"), commands="COMMANDS.zh-TW.md",
+        contents="## 這個資料夾裡有什麼\n\n"
+        "學員的筆記本（繁體中文版在 `notebooks/zh-TW/`，英文版在 `notebooks/`）、在筆記本裡執行的"
+        "檢查（`checks/`，練習案例和它們的答案在 `checks/practice_cases/`）、筆記本的全新副本"
+        "（`checks/fresh/`，用來重新開始某一課）、課程提供的模組（`blocks.py` 和各課用到的資料）"
+        "以及固定版本的套件清單。這裡沒有參考解答，也沒有評分用的隱藏案例；講師會另外為你的"
+        "筆記本評分。"),
+}
 
 
-def learner_readme_zh(root, out):
-    """README.zh-TW.md for learners: its introduction, start section (without Binder and
-    JupyterHub), the zh-TW commands and lessons, and what the folder holds; never its
-    instructors' or translators' sections."""
-    path = root / ZH_README
+def learner_readme(root, out, name="README.md"):
+    """The learners' ``name`` (README.md or README.zh-TW.md): the course README's
+    introduction, its start section (without Binder and JupyterHub), the commands, the
+    lessons and what the folder holds; never its instructors' or translators' sections."""
+    edition = LEARNER_READMES[name]
+    path = root / name
     readme = path.read_text(encoding="utf-8") if path.exists() else ""
-    intro = readme.split("\n## ", 1)[0].strip()
-    intro = re.sub(r"，講師也能自動為全班評分", "", intro)
+    intro = re.sub(edition["drop"], "", readme.split("\n## ", 1)[0].strip())
     listing = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    table = lesson_table(readme, ZH_SECTIONS["Lessons"])
-    parts = [intro, start_section(readme, ZH_SECTIONS["Start here (learners)"], "## 開始"),
-             (TEMPLATES / "COMMANDS.zh-TW.md").read_text(encoding="utf-8").strip(),
-             "## 課程內容\n\n" + table if table else "",
-             "## 這個資料夾裡有什麼\n\n"
-             "學員的筆記本（繁體中文版在 `notebooks/zh-TW/`，英文版在 `notebooks/`）、在筆記本裡執行的"
-             "檢查（`checks/`，練習案例和它們的答案在 `checks/practice_cases/`）、筆記本的全新副本"
-             "（`checks/fresh/`，用來重新開始某一課）、課程提供的模組（`blocks.py` 和各課用到的資料）"
-             "以及固定版本的套件清單。這裡沒有參考解答，也沒有評分用的隱藏案例；講師會另外為你的"
-             "筆記本評分。\n\n"
-             + "\n".join(f"- `{p}`" for p in listing)]
+    title, heading = edition["lessons"]
+    table = lesson_table(readme, title)
+    parts = [intro, start_section(readme, *edition["start"]),
+             (TEMPLATES / edition["commands"]).read_text(encoding="utf-8").strip(),
+             f"{heading}\n\n{table}" if table else "",
+             edition["contents"] + "\n\n" + "\n".join(f"- `{p}`" for p in listing)]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -224,7 +225,7 @@ def build_release(out, root=ROOT):
             (tmp / ZH_README).write_text("", encoding="utf-8")     # listed in both READMEs
         (tmp / "README.md").write_text(learner_readme(root, tmp), encoding="utf-8")
         if (root / ZH_README).exists():
-            (tmp / ZH_README).write_text(learner_readme_zh(root, tmp), encoding="utf-8")
+            (tmp / ZH_README).write_text(learner_readme(root, tmp, ZH_README), encoding="utf-8")
         files = sorted(p.relative_to(tmp).as_posix() for p in tmp.rglob("*") if p.is_file())
         (tmp / MARKER).write_text(MARKER_HEAD + "\n".join(files + [MARKER]) + "\n",
                                   encoding="utf-8")

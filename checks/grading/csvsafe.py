@@ -11,6 +11,7 @@ number): only text is escaped. Every CSV the grader writes goes through ``rows_t
 import csv
 import io
 import unicodedata
+from pathlib import Path
 
 FORMULA = frozenset("=+-@\u2212")           # ``−``: MINUS SIGN, which NFKC keeps as it is
 DANGEROUS = ("\t", "\r", "\n")
@@ -49,3 +50,13 @@ def rows_to_csv(rows):
     for row in rows:
         writer.writerow([cell(v) for v in row])
     return out.getvalue()
+
+
+def read_rows(path, what, error):
+    """The rows of a CSV file a person saved (UTF-8, with or without Excel's byte order
+    mark); ``error(sentence)`` is raised, naming ``what`` ("the dates file"), when it
+    cannot be read."""
+    try:
+        return list(csv.reader(io.StringIO(Path(path).read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeError) as e:
+        raise error(f"could not read {what} {path}: {e}") from None

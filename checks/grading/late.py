@@ -20,8 +20,6 @@ When each notebook was handed in, first found first:
     _LATE                 in a Canvas download's name: late, time unknown, so one unit late
                           (give the times in --dates to count exactly)
 """
-import csv
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..engine.messages import Verbatim, msg
+from .csvsafe import read_rows
 from .learners import canvas_file
 from .points import PointsError
 
@@ -101,10 +100,7 @@ def read_dates(path):
     """{(learner, lesson or None): time} from a CSV: learner, submitted[, lesson]."""
     from .assignments import AssignmentError, lesson_named
     path = Path(path)
-    try:
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except (OSError, UnicodeError) as e:
-        raise LateError(f"could not read the dates file {path}: {e}") from None
+    rows = read_rows(path, "the dates file", LateError)
     header = [h.strip().lower() for h in rows[0]] if rows else []
     if "learner" not in header or "submitted" not in header:
         raise LateError(f"{path}: the first row should be learner,submitted[,lesson].")

@@ -17,13 +17,12 @@ learner's feedback.
 Overrides of exercises or lessons outside the assignment being graded are skipped (one file
 can serve every assignment); an override naming no learner of the class is reported.
 """
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..catalogue import EXERCISES
 from ..errors import CourseError
+from .csvsafe import read_rows
 
 LATE = "late"
 
@@ -50,10 +49,7 @@ def read(path):
     """[Override] from ``path``; OverrideError says which row is wrong and why."""
     from .assignments import lesson_or_none
     path = Path(path)
-    try:
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except (OSError, UnicodeError) as e:
-        raise OverrideError(f"could not read the overrides file {path}: {e}") from None
+    rows = read_rows(path, "the overrides file", OverrideError)
     header = [h.strip().lower() for h in rows[0]] if rows else []
     item_column = next((h for h in ("item", "exercise", "lesson") if h in header), None)
     if not {"learner", "points", "reason"} <= set(header) or item_column is None:
