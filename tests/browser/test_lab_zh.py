@@ -36,12 +36,12 @@ def test_learner_runs_zh_tw_lesson_01_then_solves_weighted_sum(lab, page, screen
     run_cell(page, check)
     shot(page, screenshots / "zh-TW-3-wrong-answer.png", check)
     said = output(check)
-    assert "weighted_sum：" in said and "未通過" in said and "提示：少了偏置" in said, said
+    assert "weighted_sum：" in said and "個失敗" in said and "提示：少了偏置" in said, said
 
     type_code(page, exercise, RIGHT)
     run_cell(page, exercise)
     run_cell(page, check)
     shot(page, screenshots / "zh-TW-4-right-answer.png", check)
     said = output(check)
-    assert "weighted_sum：全部" in said and "通過" in said and "未通過" not in said, said
+    assert said.startswith("✅ weighted_sum：") and "通過" in said and "失敗" not in said, said
     assert error_outputs(page) == []
