@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import points as points_config
 from ..catalogue import EXERCISES, lessons
-from .points import PointsError, read_table
+from .points import PointsError, read_table, refuse_unknown_keys
 from ..engine.verdicts import FAILED
 
 COURSE = "course"
@@ -105,10 +105,7 @@ def load(name, path=None):
     spec, where = found[name], f"{path}, [assignments.{name}]"
     if not isinstance(spec, dict):
         raise AssignmentError(f"{where} should be a table with lessons = [...] or exercises = [...].")
-    unknown = set(spec) - KEYS
-    if unknown:
-        raise AssignmentError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
-                              f"the keys are {', '.join(sorted(KEYS))}.")
+    refuse_unknown_keys(spec, KEYS, where, AssignmentError)
     chosen = set()
     for key in ("lessons", "exercises"):
         if not isinstance(spec.get(key, []), list):

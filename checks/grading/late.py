@@ -29,7 +29,7 @@ from pathlib import Path
 from ..engine.messages import Verbatim, msg
 from .csvsafe import read_rows
 from .learners import canvas_file
-from .points import PointsError
+from .points import PointsError, refuse_unknown_keys
 
 KEYS = {"grace_minutes", "penalty", "per", "maximum"}
 UNITS = {"day": timedelta(days=1), "hour": timedelta(hours=1), "once": None}
@@ -70,10 +70,7 @@ def policy(due, late, where):
     late = late or {}
     if not isinstance(late, dict):
         raise LateError(f"{where}: late should be a table, [late] or [assignments.NAME.late].")
-    unknown = set(late) - KEYS
-    if unknown:
-        raise LateError(f"{where}, late: unknown key(s) {', '.join(sorted(unknown))}; the keys "
-                        f"are {', '.join(sorted(KEYS))}.")
+    refuse_unknown_keys(late, KEYS, f"{where}, late", LateError)
     per = late.get("per", "day")
     if per not in UNITS:
         raise LateError(f"{where}, late: per = {per!r}; write \"day\", \"hour\" or \"once\".")

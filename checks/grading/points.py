@@ -21,6 +21,15 @@ class PointsError(CourseError, ValueError):
     pass
 
 
+def refuse_unknown_keys(table, keys, where, error=PointsError):
+    """Raises ``error`` naming the keys of ``table`` (a grading.toml table at ``where``)
+    that are not among ``keys``, and the keys that are."""
+    unknown = set(table) - set(keys)
+    if unknown:
+        raise error(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                    f"the keys are {', '.join(sorted(keys))}.")
+
+
 def read_table(path=None):
     """The whole of ``grading.toml`` as a dict ({} when there is no such file)."""
     path = Path(path or FILE)
