@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from dateutil.parser import isoparse
+
 from ..engine.messages import Verbatim, msg
 from .csvsafe import read_rows
 from .learners import canvas_file
@@ -86,9 +88,9 @@ def parse_time(text, where):
         value = value[:-4] + "+00:00"
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
+    try:   # dateutil's ISO parser: the same on every Python (3.10's fromisoformat refuses ".5")
+        return isoparse(value)
+    except (ValueError, OverflowError):
         raise LateError(f"{where}: {text!r} is not a date and time; write it as "
                         "2026-03-02 08:15 or 2026-03-02T08:15:00+08:00.") from None
 
