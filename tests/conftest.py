@@ -4,14 +4,22 @@ and the others grade unisolated. No test leaves a sandbox behind, even when it f
 import pytest
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def isolation_where_possible():
+    """None where learner code can be isolated on this machine, else the reason (asked
+    once per test process); the grader's zygote is closed at the end."""
     from checks.grading import sandbox
-    why = sandbox.isolation_refused()
-    if why:
-        sandbox.Limits.isolate = False
-    yield why
+    yield sandbox.isolation_refused()
     sandbox.close_all()
+
+
+@pytest.fixture(autouse=True)
+def unisolated_where_refused(isolation_where_possible, monkeypatch):
+    """Where isolation is refused, each test grades unisolated: ``Limits.isolate`` is False
+    for that test only, and put back after it."""
+    if isolation_where_possible:
+        from checks.grading import sandbox
+        monkeypatch.setattr(sandbox.Limits, "isolate", False)
 
 
 @pytest.fixture(autouse=True)
