@@ -3,7 +3,10 @@ import contextlib
 import copy
 import sysconfig
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import CodeType, TracebackType
+from typing import Any, Optional
 
 import numpy as np
 
@@ -12,7 +15,8 @@ from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke
 from .cputime import Usage
 from .messages import Message, from_child, msg, render
-from .verdicts import ICONS, Outcome
+from .exercise import Call
+from .verdicts import ICONS, Outcome, Verdict
 from .verify import noted, stand_ins, verify
 from .watch import Watch, provided_versions
 
@@ -22,7 +26,7 @@ OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).reso
               if k in ("stdlib", "platstdlib", "purelib", "platlib")})
 
 
-def learner_line(tb):
+def learner_line(tb: Optional[TracebackType]) -> Optional[str]:
     """'line N: code' of the innermost traceback frame that is the learner's own code."""
     frames = [f for f in traceback.extract_tb(tb) if not (Path(f.filename).is_absolute()
               and str(Path(f.filename).resolve()).startswith(OWN_CODE))]
@@ -32,14 +36,15 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def timed_out(seconds):
+def timed_out(seconds: float) -> Message:
     """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call):
     a Message completing "It ..." (an Outcome with ``said=True``)."""
     return msg("was stopped: it {why} (an infinite loop?)",
                why=msg("did not finish within {seconds:g} s", seconds=seconds))
 
 
-def local_call(fn, arg_names=(), provided=None, seconds=None):
+def local_call(fn: Callable[..., Any], arg_names: tuple[str, ...] = (), provided: Any = None,
+               seconds: Optional[float] = None) -> Call:
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
     ``provided``: the course's functions whose use earns nothing (watch.provided_versions),
     watched as far as a learner's own kernel allows (see checks/engine/watch.py);
@@ -63,7 +68,7 @@ def local_call(fn, arg_names=(), provided=None, seconds=None):
 
 
 @contextlib.contextmanager
-def standing_in(namespace, names):
+def standing_in(namespace: dict[str, Any], names: list[str]) -> Iterator[None]:
     """The course's versions (blocks) of ``names`` in ``namespace`` for a while."""
     import blocks
     saved = {n: namespace[n] for n in names if n in namespace}
@@ -78,15 +83,17 @@ def standing_in(namespace, names):
                 namespace.pop(n, None)
 
 
-def run_check(exercise_id, fn):
+def run_check(exercise_id: str, fn: Callable[..., Any]) -> Verdict:
     """The Verdict for ``fn`` as the exercise ``exercise_id`` (no printing).
 
     The other exercises ``fn`` calls are checked first; those that do not pass are
     replaced by the course's versions while ``fn`` is checked (see verify.stand_ins)."""
     ex = EXERCISES[exercise_id]
     namespace = getattr(fn, "__globals__", None)
+    if not isinstance(namespace, dict):          # not a def (a builtin, a partial): no helpers
+        namespace = {}
     verdicts = {}
-    for used in ex.uses if isinstance(namespace, dict) else ():
+    for used in ex.uses:
         theirs = namespace.get(used)
         if callable(theirs) and getattr(theirs, "__module__", None) != "blocks":
             verdicts[used] = recent(used, theirs) or run_check(used, theirs)
@@ -104,10 +111,10 @@ def run_check(exercise_id, fn):
 # The latest verdict of each exercise's function (the very object, with the same code), so
 # that checking tanh_derivative after tanh does not check tanh again. It only decides
 # whether the course's version stands in for a helper, never an exercise's own verdict.
-RECENT = {}
+RECENT: dict[tuple[str, int], tuple[Callable[..., Any], Optional[CodeType], Verdict]] = {}
 
 
-def recent(exercise_id, fn):
+def recent(exercise_id: str, fn: Callable[..., Any]) -> Optional[Verdict]:
     """The verdict ``fn`` (the same object, with the same code) last got, or None."""
     kept = RECENT.get((exercise_id, id(fn)))
     if kept and kept[0] is fn and kept[1] is getattr(fn, "__code__", None):
@@ -115,7 +122,7 @@ def recent(exercise_id, fn):
     return None
 
 
-def check(exercise_id, fn):
+def check(exercise_id: str, fn: Callable[..., Any]) -> None:
     """Checks your function against the course's cases and prints what it finds."""
     if exercise_id not in EXERCISES:
         print(render(msg("There is no exercise called {exercise!r}. The exercises are: {names}.",
