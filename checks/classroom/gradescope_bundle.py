@@ -139,7 +139,7 @@ def run_autograder(assignment=None, root=ROOT):
     """run_autograder's text: grading ``assignment`` of grading.toml (default: the course)."""
     if not assignment:
         return RUN_AUTOGRADER
-    from ..grading.assignments import load
+    from .assignments import load
     load(assignment, root / "grading.toml")              # AssignmentError if it is not there
     return RUN_AUTOGRADER.replace('--gradescope "$RESULTS"',
                                   f'--gradescope "$RESULTS" --assignment {shlex.quote(assignment)}')

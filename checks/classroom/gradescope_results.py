@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 
 from ..catalogue import EXERCISES, lessons
-from ..grading.gradebook import write_atomic
-from ..grading.learners import best_attempts
+from ..grading.store import write_atomic
+from ..grading.submissions import best_attempts
 
 VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them;
                             # an assignment's gradescope_visibility in grading.toml changes it
@@ -22,7 +22,7 @@ VISIBILITY = "visible"      # the check's messages never show a hidden case, so 
 def results_json(results, seconds, assignment=None, ignored=()):
     """The results.json object for ``results`` (grade_notebook's, already restricted to
     ``assignment`` by assignments.apply), graded in ``seconds``."""
-    from ..grading.assignments import whole_course
+    from .assignments import whole_course
     assignment = assignment or whole_course()
     counted = best_attempts(results)
     by_lesson = {r.get("lesson"): r for r in counted if r.get("lesson")}

@@ -23,11 +23,11 @@ from ..engine import practice as expected
 from . import points as points_config
 from ..errors import STOPPED, CourseError
 from ..catalogue import EXERCISES, lessons
-from .learners import discover, lesson_by_name
-from .gradebook import (ResultStore, fingerprint, learner_context, results_folder, summary,
+from .submissions import discover, lesson_by_name
+from .store import (ResultStore, fingerprint, learner_context, results_folder, summary,
                         to_csv, to_json, write_atomic)
 from .notebook_sources import TooMuchSource, reduced_notebook
-from .progress_bar import Meter
+from ..classroom.progress_bar import Meter
 from .sandbox import (STOPPING, Budget, Limits, Unavailable, Unisolated, Sandbox, clean,
                       exposed, isolation_refused, kill_all, unreadable_by)
 from ..engine.source import WORKSHOP_CELLS, defined_functions
@@ -486,8 +486,8 @@ def cli(args):
     Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, RosterError,
     OverrideError, LateError, ...) before any learner code runs when an input is wrong."""
     from . import assignments, late, overrides, roster
-    from .gradebook import default_store
-    from .report import write_outputs
+    from .store import default_store
+    from ..classroom.report import write_outputs
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:

@@ -46,12 +46,12 @@ def runner_for(platform=None):
 def course_version(mode):
     """A hash of what decides a status: the course's code (gradebook.course_code) and the
     way notebooks are run."""
-    from .gradebook import course_code, hash_files
+    from .store import course_code, hash_files
     return hash_files(hashlib.sha256(mode.encode()), course_code()).hexdigest()
 
 
 def store(runner, folder):
-    from .gradebook import ResultStore
+    from .store import ResultStore
     return ResultStore(folder, course_version(runner.__name__)) if folder else None
 
 

@@ -22,8 +22,8 @@ from checks.classroom.feedback import write_feedback
 from checks.classroom.gradescope_results import results_json
 from checks.engine import source
 from checks.grading import grade as grading
-from checks.grading.csvsafe import cell, rows_to_csv
-from checks.grading.gradebook import ResultStore
+from checks.classroom.csvsafe import cell, rows_to_csv
+from checks.grading.store import ResultStore
 from checks.grading.grade import grade, grade_notebook
 from checks.grading import sandbox
 from checks.engine.source import ROOT

@@ -50,16 +50,16 @@ def write_atomic(path, text):
 def to_json(results, isolation=None):
     """The whole course's JSON: learners (checks/grading/learners.py) and notebooks; ``isolation``
     says whether learner code ran isolated."""
-    from .assignments import whole_course
-    from .learners import gradebook
-    from .report import to_json as report_json
+    from ..classroom.assignments import whole_course
+    from .submissions import gradebook
+    from ..classroom.report import to_json as report_json
     course = whole_course()
     return report_json(results, gradebook(results, course), course, isolation=isolation)
 
 
 def to_csv(results):
     """One row per notebook, formula-safe (checks/grading/report.py)."""
-    from .report import notebooks_csv
+    from ..classroom.report import notebooks_csv
     return notebooks_csv(results)
 
 

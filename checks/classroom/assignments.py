@@ -20,9 +20,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import points as points_config
+from ..grading import points as points_config
 from ..catalogue import EXERCISES, lessons
-from .points import PointsError, read_table, refuse_unknown_keys
+from ..grading.points import PointsError, read_table, refuse_unknown_keys
 from ..engine.verdicts import FAILED
 
 COURSE = "course"

@@ -10,8 +10,9 @@ import shutil
 import pytest
 from helpers import submission
 
-from checks.grading import assignments, learners, lms, roster
-from checks.grading.learners import discover
+from checks.classroom import assignments, lms, roster
+from checks.grading import submissions as learners
+from checks.grading.submissions import discover
 
 
 def parse(text):

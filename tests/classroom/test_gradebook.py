@@ -9,10 +9,11 @@ import shutil
 import jsonschema
 import pytest
 
-from checks.grading import assignments, learners, lms
+from checks.classroom import assignments, lms
+from checks.grading import submissions as learners
 from checks.__main__ import main
-from checks.grading.assignments import Assignment, AssignmentError
-from checks.grading.csvsafe import cell, rows_to_csv
+from checks.classroom.assignments import Assignment, AssignmentError
+from checks.classroom.csvsafe import cell, rows_to_csv
 from checks.classroom.feedback import write_feedback
 from checks.grading.grade import find_submissions, grade
 from checks.classroom.gradescope_results import results_json
@@ -315,7 +316,7 @@ def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(t
 
 def test_status_and_grading_hash_the_same_course_code():
     """One list decides both caches: the checks' code and stored cases, the provided modules."""
-    from checks.grading.gradebook import course_code
+    from checks.grading.store import course_code
     from checks.engine.source import ROOT
     names = {p.relative_to(ROOT).as_posix() for p in course_code()}
     assert {"blocks.py", "digits.py", "checks/__init__.py"} <= names

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .csvsafe import rows_to_csv
+from ..classroom.csvsafe import rows_to_csv
 from ..catalogue import EXERCISES, lessons
 from ..engine.messages import Message, msg
 from ..engine.source import WORKSHOP

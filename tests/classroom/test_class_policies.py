@@ -15,9 +15,9 @@ from helpers import GRADESCOPE, submission
 
 from checks.__main__ import main
 from checks.classroom.gradescope_results import results_json
-from checks.grading import assignments, late, overrides
-from checks.grading.assignments import Assignment
-from checks.grading.learners import gradebook
+from checks.classroom import assignments, late, overrides
+from checks.classroom.assignments import Assignment
+from checks.grading.submissions import gradebook
 
 ROSTER = ("login,name,email,section,canvas_id,sis_id,moodle_username\n"
           "ada,Ada Lovelace,ada@uni.example,secA,101,S1,ada.l\n"

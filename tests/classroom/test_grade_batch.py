@@ -11,15 +11,16 @@ import numpy as np
 import pytest
 
 import checks.grading.grade
-from checks.grading import assignments, points as points_config
-from checks.grading.assignments import Assignment
+from checks.classroom import assignments
+from checks.grading import points as points_config
+from checks.classroom.assignments import Assignment
 from checks.authoring.build import REGION
 from checks.catalogue import EXERCISES
 from checks.classroom.feedback import write_feedback
 from checks.grading.grade import grade
 from checks.classroom.gradescope_results import results_json
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
-from checks.grading.progress_bar import Meter
+from checks.classroom.progress_bar import Meter
 from checks.engine.source import ROOT
 from helpers import GRADESCOPE, Quick, submission
 
