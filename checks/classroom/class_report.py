@@ -1,7 +1,7 @@
 """``python -m checks progress FOLDER [--png FILE] [--csv FILE] [--heatmap FILE]``:
 how the class is doing, at a glance, for 5 learners or 500.
 
-    grade (checks.grading.grade, reusing stored results) --> summarise --> table (terminal),
+    grade (checks.classroom.grade_class, reusing stored results) --> summarise --> table (terminal),
     summary figure (PNG, one bar per exercise, grouped by lesson: one screen at any class
     size), per-learner table (CSV) and, for small classes, a learners x exercises heat map
 
@@ -20,7 +20,7 @@ from collections import Counter
 from .csvsafe import rows_to_csv
 from ..errors import CourseError
 from ..catalogue import EXERCISES, lessons
-from ..grading.submissions import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
+from .gradebook import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, STATUSES
 
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
@@ -232,15 +232,15 @@ def heatmap(results, path):
 
 def results_folder(folder):
     """Where progress stores results: FOLDER.results beside the class folder, where
-    ``grade`` stores them too (gradebook.default_store), so each reuses the other's."""
-    from ..grading.store import default_store
+    ``grade`` stores them too (grade_class.default_store), so each reuses the other's."""
+    from .grade_class import default_store
     return default_store([folder])
 
 
 def grade_class(folder, echo=print, **options):
     """The grader's results for ``folder``, on every core when the grader can do that,
     stored in (and reused from) ``results_dir`` (default: ``results_folder(folder)``)."""
-    from ..grading.grade import grade
+    from .grade_class import grade
     if "jobs" in inspect.signature(grade).parameters:
         options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from .csvsafe import rows_to_csv
 from ..grading.store import write_atomic
 from .late import late_words, source_words
-from ..grading.submissions import NOT_SUBMITTED, attempts, gradebook, slug
+from .gradebook import NOT_SUBMITTED, attempts, gradebook, slug
 from ..engine.messages import Joined, Verbatim, from_data, msg, pmsg, render
 from ..engine.verdicts import ICONS
 

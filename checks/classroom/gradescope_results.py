@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..catalogue import EXERCISES, lessons
 from ..grading.store import write_atomic
-from ..grading.submissions import best_attempts
+from .gradebook import best_attempts
 
 VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them;
                             # an assignment's gradescope_visibility in grading.toml changes it

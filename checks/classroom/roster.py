@@ -251,7 +251,7 @@ class ClassList:
 
 def class_list(found, people=None):
     """The ClassList of ``found`` (learners.discover's), with ``people`` from a roster."""
-    from ..grading.submissions import section
+    from .gradebook import section
     if people is None:
         who = {key: {"login": ident.login, "canvas_id": ident.canvas_id,
                      "section": section(key) if not ident.canvas_id else "", "folders": [key]}

@@ -17,7 +17,7 @@ from checks.__main__ import main
 from checks.classroom.gradescope_results import results_json
 from checks.classroom import assignments, late, overrides
 from checks.classroom.assignments import Assignment
-from checks.grading.submissions import gradebook
+from checks.classroom.gradebook import gradebook
 
 ROSTER = ("login,name,email,section,canvas_id,sis_id,moodle_username\n"
           "ada,Ada Lovelace,ada@uni.example,secA,101,S1,ada.l\n"
@@ -292,7 +292,7 @@ def test_gradescope_names_the_expected_lessons_and_sets_visibility(tmp_path, mon
 def test_cells_are_named_as_a_person_counts_them(tmp_path):
     from helpers import Quick
 
-    from checks.grading.grade import grade
+    from checks.classroom.grade_class import grade
     path = submission(tmp_path, "ada", extra_cells=["x = 1\ny = undefined_name",
                                                     "import os\nos._exit(0)"])
     n = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
