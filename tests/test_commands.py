@@ -78,7 +78,7 @@ def test_the_architecture_page_names_each_command_module():
 SMOKE = {   # command: (arguments, {module: {function: fake}}, exit code, in the output)
     "status": (["status", "{tmp}"], {}, 0, "exercises pass."),
     "reset": (["reset", "99"], {}, 2, "no lesson '99'"),
-    "build": (["build"], {"authoring.build": {"build": lambda execute: ["notebooks/x.ipynb"]}}, 0,
+    "build": (["build"], {"authoring.course_commands": {"build_course": lambda execute: ["notebooks/x.ipynb"]}}, 0,
               "wrote notebooks/x.ipynb"),
     "translate": (["translate"], {"authoring.translate": {"update": lambda lessons: {"checks": []}}}, 0,
                   "Every zh-TW catalogue is complete."),

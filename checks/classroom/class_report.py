@@ -5,7 +5,7 @@ how the class is doing, at a glance, for 5 learners or 500.
     summary figure (PNG, one bar per exercise, grouped by lesson: one screen at any class
     size), per-learner table (CSV) and, for small classes, a learners x exercises heat map
 
-Each learner counts once per lesson: their best attempt (checks/grading/learners.py). An
+Each learner counts once per lesson: their best attempt (checks/classroom/gradebook.py). An
 exercise is "unreadable" when its lesson's notebook could not be read, and "not
 submitted" when the learner has no notebook of that lesson. Results are stored in
 ``FOLDER.results`` beside the class folder (or ``--results``), so a second run on an

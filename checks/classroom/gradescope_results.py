@@ -6,7 +6,7 @@ score, max_score, status ("passed" / "failed"), output and visibility.
 
 Every exercise of the assignment is a test, uploaded or not: a missing lesson shows as
 0 with a message; notebooks of other lessons are ignored (they earn nothing). When a
-lesson is uploaded twice, the attempt with more points counts (checks/grading/learners.py).
+lesson is uploaded twice, the attempt with more points counts (checks/classroom/gradebook.py).
 """
 import json
 from pathlib import Path
