@@ -36,7 +36,6 @@ def grade_submission(path, student=None, reference=None, **options):
                           reference=reference or cached_reference(), **options)
 
 
-
 def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, echo=print,
           jobs=1, results_dir=None, regrade=False, points=None, progress=None, only=None,
           skip_folders=(), outputs=(), isolation=None, identity=None):

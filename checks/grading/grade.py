@@ -171,7 +171,7 @@ def grade_notebook(path, student=None, *, cases_for, reference=None, limits=Limi
     ``reference`` their answers: checks/classroom/grade_class.py, grade_submission).
 
     ``hide``: folders learner code must not see even inside a kept path (the class's
-    folders, the results); ``budget``: the learner's time budget (sandbox.Budget), shared
+    folders, the results); ``budget``: the learner's time budget (sandbox_policy.Budget), shared
     with their other notebooks (default: one of its own); ``result["transient"]``: set when
     the result depends on something outside the learner's control (a machine too busy, an
     interrupted batch): it is never stored; ``result["budget"]`` is "learner" when the

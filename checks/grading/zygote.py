@@ -25,7 +25,7 @@ CHILD = ROOT / "checks" / "runtime" / "child.py"
 
 
 class Crashed(Exception):
-    pass
+    """The zygote or a child stopped answering, or answered what cannot be read."""
 
 
 class Unavailable(Crashed):

@@ -503,11 +503,11 @@ def weighted_sum(x, w, b):
 # ---- 2 (and issue 10): fail closed; the probe ---------------------------------------------------
 def test_grade_refuses_without_isolation_unless_told(tmp_path, monkeypatch):
     notebook(tmp_path / "class", "ada")
-    monkeypatch.setattr(grading, "isolation_refused", lambda limits: "unshare: refused (test)")
+    monkeypatch.setattr(grade_class, "isolation_refused", lambda limits: "unshare: refused (test)")
     with pytest.raises(IsolationUnavailable, match="--no-isolation"):
         grade([tmp_path / "class"], limits=type("L", (Limits,), {"isolate": True}),
               echo=lambda *a: None)
-    monkeypatch.setattr(grading, "unreadable_by", lambda user: [])
+    monkeypatch.setattr(grade_class, "unreadable_by", lambda user: [])
     lines = []
     results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox_policy.Unisolated,
                     echo=lines.append)
@@ -521,7 +521,7 @@ def test_unisolated_grading_as_root_refuses_what_its_user_cannot_read(tmp_path, 
     the course, every import would fail as the learner's fault. Refused, saying why."""
     notebook(tmp_path / "class", "ada")
     monkeypatch.setattr(grade_class.os, "getuid", lambda: 0)
-    monkeypatch.setattr(grading, "unreadable_by", lambda user: ["/root/.pyenv/bin/python"])
+    monkeypatch.setattr(grade_class, "unreadable_by", lambda user: ["/root/.pyenv/bin/python"])
     with pytest.raises(IsolationUnavailable, match="cannot read /root/.pyenv/bin/python"):
         grade([tmp_path / "class"], limits=sandbox_policy.Unisolated, echo=lambda *a: None)
 
