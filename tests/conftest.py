@@ -8,9 +8,9 @@ import pytest
 def isolation_where_possible():
     """None where learner code can be isolated on this machine, else the reason (asked
     once per test process); the grader's zygote is closed at the end."""
-    from checks.grading import sandbox
-    yield sandbox.isolation_refused()
-    sandbox.close_all()
+    from checks.grading import zygote
+    yield zygote.isolation_refused()
+    zygote.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -18,16 +18,16 @@ def unisolated_where_refused(isolation_where_possible, monkeypatch):
     """Where isolation is refused, each test grades unisolated: ``Limits.isolate`` is False
     for that test only, and put back after it."""
     if isolation_where_possible:
-        from checks.grading import sandbox
-        monkeypatch.setattr(sandbox.Limits, "isolate", False)
+        from checks.grading import sandbox_policy
+        monkeypatch.setattr(sandbox_policy.Limits, "isolate", False)
 
 
 @pytest.fixture(autouse=True)
 def no_sandbox_left():
     yield
-    from checks.grading import sandbox
-    left = len(sandbox.LIVE)
-    sandbox.kill_all()
+    from checks.grading import zygote
+    left = len(zygote.LIVE)
+    zygote.kill_all()
     assert not left, f"{left} sandbox(es) still running after the test"
 
 
