@@ -36,8 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from blocks import backward, forward, softmax_cross_entropy, \
-    softmax_cross_entropy_grad
+from blocks import backward, forward, softmax_cross_entropy, softmax_cross_entropy_grad
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
 SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"

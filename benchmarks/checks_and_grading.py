@@ -24,8 +24,8 @@ from checks import run_check
 from checks.catalogue import EXERCISES
 from checks.classroom.grade_class import grade
 from checks.classroom.hidden_cases import cached_reference
-from checks.grading.zygote import ZYGOTE
 from checks.engine.source import ROOT
+from checks.grading.zygote import ZYGOTE
 
 
 def check_latency(repeats=15):
@@ -50,6 +50,7 @@ def language_latency(repeats=15, shows=50):
     so the renderings are timed apart from its noise)."""
     import importlib
     import pkgutil
+
     import tests.answers as answers
     wrong = {}
     for m in pkgutil.iter_modules(answers.__path__):

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import nbformat
 
-from checks.classroom import class_report as progress
 from checks.authoring.build import clear_outputs
+from checks.classroom import class_report as progress
 from checks.classroom.hidden_cases import cached_reference
-from checks.grading.zygote import ZYGOTE
 from checks.engine.source import ROOT
+from checks.grading.zygote import ZYGOTE
 
 
 def class_of(n, folder):

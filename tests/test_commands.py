@@ -10,8 +10,8 @@ import pytest
 from checks import errors
 from checks.__main__ import main
 from checks.command import PARTS, Command, everywhere, present
-from checks.errors import CourseError
 from checks.engine.source import ROOT
+from checks.errors import CourseError
 from helpers import closure, listed, modules_of, runnable
 
 

@@ -35,9 +35,9 @@ from pathlib import Path
 import nbformat
 import polib
 
-from .build import STUB_COMMENT, learner_version
-from ..errors import ANSWER_NO, CourseError
 from ..engine.source import BEGIN, ROOT, solution_notebooks, workshop_notebooks
+from ..errors import ANSWER_NO, CourseError
+from .build import STUB_COMMENT, learner_version
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"

@@ -2,6 +2,7 @@
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, close, in_wrong_order, like, when
 from ..engine.messages import msg
 from ..engine.verify import error_message

@@ -16,11 +16,12 @@ checks/engine/replay.py) shuffling each epoch, the last, smaller batch and the o
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, like, when, when_wrong
+from ..engine.messages import Joined, Message, msg, nmsg
 from ..engine.replay import loss_of, matching_way, paired_wrongly, same_params
 from ..engine.steps import consecutive_steps, stepwise
 from ..engine.verdicts import NotAttempted
-from ..engine.messages import Joined, Message, msg, nmsg
 from ..engine.verify import error_message
 from .gen import values
 

@@ -20,10 +20,10 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..grading import points as points_config
 from ..catalogue import EXERCISES, lessons
-from ..grading.points import PointsError, read_table, refuse_unknown_keys
 from ..engine.verdicts import FAILED
+from ..grading import points as points_config
+from ..grading.points import PointsError, read_table, refuse_unknown_keys
 
 COURSE = "course"
 KEYS = {"lessons", "exercises", "partial_credit", "points", "due", "late",

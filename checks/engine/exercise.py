@@ -125,8 +125,8 @@ def like(wrong: Callable[..., Any], hint: Union[str, Message], id: Optional[str]
 
 def indistinguishable(wrong: Any, expected: Any) -> bool:
     """True when a mistake's output would pass as the expected one (values, shape, dtype)."""
-    from .compare import compare
     from ..runtime.plain import normalise
+    from .compare import compare
     try:
         return compare(expected, normalise(wrong), 1e-6, 1e-9) is None
     except Exception:

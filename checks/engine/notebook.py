@@ -10,12 +10,12 @@ from typing import Any, Optional
 
 import numpy as np
 
-from . import practice as expected
 from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke
+from . import practice as expected
 from .cputime import Usage
-from .messages import Message, from_child, msg, render
 from .exercise import Call
+from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome, Verdict
 from .verify import noted, stand_ins, verify
 from .watch import Watch, provided_versions

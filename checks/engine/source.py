@@ -82,7 +82,7 @@ def workshop_notebooks(folder=None):
 
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
-    import nbformat             # slow to import: only when the solutions are read
+    import nbformat  # slow to import: only when the solutions are read
     functions = {}
     for path in solution_notebooks(folder):
         namespace = {"__name__": f"reference_{path.stem}"}

@@ -4,15 +4,16 @@
     backward = 3        # every exercise not listed is worth 1 point
 """
 import difflib
+
 try:
     import tomllib
 except ModuleNotFoundError:     # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
-from ..errors import CourseError
 from ..catalogue import EXERCISES
 from ..engine.source import ROOT
+from ..errors import CourseError
 
 FILE = ROOT / "grading.toml"
 

@@ -228,6 +228,7 @@ def seen_digits():
     """(csv.gz bytes, n_train): the rows of the course's split that learner code may see
     (the training part, then the validation part), in digits.csv.gz's format."""
     import numpy as np
+
     import digits
     X, y = digits.load_digits()
     train, val, _ = digits.stratified_split(y, seed=HELD_OUT_SEED)
@@ -359,6 +360,7 @@ def used_in(source, aliases):
 def solution_needs(folders=None):
     """{lesson: {module: [names]}} from every solution notebook (English and zh-TW)."""
     import nbformat
+
     from ..engine.source import solution_notebooks
     from ..runtime.invoke import strip_magics
     folders = folders or [ROOT / "solutions", ROOT / "solutions" / "zh-TW"]

@@ -20,11 +20,12 @@ import struct
 import tempfile
 import threading
 import time
+
 import numpy as np
 
-from ..runtime import plain
 from ..engine.messages import Message, Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
+from ..runtime import plain
 from . import provided
 from .sandbox_policy import Budget, Limits, base_env, hide_paths, keep_paths
 from .zygote import LIVE, ZYGOTE, Crashed, Unavailable, run_folder

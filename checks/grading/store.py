@@ -49,7 +49,7 @@ def write_atomic(path, text):
 
 def fingerprint(points, limits):
     """A hash of everything that decides a grade, except the notebook itself."""
-    import nbformat             # slow to import: only when grading
+    import nbformat  # slow to import: only when grading
     h = hash_files(hashlib.sha256(), course_code())
     for path in solution_notebooks():
         nb = nbformat.read(path, as_version=4)

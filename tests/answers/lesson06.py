@@ -2,7 +2,6 @@ import numpy as np
 
 import blocks
 
-
 # ---- dense_backward ------------------------------------------------------------
 
 def dense_backward_loops(dZ, A_prev, W):

@@ -22,12 +22,12 @@ import blocks
 import digits
 from checks.authoring.build import clear_outputs
 from checks.catalogue import EXERCISES, lessons
+from checks.classroom.grade_class import grade, grade_submission
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.engine.exercise import Case, close
 from checks.engine.source import BEGIN, ROOT
 from checks.engine.watch import STAND_INS
 from checks.grading import provided
-from checks.classroom.grade_class import grade, grade_submission
 from checks.grading.sandbox import Sandbox
 from helpers import Confined, Quick, notebook, verdicts
 

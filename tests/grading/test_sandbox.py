@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from checks.classroom import grade_class
-from checks.grading import grade as grading, sandbox_policy, zygote
-from checks.runtime import isolate
+from checks.classroom.grade_class import IsolationUnavailable, grade, grade_submission
 from checks.classroom.gradescope_bundle import build_bundle
 from checks.engine.exercise import Case
-from checks.classroom.grade_class import IsolationUnavailable, grade, grade_submission
+from checks.engine.source import ROOT
+from checks.grading import grade as grading, sandbox_policy, zygote
 from checks.grading.sandbox import Sandbox
 from checks.grading.sandbox_policy import Limits
-from checks.engine.source import ROOT
+from checks.runtime import isolate
 from helpers import Confined, notebook, verdicts
 
 ISOLATED_AND_NOT = [pytest.param(True, id="isolated"), pytest.param(False, id="unisolated")]
@@ -452,8 +452,9 @@ def test_digits_predict_labels_does_not_do_lesson_08():
 
 
 def test_using_other_provided_functions_is_fine():
-    import blocks
     import numpy as np
+
+    import blocks
     from checks.engine.notebook import run_check
 
     def predict(X, params, activations):       # the reference does exactly this

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from checks.grading import status as status_module
 from checks.engine.source import ROOT
+from checks.grading import status as status_module
 from checks.grading.status import plain, sandboxed, status
 from helpers import submission
 
