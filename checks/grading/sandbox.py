@@ -284,7 +284,7 @@ class Sandbox:
         except (Timeout, Crashed) as e:
             self.stop()
             raise Crashed(msg("the sandbox did not start: {why}",
-                              why=e.args[0] if e.args else msg("no answer")))
+                              why=e.args[0] if e.args else msg("no answer"))) from e
         finally:
             self.spent += time.monotonic() - started
             self.budget.charge(time.monotonic() - started)
@@ -392,7 +392,7 @@ class Sandbox:
             if lefts[cause] < seconds and (used is None or used < seconds):
                 self.stop()                  # cut short by a budget, not by its own limit
                 self.over.add(cause)
-                raise OverBudget(cause)
+                raise OverBudget(cause) from None
             raise
         finally:
             wall = time.monotonic() - started
@@ -422,7 +422,7 @@ class Sandbox:
             except BlockingIOError:
                 continue
             except OSError:
-                raise Crashed(self.death())
+                raise Crashed(self.death()) from None         # death() says why
 
     def receive(self, nonce, deadline, seconds=None):
         """The reply to the pending request: the next frame carrying ``nonce`` and the
