@@ -87,7 +87,7 @@ exit 0
 """
 
 
-GRADING_NEEDS = ("numpy", "matplotlib", "nbformat", "tomli")   # what `grade` imports
+GRADING_NEEDS = ("numpy", "matplotlib", "nbformat", "python-dateutil", "tomli")  # what `grade` imports
 # jsonschema's optional format checkers (JupyterLab's jupyter-events asks for them): nbformat
 # does not use them, and importing them costs 3 s of CPU per run (rfc3987-syntax builds a
 # grammar), measured: `import nbformat` 3.7 s of CPU with them, 0.5 s without.
