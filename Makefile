@@ -38,9 +38,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	  echo "This course needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing). Install Python 3.10+ (python.org, or your package manager), then run: make $(MAKECMDGOALS) PYTHON=python3.12"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "$(UV)" && $(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt \
+	  && $(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e . \
 	  || { echo "uv could not install requirements.txt here: pip installs it instead (a few minutes)"; \
-	       $(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet -r requirements.txt; }
-	$(PY) -m pip install --quiet --quiet --no-deps -e .
+	       $(PY) -m pip install --quiet --upgrade pip && $(PY) -m pip install --quiet -r requirements.txt \
+	       && $(PY) -m pip install --quiet --quiet --no-deps -e .; }
 	touch $@
 
 install: $(VENV)/.installed

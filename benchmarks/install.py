@@ -25,7 +25,7 @@ venv, which must give full marks.
 
     python3 benchmarks/install.py                  # the learner's routes, once each
     python3 benchmarks/install.py --runs 3 --routes "make install" uv
-    python3 benchmarks/install.py --gradescope --runs 2
+    .venv/bin/python benchmarks/install.py --gradescope --runs 2     # needs the course installed
 
 The machine is shared: compare CPU times, and read the load average printed at the end.
 """
@@ -112,6 +112,7 @@ def learner_routes(venv):
 
 def environment(folder, cold):
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)      # as on a learner's machine, and Gradescope's
     if cold:
         env["PIP_CACHE_DIR"], env["UV_CACHE_DIR"] = str(folder / "pip-cache"), str(folder / "uv-cache")
     return env
@@ -189,8 +190,12 @@ def gradescope(args):
             for notebook in sorted((ROOT / "solutions").glob("0*.ipynb")):
                 shutil.copy(notebook, folder / "submission")
             env["AUTOGRADER_PYTHON"] = str(venv / "bin" / "python")
+            compiled = set(venv.rglob("*.pyc"))
             step(["bash", str(folder / "source" / "run_autograder")],
                  "run_autograder: every solution notebook", env, cwd=folder)
+            missed = sorted(str(p.relative_to(venv)) for p in set(venv.rglob("*.pyc")) - compiled)
+            print(f"  bytecode grading wrote (what setup.sh's imports missed): {len(missed)} files "
+                  + " ".join(missed[:8]), flush=True)
             result = json.loads((folder / "results" / "results.json").read_text(encoding="utf-8"))
             full = sum(t["max_score"] for t in result["tests"])
             print(f"  score {result['score']} of {full}, {len(result['tests'])} tests", flush=True)
