@@ -42,3 +42,19 @@ def test_the_bundle_installs_the_grading_requirements(tmp_path):
     assert not {"rfc3987-syntax", "webcolors", "fqdn", "lark"} & kept   # format checkers
     everything = names((ROOT / "requirements.txt").read_text(encoding="utf-8"))
     assert kept < everything and len(kept) < len(everything) / 3
+
+
+def test_setup_uses_the_makefiles_uv_and_leaves_no_installer(tmp_path):
+    """setup.sh installs with the uv `make install` pins (pip where uv cannot), then removes
+    the installers; what it deletes is only what grading never imports (benchmarks/install.py
+    --gradescope grades every solution notebook in that venv to full marks)."""
+    import re
+    from checks.classroom.gradescope_bundle import UV
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^UV := (\S+)$", makefile, re.M).group(1) == UV
+    with zipfile.ZipFile(build_bundle(tmp_path / "b.zip")) as zf:
+        setup = zf.read("setup.sh").decode()
+    assert f'pip install --no-cache-dir -q "{UV}"' in setup and "@UV@" not in setup
+    assert "pip uninstall --python \"$VPY\" pip setuptools uv" in setup       # uv's branch
+    assert "pip uninstall -y -q uv pip setuptools" in setup                   # pip's branch
+    assert "-m pip install --no-cache-dir --no-compile -r requirements-grading.txt" in setup
