@@ -70,7 +70,7 @@ find "$SITE" -name '*.pyi' -delete
 find "$SITE/fontTools" -name '*.so' -delete
 env -u PYTHONDONTWRITEBYTECODE "$VPY" -c "
 import matplotlib; matplotlib.use('Agg')
-import io, matplotlib.pyplot as plt, blocks, digits, checks.grading.grade, checks.runtime.plain
+import io, matplotlib.pyplot as plt, numpy.testing, blocks, digits, checks.grading.grade, checks.runtime.plain
 import checks.classroom.gradescope_results
 plt.plot([0, 1], label='x'); plt.title('t'); plt.legend(); plt.savefig(io.BytesIO(), format='png')"
 """
