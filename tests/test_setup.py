@@ -2,8 +2,8 @@
 import re
 
 import pytest
-from checks.engine.source import ROOT
 
+from checks.engine.source import ROOT
 
 LOCKS = {"requirements.txt": "requirements.in", "requirements-dev.txt": "requirements-dev.in"}
 DEVELOPERS_ONLY = ("pytest", "pytest-xdist", "nbval", "hanzidentifier", "polib")

@@ -49,9 +49,10 @@ def test_setup_uses_the_makefiles_uv_and_leaves_no_installer(tmp_path):
     the installers; what it deletes is only what grading never imports (benchmarks/install.py
     --gradescope grades every solution notebook in that venv to full marks)."""
     import re
+
     from checks.classroom.gradescope_bundle import UV
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^UV := (\S+)$", makefile, re.M).group(1) == UV
+    assert re.search(r"^UV := (\S+)$", makefile, re.MULTILINE).group(1) == UV
     with zipfile.ZipFile(build_bundle(tmp_path / "b.zip")) as zf:
         setup = zf.read("setup.sh").decode()
     assert f'pip install --no-cache-dir -q "{UV}"' in setup and "@UV@" not in setup
@@ -65,6 +66,7 @@ def test_setup_removes_only_what_grading_never_imports(tmp_path):
     compiled accelerators go; numpy.testing's one module from numpy's tests, the pure-Python
     modules beside the accelerators and everything else stay."""
     import subprocess
+
     from checks.classroom.gradescope_bundle import SETUP_SH
     lines = SETUP_SH.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("SITE="))
