@@ -73,7 +73,7 @@ find "$SITE" -name '*.pyi' -delete
 find "$SITE/fontTools" -name '*.so' -delete
 env -u PYTHONDONTWRITEBYTECODE "$VPY" -c "
 import matplotlib; matplotlib.use('Agg')
-import io, matplotlib.pyplot as plt, numpy.testing, blocks, digits, checks.grading.grade, checks.runtime.plain
+import io, matplotlib.pyplot as plt, numpy.testing, blocks, digits, checks.classroom.grade_class, checks.runtime.plain
 import checks.classroom.gradescope_results
 plt.plot([0, 1], label='x'); plt.title('t'); plt.legend(); plt.savefig(io.BytesIO(), format='png')"
 """
@@ -163,7 +163,7 @@ def run_autograder(assignment=None, root=ROOT):
     """run_autograder's text: grading ``assignment`` of grading.toml (default: the course)."""
     if not assignment:
         return RUN_AUTOGRADER
-    from ..grading.assignments import load
+    from .assignments import load
     load(assignment, root / "grading.toml")              # AssignmentError if it is not there
     return RUN_AUTOGRADER.replace('--gradescope "$RESULTS"',
                                   f'--gradescope "$RESULTS" --assignment {shlex.quote(assignment)}')
