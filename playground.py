@@ -173,8 +173,8 @@ class Choice:
 
 
 def run_check_quietly(name: str, fn: Callable):
-    """The Verdict of ``check(name, fn)``, without printing (checks.engine.notebook.run_check)."""
-    from checks.engine.notebook import run_check
+    """The Verdict of ``check(name, fn)``, without printing (checks.notebook.run_check)."""
+    from checks.notebook import run_check
     return run_check(name, fn)
 
 

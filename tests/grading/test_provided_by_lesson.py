@@ -336,7 +336,7 @@ def test_digits_adam_into_does_not_answer_adam_step(tmp_path):
 def test_check_in_a_notebook_also_watches_adam_into():
     """check() in a learner's own kernel: the full digits is importable there; its watch names
     digits.adam_into (a second line, see README)."""
-    from checks.engine.notebook import run_check
+    from checks.notebook import run_check
 
     def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         new, m, v = np.empty_like(param), m.copy(), v.copy()
