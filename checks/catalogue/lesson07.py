@@ -37,7 +37,7 @@ def bowl(rng, shape):
 
 def step_exercise(id, signature, args, outputs, mistakes, reference, loop, singles):
     """An optimiser step: its value-checking half (cases, mistakes) and its properties
-    (checks/engine/steps.py: ``loop``, then the ``singles`` cases)."""
+    (checks/catalogue/steps.py: ``loop``, then the ``singles`` cases)."""
     mistakes = when_wrong(mistakes)
     inner = Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes)
     return Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes,
