@@ -16,7 +16,7 @@ from ..engine.exercise import Case
 from ..engine.messages import Joined, Message, msg, nmsg
 from ..engine.verdicts import NotAttempted
 from ..engine.verify import error_message
-from .replay import loss_of, matching_way, paired_wrongly, same_params
+from .replay import RIGHT_WAY, loss_of, matching_way, paired_wrongly, same_params
 
 a = np.array
 
@@ -119,7 +119,7 @@ WRONG_WAYS = {
          msg("m, v and t started again from zero every epoch. Create one m and one v per "
          "parameter array (zeros) and t = 0 once, before the epoch loop, and carry them "
          "across epochs.")),
-        ({"t": lambda epoch, j, step, k: step, "reset": True},
+        ({**RIGHT_WAY, "reset": True},
          msg("every epoch started again from m = v = 0. Create one m and one v per parameter "
          "array once, before the epoch loop, and keep each step's returned m and v.")),
         ({"lr": 1e-3},
