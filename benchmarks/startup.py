@@ -9,11 +9,14 @@ that run grades your notebooks/ and is not counted).
     make bench         # or: .venv/bin/python benchmarks/startup.py --n 20
     .venv/bin/python benchmarks/startup.py --course /tmp/old-copy    # another copy, to compare
 
-Prints the minimum and the median wall time of each, and the ratio of each median to bare
-Python's (the goals: ``--help`` under 0.2 s, ``status`` under 0.5 s, on an idle machine).
+Prints the minimum and the median wall time of each, the median CPU time (user + system:
+what the command itself costs, which a busy machine inflates less than the wall time), and
+the ratio of each median to bare Python's (the goals: ``--help`` under 0.2 s, ``status`` under
+0.5 s of wall time, on an idle machine).
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -31,11 +34,17 @@ COMMANDS = [
 ]
 
 
+def cpu():
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def run(args, env, course):
-    t = time.perf_counter()
+    """(wall seconds, CPU seconds) of one run of ``python ARGS`` in ``course``."""
+    t, c = time.perf_counter(), cpu()
     subprocess.run([sys.executable, *args], cwd=course, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, cpu() - c
 
 
 def main():
@@ -55,14 +64,16 @@ def main():
         for _ in range(n):
             for name, args in COMMANDS:
                 times[name].append(run(args, env, course))
-    bare = statistics.median(times[COMMANDS[0][0]])
+    def median(name, i):
+        return statistics.median(t[i] for t in times[name])
+    bare = COMMANDS[0][0]
     print(f"Starting the command line of {course}, {n} runs each, interleaved (load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
-    print(f"  {'':44}{'min':>8}{'median':>9}{'/ bare':>9}")
+    print(f"  {'':44}{'wall: min':>10}{'median':>9}{'/ bare':>8}{'CPU: median':>13}{'/ bare':>8}")
     for name, _ in COMMANDS:
-        t = times[name]
-        print(f"  {name:44}{min(t):7.3f}s{statistics.median(t):8.3f}s"
-              f"{statistics.median(t) / bare:8.1f}x")
+        print(f"  {name:44}{min(t[0] for t in times[name]):9.3f}s{median(name, 0):8.3f}s"
+              f"{median(name, 0) / median(bare, 0):7.1f}x{median(name, 1):12.3f}s"
+              f"{median(name, 1) / median(bare, 1):7.1f}x")
 
 
 if __name__ == "__main__":
