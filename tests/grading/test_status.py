@@ -147,10 +147,11 @@ def test_a_zh_tw_reason_is_wrapped_by_display_width_and_loses_nothing():
     assert not any(line.strip()[0] in "。，）：" for line in lines[1:])
 
 
-# A status in its own process, with a runner that fails if asked to grade anything; it
-# prints what status printed, then every module the process loaded.
+# A status in its own process, after what the command line loads, with a runner that fails
+# if asked to grade anything; it prints what status printed, then every module loaded.
 UNCHANGED = """
 import sys
+import checks.__main__
 from checks.grading.status import status
 
 def sandboxed(path):          # named as the runner the results were stored for
