@@ -1,6 +1,7 @@
-"""The layout is the rules: the grading child's runtime imports only the standard library,
-NumPy and itself; what ships in a release never imports a left-out folder at module level;
-every module of checks/ lives in a part (docs/architecture.md, Layout)."""
+"""The layout is the rules (docs/architecture.md, Layout): the grading child's runtime imports
+only the standard library, NumPy and itself; no module of checks/ imports one of a higher part,
+nor is any in an import cycle (imports in function bodies count); what ships in a release never
+imports a left-out folder at module level; every module of checks/ lives in a part."""
 import ast
 import sys
 
@@ -9,8 +10,25 @@ from checks.authoring.release import LEFT_OUT, learner_files
 
 CHECKS = ROOT / "checks"
 PARTS = ('runtime', 'engine', 'catalogue', 'grading', 'authoring', 'classroom')          # lowest first
+# The imports of a higher part allowed, each with its reason; keep this list short.
+UPWARD = {
+    # status off Linux runs a notebook in a plain subprocess, which checks it as the learner's
+    # own check cells would: with the façade's run_check, inside a function, in that process.
+    ('checks.grading.plainrun', 'checks.notebook'),
+    # reset rebuilds a fresh notebook from solutions/ with the build, in the instructor's copy
+    # only (a release has neither solutions/ nor checks/authoring/: there it uses checks/fresh/).
+    ('checks.grading.reset', 'checks.authoring.build'),
+}
+# The import cycles allowed, each with its reason; keep this list short.
+CYCLES = [
+    # An assignment holds its late policy (late.policy), and the dates file names lessons as
+    # grading.toml does (assignments.lesson_named): one lesson-name parser for the course
+    # (issue 23, item 4) ends it.
+    ['checks.classroom.assignments', 'checks.classroom.late'],
+]
 TOP = ('__init__', '__main__', 'command', 'errors', 'notebook', 'strict')
-FACADE = ('notebook', 'strict')      # check(), check_strict(): above every part, imported by none
+# check() and check_strict(): the façade, above every part (a part importing it imports upward)
+FACADE = ('checks.notebook', 'checks.strict')
 
 
 def module_level(node):
@@ -78,17 +96,104 @@ def test_what_ships_never_imports_a_left_out_folder_at_module_level():
     assert not wrong, wrong
 
 
-def test_each_part_imports_only_lower_parts_when_loaded():
-    wrong = []
-    for part in PARTS:
-        for path in sorted((CHECKS / part).rglob("*.py")):
-            rel = path.relative_to(CHECKS).as_posix()
-            for level, name in imports(path, module_level_only=True):
-                if level >= 2:
-                    other = (name or "").split(".")[0]
-                    if other in PARTS and PARTS.index(other) > PARTS.index(part) or other in FACADE:
-                        wrong.append(f"{rel} imports {other}")
-    assert not wrong, f"a part imports a higher one when loaded (order: {PARTS}, then {FACADE}): {wrong}"
+def module_name(path):
+    """checks/grading/grade.py -> checks.grading.grade; checks/catalogue/__init__.py -> checks.catalogue."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph():
+    """{module of checks/: {modules of checks/ it imports}}, every import statement counted,
+    those in function bodies too (``from .x import y`` is the module x.y when there is one,
+    else x). A package's __init__, which Python runs before any of its modules, is not counted
+    unless imported by name."""
+    modules = {module_name(p): p for p in CHECKS.rglob("*.py")}
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        graph[name] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    up = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(up + ([node.module] if node.module else []))
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in modules else base
+                           for a in node.names]
+            else:
+                continue
+            for target in targets:
+                while target and target not in modules:      # checks.x.y.attribute -> checks.x.y
+                    target = target.rpartition(".")[0]
+                if target and target != name:
+                    graph[name].add(target)
+    return graph
+
+
+def part_of(module):
+    """The part of checks/ a module is in ('grading'), or None for checks/'s own modules."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in PARTS) else None
+
+
+def test_no_module_imports_one_of_a_higher_part():
+    graph, wrong = import_graph(), []
+    for module, imported in sorted(graph.items()):
+        for other in sorted(imported):
+            mine, theirs = part_of(module), part_of(other)
+            higher = other in FACADE or theirs and PARTS.index(theirs) > PARTS.index(mine)
+            if mine and higher and (module, other) not in UPWARD:
+                wrong.append(f"{module} imports {other}")
+    assert not wrong, f"a part imports a higher one (order, lowest first: {PARTS}, then " \
+                      f"the façade {FACADE}): {wrong}"
+    stale = [pair for pair in UPWARD if pair[1] not in graph.get(pair[0], ())]
+    assert not stale, f"allowed upward imports that no longer exist (remove them): {stale}"
+
+
+def cycles(graph):
+    """The strongly connected components of more than one module (Tarjan), each sorted."""
+    index, low, stack, on, found = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_cycles_finds_a_cycle_through_several_modules():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_between_modules():
+    found = cycles(import_graph())
+    wrong = [c for c in found if c not in CYCLES]
+    assert not wrong, f"modules of checks/ that import each other, directly or not: {wrong}"
+    stale = [c for c in CYCLES if c not in found]
+    assert not stale, f"allowed cycles that no longer exist (remove them): {stale}"
 
 
 def test_a_release_leaves_out_whole_folders():
@@ -108,15 +213,12 @@ def test_tests_share_helpers_through_helpers_py_not_each_other():
     assert not wrong, f"import what tests share from tests/helpers.py: {wrong}"
 
 
-def test_the_engine_holds_no_lesson_content():
-    """The engine judges any exercise: it never imports the catalogue or the façade, even
-    inside a function, and the course's provided module ``blocks`` only in verify.py, whose
-    gradient check (lessons 02, 05, 06) measures with the relative_error lesson 05 teaches."""
-    wrong = []
-    for path in sorted((CHECKS / "engine").glob("*.py")):
-        for level, name in imports(path):
-            top = (name or "").split(".")[0]
-            if level >= 2 and (top in PARTS[PARTS.index("engine") + 1:] or top in FACADE) \
-                    or top == "blocks" and path.name != "verify.py":
-                wrong.append(f"{path.name}: {'.' * level}{name}")
+def test_the_engine_imports_blocks_only_for_the_gradient_check():
+    """The engine judges any exercise and holds no lesson content: it imports neither the
+    catalogue nor the façade (the test above), and the course's provided module ``blocks``
+    only in verify.py, whose gradient check (lessons 02, 05, 06) measures with the
+    relative_error lesson 05 teaches."""
+    wrong = [f"{path.name}: {name}" for path in sorted((CHECKS / "engine").glob("*.py"))
+             for level, name in imports(path)
+             if not level and name.split(".")[0] == "blocks" and path.name != "verify.py"]
     assert not wrong, wrong
