@@ -82,11 +82,11 @@ def workshop_notebooks(folder=None):
 
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
-    import nbformat             # slow to import: only when the solutions are read
+    from .nbread import code_sources
     functions = {}
     for path in solution_notebooks(folder):
         namespace = {"__name__": f"reference_{path.stem}"}
-        for source in code_cells(nbformat.read(path, as_version=4)):
+        for source in code_sources(path):
             if is_exercise(source):
                 exec(compile(source, f"{path.name}", "exec"), namespace)
                 for name in defined_functions(source):
