@@ -666,7 +666,7 @@ class Sandbox:
         try:
             self.write_all(struct.pack(">I", len(data)) + data, started + min(seconds, lefts[cause]))
             reply = self.receive(nonce, started + min(seconds, lefts[cause]),
-                                 min(seconds, lefts["notebook"], lefts["learner"]))
+                                 min(seconds, lefts["notebook"], lefts["learner"]), before)
             used, waited = self.used(before)
             return reply
         except Timeout:
@@ -706,12 +706,14 @@ class Sandbox:
             except OSError:
                 raise Crashed(self.death())
 
-    def receive(self, nonce, deadline, seconds=None):
+    def receive(self, nonce, deadline, seconds=None, before=None):
         """The reply to the pending request: the next frame carrying ``nonce`` and the
         child's pid; every other frame is dropped, whatever it says (a "refused" frame
         included). ``nonce`` None: the child is starting, and its hello ("ready", once the
-        inner process is known) or its refusal is awaited."""
-        started, before, hello = time.monotonic(), self.cpu(), None
+        inner process is known) or its refusal is awaited. ``before``: the child's cpu()
+        when the request was sent (asked here if not given)."""
+        started, hello = time.monotonic(), None
+        before = before or self.cpu()
         hard = started + (seconds or 0) * self.limits.busy_factor
         while True:
             try:
