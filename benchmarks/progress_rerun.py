@@ -9,7 +9,8 @@ The class (each learner: lessons 01 and 02 from the solutions, made unique) is g
 once by the first run; the reruns find every result stored. ``--course``: run the
 commands in another checkout of the course (an older commit, to compare), with this
 Python. Prints medians of wall and CPU time (user + system, of the process and its
-children) and each one's ratio to Python's start.
+children) and each one's ratio to Python's start. On a busy machine the wall time is the
+CPU time plus the wait for a core: the CPU time is the figure an idle machine shows.
 """
 import argparse
 import os
@@ -41,11 +42,16 @@ def class_of(n, folder, lessons=("01", "02")):
     return len(sources)
 
 
+# as installed: Python keeps the modules' bytecode (PYTHONDONTWRITEBYTECODE would have
+# every run compile the course's modules again)
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command, cwd):
     """(wall seconds, CPU seconds of the command and what it started)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, env=ENV)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
