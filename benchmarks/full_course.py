@@ -33,7 +33,7 @@ IMPORTED = time.process_time() - STARTED       # what the grader imports (nbform
 def class_of(n, folder):
     """n learners, each with every lesson's solution (outputs cleared), each notebook made
     unique by a note with the learner's name (identical files would share a stored result)."""
-    from checks.authoring.build import clear_outputs   # imports all of nbformat
+    from checks.authoring.build import clear_outputs  # imports all of nbformat
     nbformat = nbformat_module()
     sources = sorted((ROOT / "solutions").glob("0[1-8]_*.ipynb"))
     notebooks = {s.name: clear_outputs(nbformat.read(s, as_version=4)) for s in sources}
