@@ -22,10 +22,10 @@ from pathlib import Path
 
 STARTED = time.process_time()
 from checks.classroom import class_report as progress
+from checks.classroom.hidden_cases import cached_reference
 from checks.engine.nbread import nbformat as nbformat_module
 from checks.engine.source import ROOT
-from checks.grading.grade import cached_reference
-from checks.grading.sandbox import ZYGOTE
+from checks.grading.zygote import ZYGOTE
 
 IMPORTED = time.process_time() - STARTED       # what the grader imports (nbformat: later)
 
@@ -70,8 +70,9 @@ def zygote_cpu():
 
 def breakdown(n):
     """Grades ``n`` learners' whole course one notebook at a time; prints CPU per learner."""
-    from checks.grading import grade as grading
-    from checks.grading.sandbox import Limits
+    from checks.classroom import grade_class as grading
+    from checks.grading.sandbox_policy import Limits
+    from checks.grading.submissions import find_submissions
     started = time.process_time()
     reference = cached_reference()
     loaded = time.process_time() - started
@@ -80,9 +81,9 @@ def breakdown(n):
         cls = Path(tmp) / "class"
         class_of(n, cls)
         per = {}
-        for student, nb in grading.find_submissions([cls]):
+        for student, nb in find_submissions([cls]):
             own, (_, kids) = time.process_time(), zygote_cpu()
-            grading.grade_notebook(nb, student, reference=reference, hide=[str(cls)])
+            grading.grade_submission(nb, student, reference=reference, hide=[str(cls)])
             time.sleep(0.05)                         # the zygote reaps the child
             row = per.setdefault(nb.name[:2], [0.0, 0.0])
             row[0] += time.process_time() - own
