@@ -1,4 +1,4 @@
-"""Lesson 08, the capstone on handwritten digits: predict and train_digits.
+"""Lesson 08, the capstone on handwritten digits: predict, train_digits and train_article_model.
 
 predict is value-checked: labels (m,) of integer class ids, compared exactly with the
 reference on fixed and randomised networks whose largest output is clear of the second
@@ -9,6 +9,11 @@ on the course's fixed split of the UCI digits (pixels scaled to [0, 1]), then ju
 returned network with the provided forward pass on the held-out test set, which the
 learner's code never receives. It passes at TEST_ACCURACY = 0.90 or more, and when a
 second call with the same seed gives the same network.
+
+train_article_model (the article's Keras model, assembled from the learner's lesson 01-07
+functions) is graded by properties on the MNIST sample: an exact replay of 2 epochs against the
+spec's steps (known mistakes named), the training loss going down, and ARTICLE_ACCURACY on the
+1,000 test images it never receives.
 """
 import re
 
