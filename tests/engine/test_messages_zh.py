@@ -280,6 +280,7 @@ def test_code_after_chinese_keeps_its_brackets():
     assert messages.tidy("請改成逐元素比較：(z > 0).astype(float)。") == \
         "請改成逐元素比較：(z > 0).astype(float)。"
     assert messages.tidy("公式是 (1 - p) * y。") == "公式是 (1 - p) * y。"
+    assert messages.tidy("損失 (a - y)^2 = 0.25") == "損失 (a - y)^2 = 0.25"
 
 
 def test_reset_prints_in_zh_tw(monkeypatch, capsys):

@@ -6,6 +6,7 @@ learner regraded with --only; Gradescope's wrong-lesson upload and per-test visi
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import jsonschema
@@ -329,3 +330,12 @@ def test_a_store_that_cannot_be_written_is_said_before_grading(tmp_path, capsys)
     (tmp_path / "file").write_text("", encoding="utf-8")
     assert main(["grade", str(tmp_path / "class"), "--store", str(tmp_path / "file" / "s")]) == 2
     assert "Cannot keep results in" in capsys.readouterr().err
+
+
+def test_how_late_is_said_in_the_learners_language():
+    from checks.engine.messages import render
+    from checks.grading.late import late_words
+    record = {"submitted": "2026-03-03T00:00:00", "minutes": 24 * 60 + 61}
+    assert render(late_words(record), "en") == "late by 1 d 1 h"
+    zh = render(late_words(record), "zh-TW")
+    assert "1 天 1 小時" in zh and not re.search(r"\d (d|h|min)\b", zh), zh
