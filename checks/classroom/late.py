@@ -30,8 +30,8 @@ from dateutil.parser import isoparse
 
 from ..engine.messages import Joined, Verbatim, msg, pmsg
 from .csvsafe import read_rows
-from .learners import canvas_file
-from .points import PointsError, refuse_unknown_keys
+from ..grading.submissions import canvas_file
+from ..grading.points import PointsError, refuse_unknown_keys
 
 KEYS = {"grace_minutes", "penalty", "per", "maximum"}
 UNITS = {"day": timedelta(days=1), "hour": timedelta(hours=1), "once": None}
