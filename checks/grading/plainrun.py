@@ -45,12 +45,11 @@ def failure(error):
 def check_notebook(path):
     """Runs the notebook's cells here, then checks each of its lesson's exercises."""
     import checks
-
     from ..catalogue import EXERCISES, lessons
-    from ..engine.notebook import run_check
-    from ..engine.verify import missing
-    from ..runtime.invoke import strip_magics
     from .grade import lesson_of, read_cells
+    from ..runtime.invoke import strip_magics
+    from ..notebook import run_check
+    from ..engine.verify import missing
     try:
         cells = read_cells(path)
     except ValueError as e:

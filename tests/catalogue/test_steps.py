@@ -1,14 +1,14 @@
-"""Exercises judged over a loop of calls (checks/engine/steps.py), and train's optional optimizer
+"""Exercises judged over a loop of calls (checks/catalogue/steps.py), and train's optional optimizer
 argument: the mistake recognised is a field, and a failure names the first wrong step."""
 import numpy as np
 
 import tests.answers.lesson07 as answers
 from checks import run_check
-from checks.catalogue import EXERCISES
 from checks.engine.exercise import Exercise, Mistake
-from checks.engine.messages import msg
-from checks.engine.steps import N_STEPS, consecutive_steps
+from checks.catalogue import EXERCISES
+from checks.catalogue.steps import N_STEPS, consecutive_steps
 from checks.engine.verdicts import Outcome
+from checks.engine.messages import msg
 
 
 def test_the_step_exercises_name_the_mistake_they_recognise():

@@ -4,8 +4,8 @@ nbgrader (and similar tools) give a test cell its points when it runs without ra
 ``check_strict`` runs the same check as ``check`` (the stored practice cases), prints the
 same message, and raises AssertionError when the exercise does not pass.
 """
+from .engine.verdicts import ICONS
 from .notebook import run_check
-from .verdicts import ICONS
 
 
 def check_strict(exercise_id, fn):
