@@ -452,8 +452,9 @@ def test_digits_predict_labels_does_not_do_lesson_08():
 
 
 def test_using_other_provided_functions_is_fine():
-    import blocks
     import numpy as np
+
+    import blocks
     from checks.notebook import run_check
 
     def predict(X, params, activations):       # the reference does exactly this
