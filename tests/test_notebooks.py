@@ -6,9 +6,9 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from checks.authoring import build
+from checks.authoring.execute import run
 from checks.engine import practice as expected
 from checks.engine.source import ROOT, load_reference, solution_notebooks, workshop_notebooks
 
@@ -102,9 +102,7 @@ def test_every_value_checked_exercise_has_stored_cases():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_learner_notebook_runs_with_its_stubs(path):
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb = run(nbformat.read(path, as_version=4), path.parent, timeout=120)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue

@@ -10,10 +10,11 @@ import numpy as np
 from . import practice as expected
 from ..catalogue import EXERCISES
 from ..runtime.invoke import invoke
+from ..runtime.provided_modules import is_provided, standing_in
 from .cputime import Usage
 from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome
-from .verify import noted, stand_ins, verify
+from .verify import course_versions, noted, not_yours, stand_ins, verify
 from .watch import Watch, provided_versions
 
 OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).resolve().parent),
@@ -62,22 +63,6 @@ def local_call(fn, arg_names=(), provided=None, seconds=None):
     return call
 
 
-@contextlib.contextmanager
-def standing_in(namespace, names):
-    """The course's versions (blocks) of ``names`` in ``namespace`` for a while."""
-    import blocks
-    saved = {n: namespace[n] for n in names if n in namespace}
-    try:
-        namespace.update({n: getattr(blocks, n) for n in names})
-        yield
-    finally:
-        for n in names:
-            if n in saved:
-                namespace[n] = saved[n]
-            else:
-                namespace.pop(n, None)
-
-
 def run_check(exercise_id, fn):
     """The Verdict for ``fn`` as the exercise ``exercise_id`` (no printing).
 
@@ -92,7 +77,7 @@ def run_check(exercise_id, fn):
             verdicts[used] = recent(used, theirs) or run_check(used, theirs)
     names = stand_ins(ex, verdicts)
     cases = [] if ex.properties else expected.read(exercise_id)
-    with standing_in(namespace, names) if names else contextlib.nullcontext():
+    with standing_in(namespace, course_versions(names)) if names else contextlib.nullcontext():
         call = local_call(fn, ex.arg_names, provided_versions(exercise_id), ex.seconds)
         verdict = noted(verify(ex, cases, call), names)
     if len(RECENT) > 64:
@@ -126,12 +111,8 @@ def check(exercise_id, fn):
                          "argument, for example check({exercise!r}, {exercise}).",
                          exercise=exercise_id)))
         return
-    if getattr(fn, "__module__", None) in ("blocks", "digits"):
-        print("❌ " + render(msg(
-            "{exercise}: this is {module}.{name}, the course's provided version, not yours. "
-            "Define your own {exercise} in the exercise cell (and do not import it from blocks "
-            "after that cell), then run the check again.", exercise=exercise_id,
-            module=fn.__module__, name=fn.__name__)))
+    if is_provided(fn):
+        print("❌ " + render(not_yours(exercise_id, fn)))
         return
     verdict = run_check(exercise_id, fn)
     print(f"{ICONS.get(verdict.status, '')} {verdict.text()}")

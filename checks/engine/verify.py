@@ -49,6 +49,20 @@ def stand_ins(ex, verdicts):
     return tuple(u for u in ex.uses if u in verdicts and not verdicts[u].passed)
 
 
+def course_versions(names):
+    """{name: blocks.<name>}: the course's versions of ``names``."""
+    import blocks
+    return {n: getattr(blocks, n) for n in names}
+
+
+def not_yours(exercise_id, fn):
+    """What check() says of the course's own version (``is_provided(fn)``) given to it."""
+    return msg("{exercise}: this is {module}.{name}, the course's provided version, not yours. "
+               "Define your own {exercise} in the exercise cell (and do not import it from "
+               "blocks after that cell), then run the check again.", exercise=exercise_id,
+               module=fn.__module__, name=fn.__name__)
+
+
 def noted(verdict, names):
     """The verdict, with a line saying which of the learner's functions the course's
     versions replaced (none when the exercise was not checked: not attempted, missing)."""

@@ -22,7 +22,7 @@ class ResetError(CourseError):
     """A reset that could not be done; the message says why and what to do."""
 
 
-def edition(lang):
+def edition_folder(lang):
     """The folder of an edition inside notebooks/, solutions/ and checks/fresh/."""
     return "zh-TW" if lang == "zh-TW" else ""
 
@@ -32,7 +32,7 @@ def lesson_name(lesson, root=ROOT, lang="en"):
     key = Path(str(lesson)).name.removesuffix(".ipynb")
     if key.isdigit():
         key = f"{int(key):02d}"
-    sub = edition(lang)
+    sub = edition_folder(lang)
     places = [root / "notebooks" / sub, root / "solutions" / sub, root / "checks" / "fresh" / sub]
     names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
     found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
@@ -120,8 +120,8 @@ def reset(lesson, root=ROOT, now=None, lang="en"):
 
     Returns (notebook path, backup path or None, where the fresh copy came from)."""
     name = lesson_name(lesson, root, lang)
-    text, origin = fresh_copy(name, root, edition(lang))
-    path = root / "notebooks" / edition(lang) / name
+    text, origin = fresh_copy(name, root, edition_folder(lang))
+    path = root / "notebooks" / edition_folder(lang) / name
     saved = None
     if path.exists():
         if path.read_text(errors="replace", encoding="utf-8") == text:

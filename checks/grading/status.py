@@ -14,9 +14,9 @@ from pathlib import Path
 
 from ..catalogue import lessons
 from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
+from ..engine.source import ROOT
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
 
-ROOT = Path(__file__).resolve().parents[2]
 
 MARKS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❌"}
 CACHE = ROOT / ".cache" / "status"

@@ -15,7 +15,7 @@ ends of a private channel and an output file; the zygote forks, and the fork:
    (``checks/grading/provided.py``): they hold nothing of that lesson's exercises.
 
 Nothing the learner's code prints is ever read as a result, and this process
-never holds an expected value. Standard library, NumPy and ``plain.py`` only.
+never holds an expected value. Standard library, NumPy and checks/runtime/ only.
 """
 import errno
 import io
@@ -37,12 +37,12 @@ sys.path.insert(0, os.path.join(ROOT, "checks"))   # for the package `runtime` (
 import numpy        # noqa: E402,F401  (imported once here, for every child)
 from runtime import isolate, plain  # noqa: E402
 from runtime.invoke import invoke, strip_magics  # noqa: E402
+from runtime.provided_modules import PROVIDED_MODULES, is_provided, standing_in  # noqa: E402
 del sys.path[0]     # nothing of the course is on the path until a child adds its lesson's folder
 # `blocks` and `digits` are never loaded here: each child imports its lesson's own copies
 # (checks/grading/provided.py), so nothing of a lesson's exercises is in a child's memory.
 PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "math", "random", "copy",
            "functools", "itertools", "collections", "threading", "time", "gzip", "pathlib")
-PROVIDED = ("blocks", "digits")
 
 stub = types.ModuleType("checks")
 stub.check = lambda *args, **kwargs: None
@@ -373,23 +373,17 @@ class Learner:
         fn = self.namespace.get(cmd["name"])
         if not callable(fn):
             return {"missing": True}
-        if getattr(fn, "__module__", None) in PROVIDED:
+        if is_provided(fn):
             return {"error": plain.message_data(
                 "is {provided}, the course's provided version, not the learner's own code",
                 provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
-        saved = {n: self.namespace[n] for n in private if n in self.namespace}
-        self.namespace.update(private)
         try:
-            r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
-                       BaseException)
+            with standing_in(self.namespace, private):
+                r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
+                           BaseException)
         finally:
-            for n in private:
-                if n in saved:
-                    self.namespace[n] = saved[n]
-                else:
-                    self.namespace.pop(n, None)
             private.clear()
         if "exception" in r:
             r["fatal"] = fatal(r.pop("exception"))
@@ -435,7 +429,7 @@ class Learner:
 def offer(namespace, early):
     """Imports this lesson's provided modules and tells them where the learner's functions
     are: in them, the lesson's own exercises stand for the learner's (provided.py)."""
-    for name in PROVIDED:
+    for name in PROVIDED_MODULES:
         try:
             module = __import__(name)
         except Exception:

@@ -29,6 +29,7 @@ from checks.engine.watch import STAND_INS
 from checks.grading import provided
 from checks.grading.grade import grade, grade_notebook
 from checks.grading.sandbox import Sandbox
+from checks.runtime.provided_modules import PROVIDED_MODULES
 from helpers import Confined, Quick, notebook, verdicts
 
 LESSONS = list(lessons())
@@ -116,13 +117,13 @@ def offered_modules(lesson):
     """Lesson ``lesson``'s blocks and digits, imported here for a while (the real ones are
     put back after)."""
     folder = str(provided.folder(lesson))
-    saved = {m: sys.modules.pop(m) for m in provided.MODULES if m in sys.modules}
+    saved = {m: sys.modules.pop(m) for m in PROVIDED_MODULES if m in sys.modules}
     sys.path.insert(0, folder)
     try:
-        yield [importlib.import_module(m) for m in provided.MODULES]
+        yield [importlib.import_module(m) for m in PROVIDED_MODULES]
     finally:
         sys.path.remove(folder)
-        for m in provided.MODULES:
+        for m in PROVIDED_MODULES:
             sys.modules.pop(m, None)
         sys.modules.update(saved)
 
