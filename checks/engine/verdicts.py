@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, MISSING)
-ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❔"}   # check() and feedback
+ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❔"}   # check(), status, feedback
 
 
 @dataclass
@@ -73,16 +73,8 @@ class Verdict:
         return self.status == PASSED
 
     @property
-    def failed(self):
-        return self.status == FAILED
-
-    @property
     def missing(self):
         return self.status == MISSING
-
-    @property
-    def not_attempted(self):
-        return self.status == NOT_ATTEMPTED
 
     def with_lines(self, *more):
         """A copy with ``more`` lines at the end."""

@@ -15,10 +15,9 @@ from pathlib import Path
 from ..catalogue import lessons
 from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
 from ..engine.source import ROOT
-from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
+from ..engine.verdicts import FAILED, ICONS, MISSING, one_line
 
 
-MARKS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❌"}
 CACHE = ROOT / ".cache" / "status"
 
 
@@ -151,9 +150,9 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
         marks, why = [], []
         for i in ids:
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
-            marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
+            marks.append(f"{ICONS.get(e['status'], ICONS[FAILED])} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(wrapped(" " * 22 + " ❌ ", render(msg(
+                why.append(wrapped(" " * 22 + f" {ICONS[e['status']]} ", render(msg(
                     "{exercise}: {text}", exercise=i, text=Verbatim(reason(e, lang))), lang)))
             done += bool(e["passed"])
         total += len(ids)

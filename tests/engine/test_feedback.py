@@ -7,7 +7,6 @@ import nbformat
 import numpy as np
 import pytest
 
-from checks.runtime import plain
 from checks import run_check
 from checks.authoring.build import clear_outputs
 from checks.engine.exercise import Case, like
@@ -176,16 +175,6 @@ def test_the_grader_counts_a_mistake_once(tmp_path):
     assert derivative["passed"], derivative["feedback"]
     assert "blocks.tanh stood in" in derivative["feedback"]
     assert r["score"] == r["max_score"] - 1
-
-
-# ---- plain data keeps a transposed view transposed -----------------------------------------
-
-def test_a_transposed_array_crosses_as_a_transposed_view():
-    x = np.arange(6.0).reshape(2, 3).T
-    back = plain.loads(plain.dumps(x))
-    assert np.array_equal(back, x) and back.flags.f_contiguous and not back.flags.c_contiguous
-    assert back.flags.writeable
-    assert plain.loads(plain.dumps(np.arange(6.0).reshape(2, 3))).flags.c_contiguous
 
 
 def test_a_stub_under_another_name_is_simply_not_attempted():
