@@ -49,7 +49,7 @@ class Exercise:
     rtol: float = 1e-6
     atol: float = 1e-9
     tolerance: Optional[Callable[[Case], tuple]] = None   # (rtol, atol) of one case, if it differs
-    numeric: Optional[Callable[[Case], Any]] = None   # centred-difference version of the result
+    finite_difference: Optional[Callable[[Case], Any]] = None   # the result by centred differences
     gradcheck_tol: float = 1e-6
     gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases
     properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
@@ -83,7 +83,7 @@ def close(a, b, rtol=1e-6, atol=1e-9):
         return False
 
 
-def like(wrong, hint, id=None, how=None):
+def like(wrong, hint, mistake_id=None, how=None):
     """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
     ``how`` names that wrong result for the guide, e.g. "`np.dot(x, w)`".
 
@@ -101,7 +101,7 @@ def like(wrong, hint, id=None, how=None):
         except Exception:
             return False
     said = how and how.strip() and f"on the same arguments, the learner's result equals {how}"
-    return Mistake(id or wrong.__name__, hint, matches, said)
+    return Mistake(mistake_id or wrong.__name__, hint, matches, said)
 
 
 def indistinguishable(wrong, expected):
@@ -118,17 +118,17 @@ class Raised(str):
     """Stands for the learner's result when their function raised: the error's text."""
 
 
-def raised(pattern, hint, id):
+def raised(pattern, hint, mistake_id):
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its message,
     or a tuple of substrings any of which will do."""
     patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
     said = " or ".join(f"“{p}”" for p in patterns)
-    return Mistake(id, hint, lambda case, got: isinstance(got, Raised)
+    return Mistake(mistake_id, hint, lambda case, got: isinstance(got, Raised)
                    and any(p in got for p in patterns),
                    f"their function raises an error whose message contains {said}")
 
 
-def when(predicate, hint, id, how=None):
+def when(predicate, hint, mistake_id, how=None):
     """A mistake recognised by a predicate of the case and the learner's result; ``how``
     says what the predicate sees, e.g. "the result has shape (1,) or (1, 1)"."""
     def matches(case, got):
@@ -139,13 +139,13 @@ def when(predicate, hint, id, how=None):
                 return bool(predicate(case, got))
         except Exception:
             return False
-    return Mistake(id, hint, matches, how)
+    return Mistake(mistake_id, hint, matches, how)
 
 
-def changed_input(hint, rtol=1e-6, atol=1e-9, id="in_place"):
+def changed_input(hint, rtol=1e-6, atol=1e-9, mistake_id="in_place"):
     """A case that failed with the right value (within ``rtol``, ``atol``): an argument was
     changed in place."""
-    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id,
+    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, mistake_id,
                    f"the learner's value is right (rtol={rtol:g}, atol={atol:g}) but an "
                    "argument was changed in place")
     mistake.in_place = True
@@ -161,7 +161,7 @@ def when_wrong(mistakes):
             for m in mistakes]
 
 
-def in_wrong_order(outputs, id="wrong_order"):
+def in_wrong_order(outputs, mistake_id="wrong_order"):
     """The right values, returned in another order: ``outputs`` names them in the right one,
     e.g. ("dw", "db"). One wording for every exercise that returns several values."""
     import itertools
@@ -175,11 +175,11 @@ def in_wrong_order(outputs, id="wrong_order"):
                    for order in itertools.permutations(range(len(exp))) if list(order) !=
                    list(range(len(exp))))
     return when(matches, "the values are right but returned in the wrong order: return "
-                f"{', '.join(outputs)}, in that order.", id,
+                f"{', '.join(outputs)}, in that order.", mistake_id,
                 how="the result holds the right values in another order")
 
 
-def raised_when(pattern, predicate, hint, id, how=None):
+def raised_when(pattern, predicate, hint, mistake_id, how=None):
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its
     message and ``predicate(case, message)`` holds (e.g. the shapes it names are the
     arguments'); ``how`` completes "their function raises an error whose message ..."."""
@@ -190,7 +190,7 @@ def raised_when(pattern, predicate, hint, id, how=None):
             return bool(predicate(case, str(got)))
         except Exception:
             return False
-    return Mistake(id, hint, matches, f"their function raises an error whose message {how}")
+    return Mistake(mistake_id, hint, matches, f"their function raises an error whose message {how}")
 
 
 def shapes_named(message):

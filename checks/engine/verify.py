@@ -294,12 +294,12 @@ def gradient_check(ex, cases, call, n=2):
     """Compares the learner's result with centred differences on the first ``n`` cases.
 
     Returns (note for a pass, problem or None)."""
-    if ex.numeric is None:
+    if ex.finite_difference is None:
         return "", None
     worst = 0.0
     chosen = ex.gradcheck_cases() if ex.gradcheck_cases else [c for c in cases if not c.hidden]
     for case in chosen[:n]:
-        numeric, got = ex.numeric(case), call(case).value
+        numeric, got = ex.finite_difference(case), call(case).value
         pairs = zip(numeric, got) if isinstance(numeric, tuple) else [(numeric, got)]
         for num, g in pairs:
             worst = max(worst, relative_error(flat(num), flat(g)))

@@ -25,7 +25,7 @@ from checks.catalogue import EXERCISES, lessons
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.engine.exercise import Case, close
 from checks.engine.source import BEGIN, ROOT
-from checks.engine.watch import STAND_INS
+from checks.engine.watch import PROVIDED_EQUIVALENTS
 from checks.grading import provided
 from checks.grading.grade import grade, grade_notebook
 from checks.grading.sandbox import Sandbox
@@ -138,12 +138,12 @@ def found(functions, exercise_ids, reference):
 def test_calling_finds_the_provided_versions_of_the_exercises_in_the_full_modules():
     """The detector works: in the real blocks and digits it finds blocks.<id> for every
     exercise blocks defines, digits.predict_labels for predict, digits.adam_into for
-    adam_step, and nothing check()'s watch does not know (watch.STAND_INS stays complete)."""
+    adam_step, and nothing check()'s watch does not know (watch.PROVIDED_EQUIVALENTS stays complete)."""
     reference = cached_reference()
     ids = [ex for ex in EXERCISES if ex not in ("train", "train_digits")]
     hits = found(functions_of([blocks, digits]), ids, reference)
     for ex in ids:
-        known = {f"blocks.{ex}", f"digits.{ex}"} | {f"{m}.{n}" for m, n in STAND_INS.get(ex, [])}
+        known = {f"blocks.{ex}", f"digits.{ex}"} | {f"{m}.{n}" for m, n in PROVIDED_EQUIVALENTS.get(ex, [])}
         if hasattr(blocks, ex):
             assert f"blocks.{ex}" in hits[ex], (ex, hits[ex])
         assert set(hits[ex]) <= known, f"{ex} is also computed by {set(hits[ex]) - known}"
