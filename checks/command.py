@@ -2,7 +2,7 @@
 
 Each part of ``checks/`` that has commands declares them in its command module, as
 ``COMMANDS = [Command(...), ...]``; the module is light (it imports its part's code only when
-a command runs), so listing every command costs no more than Python's start. A command is
+a command runs), so listing the commands runs none of them. A command is
 present when its part's module is, and so are the modules and folders it ``needs``: a
 learner's release, which leaves out grading and building, simply has fewer commands.
 """
@@ -30,8 +30,8 @@ class Command:
     help:      one line for --help
     run:       run(args) -> exit code (None means 0); raises CourseError for an expected failure
     arguments: arguments(parser) adds its options to its argparse parser
-    needs:     modules of checks/ (``"hidden"``, dotted inside a folder) and folders of the
-               course (``"solutions/"``) it cannot run without, beyond its part's module;
+    needs:     modules of checks/ (dotted, e.g. ``"classroom.hidden_cases"``) and folders of
+               the course (``"solutions/"``) it cannot run without, beyond its part's module;
                tests/test_commands.py checks them against the modules its code imports
     """
     name: str

@@ -190,7 +190,7 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     workdir = cmd["workdir"]
     if cmd["isolate"]:
         try:
-            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
+            isolate.build_root(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
                           limits["work_files"], mapped)
             isolate.limit_tasks(most)
             isolate.drop(mapped)
