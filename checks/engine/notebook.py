@@ -14,7 +14,7 @@ from ..runtime.provided_modules import is_provided, standing_in
 from .cputime import Usage
 from .messages import Message, from_child, msg, render
 from .verdicts import ICONS, Outcome
-from .verify import course_versions, noted, not_yours, stand_ins, verify
+from .verify import course_versions, noted, not_yours, set_aside, stand_ins, verify
 from .watch import Watch, provided_versions
 
 OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).resolve().parent),
@@ -114,5 +114,7 @@ def check(exercise_id, fn):
     if is_provided(fn):
         print("❌ " + render(not_yours(exercise_id, fn)))
         return
+    for note in set_aside():
+        print(render(note))
     verdict = run_check(exercise_id, fn)
     print(f"{ICONS.get(verdict.status, '')} {verdict.text()}")

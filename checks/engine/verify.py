@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from blocks import relative_error
+from ..runtime.provided_modules import SET_ASIDE
 from .compare import compare
 from .exercise import Raised
 from .messages import Joined, Message, Verbatim, case_label, hint as hint_message, msg, nmsg
@@ -53,6 +54,19 @@ def course_versions(names):
     """{name: blocks.<name>}: the course's versions of ``names``."""
     import blocks
     return {n: getattr(blocks, n) for n in names}
+
+
+def set_aside():
+    """A note for each file of the learner's that the course's provided module of the same
+    name was preferred to (runtime/provided_modules.course_modules_first), once each."""
+    notes = []
+    while SET_ASIDE:
+        name, path = SET_ASIDE.pop(0)
+        notes.append(msg("Note: your file {path} has the name of the course's {module} module, "
+                         "so the checks and your notebook use the course's {module}, not your "
+                         "file. Rename your file (for example to my_{module}.py) to use it.",
+                         path=path, module=name))
+    return notes
 
 
 def not_yours(exercise_id, fn):

@@ -200,3 +200,25 @@ def test_a_helper_fixed_and_redefined_is_checked_afresh():
     exec("def tanh(z):\n    return np.tanh(z)\n", ns)          # the learner fixes tanh
     verdict = run_check("tanh_derivative", ns["tanh_derivative"])
     assert verdict.passed and "stood in" not in verdict.message
+
+
+# ---- a learner's own blocks.py ------------------------------------------------------------
+
+def test_a_learners_own_blocks_py_does_not_replace_the_courses(tmp_path):
+    """A blocks.py beside the notebook comes first on the path: the course's blocks is used
+    all the same (the checks and the notebook's imports), and check() says so once."""
+    import subprocess
+    import sys
+    (tmp_path / "blocks.py").write_text("raise SystemExit('the learner file ran')\n")
+    code = ("import numpy as np\nfrom checks import check\nimport blocks\nprint(blocks.__file__)\n"
+            "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n"
+            "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == str(ROOT / "blocks.py")
+    assert lines[1].startswith(f"Note: your file {tmp_path / 'blocks.py'} has the name of the "
+                               "course's blocks module"), lines
+    assert [line[:1] for line in lines[2:] if not line.startswith("Note (not an error)")] \
+        == ["✅", "✅"]                                    # the note once, then the checks
