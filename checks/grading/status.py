@@ -21,7 +21,7 @@ from ..engine.verdicts import FAILED, ICONS, MISSING, one_line
 CACHE = ROOT / ".cache" / "status"
 
 
-def sandboxed(path):
+def in_sandbox(path):
     """Your notebook in the grader's sandbox, isolated where this machine allows it (it is
     your own code on your own machine, so status does not refuse where grading would)."""
     from .grade import grade_notebook, stored_cases
@@ -29,7 +29,7 @@ def sandboxed(path):
     return grade_notebook(path, cases_for=stored_cases, limits=learner_limits())
 
 
-def plain(path):
+def in_subprocess(path):
     from .plainrun import grade_plainly
     return grade_plainly(path)
 
@@ -37,8 +37,8 @@ def plain(path):
 def runner_for(platform=None):
     """(how to grade one notebook, a note for the learner or None)."""
     if (platform or sys.platform).startswith("linux"):
-        return sandboxed, None
-    return plain, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
+        return in_sandbox, None
+    return in_subprocess, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
                       "process with a time limit. (The class grader needs Linux.)")
 
 

@@ -107,7 +107,7 @@ def zygote():
             if pid == 0:
                 sock.close()
                 try:
-                    sandboxed(cmd, *fds)
+                    run_submission(cmd, *fds)
                 except BaseException:        # a bug of ours: into the child's output file
                     os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
                 finally:
@@ -150,7 +150,7 @@ def frame(obj):
     return struct.pack(">I", len(data)) + data
 
 
-def sandboxed(cmd, cmd_r, reply_w, out_fd):
+def run_submission(cmd, cmd_r, reply_w, out_fd):
     try:
         os.setpgid(0, 0)
     except OSError:
