@@ -34,7 +34,7 @@ class ProgressError(CourseError, ValueError):
     """A class report that could not be made; the message says what to do instead."""
 
 
-def status_of(e):
+def exercise_status(e):
     """An exercise result's status; results without one count by their 'passed' flag."""
     if e.get("status") in (*STATUSES, UNREADABLE):
         return e["status"]
@@ -78,9 +78,9 @@ def summarise(results, everyone=(), snapshot=None):
     rows = []
     for i in exercise_ids(results):
         entries = [ex[i] for ex in by_learner.values() if i in ex]
-        counts = Counter(status_of(e) for e in entries)
+        counts = Counter(exercise_status(e) for e in entries)
         mistakes = Counter(e.get("mistake") for e in entries
-                           if status_of(e) == FAILED and e.get("mistake"))
+                           if exercise_status(e) == FAILED and e.get("mistake"))
         top = mistakes.most_common(1)
         rows.append({"id": i, "lesson": EXERCISES[i].lesson if i in EXERCISES else "",
                      "submitted": len(entries), **{s: counts[s] for s in COLOURS
@@ -144,7 +144,7 @@ def learners_csv(results, everyone=()):
     rows = [header]
     for name in sorted(by_learner):
         mine = by_learner[name]
-        states = [status_of(mine[i]) if i in mine else NOT_SUBMITTED for i in ids]
+        states = [exercise_status(mine[i]) if i in mine else NOT_SUBMITTED for i in ids]
         rows.append([name, *states, sum(s == PASSED for s in states)])
     return rows_to_csv(rows)
 
@@ -199,7 +199,7 @@ def heatmap(results, path):
                          f"{HEATMAP_MAX}); use --png for the summary figure and --csv for the "
                          "per-learner table.")
     states = list(COLOURS)
-    grid = [[states.index(status_of(by_learner[n][i]) if i in by_learner[n] else NOT_SUBMITTED)
+    grid = [[states.index(exercise_status(by_learner[n][i]) if i in by_learner[n] else NOT_SUBMITTED)
              for i in ids] for n in names]
     fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(ids) + 3), max(3, 0.35 * len(names) + 2.5)))
     ax.imshow(grid or [[states.index(NOT_SUBMITTED)]], cmap=ListedColormap(list(COLOURS.values())),
