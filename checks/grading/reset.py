@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..engine.messages import Verbatim, msg
 from ..errors import CourseError
-from ..engine.source import ROOT
+from ..engine.source import ROOT, lesson_named
 
 
 class ResetError(CourseError):
@@ -29,18 +29,15 @@ def edition_folder(lang):
 
 def lesson_name(lesson, root=ROOT, lang="en"):
     """'03', '3', '03_forward_pass' or '03_forward_pass.ipynb' -> '03_forward_pass.ipynb'."""
-    key = Path(str(lesson)).name.removesuffix(".ipynb")
-    if key.isdigit():
-        key = f"{int(key):02d}"
     sub = edition_folder(lang)
     places = [root / "notebooks" / sub, root / "solutions" / sub, root / "checks" / "fresh" / sub]
-    names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
-    found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
-    if len(found) != 1:
+    names = sorted({p.stem for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
+    found = lesson_named(lesson, names)
+    if found is None:
         raise ResetError(msg("no lesson {lesson!r}. Lessons: {lessons}. Give its number (e.g. 03) "
                              "or its name (e.g. 03_forward_pass).", lesson=lesson,
-                             lessons=", ".join(n[:-6] for n in names) or msg("none found")))
-    return found[0]
+                             lessons=", ".join(names) or msg("none found")))
+    return found + ".ipynb"
 
 
 def from_solutions(name, root, sub=""):
