@@ -22,8 +22,9 @@ from nbclient import NotebookClient
 
 from checks import run_check
 from checks.catalogue import EXERCISES
-from checks.grading.grade import cached_reference, grade
-from checks.grading.sandbox import ZYGOTE
+from checks.classroom.grade_class import grade
+from checks.classroom.hidden_cases import cached_reference
+from checks.grading.zygote import ZYGOTE
 from checks.engine.source import ROOT
 
 

@@ -18,8 +18,8 @@ import nbformat
 
 from checks.classroom import class_report as progress
 from checks.authoring.build import clear_outputs
-from checks.grading.grade import cached_reference
-from checks.grading.sandbox import ZYGOTE
+from checks.classroom.hidden_cases import cached_reference
+from checks.grading.zygote import ZYGOTE
 from checks.engine.source import ROOT
 
 

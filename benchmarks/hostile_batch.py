@@ -23,8 +23,9 @@ from pathlib import Path
 import nbformat
 
 from checks.engine.source import ROOT
-from checks.grading.grade import grade
-from checks.grading.sandbox import Limits, Unisolated, isolation_refused
+from checks.classroom.grade_class import grade
+from checks.grading.sandbox_policy import Limits, Unisolated
+from checks.grading.zygote import isolation_refused
 
 LESSONS = ("01_weighted_sum", "02_activations", "03_forward_pass", "04_loss")
 

@@ -6,20 +6,20 @@ import pytest
 
 @pytest.fixture(scope="session", autouse=True)
 def isolation_where_possible():
-    from checks.grading import sandbox
-    why = sandbox.isolation_refused()
+    from checks.grading import sandbox_policy, zygote
+    why = zygote.isolation_refused()
     if why:
-        sandbox.Limits.isolate = False
+        sandbox_policy.Limits.isolate = False
     yield why
-    sandbox.close_all()
+    zygote.close_all()
 
 
 @pytest.fixture(autouse=True)
 def no_sandbox_left():
     yield
-    from checks.grading import sandbox
-    left = len(sandbox.LIVE)
-    sandbox.kill_all()
+    from checks.grading import zygote
+    left = len(zygote.LIVE)
+    zygote.kill_all()
     assert not left, f"{left} sandbox(es) still running after the test"
 
 

@@ -11,7 +11,7 @@ import nbformat
 from checks.authoring.build import clear_outputs
 from checks.engine.source import BEGIN, END, ROOT
 from checks.command import module_present
-from checks.grading.sandbox import Limits
+from checks.grading.sandbox_policy import Limits
 
 SOLUTION = ROOT / "solutions" / "01_weighted_sum.ipynb"
 

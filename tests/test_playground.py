@@ -501,7 +501,8 @@ def test_the_grader_reads_lesson_07s_playground_cell_as_empty_and_skips_the_work
     import nbformat
 
     from checks.engine.source import ROOT
-    from checks.grading.grade import find_submissions, read_cells
+    from checks.grading.grade import read_cells
+    from checks.grading.submissions import find_submissions
     lesson = ROOT / "notebooks" / "07_weight_updates.ipynb"
     cells = read_cells(lesson)
     assert cells[-1] == "" and len(cells) == len([c for c in nbformat.read(lesson, as_version=4).cells

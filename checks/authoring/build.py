@@ -113,15 +113,3 @@ def build_expected(reference=None):
         if ex.properties is None and ex.id in reference:
             written.append(practice.write(ex, practice.practice_cases(ex, reference[ex.id])))
     return written
-
-
-def build(execute=False):
-    from .guide import write_guide           # docs/mistakes.md, from the same catalogue
-    from .translate import build_translations  # the zh-TW edition (checks/authoring/translate.py)
-    from ..grading.provided import write_needs   # what each lesson's cells use of blocks, digits
-    changed = build_notebooks()
-    build_expected()
-    needs = write_needs()
-    guide = write_guide()
-    return changed + ([guide] if guide else []) + ([needs] if needs else []) \
-        + build_translations(execute=execute)

@@ -8,8 +8,23 @@ def build_arguments(p):
                    help="first re-run solutions/ to refresh their stored outputs")
 
 
+def build_course(execute=False):
+    """``make build``'s steps: the notebooks, the practice cases, the provided modules' uses,
+    the mistakes guide, then the zh-TW edition; returns the paths written."""
+    from .build import build_expected, build_notebooks
+    from .guide import write_guide           # docs/mistakes.md, from the same catalogue
+    from .translate import build_translations  # the zh-TW edition (checks/authoring/translate.py)
+    from ..grading.provided import write_needs   # what each lesson's cells use of blocks, digits
+    changed = build_notebooks()
+    build_expected()
+    needs = write_needs()
+    guide = write_guide()
+    return changed + ([guide] if guide else []) + ([needs] if needs else []) \
+        + build_translations(execute=execute)
+
+
 def build(args):
-    from .build import MarkerError, build
+    from .build import MarkerError
     from .translate import TranslationError
     try:
         if args.execute:
@@ -17,7 +32,7 @@ def build(args):
             from .execute import execute_solutions
             build_expected()    # first: a new exercise's check cell needs its cases to run
             execute_solutions()
-        for path in build(execute=args.execute):
+        for path in build_course(execute=args.execute):
             print(f"wrote {path}")
     except MarkerError as e:
         raise MarkerError(f"build stopped: {e}") from None

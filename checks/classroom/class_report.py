@@ -1,11 +1,11 @@
 """``python -m checks progress FOLDER [--png FILE] [--csv FILE] [--heatmap FILE]``:
 how the class is doing, at a glance, for 5 learners or 500.
 
-    grade (checks.grading.grade, reusing stored results) --> summarise --> table (terminal),
+    grade (checks.classroom.grade_class, reusing stored results) --> summarise --> table (terminal),
     summary figure (PNG, one bar per exercise, grouped by lesson: one screen at any class
     size), per-learner table (CSV) and, for small classes, a learners x exercises heat map
 
-Each learner counts once per lesson: their best attempt (checks/grading/learners.py). An
+Each learner counts once per lesson: their best attempt (checks/classroom/gradebook.py). An
 exercise is "unreadable" when its lesson's notebook could not be read, and "not
 submitted" when the learner has no notebook of that lesson. Results are stored in
 ``FOLDER.results`` beside the class folder (or ``--results``), so a second run on an
@@ -17,10 +17,10 @@ import os
 import textwrap
 from collections import Counter
 
-from ..grading.csvsafe import rows_to_csv
+from .csvsafe import rows_to_csv
 from ..errors import CourseError
 from ..catalogue import EXERCISES, lessons
-from ..grading.learners import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
+from .gradebook import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, STATUSES
 
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
@@ -232,21 +232,21 @@ def heatmap(results, path):
 
 def results_folder(folder):
     """Where progress stores results: FOLDER.results beside the class folder, where
-    ``grade`` stores them too (gradebook.default_store), so each reuses the other's."""
-    from ..grading.gradebook import default_store
+    ``grade`` stores them too (grade_class.default_store), so each reuses the other's."""
+    from .grade_class import default_store
     return default_store([folder])
 
 
 def grade_class(folder, echo=print, **options):
     """The grader's results for ``folder``, on every core when the grader can do that,
     stored in (and reused from) ``results_dir`` (default: ``results_folder(folder)``)."""
-    from ..grading.grade import grade
+    from .grade_class import grade
     if "jobs" in inspect.signature(grade).parameters:
         options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:
         options["results_dir"] = results_folder(folder)
     if "skip_folders" in inspect.signature(grade).parameters:
-        from ..grading.assignments import (
+        from .assignments import (
             names,  # nbgrader's submitted/<learner>/<assignment>/
         )
         options.setdefault("skip_folders", names())
@@ -260,8 +260,8 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
     ``assignment``: only its lessons and exercises (a name of grading.toml, or a lesson)."""
     from datetime import datetime
 
-    from ..grading import assignments
-    from ..grading.learners import discover
+    from . import assignments
+    from ..grading.submissions import discover
     snapshot = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     chosen = assignments.load(assignment) if assignment else None
     if chosen is not None:
@@ -280,7 +280,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
         summary_figure(summary, png)
         echo(f"\nsummary figure: {png}")
     if csv:
-        from ..grading.gradebook import write_atomic
+        from ..grading.store import write_atomic
         write_atomic(csv, learners_csv(results, everyone))
         echo(f"per-learner table: {csv}")
     if heatmap_png:

@@ -10,10 +10,10 @@ File names are unique per learner (``secA/ada`` and ``secB/ada`` never share one
 import re
 from pathlib import Path
 
-from ..grading.csvsafe import rows_to_csv
-from ..grading.gradebook import write_atomic
-from ..grading.late import late_words, source_words
-from ..grading.learners import NOT_SUBMITTED, attempts, gradebook, slug
+from .csvsafe import rows_to_csv
+from ..grading.store import write_atomic
+from .late import late_words, source_words
+from .gradebook import NOT_SUBMITTED, attempts, gradebook, slug
 from ..engine.messages import Joined, Verbatim, from_data, msg, pmsg, render
 from ..engine.verdicts import ICONS
 
@@ -172,7 +172,7 @@ def write_feedback(results, folder, assignment=None, lang="en", book=None, excel
     (file, learner, total, max); returns the Markdown files' paths. ``book``: the gradebook
     rows (default: made from ``results``): every row gets its file, even with nothing
     handed in; ``excel``: learners.csv with a byte order mark."""
-    from ..grading.assignments import whole_course
+    from .assignments import whole_course
     assignment = assignment or whole_course()
     folder = Path(folder)
     book = gradebook(results, assignment) if book is None else book

@@ -51,7 +51,7 @@ fi
 # What grading never runs: the packages' own tests, and pip itself (about 50 MB).
 find "$ROOT/venv" -type d -name tests -path '*/site-packages/*' -prune -exec rm -rf {} +
 "$ROOT/venv/bin/python" -m pip uninstall -y -q pip setuptools
-"$ROOT/venv/bin/python" -c "import checks.grading.grade, blocks"
+"$ROOT/venv/bin/python" -c "import checks.classroom.grade_class, blocks"
 """
 
 RUN_AUTOGRADER = r"""#!/usr/bin/env bash
@@ -139,7 +139,7 @@ def run_autograder(assignment=None, root=ROOT):
     """run_autograder's text: grading ``assignment`` of grading.toml (default: the course)."""
     if not assignment:
         return RUN_AUTOGRADER
-    from ..grading.assignments import load
+    from .assignments import load
     load(assignment, root / "grading.toml")              # AssignmentError if it is not there
     return RUN_AUTOGRADER.replace('--gradescope "$RESULTS"',
                                   f'--gradescope "$RESULTS" --assignment {shlex.quote(assignment)}')

@@ -6,14 +6,14 @@ score, max_score, status ("passed" / "failed"), output and visibility.
 
 Every exercise of the assignment is a test, uploaded or not: a missing lesson shows as
 0 with a message; notebooks of other lessons are ignored (they earn nothing). When a
-lesson is uploaded twice, the attempt with more points counts (checks/grading/learners.py).
+lesson is uploaded twice, the attempt with more points counts (checks/classroom/gradebook.py).
 """
 import json
 from pathlib import Path
 
 from ..catalogue import EXERCISES, lessons
-from ..grading.gradebook import write_atomic
-from ..grading.learners import best_attempts
+from ..grading.store import write_atomic
+from .gradebook import best_attempts
 
 VISIBILITY = "visible"      # the check's messages never show a hidden case, so learners may see them;
                             # an assignment's gradescope_visibility in grading.toml changes it
@@ -22,7 +22,7 @@ VISIBILITY = "visible"      # the check's messages never show a hidden case, so 
 def results_json(results, seconds, assignment=None, ignored=()):
     """The results.json object for ``results`` (grade_notebook's, already restricted to
     ``assignment`` by assignments.apply), graded in ``seconds``."""
-    from ..grading.assignments import whole_course
+    from .assignments import whole_course
     assignment = assignment or whole_course()
     counted = best_attempts(results)
     by_lesson = {r.get("lesson"): r for r in counted if r.get("lesson")}

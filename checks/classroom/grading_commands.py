@@ -44,13 +44,13 @@ def grade_arguments(p):
 
 
 def grade(args):
-    from ..grading.grade import cli
+    from .grade_class import cli
     return cli(args)
 
 
 def isolation(args):
     from ..errors import ANSWER_NO, DONE
-    from ..grading.sandbox import isolation_refused
+    from ..grading.zygote import isolation_refused
     why = isolation_refused()
     print("Isolation: available." if why is None else f"Isolation: not available ({why}).")
     return DONE if why is None else ANSWER_NO
@@ -81,13 +81,13 @@ def nbgrader_export(args):
 
 # Grading needs the hidden cases and the reference solutions; so do the Gradescope bundle
 # (it ships them to Gradescope) and the feedback files and results.json grade can write.
-GRADING = ("grading.grade", "classroom.hidden_cases", "classroom.feedback", "classroom.gradescope_results", "solutions/")
+GRADING = ("classroom.grade_class", "classroom.hidden_cases", "classroom.feedback", "classroom.gradescope_results", "solutions/")
 
 COMMANDS = [
     Command("grade", help="grade learners' notebooks (files or folders)", run=grade,
             arguments=grade_arguments, needs=GRADING),
     Command("isolation", help="can learner code be isolated here? (exit 0 if so)",
-            run=isolation, needs=("grading.sandbox",)),
+            run=isolation, needs=("grading.zygote",)),
     Command("gradescope-bundle", help="build the Gradescope autograder zip", run=bundle,
             arguments=bundle_arguments, needs=("classroom.gradescope_bundle", "authoring.release") + GRADING),
     Command("nbgrader-export", help="the course as an nbgrader course folder",

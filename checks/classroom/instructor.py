@@ -62,5 +62,5 @@ COMMANDS = [
             arguments=slides_arguments, needs=("authoring.slides", "solutions/")),
     Command("progress", help="grade a class folder: pass rates, stuck spots, heat map",
             run=progress, arguments=progress_arguments,
-            needs=("classroom.class_report", "grading.grade", "classroom.hidden_cases", "solutions/")),
+            needs=("classroom.class_report", "classroom.grade_class", "classroom.hidden_cases", "solutions/")),
 ]

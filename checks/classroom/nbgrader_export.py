@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..grading import assignments as assignments_config
+from . import assignments as assignments_config
 from ..authoring.build import clear_outputs
 from ..catalogue import lessons
 from ..authoring.release import SETUP_FILES, learner_files

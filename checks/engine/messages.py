@@ -310,7 +310,7 @@ def tidy_plain(s):
     # brackets holding Chinese, or following it, become full-width; a shape (3, 4) after
     # Chinese and a call f(x) stay
     s = re.sub(r"\(([^()\n]*[\u3400-\u9fff][^()\n]*)\)", r"（\1）", s)
-    after_code = r"(?![ \t]*[\w(\[*/+=<>@-]|\.\w)"      # code goes on: (z > 0).astype, (1 - p) * y
+    after_code = r"(?![ \t]*[\w(\[*/+=<>@^-]|\.\w)"     # code or maths goes on: (1 - p) * y, (a - y)^2
     s = re.sub(f"(?<={HAN})[ \t]*\\(([^()\\n]*)\\)" + after_code, lambda m: m.group()
                if re.fullmatch(r"[\d,\s]*", m.group(1)) else f"（{m.group(1)}）", s)
     # , : ; ! ? next to Chinese (before or after, spaces between)

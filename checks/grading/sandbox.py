@@ -1,16 +1,14 @@
-"""The grader's side of the process boundary: one sandboxed child per submission.
+"""The grader's side of the process boundary: one sandboxed child per submission, and the
+protocol with it.
 
-A zygote (``child.py``), started once per grader process with NumPy and
-Matplotlib loaded, forks a child for each submission; the child isolates
-itself (``isolate.py``: no network, a read-only world, its own processes)
-and runs the learner's cells. Every wait on it has a deadline enforced here,
-outside the child: past it, the whole process group is killed and a fresh
-child replays the cells that worked, so one infinite loop costs one exercise,
-never the others. Only plain data comes back, on a pipe of the grader's own.
+A child, forked by the zygote (checks/grading/zygote.py) under the limits and paths of
+checks/grading/sandbox_policy.py, isolates itself (``isolate.py``: no network, a read-only
+world, its own processes) and runs the learner's cells. Every wait on it has a deadline
+enforced here, outside the child: past it, the whole process group is killed and a fresh
+child replays the cells that worked, so one infinite loop costs one exercise, never the
+others. Only plain data comes back, on a pipe of the grader's own.
 """
-import atexit
 import builtins
-import functools
 import json
 import os
 import re
@@ -18,39 +16,24 @@ import secrets
 import select
 import shutil
 import signal
-import socket
 import struct
-import subprocess
-import sys
-import sysconfig
 import tempfile
 import threading
 import time
-from pathlib import Path
-
 import numpy as np
 
 from ..runtime import plain
 from ..engine.messages import Message, Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
 from . import provided
-
-CHILD = Path(__file__).resolve().parents[1] / "runtime" / "child.py"
-ROOT = CHILD.parents[2]
+from .sandbox_policy import Budget, Limits, base_env, hide_paths, keep_paths
+from .zygote import LIVE, ZYGOTE, Crashed, Unavailable, run_folder
 
 
 class Timeout(Exception):
     def __init__(self, busy=False):
         super().__init__()
         self.busy = busy             # it wanted the CPU but the machine did not give it
-
-
-class Crashed(Exception):
-    pass
-
-
-class Unavailable(Crashed):
-    """Isolation was asked for and this machine cannot provide it: no learner code ran."""
 
 
 class OverBudget(Exception):
@@ -63,205 +46,6 @@ class OverBudget(Exception):
         self.cause = cause
 
 
-class Limits:
-    cell_seconds = 10.0          # per cell, judged on its CPU time when the machine is busy
-    call_seconds = 5.0           # per call of an exercise function, the same way
-    busy_factor = 4              # at most this many times the limit in wall time when busy
-    notebook_seconds = 120.0     # wall time for a whole notebook, restarts and replays included
-    learner_seconds = 240.0      # wall time for all of one learner's notebooks (Budget)
-    idle_seconds = 30.0          # of which at most this much neither computing nor waiting
-    #                              for a CPU (sleeping, waiting on I/O): honest code computes
-    start_seconds = 30.0         # for the zygote to load NumPy and Matplotlib
-    cpu_seconds = 120            # CPU time, per child
-    memory_bytes = 1024 ** 3     # address space beyond what NumPy and Matplotlib take
-    output_bytes = 10 * 1024 ** 2   # printed output kept (the rest is dropped), file size
-    work_bytes = 10 * 1024 ** 2  # the private, writable /tmp/work (unisolated: its folder)
-    work_files = 4096            # files and folders there (tmpfs inodes)
-    tasks = 64                   # threads at once (RLIMIT_NPROC, per sandbox when isolated)
-    reply_bytes = 16 * 1024 ** 2 # the largest reply read from a child
-    isolate = True               # namespaces (isolate.py); never silently without them
-    user = 65534                 # the host user learner code runs as when the grader is root
-    #                              (isolated: inside its namespaces; not: Gradescope's layout)
-
-
-class Unisolated(Limits):
-    """For a learner grading their own notebooks where namespaces are refused."""
-    isolate = False
-
-
-def base_env():
-    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "MPLBACKEND": "Agg",
-           "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "NPY_DISABLE_CPU_FEATURES"):
-        if key in os.environ:
-            env[key] = os.environ[key]
-    return env
-
-
-SYSTEM = ("/usr", "/lib", "/lib64", "/lib32", "/libx32", "/bin", "/sbin",
-          "/etc/ld.so.cache", "/etc/localtime")
-
-
-def keep_paths(offered=None):
-    """The allow-list: the folders Python needs to run (its standard library with
-    lib-dynload, its prefix's ``lib/``, the venv's site-packages), the system's libraries
-    and ``offered``, the folder of the lesson's provided modules (provided.folder; never
-    the course's own blocks.py). Never a whole prefix: a venv or a Python's prefix may also
-    hold other checkouts (``src/``), old classes or gradebooks. Nothing else of the
-    machine exists for learner code."""
-    paths = sysconfig.get_paths()
-    found = {Path(paths[key]) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
-    found |= {Path(p) / "lib" for p in (sys.base_prefix, sys.base_exec_prefix)}
-    try:
-        import site
-        found |= {Path(p) for p in site.getsitepackages()}
-    except (ImportError, AttributeError):
-        pass
-    found = {p for p in found | {p.resolve() for p in found} if p.is_dir()}
-    found |= {Path(offered)} if offered else set()
-    return sorted(str(p) for p in found | {Path(p) for p in SYSTEM})
-
-
-def exposed(folders, isolated=True, keep=None):
-    """Which of ``folders`` (the class, the results: what the grader reads and writes)
-    learner code would see: isolated, a folder that is itself a kept folder (one inside
-    a kept folder is covered by an empty tmpfs); without namespaces, any folder in a kept
-    one (Landlock cannot hide a part of what it allows)."""
-    kept = [Path(k) for k in (keep or keep_paths())]
-    out = []
-    for f in folders:
-        f = Path(os.path.abspath(f))
-        for g in {f, f.resolve()}:
-            if any(g == k or (not isolated and k in g.parents) for k in kept):
-                out.append(str(f))
-                break
-    return out
-
-
-def unreadable_by(user, paths=None, python=sys.executable):
-    """Which of ``paths`` (default: the allow-list) the user ``user`` cannot read, e.g.
-    a Python or a course under a root-only /root, asked as that user (``test -r``);
-    ``[python]`` if that user cannot even run ``python``."""
-    def can(*command):
-        try:
-            return subprocess.run(command, user=user, group=user, extra_groups=[], cwd="/",
-                                  stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=30).returncode == 0
-        except (OSError, subprocess.SubprocessError):
-            return False
-    if not can(python, "-I", "-c", "pass"):
-        return [python]
-    paths = [p for p in (paths or keep_paths(provided.folder(None))) if os.path.exists(p)]
-    return [p for p in paths if not can("test", "-r", p, "-a", "(", "!", "-d", p, "-o", "-x", p, ")")]
-
-
-def hide_paths(extra=()):
-    """Folders that must stay hidden even where they lie inside a kept path (a course
-    folder under a venv's src/, a class folder under /usr/local): the course, the
-    working folder, the home folder and whatever the grader was given or writes to."""
-    folders = [ROOT, Path.cwd(), Path.home(), *map(Path, extra)]
-    out = set()
-    for f in folders:
-        for g in (f.absolute(), f.resolve()):
-            if str(g) != "/":
-                out.add(str(g))
-    return sorted(out)
-
-
-class Zygote:
-    """A Python with NumPy and Matplotlib loaded that forks a child per submission."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.proc = self.sock = None
-
-    def start(self, limits):
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.home = tempfile.mkdtemp(prefix="zygote-", dir=run_folder())
-        env = dict(base_env(), HOME=self.home, TMPDIR=self.home,
-                   MPLCONFIGDIR=copy_font_cache(Path(self.home) / ".matplotlib"))
-        self.log = open(Path(self.home) / "zygote.log", "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(CHILD), str(child.fileno()), str(ROOT)],
-            cwd=self.home, env=env, stdin=subprocess.DEVNULL, stdout=self.log,
-            stderr=subprocess.STDOUT, pass_fds=(child.fileno(),), start_new_session=True)
-        child.close()
-        self.sock = parent
-        self.sock.settimeout(limits.start_seconds)
-
-    def ask(self, message, fds=(), limits=None):
-        with self.lock:
-            if self.proc is None or self.proc.poll() is not None:
-                self.start(limits or Limits)
-            try:
-                socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
-                return json.loads(self.sock.recv(1 << 16) or b"null")
-            except (OSError, ValueError):
-                self.close()
-                raise Crashed(msg("the grader could not start a sandbox (see zygote.log)"))
-
-    def spawn(self, config, fds, limits):
-        reply = self.ask({"op": "spawn", **config}, fds, limits)
-        if not reply:
-            raise Crashed(msg("the grader could not start a sandbox"))
-        return reply["pid"]
-
-    def refused(self, limits):
-        """None if children can be isolated here, else why not (asked once per zygote)."""
-        if not sys.platform.startswith("linux"):
-            return "the sandbox's isolation needs Linux"
-        reply = self.ask({"op": "probe", "isolate": True, "keep": keep_paths(),
-                          "hide": hide_paths(), "user": limits.user}, limits=limits)
-        return (reply or {"refused": "the zygote did not answer"}).get("refused")
-
-    def ended(self, pid, seconds=2.0):
-        """The exit code of a child (negative: the signal that ended it), or None."""
-        try:
-            return (self.ask({"op": "ended", "pid": pid, "seconds": seconds}) or {}).get("code")
-        except Crashed:
-            return None
-
-    def close(self):
-        if self.proc is not None:
-            self.sock.close()
-            self.proc.kill()
-            self.proc.wait()
-            self.log.close()
-            shutil.rmtree(self.home, ignore_errors=True)
-            self.proc = None
-
-
-class Budget:
-    """The time all of one learner's notebooks may take (``grade`` makes one per learner
-    and shares it among their notebooks, graded one after the other or in parallel):
-    ``limits.learner_seconds`` of wall-clock time, of which at most ``limits.idle_seconds``
-    with their code neither running nor waiting for a CPU. ``waited``: seconds their code
-    wanted a CPU and did not get one (the machine's load, not theirs)."""
-
-    def __init__(self, limits):
-        self.lock = threading.Lock()
-        self.seconds, self.idle_seconds = limits.learner_seconds, limits.idle_seconds
-        self.spent = self.idle = self.waited = 0.0
-
-    def left(self):
-        """(wall seconds left, idle seconds left)."""
-        with self.lock:
-            return self.seconds - self.spent, self.idle_seconds - self.idle
-
-    def charge(self, wall, idle=0.0, waited=0.0):
-        with self.lock:
-            self.spent += wall
-            self.idle += max(0.0, idle)
-            self.waited += max(0.0, waited)
-
-    def busy(self):
-        """True when the machine's load, not the learner's code, took most of the time."""
-        with self.lock:
-            return self.waited > 0.5 * self.spent
-
-
-ZYGOTE = Zygote()
-LIVE = set()                     # every Sandbox with a child, to kill on exit or interrupt
 STOPPING = threading.Event()     # set when grading is interrupted: no new child starts
 
 
@@ -270,38 +54,6 @@ def child_error(error):
     else Python's own text, verbatim."""
     said = from_child(error, lambda text: clean(text, 500, True))
     return said if isinstance(said, Message) else Verbatim(said)
-
-
-def isolation_refused(limits=Limits):
-    """None when learner code can run isolated on this machine, else the reason, in words.
-    (Asks a probe child once per grader process; a probe that dies is asked again.)"""
-    try:
-        return ZYGOTE.refused(limits)
-    except Crashed as e:
-        return str(e)
-
-
-def learner_limits(base=Limits):
-    """For a learner checking their own notebooks (``status``): ``base`` where isolation
-    works, else the same limits unisolated (their own code, on their own machine).
-    Never for grading a class: ``grade`` fails closed instead."""
-    if not base.isolate or isolation_refused(base) is None:
-        return base
-    return type(f"Unisolated{base.__name__}", (base,), {"isolate": False, "user": None})
-
-
-def kill_all():
-    """Ends every sandbox's processes now (Ctrl-C, or the grader exiting)."""
-    for sandbox in list(LIVE):
-        sandbox.kill()
-
-
-def close_all():
-    kill_all()
-    ZYGOTE.close()
-
-
-atexit.register(close_all)
 
 
 def cpu_times(pid):
@@ -322,61 +74,6 @@ def cpu_times(pid):
     except OSError:
         return None
     return cpu, wait / 1e9
-
-
-# ---- the grader's folders: one per grader process, removed even after a kill ---------------
-RUN_PREFIX = "checks-grader-"
-RUN = []                         # this process's folder, once made
-
-
-def pid_namespace():
-    """This process's PID namespace, as a number (a pid means something only in its own)."""
-    try:
-        return os.stat("/proc/self/ns/pid").st_ino
-    except OSError:
-        return 0
-
-
-def remove_stale(tmp=None):
-    """Removes the folders of graders that ended without cleaning up (killed): this
-    user's ``checks-grader-<pid namespace>-<pid>-*`` folders, from this PID namespace,
-    whose process is gone."""
-    tmp = tmp or tempfile.gettempdir()
-    mine = f"{RUN_PREFIX}{pid_namespace()}-"
-    try:
-        entries = list(os.scandir(tmp))
-    except OSError:
-        return
-    for entry in entries:
-        if not entry.name.startswith(mine):
-            continue
-        try:
-            pid = int(entry.name[len(mine):].split("-", 1)[0])
-            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or pid == os.getpid():
-                continue
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            shutil.rmtree(entry.path, ignore_errors=True)
-        except (OSError, ValueError):
-            pass
-
-
-def run_folder():
-    """This grader's folder for its zygote and sandboxes (mode 711: a learner's user may
-    pass through it to its own folder, never list or change it); removed at exit, and
-    by the next grader if this one is killed."""
-    if not RUN or RUN[0][1] != os.getpid():
-        remove_stale()
-        folder = tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{pid_namespace()}-{os.getpid()}-")
-        os.chmod(folder, 0o711)
-        RUN[:] = [(folder, os.getpid())]
-        atexit.register(remove_run_folder, folder)
-    return RUN[0][0]
-
-
-def remove_run_folder(folder):
-    close_all()                                  # nothing may still be writing there
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def usage(folder, most_files):
@@ -951,19 +648,3 @@ class Sandbox:
             self.stop()
 
 
-@functools.lru_cache(maxsize=1)
-def font_cache():
-    """Matplotlib's font list, built once here; without it each child spends ~1.5 s on it."""
-    try:
-        import matplotlib
-        from matplotlib import font_manager  # noqa: F401  (builds the cache if missing)
-        return sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
-    except Exception:
-        return []
-
-
-def copy_font_cache(folder):
-    folder.mkdir(exist_ok=True)
-    for path in font_cache():
-        shutil.copy(path, folder / path.name)
-    return str(folder)

@@ -25,7 +25,7 @@ def in_sandbox(path):
     """Your notebook in the grader's sandbox, isolated where this machine allows it (it is
     your own code on your own machine, so status does not refuse where grading would)."""
     from .grade import grade_notebook, stored_cases
-    from .sandbox import learner_limits
+    from .zygote import learner_limits
     return grade_notebook(path, cases_for=stored_cases, limits=learner_limits())
 
 
@@ -43,14 +43,14 @@ def runner_for(platform=None):
 
 
 def course_version(mode):
-    """A hash of what decides a status: the course's code (gradebook.course_code) and the
+    """A hash of what decides a status: the course's code (store.course_code) and the
     way notebooks are run."""
-    from .gradebook import course_code, hash_files
+    from .store import course_code, hash_files
     return hash_files(hashlib.sha256(mode.encode()), course_code()).hexdigest()
 
 
 def store(runner, folder):
-    from .gradebook import ResultStore
+    from .store import ResultStore
     return ResultStore(folder, course_version(runner.__name__)) if folder else None
 
 

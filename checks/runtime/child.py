@@ -1,6 +1,6 @@
 """The grading child: a zygote that forks one sandboxed process per submission.
 
-Started once per batch by ``sandbox.py`` as ``python -I child.py SOCKET_FD ROOT``.
+Started once per batch by ``zygote.py`` as ``python -I child.py SOCKET_FD ROOT``.
 It imports NumPy and Matplotlib once (never the course's provided modules), then
 waits. For each submission the grader sends, over the socket, the two pipe
 ends of a private channel and an output file; the zygote forks, and the fork:

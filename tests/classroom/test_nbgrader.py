@@ -15,7 +15,7 @@ import sys
 import nbformat
 import pytest
 
-from checks.grading import assignments
+from checks.classroom import assignments
 from checks.catalogue import lessons
 from checks.classroom.nbgrader_export import export, source_notebook
 from checks.engine.source import BEGIN, END, ROOT

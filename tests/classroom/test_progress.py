@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-import checks.grading.grade
+import checks.classroom.grade_class
 from checks.classroom import class_report as progress
 from helpers import Quick, submission
 
@@ -75,8 +75,8 @@ def test_a_second_run_reuses_stored_results(tmp_path, monkeypatch):
     (cls / "bo").mkdir()
     (cls / "bo" / "01_weighted_sum.ipynb").write_text("{broken", encoding="utf-8")
     first = progress.progress(cls, echo=lambda line: None, limits=Quick, jobs=1)
-    graded, real = [], checks.grading.grade.grade_notebook
-    monkeypatch.setattr(checks.grading.grade, "grade_notebook",
+    graded, real = [], checks.classroom.grade_class.grade_notebook
+    monkeypatch.setattr(checks.classroom.grade_class, "grade_notebook",
                         lambda path, *a, **k: graded.append(path) or real(path, *a, **k))
     lines = []
     again = progress.progress(cls, tmp_path / "s.png", echo=lines.append, csv=tmp_path / "l.csv",

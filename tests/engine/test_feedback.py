@@ -10,7 +10,7 @@ import pytest
 from checks import run_check
 from checks.authoring.build import clear_outputs
 from checks.engine.exercise import Case, like
-from checks.grading.grade import grade_notebook
+from checks.classroom.grade_class import grade_submission
 from helpers import Quick
 from checks.engine.source import BEGIN, END, ROOT
 from checks.engine.verdicts import one_line
@@ -169,7 +169,7 @@ def lesson_02(tmp_path, bodies):
 def test_the_grader_counts_a_mistake_once(tmp_path):
     path = lesson_02(tmp_path, {"tanh": "    return 1 / (1 + np.exp(-z))",
                                 "tanh_derivative": "    return 1 - tanh(z) ** 2"})
-    r = grade_notebook(path, limits=Roomier)
+    r = grade_submission(path, limits=Roomier)
     tanh, derivative = r["exercises"]["tanh"], r["exercises"]["tanh_derivative"]
     assert not tanh["passed"] and tanh["reason"].startswith("that is the sigmoid")
     assert derivative["passed"], derivative["feedback"]

@@ -213,8 +213,8 @@ def test_status_in_zh_tw_has_no_english(tmp_path):
 def test_feedback_in_zh_tw_from_a_stored_result_while_the_json_stays_english(tmp_path):
     import json
     from checks.classroom.feedback import write_feedback
-    from checks.grading.grade import grade_notebook
-    result = grade_notebook(zh_notebook(tmp_path), "ann")
+    from checks.classroom.grade_class import grade_submission
+    result = grade_submission(zh_notebook(tmp_path), "ann")
     stored = json.loads(json.dumps(result))           # as the results folder keeps it
     [zh] = write_feedback([stored], tmp_path / "zh", lang="zh-TW")
     text = zh.read_text(encoding="utf-8")
@@ -280,6 +280,7 @@ def test_code_after_chinese_keeps_its_brackets():
     assert messages.tidy("請改成逐元素比較：(z > 0).astype(float)。") == \
         "請改成逐元素比較：(z > 0).astype(float)。"
     assert messages.tidy("公式是 (1 - p) * y。") == "公式是 (1 - p) * y。"
+    assert messages.tidy("損失 (a - y)^2 = 0.25") == "損失 (a - y)^2 = 0.25"
 
 
 def test_reset_prints_in_zh_tw(monkeypatch, capsys):

@@ -7,14 +7,14 @@ import nbformat
 import pytest
 
 from checks.catalogue import EXERCISES
-from checks.grading.grade import grade, grade_notebook
+from checks.classroom.grade_class import grade, grade_submission
 from checks.engine.verdicts import NOT_ATTEMPTED
 from helpers import Quick, points, submission
 
 
 
 def graded(path):
-    return grade_notebook(path, limits=Quick)
+    return grade_submission(path, limits=Quick)
 
 
 def test_complete_submission_gets_full_marks(tmp_path):

@@ -7,14 +7,14 @@ import uuid
 import nbformat
 import pytest
 
-from checks.grading.grade import grade_notebook
+from checks.classroom.grade_class import grade_submission
 from helpers import Quick, points, submission
 
 FULL = {"weighted_sum": 1, "dense_forward": 1}
 
 
 def graded(path):
-    return grade_notebook(path, limits=Quick)
+    return grade_submission(path, limits=Quick)
 
 
 def edit(path, change):
@@ -119,7 +119,7 @@ def test_a_renamed_file_is_recognised_by_its_functions(tmp_path):
 
 
 def test_reset_backups_in_a_learners_folder_are_not_graded(tmp_path):
-    from checks.grading.grade import find_submissions
+    from checks.grading.submissions import find_submissions
     current = submission(tmp_path, "ada")
     backups = current.parent / "backups"
     backups.mkdir()

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from checks.grading.grade import grade, grade_notebook
+from checks.classroom.grade_class import grade, grade_submission
 from checks.engine.source import ROOT
 from helpers import Confined, notebook, verdicts
 
@@ -208,7 +208,7 @@ HOSTILE = {
 @pytest.mark.parametrize("name", HOSTILE)
 def test_a_hostile_submission_gets_the_right_verdict(tmp_path, name):
     cell, expected, words = HOSTILE[name]
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert verdicts(result) == expected, result
     if words:
         feedback = " ".join([e["feedback"] for e in result["exercises"].values()]
@@ -261,7 +261,7 @@ def test_a_submission_has_no_network_not_even_loopback(tmp_path, namespaces):
             pass
     listener = threading.Thread(target=accept)
     listener.start()
-    result = grade_notebook(notebook(tmp_path, "mallory", f"""
+    result = grade_submission(notebook(tmp_path, "mallory", f"""
         import socket
         try:
             socket.create_connection(("127.0.0.1", {port}), timeout=2).sendall(b"leak")
@@ -298,5 +298,5 @@ def test_without_isolation_grading_still_works_and_says_so(tmp_path):
     from checks.grading.sandbox import Sandbox
     with Sandbox(["pass"], Unisolated) as s:
         assert s.isolated.startswith("not isolated: turned off by the grader's limits")
-    result = grade_notebook(notebook(tmp_path, "ada", WRONG), reference=None, limits=Unisolated)
+    result = grade_submission(notebook(tmp_path, "ada", WRONG), reference=None, limits=Unisolated)
     assert verdicts(result) == {"weighted_sum": False, "dense_forward": True}

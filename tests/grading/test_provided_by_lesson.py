@@ -27,7 +27,7 @@ from checks.engine.exercise import Case, close
 from checks.engine.source import BEGIN, ROOT
 from checks.engine.watch import PROVIDED_EQUIVALENTS
 from checks.grading import provided
-from checks.grading.grade import grade, grade_notebook
+from checks.classroom.grade_class import grade, grade_submission
 from checks.grading.sandbox import Sandbox
 from checks.runtime.provided_modules import PROVIDED_MODULES
 from helpers import Confined, Quick, notebook, verdicts
@@ -282,7 +282,7 @@ C2_LESSON_01 = {
 
 @pytest.mark.parametrize("attack", C2_LESSON_01)
 def test_each_c2_attack_earns_nothing(tmp_path, attack):
-    result = grade_notebook(notebook(tmp_path, "mallory", C2_LESSON_01[attack]), reference=None,
+    result = grade_submission(notebook(tmp_path, "mallory", C2_LESSON_01[attack]), reference=None,
                             limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": False}, result
 
@@ -310,7 +310,7 @@ def test_the_source_of_blocks_backward_is_not_there_to_copy(tmp_path, how):
     """exec(inspect.getsource(blocks.backward)) earned 5/5 on lesson 06."""
     copy_it = {"getsource": "import inspect, blocks\nexec(inspect.getsource(blocks.backward))",
                "the file": "import blocks\nexec(open(blocks.__file__).read())"}[how]
-    result = grade_notebook(solution_with(tmp_path, "06_backpropagation", {"backward": copy_it}),
+    result = grade_submission(solution_with(tmp_path, "06_backpropagation", {"backward": copy_it}),
                             limits=Quick)
     assert passed(result)["backward"] is False, result
     if how == "getsource":
@@ -329,7 +329,7 @@ def test_digits_adam_into_does_not_answer_adam_step(tmp_path):
             digits.adam_into(new, param, grad, m, v, t, lr, beta1, beta2, eps, np.empty_like(param))
             return new, m, v
         """
-    result = grade_notebook(solution_with(tmp_path, "07_weight_updates", {"adam_step": cell}),
+    result = grade_submission(solution_with(tmp_path, "07_weight_updates", {"adam_step": cell}),
                             limits=Quick)
     assert passed(result)["adam_step"] is False and passed(result)["sgd_step"], result
 
@@ -398,7 +398,7 @@ def test_a_captured_stand_in_cannot_answer_its_own_exercise(tmp_path):
             s = sigmoid(z)
             return s * (1 - s)
         """}
-    result = grade_notebook(solution_with(tmp_path, "02_activations", cells), limits=Quick)
+    result = grade_submission(solution_with(tmp_path, "02_activations", cells), limits=Quick)
     got = passed(result)
     assert got["sigmoid"] is False and got["sigmoid_derivative"] is True, result
     assert "stood in" in result["exercises"]["sigmoid_derivative"]["feedback"]

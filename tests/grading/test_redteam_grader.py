@@ -22,9 +22,10 @@ from checks.classroom.feedback import write_feedback
 from checks.classroom.gradescope_results import results_json
 from checks.engine import source
 from checks.grading import grade as grading
-from checks.grading.csvsafe import cell, rows_to_csv
-from checks.grading.gradebook import ResultStore
-from checks.grading.grade import grade, grade_notebook
+from checks.classroom.csvsafe import cell, rows_to_csv
+from checks.grading.store import ResultStore
+from checks.classroom.grade_class import grade, grade_submission
+from checks.grading.grade import grade_notebook
 from checks.grading import sandbox
 from checks.engine.source import ROOT
 from helpers import Confined, notebook, submission, verdicts
@@ -52,7 +53,7 @@ def reply(self, obj, nonce):
     return honest(self, obj, nonce)
 type(learner).reply = reply
 """
-    result = grade_notebook(notebook(tmp_path, "mallory", forge), "mallory", limits=Confined)
+    result = grade_submission(notebook(tmp_path, "mallory", forge), "mallory", limits=Confined)
     assert verdicts(result) == ALL_PASS, result
 
 
@@ -125,7 +126,7 @@ def test_63_a_200000_term_sum_costs_that_cell_only_and_says_so(tmp_path):
 def test_57_source_beyond_the_cap_is_refused_with_a_message(tmp_path, monkeypatch):
     monkeypatch.setattr(grading, "MAX_SOURCE_BYTES", 1024 ** 2 // 8)
     path = notebook(tmp_path, "bomb", "x = [" + "1," * 100_000 + "]")
-    result = grade_notebook(path, "bomb", limits=Confined)
+    result = grade_submission(path, "bomb", limits=Confined)
     assert result["score"] == 0 and "more than the 0.125 MB the grader reads" in result["error"]
     assert not result.get("transient")
 
@@ -322,7 +323,7 @@ def test_9_a_notebook_with_30_mb_of_outputs_is_graded_on_its_sources(tmp_path):
         warnings.simplefilter("ignore")
         nbformat.write(nb, path)
     assert path.stat().st_size > 30 * 1024 ** 2
-    result = grade_notebook(path, "ada", limits=Confined)
+    result = grade_submission(path, "ada", limits=Confined)
     assert result["score"] == 3 and result["error"] is None, result["error"]
     assert grading.read_cells(path) == [c.source for c in code]
 
@@ -335,6 +336,6 @@ def test_9_a_late_write_by_a_thread_is_an_argument_changed(tmp_path):
             "        X[...] = 0\n"
             "    threading.Thread(target=later).start()\n"
             "    return X @ W + b")
-    result = grade_notebook(notebook(tmp_path, "late", late), "late", limits=Confined)
+    result = grade_submission(notebook(tmp_path, "late", late), "late", limits=Confined)
     e = result["exercises"]["dense_forward"]
     assert not e["passed"] and "changed its argument `X`" in e["feedback"], e["feedback"]

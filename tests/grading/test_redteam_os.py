@@ -18,8 +18,8 @@ import pytest
 
 from checks.engine.exercise import Case
 from checks.engine.source import ROOT
-from checks.grading import sandbox
-from checks.grading.grade import IsolationUnavailable, grade
+from checks.grading import sandbox_policy, zygote
+from checks.classroom.grade_class import IsolationUnavailable, grade
 from checks.grading.sandbox import Sandbox
 from checks.runtime import isolate
 from helpers import Confined, notebook
@@ -42,7 +42,7 @@ def limits_for(isolated, needs_user=False, **extra):
     where that user cannot read this Python or the course (pyenv under /root) it stays
     root (Landlock and seccomp bind root too), or, ``needs_user``, the test skips (CI's
     configuration 2b runs it with Debian's Python)."""
-    if not isolated and os.getuid() == 0 and sandbox.unreadable_by(Confined.user):
+    if not isolated and os.getuid() == 0 and sandbox_policy.unreadable_by(Confined.user):
         if needs_user:
             pytest.skip(f"user {Confined.user} cannot read this Python or the course")
         extra["user"] = None
@@ -387,7 +387,7 @@ def test_other_checkouts_old_classes_and_gradebooks_in_a_prefix_are_unreadable(
             pytest.skip("without Landlock, unisolated learner code reads what its user can")
     made = []
     try:
-        system = [Path(f) for f in sandbox.SYSTEM]      # /usr is kept whole, by design
+        system = [Path(f) for f in sandbox_policy.SYSTEM]      # /usr is kept whole, by design
         prefixes = {p for p in (sys.prefix, sys.base_prefix) if os.access(p, os.W_OK)
                     and not any(f == Path(p) or f in Path(p).parents for f in system)}
         if not prefixes:
@@ -445,19 +445,19 @@ def test_outputs_in_a_kept_folder_are_refused_and_say_so(tmp_path, isolated):
 def test_folders_of_a_killed_grader_are_removed_by_the_next(tmp_path):
     """Attack 55: SIGKILL to the grader left /tmp/grade-* behind. Every sandbox and zygote
     folder lives in one folder per grader process, which the next grader removes."""
-    script = ("import os, sys; from checks.grading import sandbox\n"
+    script = ("import os, sys; from checks.grading import sandbox_policy, zygote\n"
               "from checks.grading.sandbox import Sandbox\n"
-              "s = Sandbox(['x = 1'], sandbox.Unisolated).__enter__()\n"
-              "print(sandbox.run_folder(), flush=True)\n"
+              "s = Sandbox(['x = 1'], sandbox_policy.Unisolated).__enter__()\n"
+              "print(zygote.run_folder(), flush=True)\n"
               "os.kill(os.getpid(), 9)\n")
     run_ = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)
     left = Path(run_.stdout.strip())
     assert run_.returncode == -9 and left.is_dir(), run_.stderr
-    sandbox.remove_stale()
+    zygote.remove_stale()
     assert not left.exists()
-    mine = Path(sandbox.run_folder())
-    sandbox.remove_stale()
+    mine = Path(zygote.run_folder())
+    zygote.remove_stale()
     assert mine.is_dir()                          # a living grader's folder stays
 
 

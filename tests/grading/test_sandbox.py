@@ -18,12 +18,14 @@ from pathlib import Path
 
 import pytest
 
-from checks.grading import grade as grading, sandbox
+from checks.classroom import grade_class
+from checks.grading import grade as grading, sandbox_policy, zygote
 from checks.runtime import isolate
 from checks.classroom.gradescope_bundle import build_bundle
 from checks.engine.exercise import Case
-from checks.grading.grade import IsolationUnavailable, grade, grade_notebook
-from checks.grading.sandbox import Limits, Sandbox
+from checks.classroom.grade_class import IsolationUnavailable, grade, grade_submission
+from checks.grading.sandbox import Sandbox
+from checks.grading.sandbox_policy import Limits
 from checks.engine.source import ROOT
 from helpers import Confined, notebook, verdicts
 
@@ -74,7 +76,7 @@ def f():
         leaks = [p for p in out.value if p.startswith("/") and p != "/"]
         assert leaks == [], leaks
         top = set(out.value)
-        allowed = {Path(p).parts[1] for p in sandbox.keep_paths()} | {"dev", "proc", "tmp"}
+        allowed = {Path(p).parts[1] for p in sandbox_policy.keep_paths()} | {"dev", "proc", "tmp"}
         assert top <= allowed and "run" not in top and str(ada) not in top
     finally:
         import shutil
@@ -191,7 +193,7 @@ def f():
 """
     # As root, learner code runs as nobody; where nobody cannot read the checkout (a clone
     # under /root or in a mktemp -d folder) stay root: Landlock binds root too.
-    user = None if os.getuid() == 0 and sandbox.unreadable_by(Confined.user) else Confined.user
+    user = None if os.getuid() == 0 and sandbox_policy.unreadable_by(Confined.user) else Confined.user
     s, out = run_cell(cell, limits(False, user=user))
     assert out.value == {"classmate": "refused", "hidden": "refused", "etc": "refused",
                          "blocks": "refused", "offered": "read", "own folder": "ok"}, out
@@ -224,7 +226,7 @@ def test_an_interrupted_batch_leaves_nothing_running(tmp_path):
                 while True:
                     pass
             """)
-    flag = [] if sandbox.isolation_refused() is None else ["--no-isolation"]
+    flag = [] if zygote.isolation_refused() is None else ["--no-isolation"]
     grader = subprocess.Popen([sys.executable, "-m", "checks", "grade", str(tmp_path / "class"),
                                "--jobs", "2", *flag], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
@@ -297,11 +299,11 @@ def test_a_sleeping_call_still_times_out_on_the_wall_clock():
 
 def test_results_that_depend_on_the_machine_are_never_stored(tmp_path, monkeypatch):
     notebook(tmp_path / "class", "ada")
-    real = grading.grade_notebook
+    real = grade_class.grade_notebook
 
     def busy(*args, **kwargs):
         return {**real(*args, **kwargs), "transient": True}
-    monkeypatch.setattr(grading, "grade_notebook", busy)
+    monkeypatch.setattr(grade_class, "grade_notebook", busy)
     lines = []
     grade([tmp_path / "class"], tmp_path / "g.json", limits=Confined, echo=lines.append)
     assert not list((tmp_path / "g.results").glob("*.json"))
@@ -341,7 +343,7 @@ def weighted_sum(x, w, b):
         os.write(learner.reply_w, struct.pack(">I", len(data)) + data)
     return right
 """]
-    result = grade_notebook(notebook(tmp_path, "mallory", *cells), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "mallory", *cells), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
     assert "did not finish within 3 s" in result["error"]
 
@@ -389,7 +391,7 @@ def weighted_sum(x, w, b):
     raise ValueError("!")
 raise ValueError("?")
 """
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert len(json.dumps(result)) < 60_000
     json.dumps(result).encode("utf-8")
 
@@ -406,7 +408,7 @@ def dense_forward(X, W, b):
 """]
     lim = type("L", (Confined,), {"notebook_seconds": 6.0})
     started = time.monotonic()
-    result = grade_notebook(notebook(tmp_path, "slow", *slow), reference=None, limits=lim)
+    result = grade_submission(notebook(tmp_path, "slow", *slow), reference=None, limits=lim)
     assert time.monotonic() - started < 15
     assert result["score"] == 0
     assert "time budget of 6 s" in json.dumps(result)
@@ -452,7 +454,7 @@ DELEGATIONS = {
 @pytest.mark.parametrize("how", DELEGATIONS)
 def test_calls_through_blocks_earn_nothing_in_grade(tmp_path, how):
     cell = "import blocks\n" + DELEGATIONS[how]
-    result = grade_notebook(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "mallory", cell), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": False}, result
     assert "blocks.dense_forward" in result["exercises"]["dense_forward"]["feedback"]
 
@@ -492,7 +494,7 @@ def weighted_sum(x, w, b):
     print("x" * 3 * 1024 ** 2)
     return float(np.dot(x, w) + b)
 """
-    result = grade_notebook(notebook(tmp_path, "chatty", cell), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "chatty", cell), reference=None, limits=Confined)
     e = result["exercises"]["weighted_sum"]
     assert e["passed"], e
     assert any("printed more than 2 MB" in w for w in e["warnings"]), e
@@ -501,13 +503,13 @@ def weighted_sum(x, w, b):
 # ---- 2 (and issue 10): fail closed; the probe ---------------------------------------------------
 def test_grade_refuses_without_isolation_unless_told(tmp_path, monkeypatch):
     notebook(tmp_path / "class", "ada")
-    monkeypatch.setattr(grading, "isolation_refused", lambda limits: "unshare: refused (test)")
+    monkeypatch.setattr(grade_class, "isolation_refused", lambda limits: "unshare: refused (test)")
     with pytest.raises(IsolationUnavailable, match="--no-isolation"):
         grade([tmp_path / "class"], limits=type("L", (Limits,), {"isolate": True}),
               echo=lambda *a: None)
-    monkeypatch.setattr(grading, "unreadable_by", lambda user: [])
+    monkeypatch.setattr(grade_class, "unreadable_by", lambda user: [])
     lines = []
-    results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox.Unisolated,
+    results = grade([tmp_path / "class"], tmp_path / "g.json", limits=sandbox_policy.Unisolated,
                     echo=lines.append)
     assert results[0]["score"] == 3
     assert any(line.startswith("Isolation: OFF") for line in lines)
@@ -518,10 +520,10 @@ def test_unisolated_grading_as_root_refuses_what_its_user_cannot_read(tmp_path, 
     """--no-isolation as root runs learner code as nobody: if nobody cannot read Python or
     the course, every import would fail as the learner's fault. Refused, saying why."""
     notebook(tmp_path / "class", "ada")
-    monkeypatch.setattr(grading.os, "getuid", lambda: 0)
-    monkeypatch.setattr(grading, "unreadable_by", lambda user: ["/root/.pyenv/bin/python"])
+    monkeypatch.setattr(grade_class.os, "getuid", lambda: 0)
+    monkeypatch.setattr(grade_class, "unreadable_by", lambda user: ["/root/.pyenv/bin/python"])
     with pytest.raises(IsolationUnavailable, match="cannot read /root/.pyenv/bin/python"):
-        grade([tmp_path / "class"], limits=sandbox.Unisolated, echo=lambda *a: None)
+        grade([tmp_path / "class"], limits=sandbox_policy.Unisolated, echo=lambda *a: None)
 
 
 @pytest.mark.skipif(os.getuid() != 0 or not os.access("/usr/bin/python3", os.X_OK),
@@ -536,9 +538,9 @@ def test_unreadable_by_asks_as_that_user():
         for folder in (private, public):
             (folder / "blocks.py").write_text("x = 1\n", encoding="utf-8")
         paths = [str(private / "blocks.py"), str(public / "blocks.py")]
-        assert sandbox.unreadable_by(Confined.user, paths, python="/usr/bin/python3") == paths[:1]
-        assert sandbox.unreadable_by(0, paths, python="/usr/bin/python3") == []
-        assert sandbox.unreadable_by(Confined.user, paths, python=str(private / "blocks.py")) \
+        assert sandbox_policy.unreadable_by(Confined.user, paths, python="/usr/bin/python3") == paths[:1]
+        assert sandbox_policy.unreadable_by(0, paths, python="/usr/bin/python3") == []
+        assert sandbox_policy.unreadable_by(Confined.user, paths, python=str(private / "blocks.py")) \
             == [str(private / "blocks.py")]          # a Python it cannot run: named
     finally:
         shutil.rmtree(base)
@@ -559,7 +561,7 @@ def test_the_isolation_probe_never_loses_a_race(namespaces, tmp_path):
     """Thirty probes in a row, in a fresh single-threaded process: every one says yes."""
     script = (f"import sys; sys.path.insert(0, {str(ROOT / 'checks')!r})\n"
               "from runtime import isolate\nimport tempfile\n"
-              "from checks.grading.sandbox import keep_paths, hide_paths\n"
+              "from checks.grading.sandbox_policy import keep_paths, hide_paths\n"
               "answers = [isolate.probe_once(keep_paths(), hide_paths(), tempfile.mkdtemp())"
               " for _ in range(30)]\n"
               "print(sum(a == (True, None) for a in answers))")
@@ -582,7 +584,7 @@ def test_a_probe_that_dies_is_tried_again_and_a_refusal_is_final(monkeypatch):
 def test_the_gradescope_bundle_keeps_learner_code_from_the_grader(tmp_path):
     """Gradescope's layout without namespaces, as in its Docker images: learner code runs as
     an unprivileged user that cannot read the grader's files or write the results."""
-    cannot = sandbox.unreadable_by(Limits.user)
+    cannot = sandbox_policy.unreadable_by(Limits.user)
     if cannot:   # CI runs this test again as root with Debian's Python (.ci/run, 2b)
         pytest.skip(f"user {Limits.user} cannot read {cannot[0]}, as the grader would refuse")
     base = Path(tempfile.mkdtemp(prefix="autograder-", dir="/tmp"))
@@ -634,7 +636,7 @@ os.write(1, b"x" * 3 * 1024 ** 2)
 print("y" * 3 * 1024 ** 2, file=sys.__stdout__)
 sys.__stderr__.write("z" * 3 * 1024 ** 2)
 """
-    result = grade_notebook(notebook(tmp_path, "loud", cell), reference=None, limits=Confined)
+    result = grade_submission(notebook(tmp_path, "loud", cell), reference=None, limits=Confined)
     assert verdicts(result) == {"weighted_sum": True, "dense_forward": True}, result
     assert "skipped" not in (result["error"] or "")
 
@@ -642,8 +644,8 @@ sys.__stderr__.write("z" * 3 * 1024 ** 2)
 def test_a_learner_checking_their_own_work_runs_unisolated_where_it_must(monkeypatch):
     """status's way in: isolated where possible, else unisolated rather than not at all."""
     iso = type("L", (Limits,), {"isolate": True})
-    monkeypatch.setattr(sandbox, "isolation_refused", lambda limits: None)
-    assert sandbox.learner_limits(iso) is iso
-    monkeypatch.setattr(sandbox, "isolation_refused", lambda limits: "refused (test)")
-    lim = sandbox.learner_limits(iso)
+    monkeypatch.setattr(zygote, "isolation_refused", lambda limits: None)
+    assert zygote.learner_limits(iso) is iso
+    monkeypatch.setattr(zygote, "isolation_refused", lambda limits: "refused (test)")
+    lim = zygote.learner_limits(iso)
     assert lim.isolate is False and issubclass(lim, iso)

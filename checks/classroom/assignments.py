@@ -4,7 +4,7 @@
     lessons = ["01", "02_activations"]      # by number or name: every exercise of the lesson
     exercises = ["init_params"]             # and/or single exercises
     partial_credit = false                  # true: an exercise earns the share of cases it passes
-    due = 2026-03-01T23:59:00+08:00         # optional: late work (checks/grading/late.py)
+    due = 2026-03-01T23:59:00+08:00         # optional: late work (checks/classroom/late.py)
     gradescope_visibility = "visible"       # or after_due_date, after_published, hidden
     [assignments.week1.points]              # optional: overrides [points] in this assignment
     sigmoid = 2
@@ -20,9 +20,9 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import points as points_config
+from ..grading import points as points_config
 from ..catalogue import EXERCISES, lessons
-from .points import PointsError, read_table, refuse_unknown_keys
+from ..grading.points import PointsError, read_table, refuse_unknown_keys
 from ..engine.verdicts import FAILED
 
 COURSE = "course"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from . import lms
 from .csvsafe import rows_to_csv
-from .gradebook import write_atomic
-from .learners import NOT_SUBMITTED, UNREADABLE, gradebook, to_csv as gradebook_csv
+from ..grading.store import write_atomic
+from .gradebook import NOT_SUBMITTED, UNREADABLE, gradebook, to_csv as gradebook_csv
 
 
 def notebooks_csv(results):

@@ -15,7 +15,7 @@ the learner's folder name is the SIS Login ID and the Moodle username, and Canva
 ID is known only from a file named as Canvas's download names them
 (login_12345_67890_file.ipynb). Nothing is read out of a folder's name: a folder
 ``jdoe_2024`` is login ``jdoe_2024``, never Canvas user 2024.
-Every cell is escaped against formula injection (checks/grading/csvsafe.py).
+Every cell is escaped against formula injection (checks/classroom/csvsafe.py).
 """
 from .csvsafe import rows_to_csv
 from .roster import moodle_problems

@@ -10,8 +10,10 @@ import shutil
 import pytest
 from helpers import submission
 
-from checks.grading import assignments, learners, lms, roster
-from checks.grading.learners import discover
+from checks.classroom import assignments, lms, roster
+from checks.classroom import gradebook as learners
+from checks.grading import submissions
+from checks.grading.submissions import discover
 
 
 def parse(text):
@@ -104,7 +106,7 @@ def test_only_canvas_shaped_files_are_canvas_downloads(tmp_path):
     assert (who["lovelaceada_1234"].canvas_id, who["lovelaceada_1234"].late) == ("1234", True)
     assert who["carol_77"].canvas_id == "77"                   # listed, though nothing is graded
     assert "carol_77" not in names(found) and "bob_01_weighted_sum" in names(found)
-    assert learners.is_intro(cls / "carol_77_88_00_start_here.ipynb")
+    assert submissions.is_intro(cls / "carol_77_88_00_start_here.ipynb")
 
 
 def test_files_that_look_like_notebooks_are_graded_or_said_not_to_be(tmp_path):
@@ -183,7 +185,7 @@ def test_a_wrong_roster_says_what_to_fix(tmp_path, text, message):
 
 
 def identity(key, login=None, canvas_id=""):
-    return learners.Identity(key, login or key.rsplit("/", 1)[-1], canvas_id)
+    return submissions.Identity(key, login or key.rsplit("/", 1)[-1], canvas_id)
 
 
 def test_folders_are_matched_to_people_without_guessing(tmp_path):

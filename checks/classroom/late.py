@@ -28,10 +28,10 @@ from pathlib import Path
 
 from dateutil.parser import isoparse
 
-from ..engine.messages import Verbatim, msg
+from ..engine.messages import Joined, Verbatim, msg, pmsg
 from .csvsafe import read_rows
-from .learners import canvas_file
-from .points import PointsError, refuse_unknown_keys
+from ..grading.submissions import canvas_file
+from ..grading.points import PointsError, refuse_unknown_keys
 
 KEYS = {"grace_minutes", "penalty", "per", "maximum"}
 UNITS = {"day": timedelta(days=1), "hour": timedelta(hours=1), "once": None}
@@ -169,13 +169,28 @@ def penalty(pol, when, marked_late=False):
     return min(pol.maximum, pol.penalty * units), "late by " + duration(late)
 
 
-def duration(delta):
-    minutes = int(delta.total_seconds() // 60)
+def parts_of(minutes):
+    """(days, hours, minutes) shown for a delay of ``minutes``: minutes only under a day."""
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
+    return days, hours, 0 if days else minutes
+
+
+def duration(delta):
+    """A delay in the instructor's notes (English, like the gradebook): "1 d 2 h"."""
+    days, hours, minutes = parts_of(int(delta.total_seconds() // 60))
     parts = [f"{days} d" if days else "", f"{hours} h" if hours else "",
-             f"{minutes} min" if minutes and not days else ""]
+             f"{minutes} min" if minutes else ""]
     return " ".join(p for p in parts if p) or "less than a minute"
+
+
+def duration_words(minutes):
+    """The same delay as a learner reads it, in their language: 1 d 2 h, 「1 天 2 小時」."""
+    days, hours, minutes = parts_of(minutes)
+    parts = [pmsg("duration", "{n} d", n=days) if days else None,
+             pmsg("duration", "{n} h", n=hours) if hours else None,
+             pmsg("duration", "{n} min", n=minutes) if minutes else None]
+    return Joined([p for p in parts if p], sep=" ")
 
 
 # Where a submission time came from (Times.of, stamped), as a learner reads it.
@@ -193,7 +208,7 @@ def late_words(late):
         return Verbatim(late.get("late", ""))
     if not minutes:
         return msg("late by {duration}", duration=msg("less than a minute"))
-    return msg("late by {duration}", duration=duration(timedelta(minutes=minutes)))
+    return msg("late by {duration}", duration=duration_words(minutes))
 
 
 def source_words(late):

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import CourseError
-from .learners import MOODLE_FOLDER
+from ..grading.submissions import MOODLE_FOLDER
 
 HUB_PREFIXES = ("jupyter-", "claim-")
 MOODLE_USERNAME = re.compile(r"^[a-z0-9_.@-]+$")
@@ -251,7 +251,7 @@ class ClassList:
 
 def class_list(found, people=None):
     """The ClassList of ``found`` (learners.discover's), with ``people`` from a roster."""
-    from .learners import section
+    from .gradebook import section
     if people is None:
         who = {key: {"login": ident.login, "canvas_id": ident.canvas_id,
                      "section": section(key) if not ident.canvas_id else "", "folders": [key]}

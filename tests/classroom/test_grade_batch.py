@@ -10,16 +10,17 @@ import nbformat
 import numpy as np
 import pytest
 
-import checks.grading.grade
-from checks.grading import assignments, points as points_config
-from checks.grading.assignments import Assignment
+import checks.classroom.grade_class
+from checks.classroom import assignments
+from checks.grading import points as points_config
+from checks.classroom.assignments import Assignment
 from checks.authoring.build import REGION
 from checks.catalogue import EXERCISES
 from checks.classroom.feedback import write_feedback
-from checks.grading.grade import grade
+from checks.classroom.grade_class import grade
 from checks.classroom.gradescope_results import results_json
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
-from checks.grading.progress_bar import Meter
+from checks.classroom.progress_bar import Meter
 from checks.engine.source import ROOT
 from helpers import GRADESCOPE, Quick, submission
 
@@ -43,11 +44,11 @@ def a_class(folder):
 
 def counting(monkeypatch):
     """The notebooks grade() actually grades (not taken from stored results)."""
-    graded, real = [], checks.grading.grade.grade_notebook
+    graded, real = [], checks.classroom.grade_class.grade_notebook
     def grade_notebook(path, *args, **kwargs):
         graded.append(path)
         return real(path, *args, **kwargs)
-    monkeypatch.setattr(checks.grading.grade, "grade_notebook", grade_notebook)
+    monkeypatch.setattr(checks.classroom.grade_class, "grade_notebook", grade_notebook)
     return graded
 
 

@@ -6,6 +6,7 @@ learner regraded with --only; Gradescope's wrong-lesson upload and per-test visi
 import csv
 import io
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import jsonschema
@@ -15,9 +16,9 @@ from helpers import GRADESCOPE, submission
 
 from checks.__main__ import main
 from checks.classroom.gradescope_results import results_json
-from checks.grading import assignments, late, overrides
-from checks.grading.assignments import Assignment
-from checks.grading.learners import gradebook
+from checks.classroom import assignments, late, overrides
+from checks.classroom.assignments import Assignment
+from checks.classroom.gradebook import gradebook
 
 ROSTER = ("login,name,email,section,canvas_id,sis_id,moodle_username\n"
           "ada,Ada Lovelace,ada@uni.example,secA,101,S1,ada.l\n"
@@ -292,7 +293,7 @@ def test_gradescope_names_the_expected_lessons_and_sets_visibility(tmp_path, mon
 def test_cells_are_named_as_a_person_counts_them(tmp_path):
     from helpers import Quick
 
-    from checks.grading.grade import grade
+    from checks.classroom.grade_class import grade
     path = submission(tmp_path, "ada", extra_cells=["x = 1\ny = undefined_name",
                                                     "import os\nos._exit(0)"])
     n = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
@@ -329,3 +330,12 @@ def test_a_store_that_cannot_be_written_is_said_before_grading(tmp_path, capsys)
     (tmp_path / "file").write_text("", encoding="utf-8")
     assert main(["grade", str(tmp_path / "class"), "--store", str(tmp_path / "file" / "s")]) == 2
     assert "Cannot keep results in" in capsys.readouterr().err
+
+
+def test_how_late_is_said_in_the_learners_language():
+    from checks.engine.messages import render
+    from checks.grading.late import late_words
+    record = {"submitted": "2026-03-03T00:00:00", "minutes": 24 * 60 + 61}
+    assert render(late_words(record), "en") == "late by 1 d 1 h"
+    zh = render(late_words(record), "zh-TW")
+    assert "1 天 1 小時" in zh and not re.search(r"\d (d|h|min)\b", zh), zh

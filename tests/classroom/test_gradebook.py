@@ -9,12 +9,15 @@ import shutil
 import jsonschema
 import pytest
 
-from checks.grading import assignments, learners, lms
+from checks.classroom import assignments, lms
+from checks.classroom import gradebook as learners
+from checks.grading import submissions
 from checks.__main__ import main
-from checks.grading.assignments import Assignment, AssignmentError
-from checks.grading.csvsafe import cell, rows_to_csv
+from checks.classroom.assignments import Assignment, AssignmentError
+from checks.classroom.csvsafe import cell, rows_to_csv
 from checks.classroom.feedback import write_feedback
-from checks.grading.grade import find_submissions, grade
+from checks.classroom.grade_class import grade
+from checks.grading.submissions import find_submissions
 from checks.classroom.gradescope_results import results_json
 from checks.engine.source import ROOT
 from helpers import GRADESCOPE, Quick, submission
@@ -76,8 +79,8 @@ def test_learners_are_named_by_their_folder_relative_to_what_was_given(tmp_path)
     found = find_submissions([cls], skip_folders={"week1"})
     assert sorted(s for s, _ in found) == ["bo", "cy", "di", "lovelaceada_1234", "secA/ada",
                                            "secB/ada"]
-    assert learners.lesson_by_name(canvas) == "01_weighted_sum"
-    who = learners.discover([cls], skip_folders={"week1"}).learners["lovelaceada_1234"]
+    assert submissions.lesson_by_name(canvas) == "01_weighted_sum"
+    who = submissions.discover([cls], skip_folders={"week1"}).learners["lovelaceada_1234"]
     assert (who.canvas_id, who.login, who.late) == ("1234", "lovelaceada", True)
     # one learner's folder, or one notebook, keeps the learner's name
     assert [s for s, _ in find_submissions([cls / "bo"])] == ["bo"]
@@ -315,7 +318,7 @@ def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(t
 
 def test_status_and_grading_hash_the_same_course_code():
     """One list decides both caches: the checks' code and stored cases, the provided modules."""
-    from checks.grading.gradebook import course_code
+    from checks.grading.store import course_code
     from checks.engine.source import ROOT
     names = {p.relative_to(ROOT).as_posix() for p in course_code()}
     assert {"blocks.py", "digits.py", "checks/__init__.py"} <= names

@@ -1,4 +1,4 @@
-"""The gradebook on disk: CSV, atomic writes, and one stored result per graded notebook.
+"""Stored results: one JSON file per graded notebook, keyed by content; atomic writes.
 
 Stored results make a batch resumable: each notebook's result is written the
 moment it is graded, to ``<results folder>/<key>.json`` where the key hashes
@@ -45,22 +45,6 @@ def write_atomic(path, text):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def to_json(results, isolation=None):
-    """The whole course's JSON: learners (checks/grading/learners.py) and notebooks; ``isolation``
-    says whether learner code ran isolated."""
-    from .assignments import whole_course
-    from .learners import gradebook
-    from .report import to_json as report_json
-    course = whole_course()
-    return report_json(results, gradebook(results, course), course, isolation=isolation)
-
-
-def to_csv(results):
-    """One row per notebook, formula-safe (checks/grading/report.py)."""
-    from .report import notebooks_csv
-    return notebooks_csv(results)
 
 
 def fingerprint(points, limits):
@@ -124,44 +108,3 @@ def learner_context(paths):
         except OSError:
             h.update(b"\0unreadable")
     return h.hexdigest()
-
-
-def results_folder(*gradebooks):
-    """The results folder beside the first gradebook given: grades.json -> grades.results/
-    (``grade()`` called from Python; the command line uses ``default_store``)."""
-    first = next((Path(p) for p in gradebooks if p), None)
-    return first.with_suffix(".results") if first else None
-
-
-def default_store(paths):
-    """Where ``grade`` and ``progress`` keep results unless told (``--store``): beside the
-    first folder given, submissions/ -> submissions.results/ (a notebook given: beside its
-    folder), whatever outputs are asked for."""
-    first = Path(paths[0]).resolve()
-    folder = first if first.is_dir() else first.parent
-    return folder.with_name((folder.name or "class") + ".results")
-
-
-def store_line(n, reused, folder):
-    """'Stored results: 12 of 40 reused, from DIR.' or where none were found."""
-    if reused:
-        return f"Stored results: {reused} of {n} reused, from {folder}."
-    return (f"Stored results: none reused; looked in {folder} (a first run, or the notebooks, "
-            "the checks or the points changed). This run's results are stored there.")
-
-
-def summary(results, seconds, reused=0, folder=None):
-    """'12 submissions in 8.3 s: mean score 1.5 (75% of the maximum); 2 with errors.'
-
-    A notebook that could not be read counts as 0% of the maximum."""
-    n = len(results)
-    if not n:
-        return "No submissions graded."
-    score = sum(r["score"] for r in results) / n
-    share = sum(r["score"] / r["max_score"] if r["max_score"] else 0 for r in results) / n
-    errors = sum(bool(r["error"]) for r in results)
-    stored = store_line(n, reused, folder) + "\n" if folder else ""
-    return (stored + f"{n} submission{'s' * (n != 1)} in {seconds:.1f} s"
-            + (f" ({reused} already graded, from stored results)" if reused else "")
-            + f": mean score {score:.3g} ({100 * share:.0f}% of the maximum); "
-            + f"{errors} with errors.")
