@@ -23,7 +23,7 @@ from ..catalogue import EXERCISES, lessons
 from .submissions import lesson_by_name
 from .notebook_sources import TooMuchSource, reduced_notebook
 from .sandbox import STOPPING, Limits, Unavailable, Sandbox, clean
-from ..engine.source import WORKSHOP_CELLS, defined_functions
+from ..engine.source import WORKSHOP_CELLS, defined_functions, lesson_of_file
 from ..engine.verify import noted, stand_ins, verify
 
 MAX_NOTEBOOK_BYTES = 256 * 1024 ** 2    # the file, outputs included (they are skipped)
@@ -126,9 +126,9 @@ def printable_path(path):
 def lesson_of(path, cells):
     """The lesson a notebook belongs to: by its file name, else by the functions it defines."""
     all_lessons = lessons()
-    for lesson in all_lessons:
-        if path.name.startswith(lesson[:2] + "_"):
-            return lesson
+    by_name = lesson_of_file(path.name, all_lessons)
+    if by_name:
+        return by_name
     defined = {name for source in cells for name in defined_functions(source)}
     best = max(all_lessons, key=lambda lesson: len(defined & set(all_lessons[lesson])))
     return best if defined & set(all_lessons[best]) else None
