@@ -12,8 +12,7 @@ import threading
 from pathlib import Path
 
 from . import provided
-
-ROOT = Path(__file__).resolve().parents[2]
+from ..engine.source import ROOT
 
 
 class Limits:
