@@ -12,7 +12,6 @@ submitted" when the learner has no notebook of that lesson. Results are stored i
 unchanged class grades nothing. ``summarise`` and ``table`` work on the grader's results
 alone (a list of dicts), so they can be tested on made-up results; only ``progress`` grades.
 """
-import inspect
 import os
 import textwrap
 from collections import Counter
@@ -230,26 +229,16 @@ def heatmap(results, path):
     return path
 
 
-def results_folder(folder):
-    """Where progress stores results: FOLDER.results beside the class folder, where
-    ``grade`` stores them too (grade_class.default_store), so each reuses the other's."""
-    from .grade_class import default_store
-    return default_store([folder])
-
-
-def grade_class(folder, echo=print, **options):
-    """The grader's results for ``folder``, on every core when the grader can do that,
-    stored in (and reused from) ``results_dir`` (default: ``results_folder(folder)``)."""
-    from .grade_class import grade
-    if "jobs" in inspect.signature(grade).parameters:
-        options.setdefault("jobs", os.cpu_count())
+def class_results(folder, echo=print, **options):
+    """The grader's results for ``folder``, on every core, stored in (and reused from)
+    ``results_dir``: by default FOLDER.results beside the class folder, where ``grade``
+    keeps them too (grade_class.default_store), so each reuses the other's."""
+    from .assignments import names          # nbgrader's submitted/<learner>/<assignment>/
+    from .grade_class import default_store, grade
+    options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:
-        options["results_dir"] = results_folder(folder)
-    if "skip_folders" in inspect.signature(grade).parameters:
-        from .assignments import (
-            names,  # nbgrader's submitted/<learner>/<assignment>/
-        )
-        options.setdefault("skip_folders", names())
+        options["results_dir"] = default_store([folder])
+    options.setdefault("skip_folders", names())
     return grade([folder], echo=echo, **options)
 
 
@@ -266,7 +255,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
     chosen = assignments.load(assignment) if assignment else None
     if chosen is not None:
         options["only"] = chosen.lessons
-    results = grade_class(folder, echo=lambda line: None, **options)
+    results = class_results(folder, echo=lambda line: None, **options)
     if chosen is not None:
         results = assignments.apply(results, chosen)[0]
     if not results:
