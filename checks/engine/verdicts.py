@@ -26,7 +26,7 @@ class Outcome:
     fatal: bool = False                  # timed out or crashed: stop calling this function
     timed_out: bool = False              # the grader stopped it at its time limit
     stub: Optional[str] = None           # the function that raised NotImplementedError
-    said: bool = False                   # ``error`` is a sentence ("it ..."), not an exception
+    error_is_sentence: bool = False      # ``error`` completes "It ...", not an exception's text
 
 
 @dataclass

@@ -184,7 +184,7 @@ def judge(ex, case, out):
 def error_message(out):
     """What went wrong in a call that raised (or that the runtime stopped), as words
     completing "It ..." or "<the call> ...": a Message, Python's own text kept verbatim."""
-    if out.said:                        # a sentence of ours: "It <was stopped: ...>"
+    if out.error_is_sentence:                        # a sentence of ours: "It <was stopped: ...>"
         said = out.error
     else:                               # an exception: Python's text, or the runtime's words
         said = msg("raised {error}", error=out.error if isinstance(out.error, Message)

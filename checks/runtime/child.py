@@ -325,7 +325,7 @@ class Learner:
             data = frame(dict(obj, nonce=nonce, pid=os.getpid()))
         except (TypeError, ValueError):
             data = frame({"error": plain.message_data("returned a result that could not be sent"),
-                          "said": True, "nonce": nonce,
+                          "error_is_sentence": True, "nonce": nonce,
                           "pid": os.getpid()})
         while data:
             data = data[os.write(self.reply_w, data):]
@@ -376,7 +376,7 @@ class Learner:
         if is_provided(fn):
             return {"error": plain.message_data(
                 "is {provided}, the course's provided version, not the learner's own code",
-                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
+                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "error_is_sentence": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
         try:
