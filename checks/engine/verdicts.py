@@ -40,7 +40,7 @@ class Verdict:
     id: str
     status: str
     lines: list
-    cases: int = 0
+    n_cases: int = 0                     # how many cases it was checked on
     mistake: Optional[str] = None
     warnings: list = field(default_factory=list)
     reason: str = ""

@@ -354,7 +354,7 @@ def verify_properties(ex, call):
     if any(absent):
         return missing(ex)
     if isinstance(problems, Verdict):
-        return replace(problems, cases=0, passed_cases=None)
+        return replace(problems, n_cases=0, passed_cases=None)
     notes = [p.text for p in problems if isinstance(p, Note)]
     problems = [p for p in problems if not isinstance(p, Note)]
     if problems:

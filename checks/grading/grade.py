@@ -238,11 +238,11 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "warnings_data": [to_data(w if isinstance(w, Message)
                                           else Verbatim(clean(w, 500, True)))
                                   for w in verdict.warnings] + ([to_data(note)] if note else []),
-                "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                "feedback": clean(verdict.message, 4000), "cases": verdict.n_cases,
                 # the same, as message data: shown in either language later (feedback, status)
                 "lines": [to_data(line) for line in verdict.lines],
                 "why": to_data(verdict.reason) if verdict.reason else None,
-                "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
+                "passed_cases": verdict.n_cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
         if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
             result["transient"] = True   # decided by the machine's load, not by the learner

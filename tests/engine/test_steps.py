@@ -23,7 +23,7 @@ def test_the_step_exercises_name_the_mistake_they_recognise():
                 assert any(f"Hint: {m.hint}" in verdict.message for m in hints), verdict.message
             else:
                 assert verdict.mistake is None
-            assert verdict.cases == 0 and verdict.passed_cases is None   # no partial credit
+            assert verdict.n_cases == 0 and verdict.passed_cases is None   # no partial credit
 
 
 def test_consecutive_steps_name_the_first_wrong_step_and_its_mistake():

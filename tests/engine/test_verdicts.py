@@ -77,7 +77,7 @@ def test_verify_gives_each_status_with_its_facts():
     wrong = run_check("dense_forward", lambda X, W, b: X @ W)
     assert wrong.status == FAILED and wrong.mistake == "no_bias"
     assert wrong.reason == "the bias is missing: Z = X @ W + b."
-    assert wrong.passed_cases is not None and wrong.passed_cases < wrong.cases == len(cases)
+    assert wrong.passed_cases is not None and wrong.passed_cases < wrong.n_cases == len(cases)
     assert any(str(line).startswith("Hint: ") for line in wrong.lines)
 
     def unfinished(X, W, b):
@@ -114,7 +114,7 @@ def test_a_problem_carries_its_mistake_and_a_note_is_not_a_problem():
     assert verdict.status == FAILED and verdict.mistake == "sign"
     assert verdict.lines == ["toy: it went wrong. Do this.", "and another thing."]
     assert verdict.reason_text("en") == "it went wrong."
-    assert verdict.cases == 0 and verdict.passed_cases is None
+    assert verdict.n_cases == 0 and verdict.passed_cases is None
 
 
 # ---- no code learns a fact from a message ---------------------------------------------
