@@ -304,12 +304,11 @@ class Sandbox:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             except OSError:
                 pass
-        for pid in (self.pid,):
-            if pid is not None:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def stop(self):
         if self.watching is not None:
