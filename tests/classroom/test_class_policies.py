@@ -334,7 +334,7 @@ def test_a_store_that_cannot_be_written_is_said_before_grading(tmp_path, capsys)
 
 def test_how_late_is_said_in_the_learners_language():
     from checks.engine.messages import render
-    from checks.grading.late import late_words
+    from checks.classroom.late import late_words
     record = {"submitted": "2026-03-03T00:00:00", "minutes": 24 * 60 + 61}
     assert render(late_words(record), "en") == "late by 1 d 1 h"
     zh = render(late_words(record), "zh-TW")
