@@ -25,7 +25,9 @@ from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, STATUSES
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
            MISSING: "#CC79A7", UNREADABLE: "#D55E00", NOT_SUBMITTED: "#FFFFFF"}
-MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
+# The heat map's marks, so it reads in grey print too: verdicts.ICONS's emoji are not in
+# Matplotlib's fonts, and a class has one more state (UNREADABLE).
+FIGURE_MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
 HEATMAP_MAX = 150          # learners; beyond that a grid is unreadable: use --csv
 
 
@@ -216,12 +218,12 @@ def heatmap(results, path):
     if len(names) * len(ids) <= 1500:          # marks, so the grid reads in grey print too
         for y, row in enumerate(grid):
             for x, s in enumerate(row):
-                mark = MARKS.get(states[s], "")
+                mark = FIGURE_MARKS.get(states[s], "")
                 ax.text(x, y, mark, ha="center", va="center", fontsize=8,
                         color="white" if states[s] == PASSED else "black")
     ax.set_title(f"Class progress: {len(names)} learners × {len(ids)} exercises")
     ax.legend(handles=[Patch(facecolor=c, edgecolor="#888888",
-                             label=f"{s} {MARKS.get(s, '')}".strip()) for s, c in COLOURS.items()],
+                             label=f"{s} {FIGURE_MARKS.get(s, '')}".strip()) for s, c in COLOURS.items()],
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from ..engine.messages import Message, Verbatim, msg, to_data
-from ..engine import practice as expected
+from ..engine import practice
 from . import points as points_config
 from ..catalogue import EXERCISES, lessons
 from .submissions import lesson_by_name
@@ -157,7 +157,7 @@ def redefined_note(name, cells, where):
 
 def stored_cases(ex, reference=None, learner=None):
     """The stored practice cases (the same for everyone: they are the learner's to see)."""
-    return expected.read(ex.id)
+    return practice.read(ex.id)
 
 
 # ---- one notebook -----------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import practice as expected
+from checks.engine import practice
 from checks import run_check
 from checks.engine.exercise import Case, Exercise
 from checks.catalogue import EXERCISES
@@ -28,7 +28,7 @@ def absent(case):
 @pytest.mark.parametrize("ex_id", ["weighted_sum", "init_params", "train"])
 def test_a_missing_function_is_missing_whatever_it_is_judged_by(ex_id):
     ex = EXERCISES[ex_id]
-    cases = [] if ex.properties else expected.read(ex_id)
+    cases = [] if ex.properties else practice.read(ex_id)
     verdict = verify(ex, cases, absent)
     assert verdict.status == MISSING and not verdict.passed
     assert verdict.reason == "not found: no function of that name"
@@ -36,7 +36,7 @@ def test_a_missing_function_is_missing_whatever_it_is_judged_by(ex_id):
 
 def test_an_error_that_mentions_a_name_is_not_missing():
     ex = EXERCISES["weighted_sum"]
-    said = verify(ex, expected.read("weighted_sum"),
+    said = verify(ex, practice.read("weighted_sum"),
                   lambda case: Outcome(error="NameError: no function named 'helper' is defined"))
     assert said.status == FAILED
 
@@ -69,7 +69,7 @@ def test_the_message_is_derived_from_the_lines():
 
 def test_verify_gives_each_status_with_its_facts():
     ex = EXERCISES["dense_forward"]
-    cases = expected.read("dense_forward")
+    cases = practice.read("dense_forward")
     right = run_check("dense_forward", REFERENCE["dense_forward"])
     assert right.passed and right.reason == "" and right.mistake is None
     assert str(right.lines[0]).startswith("dense_forward: passed all")
