@@ -73,8 +73,9 @@ browser-test: dev         ## the browser test alone (JupyterLab in headless Chro
 build: dev                ## notebooks/ and checks/practice_cases/ from solutions/ (after editing solutions/)
 	$(PY) -m checks build --execute
 
-bench: install            ## check latency, grading throughput and the playground's speed (see README)
+bench: install            ## check latency, grading throughput, the command line's start and the playground's speed (see README)
 	$(PY) benchmarks/checks_and_grading.py
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/playground_speed.py
 
 lock:                     ## re-pin requirements.txt and requirements-dev.txt, for every Python >= 3.10

@@ -173,21 +173,22 @@ class Choice:
 
 
 def run_check_quietly(name: str, fn: Callable):
-    """The Verdict of ``check(name, fn)``, without printing (checks.engine.notebook.run_check)."""
-    from checks.engine.notebook import run_check
+    """The Verdict of ``check(name, fn)``, without printing (checks.notebook.run_check)."""
+    from checks.notebook import run_check
     return run_check(name, fn)
 
 
 def choose(namespace: dict | None = None, mine: bool = True,
-           checker: Callable = run_check_quietly) -> Choice:
-    """For every name in FUNCTIONS: the learner's function from ``namespace`` (a notebook's
-    ``globals()``, or ``from_lessons()``) if ``mine`` and it passes its check (``checker(name,
-    fn)`` returns a Verdict), else ``blocks``' version, with a sentence saying which and why."""
+           checker: Callable = run_check_quietly, names=FUNCTIONS) -> Choice:
+    """For every name in ``names`` (exercises blocks defines; default FUNCTIONS): the learner's
+    function from ``namespace`` (a notebook's ``globals()``, or ``from_lessons()``) if ``mine``
+    and it passes its check (``checker(name, fn)`` returns a Verdict), else ``blocks``'
+    version, with a sentence saying which and why."""
     from checks.engine.messages import render
     from checks.engine.verdicts import NOT_ATTEMPTED, PASSED
     namespace = namespace or {}
     functions, origin, notes = {}, {}, []
-    for name in FUNCTIONS:
+    for name in names:
         course = getattr(blocks, name)
         theirs = namespace.get(name)
         use, note = course, None
@@ -1002,7 +1003,7 @@ def step_by_step(namespace: dict | None = None, mine: bool = True):
 LESSONS = ("03_forward_pass", "04_loss", "05_chain_rule", "06_backpropagation", "07_weight_updates")
 
 
-def from_lessons(folder=".", lessons=LESSONS) -> dict:
+def from_lessons(folder=".", lessons=LESSONS, names=FUNCTIONS) -> dict:
     """A namespace with your functions, read from your saved lesson notebooks in ``folder``:
     each notebook's imports and top-level ``def``s are run (nothing else: no plots, no
     training) in a namespace of its own, and each name in FUNCTIONS is taken from the first
@@ -1038,10 +1039,21 @@ def from_lessons(folder=".", lessons=LESSONS) -> dict:
                                             "the course's.", notebook=path.name,
                               error=type(e).__name__ + ": " + str(e)))
             continue
-        for name in FUNCTIONS:
+        for name in names:
             fn = namespace.get(name)
             own = callable(fn) and getattr(fn, "__module__", None) == namespace["__name__"]
             if name not in found and own:
                 found[name] = fn
     found["_notes"] = notes
     return found
+
+
+ALL_LESSONS = ("01_weighted_sum", "02_activations") + LESSONS
+
+
+def own_pieces(names, folder=".") -> Choice:
+    """Lesson 08's pieces: for each of ``names`` (exercises of lessons 01-07), your function
+    from your saved lesson notebooks in ``folder`` where it passes its check, else the
+    course's blocks version; ``.functions`` in the order of ``names``, ``.notes`` says which
+    is whose and why."""
+    return choose(from_lessons(folder, ALL_LESSONS, names), names=tuple(names))

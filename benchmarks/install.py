@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FIRST_IMPORT = "import numpy, matplotlib.pyplot, nbformat, ipykernel, ipywidgets, jupyterlab, checks.engine.notebook"
+FIRST_IMPORT = "import numpy, matplotlib.pyplot, nbformat, ipykernel, ipywidgets, jupyterlab, checks.notebook"
 
 
 def uv_pin():

@@ -2,7 +2,8 @@
 
 Each part of ``checks/`` that has commands declares them in its command module, as
 ``COMMANDS = [Command(...), ...]``; the module is light (it imports its part's code only when
-a command runs), so listing the commands runs none of them. A command is
+a command runs), so listing every command loads neither NumPy nor the catalogue
+(tests/test_startup.py; benchmarks/startup.py times it against a bare Python). A command is
 present when its part's module is, and so are the modules and folders it ``needs``: a
 learner's release, which leaves out grading and building, simply has fewer commands.
 """

@@ -493,6 +493,39 @@ def test_from_lessons_runs_only_imports_and_definitions_and_skips_what_it_cannot
     assert choice.reading == mine["_notes"]
 
 
+def test_own_pieces_takes_lesson_08s_pieces_from_lessons_01_to_07_and_the_course_for_the_rest(tmp_path):
+    import shutil
+
+    from checks.engine.source import ROOT
+    names = ["dense_forward", "relu", "adam_step", "softmax_cross_entropy_grad"]
+    for lesson in ("01_weighted_sum", "02_activations"):
+        shutil.copy(ROOT / "solutions" / f"{lesson}.ipynb", tmp_path)
+    shutil.copy(ROOT / "notebooks" / "07_weight_updates.ipynb", tmp_path)     # stubs only
+    choice = pg.own_pieces(names, tmp_path)
+    assert list(choice.functions) == names
+    assert choice.origin == {"dense_forward": "yours", "relu": "yours", "adam_step": "course",
+                             "softmax_cross_entropy_grad": "course"}, choice.notes
+    assert choice.functions["dense_forward"].__module__ == "lesson_01"
+    assert "not finished" in choice.notes[2] and "05_chain_rule.ipynb" in " ".join(choice.reading)
+
+
+def test_the_grader_reads_lesson_08s_own_pieces_cell_as_empty_and_the_course_pieces_stand_in():
+    """The cell that loads the learner's pieces needs the playground, which the sandbox does not
+    offer: the grader leaves it out, exactly as shipped, in both editions; lesson 08's first cell
+    imports the course's versions of the same names."""
+    import nbformat
+
+    from checks.engine.source import ROOT, WORKSHOP_CELLS
+    from checks.grading.grade import read_cells
+    for lesson in (ROOT / "notebooks" / "08_digits.ipynb", ROOT / "notebooks" / "zh-TW" / "08_digits.ipynb"):
+        code = [c.source for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "code"]
+        loader = next(i for i, s in enumerate(code) if "own_pieces" in s)
+        assert code[loader].strip() in WORKSHOP_CELLS
+        assert read_cells(lesson)[loader] == ""
+        for name in ("dense_forward", "relu", "relu_derivative", "dense_backward", "adam_step"):
+            assert name in code[0].split("from blocks import", 1)[1].split("from digits")[0]
+
+
 # ---- never graded ----------------------------------------------------------------------------------
 
 def test_the_grader_reads_lesson_07s_playground_cell_as_empty_and_skips_the_workshop_notebook(tmp_path):

@@ -1,4 +1,4 @@
-"""Lesson 08, the capstone on handwritten digits: predict and train_digits.
+"""Lesson 08, the capstone on handwritten digits: predict, train_digits and train_article_model.
 
 predict is value-checked: labels (m,) of integer class ids, compared exactly with the
 reference on fixed and randomised networks whose largest output is clear of the second
@@ -9,7 +9,14 @@ on the course's fixed split of the UCI digits (pixels scaled to [0, 1]), then ju
 returned network with the provided forward pass on the held-out test set, which the
 learner's code never receives. It passes at TEST_ACCURACY = 0.90 or more, and when a
 second call with the same seed gives the same network.
+
+train_article_model (the article's Keras model, assembled from the learner's lesson 01-07
+functions) is graded by properties on the MNIST sample: an exact replay of 2 epochs against the
+spec's steps (known mistakes named), the training loss going down, and ARTICLE_ACCURACY on the
+1,000 test images it never receives.
 """
+import re
+
 import numpy as np
 
 import blocks
@@ -321,4 +328,248 @@ train_digits = Exercise(
     ("X_train", "y_train", "X_val", "y_val"), properties=train_digits_properties,
     seconds=SECONDS)
 
-EXERCISES = [predict, train_digits]
+
+
+# ---- train_article_model -------------------------------------------------------------
+# The article's Keras model, assembled and trained by the learner's own pieces: 784 ->
+# Dense(10, relu) -> Dense(10) logits (the softmax inside the loss), Adam, the sparse
+# softmax cross-entropy on integer labels, batch 32, 10 epochs. Graded on the MNIST sample
+# (digits.load_mnist_sample_split(seed=0), pixels / 255): the network it returns must read
+# ARTICLE_ACCURACY of the 1,000 test images (which it never receives) and lower the training
+# loss; 2 epochs on a few training images, for two seeds, must give exactly the network the
+# spec's steps give (replayed here with blocks), or the known mistake they match is named.
+
+ARTICLE_CALL = "train_article_model(X_train, y_train, seed=0)"
+ARTICLE_ACCURACY = 0.85        # the model reaches 88-91 % (5 seeds); guessing 10 %
+ARTICLE_HIDDEN, N_CLASSES = 10, 10
+ARTICLE_ACTS = ["relu", "linear"]
+REPLAY = {"n": 48, "epochs": 2, "batch_size": 16, "lr": 2e-3, "seeds": (0, 1)}
+
+
+def mnist_scaled():
+    """The MNIST sample's split with seed 0, pixels divided by 255, as the notebook uses it."""
+    d = digits.load_mnist_sample_split(seed=0)
+    return {k: v / digits.MNIST_MAX_PIXEL if k.startswith("X") else v for k, v in d.items()}
+
+
+def article_run(X, y, epochs, batch_size, lr, seed, mistake=None):
+    """The spec's training with blocks' pieces, or with one known ``mistake`` (a key of
+    ARTICLE_MISTAKES): [(W1, b1), (W2, b2)]. Raises what that mistake raises."""
+    lr = {"lr_default": 1e-3, "lr_hundredth": 1e-2}.get(mistake, lr)
+    epochs = 10 if mistake == "epochs_ignored" else epochs
+    rng = np.random.default_rng(seed)
+    params = blocks.init_params([X.shape[1], ARTICLE_HIDDEN, N_CLASSES],
+                                seed=seed if mistake == "two_generators" else rng)
+    shuffle = np.random.default_rng(seed) if mistake == "two_generators" else rng
+    arrays = [p for layer in params for p in layer]
+    state = [(np.zeros_like(p), np.zeros_like(p)) for p in arrays]
+    if mistake == "shared_state":
+        state = [state[0]] * 4
+    m, t = X.shape[0], 0
+    once = shuffle.permutation(m) if mistake == "shuffle_once" else None
+    labels = np.eye(N_CLASSES)[y] if mistake == "one_hot" else y
+    for _ in range(epochs):
+        order = {"no_shuffle": np.arange(m), "shuffle_once": once}.get(mistake)
+        order = shuffle.permutation(m) if order is None else order
+        if mistake == "t_per_epoch":
+            t = 0
+        for start in range(0, m, batch_size):
+            idx = order[start:start + batch_size]
+            W1, b1, W2, b2 = arrays
+            Z1 = blocks.dense_forward(X[idx], W1, b1)
+            A1 = blocks.relu(Z1)
+            Z2 = blocks.dense_forward(A1, W2, b2)
+            if mistake == "softmax_twice":
+                dZ2 = blocks.softmax_cross_entropy_grad(blocks.softmax(Z2), labels[idx])
+            elif mistake == "relu_output":
+                dZ2 = (blocks.softmax_cross_entropy_grad(blocks.relu(Z2), labels[idx])
+                       * blocks.relu_derivative(Z2))
+            else:
+                dZ2 = blocks.softmax_cross_entropy_grad(Z2, labels[idx])
+            dA1, dW2, db2 = blocks.dense_backward(dZ2, A1, W2)
+            _, dW1, db1 = blocks.dense_backward(dA1 * blocks.relu_derivative(Z1), X[idx], W1)
+            t += 1
+            for k, g in enumerate((dW1, db1, dW2, db2)):
+                mk, vk = state[k]
+                arrays[k], mk, vk = blocks.adam_step(arrays[k], g, mk, vk, t, lr)
+                if mistake == "shared_state":
+                    state = [(mk, vk)] * 4
+                else:
+                    state[k] = (mk, vk)
+    return [(arrays[0], arrays[1]), (arrays[2], arrays[3])]
+
+
+# The mistakes the replay recognises, each with what the learner is told.
+ARTICLE_MISTAKES = {
+    "softmax_twice": msg(
+        "the softmax is applied twice: softmax_cross_entropy_grad(logits, y) takes the logits "
+        "and applies the softmax itself (Keras' Dense(10, softmax) is the linear Dense(10) "
+        "plus the softmax inside the loss). Pass it Z2, not softmax(Z2)."),
+    "relu_output": msg(
+        "the output layer goes through a ReLU. The article's second layer is Dense(10, "
+        "softmax): here that is a linear layer, Z2 = dense_forward(A1, W2, b2), whose logits "
+        "go straight into softmax_cross_entropy_grad (the softmax is inside the loss)."),
+    "lr_default": msg(
+        "the learning rate passed in was not used (the run matches lr = 0.001, adam_step's "
+        "default): pass it on, adam_step(p, g, m_p, v_p, t, lr)."),
+    "lr_hundredth": msg(
+        "the steps were taken with lr = 0.01, not the learning rate passed in. The article "
+        "uses Keras' default, 0.001 (the default of train_article_model's lr): pass lr on to "
+        "adam_step."),
+    "epochs_ignored": msg(
+        "the run matches 10 epochs, not the number passed in: loop `for epoch in "
+        "range(epochs)`."),
+    "no_shuffle": msg(
+        "the examples were not shuffled: every epoch takes them in the same order. Draw a new "
+        "order at the start of every epoch, order = rng.permutation(m), as Keras' fit does."),
+    "shuffle_once": msg(
+        "the examples were shuffled once, before the first epoch, and every epoch reuses that "
+        "order: draw order = rng.permutation(m) inside the epoch loop."),
+    "two_generators": msg(
+        "the weights and the orders come from two generators (init_params(..., seed=seed) "
+        "and a second default_rng(seed)). The spec says, exactly: rng = "
+        "np.random.default_rng(seed); params = init_params(sizes, seed=rng); then every epoch "
+        "order = rng.permutation(m), from that same rng."),
+    "t_per_epoch": msg(
+        "Adam's step counter t started again from 0 every epoch. t counts the mini-batches "
+        "over ALL epochs: t = 0 once, before the epoch loop, and t += 1 before each batch's "
+        "updates."),
+    "shared_state": msg(
+        "the four arrays share one Adam state. W1, b1, W2 and b2 each need their own m and v "
+        "(zeros of their own shape), carried from batch to batch: "
+        "`W1, mW1, vW1 = adam_step(W1, dW1, mW1, vW1, t, lr)`, and so on."),
+    "one_hot": msg(
+        "the labels were turned into one-hot rows. The article's loss is the *sparse* "
+        "categorical cross-entropy: softmax_cross_entropy_grad(logits, y) takes the integer "
+        "labels, shape (m,), as they come."),
+}
+RAISES = ("shared_state", "one_hot")       # these fail with an exception, not a wrong network
+
+
+def article_spec():
+    return msg(
+        "The spec, exactly: rng = np.random.default_rng(seed); params = init_params([n_in, 10, "
+        "10], seed=rng); every epoch order = rng.permutation(m) and batches "
+        "order[start:start + batch_size]; every batch dense_forward, relu, dense_forward (the "
+        "logits), softmax_cross_entropy_grad with the integer labels, dense_backward, "
+        "relu_derivative, dense_backward, then t += 1 and adam_step(p, g, m_p, v_p, t, lr) "
+        "for W1, b1, W2 and b2, each with its own m and v.")
+
+
+def error_text(e):
+    return re.sub(r"\([^)]*\)|\d+", "", f"{type(e).__name__}: {e}")
+
+
+def raised_like(error, X, y):
+    """The mistake (of RAISES) whose run raises the same error as the learner's, or None."""
+    if not isinstance(error, str):
+        return None
+    for mistake in RAISES:
+        try:
+            with np.errstate(all="ignore"):
+                article_run(X, y, REPLAY["epochs"], REPLAY["batch_size"], REPLAY["lr"], 0,
+                            mistake)
+        except Exception as e:  # noqa: BLE001 -- its error is what is compared
+            if error_text(e) == re.sub(r"\([^)]*\)|\d+", "", error):
+                return mistake
+    return None
+
+
+def call_article(call, X, y, **kwargs):
+    """(network, problem) of one call of the learner's train_article_model."""
+    shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
+    where = f"train_article_model(X_train, y_train, {shown})"     # code, shown as is
+    out = call(Case((X, y), kwargs=kwargs))
+    if out.error:
+        said = msg("{call} {problem}", call=where, problem=error_message(out))
+        if out.timed_out:
+            said = msg("{problem} It must finish within {seconds} s when graded.", problem=said,
+                       seconds=SECONDS)
+        mistake = None if out.error_is_sentence else raised_like(out.error, X, y)
+        if mistake:
+            said = msg("{problem} {hint}", problem=said, hint=ARTICLE_MISTAKES[mistake])
+        return None, said
+    if out.mutated:
+        return None, msg("{call} changed {names} in place. Take the batches with X_train[idx] "
+                         "and leave the caller's data as it was.", call=where,
+                         names=Joined(out.mutated, last="and"))
+    network = as_network(out.value, n_in=X.shape[1])
+    if isinstance(network, Message):
+        return None, msg("{call}: {problem}", call=where, problem=network)
+    if len(network) != 2 or network[0][0].shape[1] != ARTICLE_HIDDEN:
+        return None, msg("{call}: the article's model has one hidden layer of {n} units: "
+                         "params = [(W1, b1), (W2, b2)] with W1 ({n_in}, {n}) and W2 ({n}, {n}).",
+                         call=where, n=ARTICLE_HIDDEN, n_in=X.shape[1])
+    if not all(np.all(np.isfinite(x)) for layer in network for x in layer):
+        return None, msg("{call} returned parameters containing nan or inf: the training blew "
+                         "up.", call=where)
+    return network, None
+
+
+def replay_problem(call, d):
+    """None when 2 epochs on a few training images give exactly the spec's network for every
+    seed of REPLAY, else what differs (the known mistake it matches, if any)."""
+    X, y = d["X_train"][:REPLAY["n"]], d["y_train"][:REPLAY["n"]]
+    kwargs = {k: REPLAY[k] for k in ("epochs", "batch_size", "lr")}
+    for seed in REPLAY["seeds"]:
+        got, problem = call_article(call, X, y, **kwargs, seed=seed)
+        if problem:
+            return problem
+        with np.errstate(all="ignore"):
+            if same_params(got, article_run(X, y, **kwargs, seed=seed)):
+                continue
+            for mistake, hint in ARTICLE_MISTAKES.items():
+                if mistake in RAISES:
+                    continue
+                if same_params(got, article_run(X, y, **kwargs, seed=seed, mistake=mistake)):
+                    return msg("{intro} {hint}", intro=replay_intro(seed), hint=hint)
+        return msg("{intro} {spec}", intro=replay_intro(seed), spec=article_spec())
+    return None
+
+
+def replay_intro(seed):
+    return msg("2 epochs of your train_article_model on the first {n} training images "
+               "(batch_size={batch}, lr={lr}, seed={seed}) do not give the network the spec's "
+               "steps give from the same seed:", n=REPLAY["n"], batch=REPLAY["batch_size"],
+               lr=REPLAY["lr"], seed=seed)
+
+
+def same_params(p, q):
+    return all(np.shape(x) == np.shape(z) and np.allclose(x, z, rtol=1e-7, atol=1e-12)
+               for pp, qq in zip(p, q) for x, z in zip(pp, qq))
+
+
+def train_article_model_properties(call):
+    d = mnist_scaled()
+    network, problem = call_article(call, d["X_train"], d["y_train"], seed=0)
+    if problem:
+        return [problem]
+    problem = replay_problem(call, d)
+    if problem:
+        return [problem]
+    start = blocks.init_params([d["X_train"].shape[1], ARTICLE_HIDDEN, N_CLASSES],
+                               seed=np.random.default_rng(0))
+    before = float(blocks.softmax_cross_entropy(outputs(d["X_train"], start, ARTICLE_ACTS),
+                                                d["y_train"]))
+    after = float(blocks.softmax_cross_entropy(outputs(d["X_train"], network, ARTICLE_ACTS),
+                                               d["y_train"]))
+    test = accuracy(network, d["X_test"], d["y_test"])
+    said = msg("Your model classifies {test:.1%} of the {n:,} held-out MNIST test images right "
+               "({target:.0%} passes); its training loss went from {before:.3f} to {after:.3f}.",
+               test=test, n=len(d["y_test"]), target=ARTICLE_ACCURACY, before=before,
+               after=after)
+    if not after < before:
+        return [msg("{said} The loss should go down: check that every step subtracts lr * "
+                    "m_hat / (sqrt(v_hat) + eps) and that the updated arrays are kept.",
+                    said=said)]
+    if test < ARTICLE_ACCURACY:
+        return [msg("{said} It should reach {target:.0%}.", said=said, target=ARTICLE_ACCURACY)]
+    return [Note(said)]
+
+
+train_article_model = Exercise(
+    "train_article_model", LESSON,
+    "train_article_model(X_train, y_train, epochs=10, batch_size=32, lr=0.001, seed=0) -> params",
+    ("X_train", "y_train"), properties=train_article_model_properties, seconds=SECONDS)
+
+EXERCISES = [predict, train_digits, train_article_model]

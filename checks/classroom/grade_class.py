@@ -52,16 +52,16 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     from learner code, like the results folder).
 
     Fails closed: with ``limits.isolate`` (the default) and no isolation on this
-    machine, raises IsolationUnavailable before any learner code runs. ``isolation``:
-    isolation_status(limits), when the caller has asked it already. ``identity``: whom every
+    machine, raises IsolationUnavailable before any learner code runs (asked once some
+    notebook must be graded, or a JSON gradebook written: a rerun with every result stored
+    starts no sandbox and loads no reference). ``isolation``: isolation_status(limits),
+    when the caller has asked it already. ``identity``: whom every
     notebook's hidden cases are drawn for, when the batch is one learner's submission
     (Gradescope); by default each learner's own name."""
     started = time.monotonic()
-    isolation = isolation or isolation_status(limits)
     submissions = [(s, nb) for s, nb in find_submissions(paths, skip_folders)
                    if only is None or lesson_by_name(nb) in (None, *only)]
     points = points or points_config.load()
-    reference = reference or cached_reference()
     folder = results_dir or results_folder(json_path, csv_path)
     store = ResultStore(folder, fingerprint(points, limits)) if folder else None
     hide = [Path(p) for p in [*paths, folder, json_path, csv_path, *outputs] if p]
@@ -91,29 +91,55 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
                     nb for nb in notebooks_of[student] if not refusal(nb))
             return contexts[student]
 
-    def work(student, nb, fresh=False):
+    def key(student):
+        return student if identity is None else f"{student}\0{identity}"
+
+    def ready(student, nb):
+        """(the result, stored or not) when no grading is needed: a file that is refused,
+        or one whose result is stored; else None."""
         why = refusal(nb)
         if why:                          # never hashed, opened or stored: a FIFO would hang
             return noted_result({"path": printable_path(nb), "student": printable_path(student),
                                  "score": 0, "max_score": 0, "error": None, "exercises": {}},
                                 why), False
-        stored, key = None, student if identity is None else f"{student}\0{identity}"
+        stored = None
         if store and not regrade:
-            stored = store.get(nb, key) or store.get(nb, key, context(student))
+            stored = store.get(nb, key(student)) or store.get(nb, key(student), context(student))
         if stored is not None:
             return {**stored, "path": printable_path(nb), "student": printable_path(student)}, True
+        return None
+
+    def work(student, nb, fresh=False):
+        done = ready(student, nb)
+        if done is not None:
+            return done
         r = grade_submission(nb, student, reference=reference, limits=limits, points=points,
-                           hide=hide, budget=Budget(limits) if fresh else budget(student),
-                           identity=identity)
+                             hide=hide, budget=Budget(limits) if fresh else budget(student),
+                             identity=identity)
         if store and not r.get("transient"):
-            store.put(nb, r, key, context(student) if r.get("budget") else "")
+            store.put(nb, r, key(student), context(student) if r.get("budget") else "")
         return r, False
 
     results, reused = [None] * len(submissions), 0
     meter = Meter(len(submissions), progress)
+    todo = []
+    for i, s in enumerate(submissions):  # what needs no grading first: no sandbox, no
+        done = ready(*s)                 # references, no isolation check when nothing does
+        if done is None:
+            todo.append(i)
+            continue
+        results[i], was_stored = done
+        reused += was_stored
+        meter.clear()
+        echo(line(done[0], was_stored))
+        meter.step()
+    if todo or json_path:                # fails closed before any learner code runs
+        isolation = isolation or isolation_status(limits)
+    if todo:
+        reference = reference or cached_reference()
     pool = ThreadPoolExecutor(max_workers=max(1, jobs))
     try:
-        futures = {pool.submit(work, *s): i for i, s in enumerate(submissions)}
+        futures = {pool.submit(work, *submissions[i]): i for i in todo}
         for future in as_completed(futures):
             r, was_stored = future.result()
             results[futures[future]] = r
@@ -143,7 +169,8 @@ def grade(paths, json_path=None, csv_path=None, reference=None, limits=Limits, e
     if csv_path:
         write_atomic(csv_path, to_csv(results))
     if results:
-        echo(f"Isolation: {isolation}.")
+        echo(f"Isolation: {isolation}." if isolation else
+             "Isolation: not needed (nothing was graded: no learner code ran).")
         busy = sum(bool(r.get("transient")) for r in results)
         if busy:
             echo(f"{busy} result{'s' * (busy != 1)} depended on this machine (too busy, or "

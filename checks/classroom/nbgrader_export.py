@@ -8,7 +8,7 @@
 
 In each notebook, an exercise's cell (the one with ``### BEGIN SOLUTION``) becomes an
 nbgrader solution cell, and its check cell an autograder test cell worth the exercise's
-points, calling ``checks.engine.strict.check_strict``: the same check as ``check``, on the same
+points, calling ``checks.strict.check_strict``: the same check as ``check``, on the same
 stored practice cases, raising when it fails. Then, in DIR, nbgrader does the rest:
 
     nbgrader generate_assignment week1                # a name printed by the export;
@@ -37,7 +37,7 @@ c.CourseDirectory.course_id = "nn-from-scratch"
 c.Execute.timeout = 600
 '''
 TEST_SOURCE = ('# Autograder test (nbgrader): the course\'s check for {ex}, raising if it fails.\n'
-               'from checks.engine.strict import check_strict\n'
+               'from checks.strict import check_strict\n'
                'check_strict("{ex}", {fn})')
 
 

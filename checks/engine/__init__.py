@@ -1,1 +1,1 @@
-"""Judging one function, as a notebook's check() and the grader both do: the exercise model, verdicts, verify, compare, show, multi-step judging (steps, replay), the stored practice cases, messages."""
+"""Judging one function, as a notebook's check() and the grader both do: the exercise model, verdicts, verify, compare, show, a call in the learner's kernel (local_call), the stored practice cases, messages."""

@@ -21,11 +21,10 @@ renders as English (the tests list every one).
 """
 import gettext
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
-
-import numpy as np
 
 from .language import current
 
@@ -135,7 +134,8 @@ def to_data(value):
         return {"tuple": [to_data(v) for v in value]}
     if isinstance(value, list):
         return {"list": [to_data(v) for v in value]}
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")      # not imported here: the command line starts without it
+    if np is not None and isinstance(value, np.generic):      # (no NumPy loaded, no NumPy value)
         return value.item()
     return value
 

@@ -86,9 +86,21 @@ def solution_notebooks(folder=None):
 
 
 WORKSHOP = ("playground.ipynb",)     # notebooks without exercises: built and shipped, never graded
-# Cells a lesson ships that only show the workshop playground (lesson 07's last cell): the
-# grader and status leave them out (as empty cells), since the sandbox offers no playground.
-WORKSHOP_CELLS = ("import playground\n\nplayground.show(globals());",)
+# Cells a lesson ships that need the playground module, which the sandbox does not offer: lesson
+# 07's last cell shows the workshop playground; lesson 08's reads the learner's own functions from
+# their other lesson notebooks (the grader reads one notebook: there the course's versions, which
+# lesson 08's first cell imports, stand in). The grader and status leave them out (as empty cells).
+WORKSHOP_CELLS = (
+    "import playground\n\nplayground.show(globals());",
+    ("import playground\n\n"
+     "yours = playground.own_pieces([\"init_params\", \"dense_forward\", \"relu\", \"relu_derivative\", "
+     "\"softmax_cross_entropy\",\n"
+     "                               \"softmax_cross_entropy_grad\", \"dense_backward\", \"adam_step\"])\n"
+     "print(\"\\n\".join(yours.notes))\n"
+     "init_params, dense_forward, relu, relu_derivative, softmax_cross_entropy, "
+     "softmax_cross_entropy_grad, \\\n"
+     "    dense_backward, adam_step = yours.functions.values()"),
+)
 
 
 def workshop_notebooks(folder=None):
@@ -99,11 +111,11 @@ def workshop_notebooks(folder=None):
 
 def load_reference(folder=None):
     """{function name: reference function} from the solutions' exercise cells and imports."""
-    import nbformat             # slow to import: only when the solutions are read
+    from .nbread import code_sources
     functions = {}
     for path in solution_notebooks(folder):
         namespace = {"__name__": f"reference_{path.stem}"}
-        for source in code_cells(nbformat.read(path, as_version=4)):
+        for source in code_sources(path):
             if is_exercise(source):
                 exec(compile(source, f"{path.name}", "exec"), namespace)
                 for name in defined_functions(source):

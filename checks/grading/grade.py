@@ -14,10 +14,9 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-import nbformat
-
 from ..engine.messages import Message, Verbatim, msg, to_data
 from ..engine import practice
+from ..engine.nbread import nbformat
 from . import points as points_config
 from ..catalogue import EXERCISES, lessons
 from .submissions import lesson_by_name
@@ -92,7 +91,7 @@ def read_cells(path):
         raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,
                              error=Verbatim(clean(e, 200, True)))) from None
     try:
-        nb = nbformat.reads(json.dumps(small), as_version=4)
+        nb = nbformat().reads(json.dumps(small), as_version=4)
         cells = nb.get("cells")
     except Exception as e:
         raise ValueError(msg("could not read {name} as a notebook ({error})", name=path.name,

@@ -48,7 +48,7 @@ def check_notebook(path):
     from ..catalogue import EXERCISES, lessons
     from .grade import lesson_of, read_cells
     from ..runtime.invoke import strip_magics
-    from ..engine.notebook import run_check
+    from ..notebook import run_check
     from ..engine.verify import missing
     try:
         cells = read_cells(path)

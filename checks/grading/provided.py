@@ -28,6 +28,7 @@ import gzip
 import io
 import json
 import py_compile
+import re
 import shutil
 import tempfile
 import threading
@@ -115,13 +116,27 @@ def read_module(module):
             continue
         statements.append((node, defined_names(node)))
     own = {name for _, names in statements for name in names}
-    out = []
+    out, lines = [], LINE.findall(source)
     for node, names in statements:
         loads = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - set(names)
         refers = {(module, n) for n in loads if n in own}
         refers |= {imported[n] for n in loads if n in imported}
-        out.append(Statement(module, node, ast.get_source_segment(source, node), names, refers))
+        out.append(Statement(module, node, segment(lines, node), names, refers))
     return doc, out, imported
+
+
+LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")   # lines as ast splits them
+
+
+def segment(lines, node):
+    """ast.get_source_segment(source, node) from the source's ``lines`` (LINE.findall),
+    split once: get_source_segment splits the whole source at every call."""
+    first, last = node.lineno - 1, node.end_lineno - 1
+    start = lines[first].encode()
+    if first == last:
+        return start[node.col_offset:node.end_col_offset].decode()
+    return "".join([start[node.col_offset:].decode(), *lines[first + 1:last],
+                    lines[last].encode()[:node.end_col_offset].decode()])
 
 
 def defined_names(node):

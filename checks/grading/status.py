@@ -6,13 +6,17 @@ grader's sandbox; elsewhere (macOS, Windows) in a plain Python subprocess with a
 time limit (``plainrun.py``), and status says so. A notebook is graded again
 only when its bytes or the course's checks change: results are kept in
 ``.cache/status/`` in the course folder (or nowhere, if it is read-only).
+
+With nothing changed, status reads the course's files and the stored results only: it
+imports neither the catalogue (nor NumPy with it) nor nbformat, the costly imports, which
+only grading a notebook needs (tests/grading/test_status.py holds it).
 """
 import hashlib
+import json
 import re
 import sys
 from pathlib import Path
 
-from ..catalogue import lessons
 from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
 from ..engine.source import ROOT
 from ..engine.verdicts import FAILED, ICONS, MISSING, one_line
@@ -49,9 +53,33 @@ def course_version(mode):
     return hash_files(hashlib.sha256(mode.encode()), course_code()).hexdigest()
 
 
-def store(runner, folder):
+def store(version, folder):
     from .store import ResultStore
-    return ResultStore(folder, course_version(runner.__name__)) if folder else None
+    return ResultStore(folder, version) if folder else None
+
+
+def course_lessons(version=None, folder=None):
+    """{lesson: [its exercise ids]} in course order (catalogue.lessons()), kept in ``folder``
+    for the course's ``version``: a status with nothing changed then never imports the
+    catalogue, and NumPy with it. ``folder`` None: from the catalogue itself."""
+    kept = Path(folder) / f"lessons-{version}.json" if folder and version else None
+    if kept:
+        try:
+            found = json.loads(kept.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = None
+        if isinstance(found, dict) and all(isinstance(ids, list) and all(
+                isinstance(i, str) for i in ids) for ids in found.values()):
+            return found
+    from ..catalogue import lessons
+    found = lessons()
+    if kept:
+        from .store import write_atomic
+        try:
+            write_atomic(kept, json.dumps(found))
+        except OSError:               # a read-only course folder: ask the catalogue every time
+            pass
+    return found
 
 
 def worth_keeping(result):
@@ -102,16 +130,17 @@ def wrapped(first, text, indent=25):
     """``first`` then ``text`` in lines of at most WIDTH columns (display width: a Chinese
     character counts two), the following ones indented by ``indent`` spaces; words are never
     split."""
-    lines, line = [], first
+    lines, line, line_width = [], first, width(first)       # widths add up: counted once
     for chunk in CHUNK.findall(" ".join(text.split())):
         if chunk.isspace():
             if line.strip():
-                line += " "
+                line, line_width = line + " ", line_width + 1
             continue
-        if width(line.rstrip() + chunk) > WIDTH and line.strip() and line != first:
+        trailing = len(line) - len(line.rstrip())             # spaces: one column each
+        if line_width - trailing + width(chunk) > WIDTH and line.strip() and line != first:
             lines.append(line.rstrip())
-            line = " " * indent
-        line += chunk
+            line, line_width = " " * indent, indent
+        line, line_width = line + chunk, line_width + width(chunk)
     lines.append(line.rstrip())
     return "\n".join(lines)
 
@@ -124,17 +153,19 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
     say = echo
     default, note = runner_for(platform)
     runner = runner or default
-    results = store(runner, cache)
+    version = course_version(runner.__name__) if cache else None
+    results = store(version, cache)
+    lessons = course_lessons(version, cache)
     if note:
         say(render(note, lang) + "\n")
     done = total = 0
     kept = {lesson: results.get(folder / f"{lesson}.ipynb", "you") if results else None
-            for lesson in lessons()}
+            for lesson in lessons}
     fresh = [lesson for lesson, r in kept.items()
              if r is None and (folder / f"{lesson}.ipynb").exists()]
     if fresh:
         say(render(announce(len(fresh), folder), lang))
-    for lesson, ids in lessons().items():
+    for lesson, ids in lessons.items():
         path = folder / f"{lesson}.ipynb"
         if not path.exists():
             say(pad(lesson, 22) + render(msg("(no notebook at {path})", path=str(path)), lang))

@@ -12,6 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..engine.nbread import code_sources
 from ..engine.source import ROOT, solution_notebooks
 
 
@@ -49,11 +50,9 @@ def write_atomic(path, text):
 
 def fingerprint(points, limits):
     """A hash of everything that decides a grade, except the notebook itself."""
-    import nbformat             # slow to import: only when grading
     h = hash_files(hashlib.sha256(), course_code())
     for path in solution_notebooks():
-        nb = nbformat.read(path, as_version=4)
-        h.update("\0".join(c.source for c in nb.cells if c.cell_type == "code").encode())
+        h.update("\0".join(code_sources(path)).encode())
     settings = {k: getattr(limits, k) for k in dir(limits) if not k.startswith("_")}
     h.update(json.dumps([points, settings], sort_keys=True, default=str).encode())
     return h.hexdigest()

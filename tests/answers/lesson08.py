@@ -122,3 +122,99 @@ WRONG["train_digits"] = [
     (make_train_digits(sizes=(64, 128, 10), epochs=30, lr=3e-3, output="relu"),    # M4
      "as happens when the output layer goes through a ReLU"),
 ]
+
+
+# ---- train_article_model ------------------------------------------------------------
+
+def make_article(mistake=None):
+    """The spec's loop written with the pieces (blocks' here), with one thing done wrong."""
+    from checks.catalogue.lesson08 import article_run
+
+    def train_article_model(X_train, y_train, epochs=10, batch_size=32, lr=0.001, seed=0):
+        return article_run(X_train, y_train, epochs, batch_size, lr, seed, mistake)
+    return train_article_model
+
+
+def article_with_train_loop(X_train, y_train, epochs=10, batch_size=32, lr=0.001, seed=0):
+    """Lesson 07's train with Adam, as a learner writes it: forward, backward, a dict of
+    Adam states keyed by position."""
+    rng = np.random.default_rng(seed)
+    params = blocks.init_params([X_train.shape[1], 10, 10], seed=rng)
+    acts = ["relu", "linear"]
+    state, t = {}, 0
+    for _ in range(epochs):
+        order = rng.permutation(len(X_train))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            logits, cache = blocks.forward(X_train[idx], params, acts)
+            grads = blocks.backward(blocks.softmax_cross_entropy_grad(logits, y_train[idx]),
+                                    cache, params, acts)
+            t += 1
+            new = []
+            for l, ((W, b), (dW, db)) in enumerate(zip(params, grads)):
+                pair = []
+                for k, (p, g) in enumerate(((W, dW), (b, db))):
+                    m, v = state.get((l, k), (0.0, 0.0))
+                    p, m, v = blocks.adam_step(p, g, m, v, t, lr)
+                    state[(l, k)] = (m, v)
+                    pair.append(p)
+                new.append(tuple(pair))
+            params = new
+    return params
+
+
+def article_one_hot_by_hand(X_train, y_train, epochs=10, batch_size=32, lr=0.001, seed=0):
+    """One-hot labels with the gradient written out, (softmax(Z2) - Y) / m, and the ReLU's
+    backward as a mask: the same steps."""
+    rng = np.random.default_rng(seed)
+    (W1, b1), (W2, b2) = blocks.init_params([X_train.shape[1], 10, 10], seed=rng)
+    arrays = [W1, b1, W2, b2]
+    ms = [np.zeros_like(a) for a in arrays]
+    vs = [np.zeros_like(a) for a in arrays]
+    Y = np.eye(10)[y_train]
+    t = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(X_train))
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            X = X_train[idx]
+            W1, b1, W2, b2 = arrays
+            Z1 = X @ W1 + b1
+            A1 = np.maximum(Z1, 0)
+            Z2 = A1 @ W2 + b2
+            dZ2 = (blocks.softmax(Z2) - Y[idx]) / len(idx)
+            dZ1 = (dZ2 @ W2.T) * (Z1 > 0)
+            grads = [X.T @ dZ1, dZ1.sum(axis=0, keepdims=True),
+                     A1.T @ dZ2, dZ2.sum(axis=0, keepdims=True)]
+            t += 1
+            for k, g in enumerate(grads):
+                arrays[k], ms[k], vs[k] = blocks.adam_step(arrays[k], g, ms[k], vs[k], t, lr)
+    return [(arrays[0], arrays[1]), (arrays[2], arrays[3])]
+
+
+def article_through_fit(X_train, y_train, epochs=10, batch_size=32, lr=0.001, seed=0):
+    """The course's fit does the whole job: the same numbers, none of the learner's loop."""
+    rng = np.random.default_rng(seed)
+    params = blocks.init_params([X_train.shape[1], 10, 10], seed=rng)
+    digits.fit(params, X_train, y_train, ["relu", "linear"], epochs, lr, batch_size, seed=rng,
+               verbose=False)
+    return params
+
+
+RIGHT["train_article_model"] = [make_article(), article_with_train_loop,
+                                article_one_hot_by_hand]
+
+WRONG["train_article_model"] = [
+    (make_article("softmax_twice"), "the softmax is applied twice"),
+    (make_article("relu_output"), "the output layer goes through a ReLU"),
+    (make_article("lr_hundredth"), "with lr = 0.01, not the learning rate passed in"),
+    (make_article("lr_default"), "the learning rate passed in was not used"),
+    (make_article("no_shuffle"), "the examples were not shuffled"),
+    (make_article("shuffle_once"), "shuffled once, before the first epoch"),
+    (make_article("two_generators"), "come from two generators"),
+    (make_article("t_per_epoch"), "started again from 0 every epoch"),
+    (make_article("shared_state"), "the four arrays share one Adam state"),
+    (make_article("one_hot"), "the labels were turned into one-hot rows"),
+    (make_article("epochs_ignored"), "the run matches 10 epochs"),
+    (article_through_fit, "calls digits.fit, the course's provided version"),
+]

@@ -110,7 +110,7 @@ def test_the_release_holds_what_learners_need_and_no_grading_secret(release):
     assert ".venv/" in ignored and ".ipynb_checkpoints/" in ignored
     assert not {"/build/", ".nbgrader-venv/", ".venv310/"} & set(ignored)     # not ours
     assert (release / "blocks.py").read_bytes() == (ROOT / "blocks.py").read_bytes()
-    assert {"README.md", "requirements.txt", "pyproject.toml", "checks/engine/notebook.py"} <= files
+    assert {"README.md", "requirements.txt", "pyproject.toml", "checks/notebook.py"} <= files
     if (ROOT / "digits.py").exists():
         assert {"digits.py"} | {f"data/{p.name}" for p in (ROOT / "data").iterdir()} <= files
     assert not any(f.startswith(("solutions/", "tests/")) or f.endswith("hidden_cases.py") for f in files)
@@ -131,7 +131,7 @@ sys.path.insert(0, {root!r})
 CHECK = ONLY_THE_RELEASE + """
 import numpy as np
 import checks
-from checks.engine.notebook import run_check
+from checks.notebook import run_check
 assert checks.__file__.startswith({root!r}), checks.__file__
 right = run_check("sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z, dtype=float))))
 wrong = run_check("sigmoid", lambda z: 1 / (1 + np.exp(np.asarray(z, dtype=float))))

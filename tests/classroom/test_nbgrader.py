@@ -19,7 +19,7 @@ from checks.classroom import assignments
 from checks.catalogue import lessons
 from checks.classroom.nbgrader_export import export, source_notebook
 from checks.engine.source import BEGIN, END, ROOT
-from checks.engine.strict import check_strict
+from checks.strict import check_strict
 
 VENV = os.environ.get("NBGRADER_VENV") or str(ROOT / ".nbgrader-venv")
 PACKAGES = ["nbgrader==0.9.6", "numpy", "matplotlib", "ipykernel"]

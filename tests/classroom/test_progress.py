@@ -107,3 +107,36 @@ def test_progress_counts_lesson_00_only_learners_and_takes_an_assignment(tmp_pat
     assert "carol" in (tmp_path / "l.csv").read_text(encoding="utf-8")
     with pytest.raises(Exception, match="no assignment 'nope'"):
         progress.progress(cls, echo=lines.append, limits=Quick, jobs=1, assignment="nope")
+
+
+NOTHING_NEW = """
+import json, sys
+from checks.__main__ import main
+code = main(["progress", sys.argv[1]])
+from checks.grading import sandbox
+hidden = sys.modules.get("checks.classroom.hidden_cases")
+print(json.dumps({"code": code,
+                  "heavy": [m for m in ("nbformat", "jsonschema", "matplotlib") if m in sys.modules],
+                  "references_loaded": bool(hidden and hidden.cached_reference.cache_info().misses),
+                  "sandbox_started": sandbox.ZYGOTE.proc is not None}))
+"""
+
+
+def test_a_rerun_with_nothing_new_reads_stored_results_only(tmp_path):
+    """`progress` again on an unchanged class (item 6 of issue 22: a live session): it
+    imports neither nbformat nor matplotlib, loads no reference solution and starts no
+    sandbox, and prints the same table. Measured in a fresh process, by what it loaded."""
+    import json
+    import subprocess
+    import sys
+    cls = tmp_path / "class"
+    submission(cls, "ada", {"dense_forward": "return None"})
+    first = []
+    progress.progress(cls, echo=first.append, jobs=1)
+    run = subprocess.run([sys.executable, "-c", NOTHING_NEW, str(cls)], capture_output=True,
+                         text=True, timeout=300)
+    *table, report = run.stdout.splitlines()
+    assert json.loads(report) == {"code": 0, "heavy": [], "references_loaded": False,
+                                  "sandbox_started": False}, run.stderr
+    assert table[1:] == first[1:]                 # the same report (its first line: the time)
+    assert any(line.split()[:3] == ["dense_forward", "0", "1"] for line in table)

@@ -22,7 +22,7 @@ MODULES = [importlib.import_module(f"tests.answers.{m.name}")
            for m in pkgutil.iter_modules(answers.__path__)]
 WRONG = [(i, f) for m in MODULES for i, fs in m.WRONG.items() for f, _ in fs]
 LESSONS = sorted(lessons())
-ALLOW = {"NumPy", "ReLU", "Adam", "MNIST", "epoch", "epochs", "Python", "XOR", "He", "dtype",
+ALLOW = {"NumPy", "Keras", "ReLU", "Adam", "MNIST", "epoch", "epochs", "Python", "XOR", "He", "dtype",
          "logits", "tuple", "list", "dict", "None", "True", "False", "stub", "shape", "softmax",
          "sigmoid", "tanh", "relu", "linear", "mse", "sgd", "momentum", "adam", "seed", "lr",
          "beta", "atol", "rtol", "nan", "inf", "argmax", "axis", "row", "column", "Generator",

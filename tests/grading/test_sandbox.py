@@ -462,7 +462,7 @@ def test_calls_through_blocks_earn_nothing_in_grade(tmp_path, how):
 @pytest.mark.parametrize("how", DELEGATIONS)
 def test_calls_through_blocks_earn_nothing_in_check(how):
     import blocks  # noqa: F401
-    from checks.engine.notebook import run_check
+    from checks.notebook import run_check
     namespace = {"blocks": blocks}
     exec(DELEGATIONS[how], namespace)
     verdict = run_check("dense_forward", namespace["dense_forward"])
@@ -471,7 +471,7 @@ def test_calls_through_blocks_earn_nothing_in_check(how):
 
 def test_digits_predict_labels_does_not_do_lesson_08():
     import digits
-    from checks.engine.notebook import run_check
+    from checks.notebook import run_check
     verdict = run_check("predict", lambda X, params, activations:
                         digits.predict_labels(X, params, activations))
     assert not verdict.passed and "calls digits.predict_labels" in verdict.message
@@ -480,7 +480,7 @@ def test_digits_predict_labels_does_not_do_lesson_08():
 def test_using_other_provided_functions_is_fine():
     import blocks
     import numpy as np
-    from checks.engine.notebook import run_check
+    from checks.notebook import run_check
 
     def predict(X, params, activations):       # the reference does exactly this
         return np.argmax(blocks.forward(X, params, activations)[0], axis=1)

@@ -145,3 +145,51 @@ def test_a_zh_tw_reason_is_wrapped_by_display_width_and_loses_nothing():
     assert "".join(line.strip() for line in lines).replace(" ", "") == \
         ("❌ train_digits：" + reason).replace(" ", "")
     assert not any(line.strip()[0] in "。，）：" for line in lines[1:])
+
+
+# A status in its own process, after what the command line loads, with a runner that fails
+# if asked to grade anything; it prints what status printed, then every module loaded.
+UNCHANGED = """
+import sys
+import checks.__main__
+from checks.grading.status import status
+
+def in_sandbox(path):          # named as the runner the results were stored for
+    raise AssertionError(f"{path} was graded again")
+
+status(sys.argv[1], cache=sys.argv[2], runner=in_sandbox)
+print("LOADED", *sorted(sys.modules))
+"""
+
+
+def test_a_status_with_nothing_changed_imports_neither_the_catalogue_nor_nbformat(tmp_path):
+    """Only grading needs NumPy, nbformat and the catalogue: with every notebook as it was
+    and the checks unchanged, status reads stored results and answers without them."""
+    path = submission(tmp_path, "me")
+    stored = {"exercises": {"weighted_sum": {"status": "passed", "passed": True},
+                            "dense_forward": {"status": "failed", "passed": False,
+                                              "reason": "dense_forward returned [0.]"}}}
+
+    def in_sandbox(p):
+        return stored
+    first = []
+    status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=in_sandbox)
+    run = subprocess.run([sys.executable, "-c", UNCHANGED, str(path.parent),
+                          str(tmp_path / "cache")], capture_output=True, text=True,
+                         encoding="utf-8", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    shown, loaded = run.stdout.split("LOADED ")
+    assert shown.splitlines() == "\n".join(first[1:]).splitlines()     # all but "Running ..."
+    loaded = set(loaded.split())
+    assert "checks.grading.status" in loaded
+    assert not {"numpy", "nbformat", "checks.catalogue", "checks.grading.grade"} & loaded
+
+
+def test_the_lessons_kept_for_status_are_the_catalogues(tmp_path):
+    from checks.catalogue import lessons
+    kept = status_module.course_lessons("v1", tmp_path)
+    assert kept == lessons() and list(kept) == list(lessons())
+    assert status_module.course_lessons("v1", tmp_path) == lessons()      # read back
+    (tmp_path / "lessons-v1.json").write_text('{"01_weighted_sum": 3}', encoding="utf-8")
+    assert status_module.course_lessons("v1", tmp_path) == lessons()      # damaged: asked again
+    assert status_module.course_lessons() == lessons()

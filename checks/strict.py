@@ -4,11 +4,11 @@ nbgrader (and similar tools) give a test cell its points when it runs without ra
 ``check_strict`` runs the same check as ``check`` (the stored practice cases), prints the
 same message, and raises AssertionError when the exercise does not pass.
 """
-from ..runtime.provided_modules import is_provided
-from .messages import render
+from .engine.messages import render
+from .engine.verdicts import ICONS
+from .engine.verify import not_yours, set_aside
 from .notebook import run_check
-from .verdicts import ICONS
-from .verify import not_yours, set_aside
+from .runtime.provided_modules import is_provided
 
 
 def check_strict(exercise_id, fn):

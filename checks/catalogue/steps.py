@@ -11,13 +11,13 @@ on, a state reset), so such an exercise is graded by properties, ``stepwise``:
 """
 import copy
 
+from ..engine.exercise import Case
+from ..engine.messages import msg
+from ..engine.practice import fill
+from ..engine.show import show_case
+from ..engine.verdicts import Problem
+from ..engine.verify import hint_line, judge, known_mistake, sentence, verify
 from ..runtime import plain
-from .exercise import Case
-from .messages import msg
-from .practice import fill
-from .show import show_case
-from .verdicts import Problem
-from .verify import hint_line, judge, known_mistake, sentence, verify
 
 N_STEPS = 5
 

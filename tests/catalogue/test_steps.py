@@ -1,4 +1,4 @@
-"""Exercises judged over a loop of calls (checks/engine/steps.py), and train's optional optimizer
+"""Exercises judged over a loop of calls (checks/catalogue/steps.py), and train's optional optimizer
 argument: the mistake recognised is a field, and a failure names the first wrong step."""
 import numpy as np
 
@@ -6,7 +6,7 @@ import tests.answers.lesson07 as answers
 from checks import run_check
 from checks.engine.exercise import Exercise, Mistake
 from checks.catalogue import EXERCISES
-from checks.engine.steps import N_STEPS, consecutive_steps
+from checks.catalogue.steps import N_STEPS, consecutive_steps
 from checks.engine.verdicts import FAILED, Outcome
 from checks.engine.messages import msg
 
