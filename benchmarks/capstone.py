@@ -41,7 +41,7 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import digits    # noqa: E402
+import digits  # noqa: E402
 from blocks import init_params  # noqa: E402
 
 TASKS = {

@@ -7,6 +7,7 @@ NumPy) per submission.
     .venv/bin/python benchmarks/checks_and_grading.py --n 40 --class-size 500
 """
 import argparse
+import functools
 import os
 import resource
 import shutil
@@ -24,14 +25,14 @@ from checks import run_check
 from checks.catalogue import EXERCISES
 from checks.classroom.grade_class import grade
 from checks.classroom.hidden_cases import cached_reference
-from checks.grading.zygote import ZYGOTE
 from checks.engine.source import ROOT
+from checks.grading.zygote import ZYGOTE
 
 
 def check_latency(repeats=15):
     reference = cached_reference()
     rows = []
-    for ex_id, ex in EXERCISES.items():
+    for ex_id in EXERCISES:
         if ex_id not in reference:
             continue
         times = []
@@ -50,6 +51,7 @@ def language_latency(repeats=15, shows=50):
     so the renderings are timed apart from its noise)."""
     import importlib
     import pkgutil
+
     import tests.answers as answers
     wrong = {}
     for m in pkgutil.iter_modules(answers.__path__):
@@ -66,9 +68,9 @@ def language_latency(repeats=15, shows=50):
     rows = []
     for ex_id, fn in wrong.items():
         verdict = run_check(ex_id, fn)
-        judged = median_ms(lambda: run_check(ex_id, fn), repeats)
-        rows.append((ex_id, judged, median_ms(lambda: verdict.text("en"), shows),
-                     median_ms(lambda: verdict.text("zh-TW"), shows)))
+        judged = median_ms(functools.partial(run_check, ex_id, fn), repeats)
+        rows.append((ex_id, judged, median_ms(functools.partial(verdict.text, "en"), shows),
+                     median_ms(functools.partial(verdict.text, "zh-TW"), shows)))
     return rows
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import nbformat
 
-from checks.engine.source import ROOT
 from checks.classroom.grade_class import grade
+from checks.engine.source import ROOT
 from checks.grading.sandbox_policy import Limits, Unisolated
 from checks.grading.zygote import isolation_refused
 

@@ -13,10 +13,10 @@ import sys
 import time
 from pathlib import Path
 
+from checks.engine.source import ROOT
 from checks.grading.sandbox import Sandbox
 from checks.grading.sandbox_policy import Limits, keep_paths
 from checks.grading.zygote import font_cache, isolation_refused
-from checks.engine.source import ROOT
 
 IMPORTS = f"import sys; sys.path.insert(0, {str(ROOT)!r}); import numpy, matplotlib.pyplot, blocks"
 

@@ -4,14 +4,22 @@ and the others grade unisolated. No test leaves a sandbox behind, even when it f
 import pytest
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="session")
 def isolation_where_possible():
-    from checks.grading import sandbox_policy, zygote
-    why = zygote.isolation_refused()
-    if why:
-        sandbox_policy.Limits.isolate = False
-    yield why
+    """None where learner code can be isolated on this machine, else the reason (asked
+    once per test process); the grader's zygote is closed at the end."""
+    from checks.grading import zygote
+    yield zygote.isolation_refused()
     zygote.close_all()
+
+
+@pytest.fixture(autouse=True)
+def unisolated_where_refused(isolation_where_possible, monkeypatch):
+    """Where isolation is refused, each test grades unisolated: ``Limits.isolate`` is False
+    for that test only, and put back after it."""
+    if isolation_where_possible:
+        from checks.grading import sandbox_policy
+        monkeypatch.setattr(sandbox_policy.Limits, "isolate", False)
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 
 from checks.authoring.build import clear_outputs
-from checks.engine.source import BEGIN, END, ROOT
 from checks.command import module_present
+from checks.engine.source import BEGIN, END, ROOT
 from checks.grading.sandbox_policy import Limits
 
 SOLUTION = ROOT / "solutions" / "01_weighted_sum.ipynb"

@@ -10,8 +10,8 @@ import pytest
 from checks import errors
 from checks.__main__ import main
 from checks.command import PARTS, Command, everywhere, present
-from checks.errors import CourseError
 from checks.engine.source import ROOT
+from checks.errors import CourseError
 from helpers import closure, listed, modules_of, runnable
 
 
@@ -153,14 +153,15 @@ def test_the_message_is_printed_whole_without_a_traceback(monkeypatch, capsys):
 def test_a_bug_keeps_its_traceback(monkeypatch, capsys):
     """Only expected failures are turned into sentences; a bug of ours must be seen."""
     for bug in (ValueError("a bug"), OSError("no file involved")):
-        monkeypatch.setattr("checks.__main__.present", lambda: fake(raises(bug)))
+        monkeypatch.setattr("checks.__main__.present", lambda bug=bug: fake(raises(bug)))
         with pytest.raises(type(bug)):
             main(["try"])
 
 
 def test_a_command_returns_its_exit_code(monkeypatch, capsys):
     for returned, code in ((None, 0), (0, 0), (1, 1), (2, 2)):
-        monkeypatch.setattr("checks.__main__.present", lambda: fake(lambda args: returned))
+        monkeypatch.setattr("checks.__main__.present",
+                            lambda returned=returned: fake(lambda args: returned))
         assert main(["try"]) == code
 
 

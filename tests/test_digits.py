@@ -108,6 +108,20 @@ def test_fit_trains_in_place_and_keeps_everything_on_interrupt(capsys):
     assert len(history["loss"]) == 5 and history["loss"][-1] < history["loss"][0]
 
 
+@pytest.mark.parametrize("given", ["X_val", "y_val"])
+def test_fit_refuses_half_a_validation_set_before_training(given):
+    d = digits.load_digits_split()
+    params = init_params([64, 10], seed=0)
+    before = [W.copy() for W, _ in params]
+    half = {"X_val": d["X_val"] / 16} if given == "X_val" else {"y_val": d["y_val"]}
+    with pytest.raises(ValueError, match="needs both X_val and y_val"):
+        digits.fit(params, d["X_train"] / 16, d["y_train"], ["linear"], epochs=1, **half)
+    assert all(np.array_equal(W, b) for (W, _), b in zip(params, before))   # nothing trained
+    with_both = digits.fit(params, d["X_train"][:50] / 16, d["y_train"][:50], ["linear"], epochs=1,
+                           X_val=d["X_val"] / 16, y_val=d["y_val"], verbose=False)
+    assert len(with_both["val_loss"]) == 1
+
+
 def test_the_mnist_sample_files_are_the_published_ones():
     for kind, path in digits.MNIST_SAMPLE.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digits.MNIST_SAMPLE_SHA256[kind]

@@ -129,7 +129,7 @@ def check_activation_backward():
         got = run("activation_backward", dA=dA, Z=Z, f_prime=blocks.DERIVATIVES[name])["dZ"]
         assert_close(got, blocks.activation_backward(dA, Z, name))
         f = blocks.ACTIVATIONS[name]
-        close_gradient(got, numeric(lambda v: np.sum(dA * f(v)), Z), 1e-5)
+        close_gradient(got, numeric(lambda v, f=f: np.sum(dA * f(v)), Z), 1e-5)
 
 
 def check_loss_grad(loss_name, grad_name, out, x, ref_grad, **given):

@@ -5,8 +5,8 @@ imports a left-out folder at module level; every module of checks/ lives in a pa
 import ast
 import sys
 
-from checks.engine.source import ROOT
 from checks.authoring.release import LEFT_OUT, learner_files
+from checks.engine.source import ROOT
 
 CHECKS = ROOT / "checks"
 PARTS = ('runtime', 'engine', 'catalogue', 'grading', 'authoring', 'classroom')          # lowest first

@@ -207,7 +207,7 @@ def test_the_learners_functions_really_run_and_train_as_the_course_does():
     mine.step(20)
     course.step(20)
     assert len(calls) == 20 * 4                        # W and b of two layers, every step
-    for (W, b), (W_c, b_c) in zip(mine.params, course.params):
+    for (W, _b), (W_c, _b_c) in zip(mine.params, course.params):
         np.testing.assert_allclose(W, W_c, rtol=1e-12)
 
 

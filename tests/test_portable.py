@@ -70,7 +70,7 @@ def test_part_of_the_suite_passes_under_a_non_utf8_locale():
              "tests/authoring/test_translation.py::test_catalogue_matches_the_english_and_is_complete",
              "tests/engine/test_messages_zh.py::test_the_catalogue_is_complete_and_compiled"]
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                          "-p", "no:xdist", "--no-header", "-x", *tests],
+                          "--no-header", "-x", *tests],          # one process: no -n
                          env=env, cwd=ROOT, capture_output=True, text=True, errors="replace",
                          timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

@@ -10,7 +10,7 @@ Numbers that are not results (a learning rate, a bound from the maths, an exampl
 are written in $maths$ or `code`, or listed in NOT_RESULTS with the reason.
 """
 import re
-from decimal import Decimal, ROUND_HALF_EVEN, ROUND_HALF_UP
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 import nbformat
 import pytest

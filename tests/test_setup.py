@@ -6,7 +6,7 @@ import pytest
 from checks.engine.source import ROOT
 
 LOCKS = {"requirements.txt": "requirements.in", "requirements-dev.txt": "requirements-dev.in"}
-DEVELOPERS_ONLY = ("pytest", "pytest-xdist", "nbval", "hanzidentifier", "polib")
+DEVELOPERS_ONLY = ("pytest", "pytest-xdist", "nbval", "hanzidentifier", "polib", "ruff", "mypy")
 
 
 def requirement_lines(name="requirements.txt"):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import nbformat
 
-from ..engine import practice
-from ..errors import CourseError
 from ..catalogue import EXERCISES
+from ..engine import practice
 from ..engine.source import BEGIN, END, ROOT, load_reference, solution_notebooks, workshop_notebooks
+from ..errors import CourseError
 
 REGION = re.compile(rf"^([ \t]*){re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*$",
                     re.S | re.M)

@@ -11,10 +11,10 @@ def build_arguments(p):
 def build_course(execute=False):
     """``make build``'s steps: the notebooks, the practice cases, the provided modules' uses,
     the mistakes guide, then the zh-TW edition; returns the paths written."""
+    from ..grading.provided import write_needs  # what each lesson's cells use of blocks, digits
     from .build import build_expected, build_notebooks
-    from .guide import write_guide           # docs/mistakes.md, from the same catalogue
+    from .guide import write_guide  # docs/mistakes.md, from the same catalogue
     from .translate import build_translations  # the zh-TW edition (checks/authoring/translate.py)
-    from ..grading.provided import write_needs   # what each lesson's cells use of blocks, digits
     changed = build_notebooks()
     build_expected()
     needs = write_needs()

@@ -10,9 +10,9 @@ tests/authoring/test_instructor.py fails when docs/mistakes.md is stale.
 """
 import inspect
 
-from ..errors import CourseError
 from ..catalogue import EXERCISES, lessons
 from ..engine.source import ROOT
+from ..errors import CourseError
 
 OUT = ROOT / "docs" / "mistakes.md"
 

@@ -28,15 +28,16 @@ import os
 import re
 import shutil
 import tempfile
+
 try:
     import tomllib
 except ModuleNotFoundError:     # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
-from .build import learner_text
-from ..errors import CourseError
 from ..engine.source import ROOT, solution_notebooks, workshop_notebooks
+from ..errors import CourseError
+from .build import learner_text
 
 # Folders of checks/ that hold grading secrets, need solutions/ or build the course,
 # with their command modules: never in a learner's release, so that its

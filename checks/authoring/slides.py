@@ -24,9 +24,9 @@ from pathlib import Path
 
 import nbformat
 
-from .build import clear_solutions
-from ..errors import CourseError
 from ..engine.source import ROOT, solution_notebooks
+from ..errors import CourseError
+from .build import clear_solutions
 
 VENDOR = ROOT / "vendor"
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -35,11 +35,11 @@ from pathlib import Path
 import nbformat
 import polib
 
-from .build import STUB_COMMENT, learner_version
-from . import catalogue       # the checks' messages (checks.po)
-from .execute import run
-from ..errors import ANSWER_NO, CourseError
 from ..engine.source import BEGIN, ROOT, solution_notebooks, workshop_notebooks
+from ..errors import ANSWER_NO, CourseError
+from . import catalogue  # the checks' messages (checks.po)
+from .build import STUB_COMMENT, learner_version
+from .execute import run
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"

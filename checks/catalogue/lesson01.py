@@ -2,8 +2,8 @@
 import numpy as np
 
 from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named
-from .common_mistakes import size_one_array
 from ..engine.messages import msg, nmsg
+from .common_mistakes import size_one_array
 from .gen import KINDS, batch_shapes, kind_word, values
 
 LESSON = "01_weighted_sum"

@@ -2,6 +2,7 @@
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, like, raised, raised_when, shapes_named, when
 from ..engine.messages import nmsg
 from .gen import KINDS, elementwise_cases, kind_word, values

@@ -2,6 +2,7 @@
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, close, in_wrong_order, like, when
 from ..engine.messages import msg
 from ..engine.verify import error_message
@@ -102,12 +103,10 @@ def from_global_state(params, sizes, seed):
 
 
 def scale_hint(std, target, n_in):
-    for formula, value in [("sqrt(1 / n_in)", np.sqrt(1 / n_in)), ("2 / n_in", 2 / n_in),
-                           ("1", 1.0), ("sqrt(2 / n_out)", None)]:
-        if value is not None and abs(std / value - 1) < 0.05:
-            break
-    else:
-        formula = None
+    candidates = [("sqrt(1 / n_in)", np.sqrt(1 / n_in)), ("2 / n_in", 2 / n_in), ("1", 1.0),
+                  ("sqrt(2 / n_out)", None)]
+    formula = next((name for name, value in candidates
+                    if value is not None and abs(std / value - 1) < 0.05), None)
     said = msg("with n_in = {n_in} the weights' standard deviation is {std:.4f}, but He "
                "initialisation uses sqrt(2 / n_in) = {target:.4f}.", n_in=n_in, std=std,
                target=target)

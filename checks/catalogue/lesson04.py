@@ -6,12 +6,20 @@ treat exact 0s and 1s) are in loss_cases.py.
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, changed_input, close, like, raised, when
-from .common_mistakes import overflowed_logits, size_one_array, unclipped
 from ..engine.messages import msg
+from .common_mistakes import overflowed_logits, size_one_array, unclipped
 from .gen import KINDS, kind_word, logits_label, values
-from .loss_cases import (bce_visible, closest_to_edge, exact_edges, finite_if_sure_and_wrong,
-                         mse_visible, probabilities, sce_visible)
+from .loss_cases import (
+    bce_visible,
+    closest_to_edge,
+    exact_edges,
+    finite_if_sure_and_wrong,
+    mse_visible,
+    probabilities,
+    sce_visible,
+)
 
 LESSON = "04_loss"
 a = np.array

@@ -9,15 +9,35 @@ import functools
 import numpy as np
 
 import blocks
-from ..engine.exercise import (Case, Exercise, changed_input, close, in_wrong_order, like, raised,
-                               when)
-from ..runtime.functions import (log_sum_exp, neighbour_products, sin_weighted, sum_of_cubes,
-                                 sum_of_squares)
-from .common_mistakes import overflowed_logits, returns_number, size_one_array, unclipped
+
+from ..engine.exercise import (
+    Case,
+    Exercise,
+    changed_input,
+    close,
+    in_wrong_order,
+    like,
+    raised,
+    when,
+)
 from ..engine.messages import msg, nmsg
+from ..runtime.functions import (
+    log_sum_exp,
+    neighbour_products,
+    sin_weighted,
+    sum_of_cubes,
+    sum_of_squares,
+)
+from .common_mistakes import overflowed_logits, returns_number, size_one_array, unclipped
 from .gen import KINDS, kind_word, logits_label, values
-from .loss_cases import (bce_visible, closest_to_edge, finite_if_sure_and_wrong,
-                         mse_visible, probabilities, sce_visible)
+from .loss_cases import (
+    bce_visible,
+    closest_to_edge,
+    finite_if_sure_and_wrong,
+    mse_visible,
+    probabilities,
+    sce_visible,
+)
 
 LESSON = "05_chain_rule"
 a = np.array

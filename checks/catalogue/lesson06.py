@@ -6,8 +6,8 @@ computation it differentiates (float64, inputs away from ReLU's kink at 0).
 import numpy as np
 
 import blocks
-from ..engine.exercise import (Case, Exercise, close, in_wrong_order, like, raised, when,
-                               when_wrong)
+
+from ..engine.exercise import Case, Exercise, close, in_wrong_order, like, raised, when, when_wrong
 from ..engine.messages import msg
 from .gen import KINDS, NETWORKS, article_network, batch_shapes, kind_word, network_label, values
 

@@ -17,6 +17,7 @@ smaller batch and the optimiser's state.
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case, Exercise, like, when, when_wrong
 from ..engine.messages import msg
 from .gen import values

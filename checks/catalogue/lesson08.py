@@ -21,9 +21,10 @@ import numpy as np
 
 import blocks
 import digits
+
 from ..engine.exercise import Case, Exercise, like, when
-from ..engine.verdicts import Note
 from ..engine.messages import Joined, Message, msg
+from ..engine.verdicts import Note
 from ..engine.verify import error_message
 from .gen import values
 

@@ -16,6 +16,7 @@ so no value can be required there; they are left out of the cases.
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case
 
 a = np.array

@@ -12,6 +12,7 @@ shuffling, the last, smaller batch, and the optimiser's state (optimizer="adam",
 import numpy as np
 
 import blocks
+
 from ..engine.exercise import Case
 from ..engine.messages import Joined, Message, msg, nmsg
 from ..engine.verdicts import NotAttempted

@@ -19,13 +19,18 @@ results serve every assignment) into the assignment's: its exercises only, its p
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..grading import points as points_config
 from ..catalogue import EXERCISES, lessons
 from ..engine.source import lesson_named
-from ..errors import did_you_mean
-from ..grading.points import (PointsError, graded_lesson, read_table, refuse_bad_points,
-                              refuse_unknown_keys)
 from ..engine.verdicts import FAILED
+from ..errors import did_you_mean
+from ..grading import points as points_config
+from ..grading.points import (
+    PointsError,
+    graded_lesson,
+    read_table,
+    refuse_bad_points,
+    refuse_unknown_keys,
+)
 
 COURSE = "course"
 KEYS = {"lessons", "exercises", "partial_credit", "points", "due", "late",

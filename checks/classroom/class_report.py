@@ -16,11 +16,11 @@ import os
 import textwrap
 from collections import Counter
 
-from .csvsafe import rows_to_csv
-from ..errors import CourseError
 from ..catalogue import EXERCISES, lessons
-from .gradebook import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
 from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, STATUSES
+from ..errors import CourseError
+from .csvsafe import rows_to_csv
+from .gradebook import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_result
 
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
@@ -235,7 +235,7 @@ def class_results(folder, echo=print, **options):
     """The grader's results for ``folder``, on every core, stored in (and reused from)
     ``results_dir``: by default FOLDER.results beside the class folder, where ``grade``
     keeps them too (grade_class.default_store), so each reuses the other's."""
-    from .assignments import names          # nbgrader's submitted/<learner>/<assignment>/
+    from .assignments import names  # nbgrader's submitted/<learner>/<assignment>/
     from .grade_class import default_store, grade
     options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:
@@ -251,8 +251,8 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
     ``assignment``: only its lessons and exercises (a name of grading.toml, or a lesson)."""
     from datetime import datetime
 
-    from . import assignments
     from ..grading.submissions import discover
+    from . import assignments
     snapshot = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
     chosen = assignments.load(assignment) if assignment else None
     if chosen is not None:

@@ -10,12 +10,12 @@ File names are unique per learner (``secA/ada`` and ``secB/ada`` never share one
 import re
 from pathlib import Path
 
-from .csvsafe import rows_to_csv
-from ..grading.store import write_atomic
-from .late import late_words, source_words
-from .gradebook import NOT_SUBMITTED, attempts, gradebook, slug
 from ..engine.messages import Joined, Verbatim, from_data, msg, pmsg, render
 from ..engine.verdicts import ICONS
+from ..grading.store import write_atomic
+from .csvsafe import rows_to_csv
+from .gradebook import NOT_SUBMITTED, attempts, gradebook, slug
+from .late import late_words, source_words
 
 MAP = "learners.csv"
 MARKUP = re.compile(r"[\\`\[\]<>&|]")

@@ -17,9 +17,9 @@ from ..grading import points as points_config
 from ..grading.grade import grade_notebook, noted_result, printable_path, refusal
 from ..grading.sandbox import STOPPING
 from ..grading.sandbox_policy import Budget, Limits, Unisolated, exposed, unreadable_by
-from ..grading.zygote import isolation_refused, kill_all
 from ..grading.store import ResultStore, fingerprint, learner_context, write_atomic
 from ..grading.submissions import discover, find_submissions, lesson_by_name
+from ..grading.zygote import isolation_refused, kill_all
 from .assignments import whole_course
 from .gradebook import gradebook
 from .hidden_cases import cached_reference, hidden_cases
@@ -234,8 +234,8 @@ def cli(args):
     """``python -m checks grade``: grades, then writes what was asked (report.py).
     Returns the exit code; raises CourseError (PointsError, IsolationUnavailable, RosterError,
     OverrideError, LateError, ...) before any learner code runs when an input is wrong."""
-    from . import assignments, late, overrides, roster
     from ..classroom.report import write_outputs
+    from . import assignments, late, overrides, roster
     started = time.monotonic()
     missing = [str(p) for p in args.paths if not Path(p).exists()]
     if missing:

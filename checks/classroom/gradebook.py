@@ -12,9 +12,9 @@ Who a notebook belongs to is decided when submissions are found
 import re
 from pathlib import Path
 
-from .csvsafe import rows_to_csv
 from ..catalogue import EXERCISES
 from ..engine.messages import Message
+from .csvsafe import rows_to_csv
 
 GRADED, UNREADABLE, NOT_SUBMITTED = "graded", "unreadable", "not submitted"
 

@@ -29,9 +29,9 @@ from pathlib import Path
 from dateutil.parser import isoparse
 
 from ..engine.messages import Joined, Verbatim, msg, pmsg
-from .csvsafe import read_rows
-from ..grading.submissions import canvas_file
 from ..grading.points import PointsError, graded_lesson, refuse_unknown_keys
+from ..grading.submissions import canvas_file
+from .csvsafe import read_rows
 
 KEYS = {"grace_minutes", "penalty", "per", "maximum"}
 UNITS = {"day": timedelta(days=1), "hour": timedelta(hours=1), "once": None}

@@ -23,11 +23,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import assignments as assignments_config
 from ..authoring.build import clear_outputs
-from ..catalogue import lessons
 from ..authoring.release import SETUP_FILES, learner_files
+from ..catalogue import lessons
 from ..engine.source import BEGIN, ROOT
+from . import assignments as assignments_config
 
 CHECK_CELL = re.compile(r'^\s*check\(\s*["\'](\w+)["\']\s*,\s*(\w+)\s*\)\s*$')
 CONFIG = '''# Written by `python -m checks nbgrader-export`; edit freely, it is not overwritten.

@@ -8,9 +8,9 @@ import json
 import sys
 from pathlib import Path
 
+from ..grading.store import write_atomic
 from . import lms
 from .csvsafe import rows_to_csv
-from ..grading.store import write_atomic
 from .gradebook import NOT_SUBMITTED, UNREADABLE, gradebook, to_csv as gradebook_csv
 
 

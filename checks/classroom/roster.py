@@ -261,7 +261,7 @@ def class_list(found, people=None):
     who = {p.login: {**p.data(), "folders": []} for p in people}
     rename, unmatched = {}, []
     files = {}
-    for learner, path in found.submissions:
+    for learner, _path in found.submissions:
         files[learner] = files.get(learner, 0) + 1
     for key, ident in found.learners.items():
         person, why = matcher.match(ident)

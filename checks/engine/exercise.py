@@ -1,21 +1,34 @@
 """What an exercise is, to the checks: its cases, its known mistakes, its tolerance."""
+from __future__ import annotations
+
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence, Union
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .messages import Message
+    from .verdicts import Note, Outcome, Problem, Verdict
+
+# A learner's function, called on one case by the checks (engine/notebook.py's local_call, or
+# the grader's sandbox): what it did.
+Call = Callable[["Case"], "Outcome"]
+# What a property check finds: problems (sentences, Problems, Mistakes) and Notes, or a
+# failed Verdict of its own (engine/verify.py, verify_properties).
+Findings = Union[Sequence[Union[str, "Message", "Problem", "Mistake", "Note"]], "Verdict"]
 
 
 @dataclass
 class Case:
     """One call of a learner's function: ``fn(*args, **kwargs)`` should return ``expected``."""
-    args: tuple
-    label: str = ""
-    kwargs: dict = field(default_factory=dict)
+    args: tuple[Any, ...]
+    label: Union[str, Message] = ""
+    kwargs: dict[str, Any] = field(default_factory=dict)
     expected: Any = None
     hidden: bool = False
 
     @property
-    def size(self):
+    def size(self) -> int:
         """Number of array elements in the arguments: how "small" the case is."""
         return sum(np.size(a) for a in self.args if isinstance(a, np.ndarray))
 
@@ -29,7 +42,7 @@ class Mistake:
     helpers below write it: ``like`` and ``when`` from their ``how`` argument, ``raised``
     and ``changed_input`` from their own arguments, ``when_wrong`` adds its condition."""
     id: str
-    hint: str
+    hint: Union[str, Message]
     matches: Callable[[Case, Any], bool]
     how: Optional[str] = None   # how it is recognised, in words (every catalogued one has it)
     in_place: bool = False      # explains a right value whose arguments were changed in place
@@ -37,31 +50,36 @@ class Mistake:
 
 @dataclass
 class Exercise:
+    """One exercise as the checks know it: its cases (``visible`` ones fixed and shown,
+    ``random`` ones drawn per seed), its catalogued ``mistakes``, how close is right
+    (``rtol``, ``atol``, ``tolerance``), or a ``properties`` check instead of cases."""
     id: str
     lesson: str
     signature: str
-    arg_names: tuple                             # the parameters' names, for messages
-    visible: Callable[[], list] = lambda: []     # fixed, shown cases
-    random: Optional[Callable[[np.random.Generator], list]] = None
-    mistakes: list = field(default_factory=list)
-    outputs: tuple = ()                          # names of returned values, if several
+    arg_names: tuple[str, ...]                   # the parameters' names, for messages
+    visible: Callable[[], list[Case]] = lambda: []     # fixed, shown cases
+    random: Optional[Callable[[np.random.Generator], list[Case]]] = None
+    mistakes: list[Mistake] = field(default_factory=list)
+    outputs: tuple[str, ...] = ()                # names of returned values, if several
     scalar: bool = False                         # the contract says "-> float"
     rtol: float = 1e-6
     atol: float = 1e-9
-    tolerance: Optional[Callable[[Case], tuple]] = None   # (rtol, atol) of one case, if it differs
+    # (rtol, atol) of one case, if it differs
+    tolerance: Optional[Callable[[Case], tuple[float, float]]] = None
     finite_difference: Optional[Callable[[Case], Any]] = None   # the result by centred differences
     gradcheck_tol: float = 1e-6
-    gradcheck_cases: Optional[Callable[[], list]] = None   # default: the visible cases
-    properties: Optional[Callable] = None        # graded by properties: f(call) -> [problems]
+    gradcheck_cases: Optional[Callable[[], list[Case]]] = None   # default: the visible cases
+    properties: Optional[Callable[[Call], Findings]] = None   # graded by properties instead
     points: int = 1
     seconds: Optional[float] = None              # grader's time limit per call, if not the default
-    in_place_note: Optional[str] = None          # what to say when an argument changed, if not the default
-    uses: tuple = ()                             # other exercises of the lesson it may call
+    # what to say when an argument changed in place, if not the default
+    in_place_note: Optional[Union[str, Message]] = None
+    uses: tuple[str, ...] = ()                   # other exercises of the lesson it may call
 
-    def n_visible(self):
+    def n_visible(self) -> int:
         return len(self.visible())
 
-    def cases(self, seed):
+    def cases(self, seed: int) -> list[Case]:
         """The visible cases, then the randomised ones drawn with ``seed``."""
         cases = list(self.visible())
         if self.random is not None:
@@ -71,7 +89,7 @@ class Exercise:
 
 # ---- recognising mistakes ---------------------------------------------------
 
-def close(a, b, rtol=1e-6, atol=1e-9):
+def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     """True when two results (arrays or nested tuples/lists of them) agree."""
     if isinstance(a, (list, tuple)) or isinstance(b, (list, tuple)):
         return (isinstance(a, (list, tuple)) and isinstance(b, (list, tuple))
@@ -83,13 +101,14 @@ def close(a, b, rtol=1e-6, atol=1e-9):
         return False
 
 
-def like(wrong, hint, mistake_id=None, how=None):
+def like(wrong: Callable[..., Any], hint: Union[str, Message], mistake_id: Optional[str] = None,
+         how: Optional[str] = None) -> Mistake:
     """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
     ``how`` names that wrong result for the guide, e.g. "`np.dot(x, w)`".
 
     Never on a case where the mistake's output equals the expected one: there the two
     cannot be told apart, and the learner's answer may be right."""
-    def matches(case, got):
+    def matches(case: Case, got: Any) -> bool:
         if isinstance(got, Raised):
             return False
         try:
@@ -104,10 +123,10 @@ def like(wrong, hint, mistake_id=None, how=None):
     return Mistake(mistake_id or wrong.__name__, hint, matches, said)
 
 
-def indistinguishable(wrong, expected):
+def indistinguishable(wrong: Any, expected: Any) -> bool:
     """True when a mistake's output would pass as the expected one (values, shape, dtype)."""
-    from .compare import compare
     from ..runtime.plain import normalise
+    from .compare import compare
     try:
         return compare(expected, normalise(wrong), 1e-6, 1e-9) is None
     except Exception:
@@ -118,7 +137,7 @@ class Raised(str):
     """Stands for the learner's result when their function raised: the error's text."""
 
 
-def raised(pattern, hint, mistake_id):
+def raised(pattern: Union[str, Sequence[str]], hint: Union[str, Message], mistake_id: str) -> Mistake:
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its message,
     or a tuple of substrings any of which will do."""
     patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
@@ -128,10 +147,11 @@ def raised(pattern, hint, mistake_id):
                    f"their function raises an error whose message contains {said}")
 
 
-def when(predicate, hint, mistake_id, how=None):
+def when(predicate: Callable[[Case, Any], Any], hint: Union[str, Message], mistake_id: str,
+         how: Optional[str] = None) -> Mistake:
     """A mistake recognised by a predicate of the case and the learner's result; ``how``
     says what the predicate sees, e.g. "the result has shape (1,) or (1, 1)"."""
-    def matches(case, got):
+    def matches(case: Case, got: Any) -> bool:
         if isinstance(got, Raised):
             return False
         try:
@@ -142,7 +162,8 @@ def when(predicate, hint, mistake_id, how=None):
     return Mistake(mistake_id, hint, matches, how)
 
 
-def changed_input(hint, rtol=1e-6, atol=1e-9, mistake_id="in_place"):
+def changed_input(hint: Union[str, Message], rtol: float = 1e-6, atol: float = 1e-9,
+                  mistake_id: str = "in_place") -> Mistake:
     """A case that failed with the right value (within ``rtol``, ``atol``): an argument was
     changed in place."""
     mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, mistake_id,
@@ -152,21 +173,22 @@ def changed_input(hint, rtol=1e-6, atol=1e-9, mistake_id="in_place"):
     return mistake
 
 
-def when_wrong(mistakes):
+def when_wrong(mistakes: Sequence[Mistake]) -> list[Mistake]:
     """The mistakes, each recognised only when the result is not right anyway (a right value
     that failed for another reason, e.g. an argument changed in place, gets no hint)."""
-    return [Mistake(m.id, m.hint, lambda case, got, m=m: not close(got, case.expected)
-                    and m.matches(case, got),
+    def wrong_only(m: Mistake) -> Callable[[Case, Any], bool]:
+        return lambda case, got: not close(got, case.expected) and m.matches(case, got)
+    return [Mistake(m.id, m.hint, wrong_only(m),
                     m.how and f"{m.how} (only counted when the value is wrong anyway)")
             for m in mistakes]
 
 
-def in_wrong_order(outputs, mistake_id="wrong_order"):
+def in_wrong_order(outputs: Sequence[str], mistake_id: str = "wrong_order") -> Mistake:
     """The right values, returned in another order: ``outputs`` names them in the right one,
     e.g. ("dw", "db"). One wording for every exercise that returns several values."""
     import itertools
 
-    def matches(case, got):
+    def matches(case: Case, got: Any) -> bool:
         exp = case.expected
         if not (isinstance(got, (tuple, list)) and isinstance(exp, (tuple, list))
                 and len(got) == len(exp) == len(outputs)) or close(got, exp):
@@ -179,11 +201,12 @@ def in_wrong_order(outputs, mistake_id="wrong_order"):
                 how="the result holds the right values in another order")
 
 
-def raised_when(pattern, predicate, hint, mistake_id, how=None):
+def raised_when(pattern: str, predicate: Callable[[Case, str], Any], hint: Union[str, Message],
+                mistake_id: str, how: Optional[str] = None) -> Mistake:
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its
     message and ``predicate(case, message)`` holds (e.g. the shapes it names are the
     arguments'); ``how`` completes "their function raises an error whose message ..."."""
-    def matches(case, got):
+    def matches(case: Case, got: Any) -> bool:
         if not (isinstance(got, Raised) and pattern in got):
             return False
         try:
@@ -193,7 +216,7 @@ def raised_when(pattern, predicate, hint, mistake_id, how=None):
     return Mistake(mistake_id, hint, matches, f"their function raises an error whose message {how}")
 
 
-def shapes_named(message):
+def shapes_named(message: str) -> list[tuple[int, ...]]:
     """The shapes a NumPy error names, e.g. "... with shapes (4,5) (4,)" -> [(4, 5), (4,)]."""
     import re
     return [tuple(int(n) for n in group.replace(" ", "").split(",") if n)

@@ -3,12 +3,16 @@ own kernel (the grader's ``call`` runs it in the sandbox instead; verify() takes
 import copy
 import sysconfig
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any, Optional
 
 import numpy as np
 
 from ..runtime.invoke import invoke
 from .cputime import Usage
+from .exercise import Call
 from .messages import Message, from_child, msg
 from .verdicts import Outcome
 from .watch import Watch
@@ -19,7 +23,7 @@ OWN_CODE = (str(Path(__file__).resolve().parents[1]), str(Path(np.__file__).reso
               if k in ("stdlib", "platstdlib", "purelib", "platlib")})
 
 
-def learner_line(tb):
+def learner_line(tb: Optional[TracebackType]) -> Optional[str]:
     """'line N: code' of the innermost traceback frame that is the learner's own code."""
     frames = [f for f in traceback.extract_tb(tb) if not (Path(f.filename).is_absolute()
               and str(Path(f.filename).resolve()).startswith(OWN_CODE))]
@@ -29,14 +33,15 @@ def learner_line(tb):
     return f"line {f.lineno}: {f.line.strip()}" if f.line else f"line {f.lineno}"
 
 
-def timed_out(seconds):
+def timed_out(seconds: float) -> Message:
     """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call):
     a Message completing "It ..." (an Outcome with ``error_is_sentence=True``)."""
     return msg("was stopped: it {why} (an infinite loop?)",
                why=msg("did not finish within {seconds:g} s", seconds=seconds))
 
 
-def local_call(fn, arg_names=(), provided=None, seconds=None):
+def local_call(fn: Callable[..., Any], arg_names: tuple[str, ...] = (), provided: Any = None,
+               seconds: Optional[float] = None) -> Call:
     """A ``call(case) -> Outcome`` that runs ``fn`` here, in the learner's kernel;
     ``provided``: the course's functions whose use earns nothing (watch.provided_versions),
     watched as far as a learner's own kernel allows (see checks/engine/watch.py);

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .messages import from_data, to_data
 from ..runtime import plain
 from .exercise import Case
+from .messages import from_data, to_data
 
 FOLDER = Path(__file__).resolve().parents[1] / "practice_cases"
 PRACTICE_SEED = 2024

@@ -4,7 +4,6 @@ import numpy as np
 from .messages import Joined, Table, Verbatim, msg, nmsg, pmsg
 
 
-
 def fmt(x, precision=4):
     """``x`` as the learner reads it: text (numbers with ``precision`` decimals in arrays, 2
     more significant digits alone) or a Message (words); an array's later lines are

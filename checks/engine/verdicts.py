@@ -5,8 +5,19 @@ as fields (``status``, ``mistake``, ``reason``, ``passed_cases``) and the text a
 reads is kept as ``lines``; ``message`` is derived from them. No code learns a fact by
 reading a message.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field, replace
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, Union
+
+if TYPE_CHECKING:
+    from .messages import Joined, Message, Table
+
+# What a learner reads, as data (checks/engine/messages.py): a sentence is a Message, or
+# text shown as it is (a str, e.g. Verbatim: Python's own error); a line may also be a
+# Table (a shown case) or a Joined list.
+Said = Union[str, "Message"]
+Line = Union[str, "Message", "Table", "Joined"]
 
 PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, MISSING)
@@ -17,12 +28,12 @@ ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❔"}   #
 class Outcome:
     """What one call of the learner's function did."""
     value: Any = None
-    error: Optional[str] = None          # one sentence, e.g. "ValueError: shapes ..."
+    error: Optional[Said] = None         # one sentence, e.g. "ValueError: shapes ..."
     line: Optional[str] = None           # "line 3: return x @ w"
     not_attempted: bool = False
     missing: bool = False                # no function of that name to call
-    mutated: tuple = ()                  # names of arguments changed in place
-    warnings: tuple = ()
+    mutated: tuple[str, ...] = ()        # names of arguments changed in place
+    warnings: tuple[str, ...] = ()
     fatal: bool = False                  # timed out or crashed: stop calling this function
     timed_out: bool = False              # the grader stopped it at its time limit
     stub: Optional[str] = None           # the function that raised NotImplementedError
@@ -39,14 +50,14 @@ class Verdict:
     pass, a Message ("" when it passed); ``passed_cases``: when it failed, how many cases it got right."""
     id: str
     status: str
-    lines: list
+    lines: list[Line]
     n_cases: int = 0                     # how many cases it was checked on
     mistake: Optional[str] = None
-    warnings: list = field(default_factory=list)
-    reason: str = ""
+    warnings: list[str] = field(default_factory=list)
+    reason: Said = ""
     passed_cases: Optional[int] = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"a verdict's status is one of {STATUSES}, not {self.status!r}")
         if isinstance(self.lines, str):
@@ -54,29 +65,29 @@ class Verdict:
         self.lines = list(self.lines)
 
     @property
-    def message(self):
+    def message(self) -> str:
         """The whole text in English, as the JSON keeps it."""
         return self.text("en")
 
-    def text(self, lang=None):
+    def text(self, lang: Optional[str] = None) -> str:
         """The whole text in ``lang`` (default: the chosen language), as check() prints it."""
         from .messages import render
         return "\n".join(render(line, lang) for line in self.lines)
 
-    def reason_text(self, lang=None, limit=300):
+    def reason_text(self, lang: Optional[str] = None, limit: int = 300) -> str:
         """``reason``'s first sentence in ``lang``: one line for status."""
         from .messages import render
         return one_line(render(self.reason, lang), limit) if self.reason else ""
 
     @property
-    def passed(self):
+    def passed(self) -> bool:
         return self.status == PASSED
 
     @property
-    def missing(self):
+    def missing(self) -> bool:
         return self.status == MISSING
 
-    def with_lines(self, *more):
+    def with_lines(self, *more: Line) -> Verdict:
         """A copy with ``more`` lines at the end."""
         return replace(self, lines=[*self.lines, *more])
 
@@ -85,10 +96,10 @@ class Note:
     """A remark a property check makes about an answer that passes (not a problem):
     ``text``, a Message."""
 
-    def __init__(self, text):
+    def __init__(self, text: Said) -> None:
         self.text = text
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.text)
 
 
@@ -96,10 +107,10 @@ class Problem:
     """A problem a property check found: ``text`` (a Message, or a list of them, one per
     line), recognised as the catalogued mistake ``mistake`` (its id; None if none matched)."""
 
-    def __init__(self, text, mistake=None):
+    def __init__(self, text: Union[Said, list[Said]], mistake: Optional[str] = None) -> None:
         self.text, self.mistake = text, mistake
 
-    def __str__(self):
+    def __str__(self) -> str:
         from .messages import render
         return render(self.text, "en")
 
@@ -108,12 +119,12 @@ class NotAttempted(Exception):
     """Raised inside a property check when the learner's function is not finished yet (it
     raised NotImplementedError); ``stub`` names the function that raised, if known."""
 
-    def __init__(self, stub=None):
+    def __init__(self, stub: Optional[str] = None) -> None:
         super().__init__(stub)
         self.stub = stub
 
 
-def one_line(text, limit=300):
+def one_line(text: object, limit: int = 300) -> str:
     """The first sentence of ``text`` (English or Chinese): a verdict's reason. Past ``limit``
     characters it ends at the last whole word before it, with "…" (a reason is wrapped where
     it is shown, never cut mid-word)."""

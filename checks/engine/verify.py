@@ -10,12 +10,13 @@ from dataclasses import replace
 import numpy as np
 
 from blocks import relative_error
+
 from ..runtime.provided_modules import SET_ASIDE
 from .compare import compare
 from .exercise import Raised
 from .messages import Joined, Message, Verbatim, case_label, hint as hint_message, msg, nmsg
 from .show import show_case
-from .verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, Note, NotAttempted, Verdict
+from .verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, NotAttempted, Note, Verdict
 
 
 def headed(ex_id, text):

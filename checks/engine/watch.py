@@ -14,7 +14,6 @@ import threading
 
 from .messages import msg
 
-
 # A provided function that does an exercise's whole job, besides blocks.<its name>
 # (tests/grading/test_provided_by_lesson.py finds them by calling, and checks this list).
 PROVIDED_EQUIVALENTS = {

@@ -14,16 +14,16 @@ import stat
 from dataclasses import replace
 from pathlib import Path
 
-from ..engine.messages import Message, Verbatim, msg, to_data
-from ..engine import practice
-from ..engine.nbread import nbformat
-from . import points as points_config
 from ..catalogue import EXERCISES, lessons
-from .submissions import lesson_by_name
-from .notebook_sources import TooMuchSource, reduced_notebook
-from .sandbox import STOPPING, Limits, Unavailable, Sandbox, clean
+from ..engine import practice
+from ..engine.messages import Message, Verbatim, msg, to_data
+from ..engine.nbread import nbformat
 from ..engine.source import WORKSHOP_CELLS, defined_functions, lesson_of_file
 from ..engine.verify import noted, stand_ins, verify
+from . import points as points_config
+from .notebook_sources import TooMuchSource, reduced_notebook
+from .sandbox import STOPPING, Limits, Sandbox, Unavailable, clean
+from .submissions import lesson_by_name
 
 MAX_NOTEBOOK_BYTES = 256 * 1024 ** 2    # the file, outputs included (they are skipped)
 MAX_SOURCE_BYTES = 2 * 1024 ** 2        # its code cells' sources, as stored

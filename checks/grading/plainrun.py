@@ -45,11 +45,12 @@ def failure(error):
 def check_notebook(path):
     """Runs the notebook's cells here, then checks each of its lesson's exercises."""
     import checks
+
     from ..catalogue import EXERCISES, lessons
-    from .grade import lesson_of, read_cells
-    from ..runtime.invoke import strip_magics
-    from ..notebook import run_check
     from ..engine.verify import missing
+    from ..notebook import run_check
+    from ..runtime.invoke import strip_magics
+    from .grade import lesson_of, read_cells
     try:
         cells = read_cells(path)
     except ValueError as e:

@@ -9,9 +9,9 @@ except ModuleNotFoundError:     # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
-from ..errors import CourseError, did_you_mean
 from ..catalogue import EXERCISES, lessons
 from ..engine.source import ROOT, lesson_named
+from ..errors import CourseError, did_you_mean
 
 FILE = ROOT / "grading.toml"
 

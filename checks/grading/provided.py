@@ -38,6 +38,7 @@ from ..catalogue import lessons as catalogue_lessons
 from ..engine.source import ROOT
 from ..runtime.invoke import CALLS_ITSELF, NONE_OF_YOURS
 from ..runtime.provided_modules import PROVIDED_MODULES
+
 NEEDS_FILE = Path(__file__).with_name("provided_names.json")
 HELD_OUT_SEED = 0                 # train_digits is graded on this seed's test part
 
@@ -242,6 +243,7 @@ def seen_digits():
     """(csv.gz bytes, n_train): the rows of the course's split that learner code may see
     (the training part, then the validation part), in digits.csv.gz's format."""
     import numpy as np
+
     import digits
     X, y = digits.load_digits()
     train, val, _ = digits.stratified_split(y, seed=HELD_OUT_SEED)
@@ -373,6 +375,7 @@ def used_in(source, aliases):
 def solution_needs(folders=None):
     """{lesson: {module: [names]}} from every solution notebook (English and zh-TW)."""
     import nbformat
+
     from ..engine.source import solution_notebooks
     from ..runtime.invoke import strip_magics
     folders = folders or [ROOT / "solutions", ROOT / "solutions" / "zh-TW"]

@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from ..engine.messages import Verbatim, msg
-from ..errors import CourseError
 from ..engine.source import ROOT, lesson_named
+from ..errors import CourseError
 
 
 class ResetError(CourseError):

@@ -20,11 +20,12 @@ import struct
 import tempfile
 import threading
 import time
+
 import numpy as np
 
-from ..runtime import plain
 from ..engine.messages import Message, Verbatim, from_child, msg
 from ..engine.verdicts import Outcome
+from ..runtime import plain
 from . import provided
 from .sandbox_policy import Budget, Limits, base_env, hide_paths, keep_paths
 from .zygote import LIVE, ZYGOTE, Crashed, Unavailable, run_folder
@@ -74,6 +75,28 @@ def cpu_times(pid):
     except OSError:
         return None
     return cpu, wait / 1e9
+
+
+def more_time(elapsed: float, used: float | None, waited: float | None, seconds: float,
+              hard: float) -> float:
+    """The grader's rule when a request's deadline passes: how many more seconds to wait
+    for the child's reply, or the Timeout that ends the request.
+
+    ``elapsed``: wall seconds since the request was sent; ``used`` and ``waited``: the
+    child's CPU seconds and its seconds waiting for a CPU since then (None: unknown);
+    ``seconds``: its limit, in CPU time; ``hard``: the wall seconds after which it ends
+    anyway (``seconds`` times ``Limits.busy_factor``). A child that used its limit, or that
+    was not runnable half of the time (sleeping, stopped, waiting on input), or whose
+    clocks are unknown, is stopped: Timeout(). One kept from its CPU by others' load gets
+    the CPU time it has left (at least 0.05 s), up to ``hard``: past that,
+    Timeout(busy=True), the machine's fault and not the code's."""
+    if used is None or waited is None:
+        raise Timeout()
+    if used >= seconds or used + waited < 0.5 * elapsed:
+        raise Timeout()
+    if elapsed >= hard:
+        raise Timeout(busy=True)
+    return min(hard - elapsed, max(0.05, seconds - used))
 
 
 def usage(folder, most_files):
@@ -263,7 +286,7 @@ class Sandbox:
         except (Timeout, Crashed) as e:
             self.stop()
             raise Crashed(msg("the sandbox did not start: {why}",
-                              why=e.args[0] if e.args else msg("no answer")))
+                              why=e.args[0] if e.args else msg("no answer"))) from e
         finally:
             self.spent += time.monotonic() - started
             self.budget.charge(time.monotonic() - started)
@@ -370,7 +393,7 @@ class Sandbox:
             if lefts[cause] < seconds and (used is None or used < seconds):
                 self.stop()                  # cut short by a budget, not by its own limit
                 self.over.add(cause)
-                raise OverBudget(cause)
+                raise OverBudget(cause) from None
             raise
         finally:
             wall = time.monotonic() - started
@@ -400,7 +423,7 @@ class Sandbox:
             except BlockingIOError:
                 continue
             except OSError:
-                raise Crashed(self.death())
+                raise Crashed(self.death()) from None         # death() says why
 
     def receive(self, nonce, deadline, seconds=None, before=None):
         """The reply to the pending request: the next frame carrying ``nonce`` and the
@@ -446,17 +469,11 @@ class Sandbox:
 
     def extension(self, started, before, seconds, hard):
         """A later deadline when the child was kept from running by others' load; else the
-        Timeout that ends this request."""
+        Timeout that ends this request (the rule: ``more_time``)."""
         now, after = time.monotonic(), self.cpu()
-        if before is None or after is None:
-            raise Timeout()
-        used, waited = after[0] - before[0], after[1] - before[1]
-        wanted = used + waited >= 0.5 * (now - started)      # runnable, not sleeping
-        if used >= seconds or not wanted:
-            raise Timeout()
-        if now >= hard:
-            raise Timeout(busy=True)
-        return min(hard, now + max(0.05, seconds - used))
+        used, waited = (None, None) if before is None or after is None else \
+            (after[0] - before[0], after[1] - before[1])
+        return now + more_time(now - started, used, waited, seconds, hard - started)
 
     def next_frame(self, deadline):
         while True:

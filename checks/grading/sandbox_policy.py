@@ -11,8 +11,8 @@ import sysconfig
 import threading
 from pathlib import Path
 
-from . import provided
 from ..engine.source import ROOT
+from . import provided
 
 
 class Limits:

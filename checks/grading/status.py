@@ -21,7 +21,6 @@ from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, wi
 from ..engine.source import ROOT
 from ..engine.verdicts import FAILED, ICONS, MISSING, one_line
 
-
 CACHE = ROOT / ".cache" / "status"
 
 

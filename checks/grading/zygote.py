@@ -60,9 +60,9 @@ class Zygote:
             try:
                 socket.send_fds(self.sock, [json.dumps(message).encode()], list(fds))
                 return json.loads(self.sock.recv(1 << 16) or b"null")
-            except (OSError, ValueError):
+            except (OSError, ValueError) as e:
                 self.close()
-                raise Crashed(msg("the grader could not start a sandbox (see zygote.log)"))
+                raise Crashed(msg("the grader could not start a sandbox (see zygote.log)")) from e
 
     def spawn(self, config, fds, limits):
         reply = self.ask({"op": "spawn", **config}, fds, limits)

@@ -34,10 +34,12 @@ import types
 
 SOCKET_FD, ROOT = int(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, os.path.join(ROOT, "checks"))   # for the package `runtime` (not `checks`)
-import numpy        # noqa: E402,F401  (imported once here, for every child)
-from runtime import isolate, plain  # noqa: E402
+import numpy  # noqa: E402,F401  (imported once here, for every child)
 from runtime.invoke import invoke, strip_magics  # noqa: E402
 from runtime.provided_modules import PROVIDED_MODULES, is_provided, standing_in  # noqa: E402
+
+from runtime import isolate, plain  # noqa: E402
+
 del sys.path[0]     # nothing of the course is on the path until a child adds its lesson's folder
 # `blocks` and `digits` are never loaded here: each child imports its lesson's own copies
 # (checks/grading/provided.py), so nothing of a lesson's exercises is in a child's memory.

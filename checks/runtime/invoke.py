@@ -19,7 +19,6 @@ import numpy as np
 
 from . import plain
 
-
 # Raised in the grading sandbox by blocks' stand-ins for one of the lesson's own exercises,
 # which are the learner's functions there (checks/grading/provided.py writes them).
 NONE_OF_YOURS = ("{module}.{name} is your own {name} while this notebook is graded ({name} is "

@@ -2,7 +2,6 @@ import numpy as np
 
 import blocks
 
-
 # ---- dense_backward ------------------------------------------------------------
 
 def dense_backward_loops(dZ, A_prev, W):
@@ -147,7 +146,7 @@ def backward_uses_helpers(dA_out, cache, params, activations):
 
 def backward_zip(dA_out, cache, params, activations):
     grads, dA = [], dA_out
-    for (A_prev, Z), (W, b), f in zip(cache[::-1], params[::-1], activations[::-1]):
+    for (A_prev, Z), (W, _b), f in zip(cache[::-1], params[::-1], activations[::-1]):
         dZ = dA * blocks.DERIVATIVES[f](Z)
         grads.append([A_prev.T @ dZ, np.sum(dZ, axis=0, keepdims=True)])
         dA = dZ @ W.T
@@ -188,7 +187,7 @@ def backward_forward_order(dA_out, cache, params, activations):
 
 def backward_activations_not_reversed(dA_out, cache, params, activations):
     grads, dA = [], dA_out
-    for (A_prev, Z), (W, b), f in zip(reversed(cache), reversed(params), activations):
+    for (A_prev, Z), (W, _b), f in zip(reversed(cache), reversed(params), activations):
         dZ = blocks.activation_backward(dA, Z, f)
         dA, dW, db = blocks.dense_backward(dZ, A_prev, W)
         grads.append((dW, db))

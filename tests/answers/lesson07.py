@@ -2,7 +2,6 @@ import numpy as np
 
 import blocks
 
-
 # ---- sgd_step ---------------------------------------------------------------------
 
 def sgd_subtract(param, grad, lr):

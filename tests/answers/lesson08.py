@@ -3,7 +3,6 @@ import numpy as np
 import blocks
 import digits
 
-
 # ---- predict ------------------------------------------------------------------------
 
 def predict_softmax_first(X, params, activations):

@@ -9,13 +9,13 @@ import nbformat
 import pytest
 
 from checks.authoring import guide, slides
-from checks.classroom import class_report as progress
-from checks.grading import reset
 from checks.authoring.build import clear_outputs, learner_text
-from checks.engine.exercise import Exercise, Mistake, changed_input, like, raised, when, when_wrong
 from checks.catalogue import EXERCISES
-from helpers import Quick
+from checks.classroom import class_report as progress
+from checks.engine.exercise import Exercise, Mistake, changed_input, like, raised, when, when_wrong
 from checks.engine.source import BEGIN, END, ROOT, solution_notebooks
+from checks.grading import reset
+from helpers import Quick
 
 # ---- guide: docs/mistakes.md ---------------------------------------------------------
 
@@ -209,7 +209,7 @@ def test_decks_load_nothing_from_the_network(built):
             if ref.startswith("data:"):
                 continue
             fonts.setdefault(ref.rsplit(".", 1)[0], []).append(css.parent / ref)
-        for stem, files in fonts.items():
+        for files in fonts.values():
             assert any(f.is_file() for f in files), f"{css.name} needs one of {files}"
 
 

@@ -1,9 +1,9 @@
 """The learners' release holds no solution and still checks; the Gradescope bundle
 grades a submission in a simulated /autograder."""
 import gzip
-import re
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,9 +15,9 @@ import nbformat
 import pytest
 
 from checks.authoring.build import REGION
-from checks.classroom.gradescope_bundle import build_bundle
-from checks.catalogue import EXERCISES
 from checks.authoring.release import ReleaseError, build_release
+from checks.catalogue import EXERCISES
+from checks.classroom.gradescope_bundle import build_bundle
 from checks.engine.source import ROOT, solution_notebooks, workshop_notebooks
 from helpers import GRADESCOPE, submission
 

@@ -305,9 +305,11 @@ def test_status_in_zh_tw_grades_the_zh_tw_notebooks(tmp_path):
 
 def test_figures_use_a_cjk_font_when_one_is_installed_and_stay_quiet_without(monkeypatch):
     import warnings
+
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from checks.engine import language
     saved = matplotlib.rcParams.copy()
     try:
@@ -338,6 +340,7 @@ def test_figures_use_a_cjk_font_when_one_is_installed_and_stay_quiet_without(mon
 
 def test_slides_in_zh_tw(tmp_path):
     import shutil
+
     from checks.authoring.slides import build_slides
     folder = tmp_path / "zh"
     folder.mkdir()
@@ -355,6 +358,7 @@ def test_the_maths_check_can_fail():
 
 def test_reset_in_zh_tw_backs_up_and_restores_the_zh_tw_notebook(tmp_path):
     import shutil
+
     from checks.grading.reset import reset
     root = tmp_path / "course"
     for sub in ("notebooks/zh-TW", "solutions/zh-TW"):
@@ -377,7 +381,7 @@ def test_zh_tw_stubs_say_in_zh_tw_where_the_code_goes(tmp_path):
         text = path.read_text(encoding="utf-8")
         assert "YOUR CODE HERE" not in text, path.name
         assert "NotImplementedError" not in text or json_escaped(stub) in text, path.name
-    from checks.grading.reset import fresh_copy              # reset and the release: the same
+    from checks.grading.reset import fresh_copy  # reset and the release: the same
     text, _ = fresh_copy("01_weighted_sum.ipynb", sub="zh-TW")
     assert json_escaped(stub) in text and "YOUR CODE HERE" not in text
     english, _ = fresh_copy("01_weighted_sum.ipynb")

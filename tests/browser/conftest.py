@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1400, "height": 900}
 SERVER_START_SECONDS = 90
@@ -152,6 +151,8 @@ def pytest_terminal_summary(terminalreporter, config):
 def page(lab, screenshots, request):
     """A headless Chromium page; on failure it saves a screenshot and prints the browser's errors."""
     from playwright.sync_api import sync_playwright
+
+    from tests.browser.lab_page import CHROMIUM
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM))

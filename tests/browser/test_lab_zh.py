@@ -3,8 +3,17 @@ check says 「尚未作答」, a wrong answer typed in gets its hint in zh-TW an
 Screenshots go to build/screenshots/zh-TW-*.png."""
 import nbformat
 
-from tests.browser.test_lab import (code_cell, error_outputs, open_notebook, output, run_all,
-                                    run_cell, shot, source, type_code)
+from tests.browser.lab_page import (
+    code_cell,
+    error_outputs,
+    open_notebook,
+    output,
+    run_all,
+    run_cell,
+    shot,
+    source,
+    type_code,
+)
 
 NOTEBOOK = "zh-TW/01_weighted_sum.ipynb"     # the lab fixture serves a copy of notebooks/NOTEBOOK
 SCREENSHOT_PREFIX = "zh-TW-"

@@ -2,22 +2,9 @@
 playground cell draws the widget; changing the activation and the learning rate, then pressing
 Step, changes the loss line and the picture, as read from the page. Screenshots go to
 build/screenshots/ (playground-1-... .png)."""
-import os
 import re
-from pathlib import Path
 
-import pytest
-
-CHROMIUM = Path("/usr/bin/chromium")
-if not os.access(CHROMIUM, os.X_OK):
-    pytest.skip("Browser test skipped: /usr/bin/chromium not found (apt-get install chromium)",
-                allow_module_level=True)
-pytest.importorskip("playwright.sync_api", reason="Browser test skipped: playwright not installed "
-                    "(.venv/bin/pip install -r requirements-browser.txt)")
-from playwright.sync_api import expect  # noqa: E402
-
-from tests.browser.test_lab import (code_cell, error_outputs, open_notebook, run_cell,  # noqa: E402
-                                    shot)
+from tests.browser.lab_page import code_cell, error_outputs, expect, open_notebook, run_cell, shot
 
 NOTEBOOK = "playground.ipynb"                # the lab fixture serves a copy of notebooks/NOTEBOOK
 SCREENSHOT_PREFIX = "playground-"

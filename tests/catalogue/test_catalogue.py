@@ -7,10 +7,10 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from checks.engine.exercise import Case
 from checks.catalogue import lesson05
-from checks.runtime.functions import sum_of_cubes, sum_of_squares
+from checks.engine.exercise import Case
 from checks.engine.source import ROOT
+from checks.runtime.functions import sum_of_cubes, sum_of_squares
 
 CATALOGUE = sorted((ROOT / "checks" / "catalogue").glob("*.py"))
 LESSONS = [p for p in CATALOGUE if p.stem.startswith("lesson")]

@@ -3,8 +3,14 @@ import numpy as np
 import pytest
 
 import blocks
-from checks.catalogue.replay import (TWO_EPOCHS, matching_way, paired_wrongly, run_epochs,
-                                    same_params, three_example_epochs)
+from checks.catalogue.replay import (
+    TWO_EPOCHS,
+    matching_way,
+    paired_wrongly,
+    run_epochs,
+    same_params,
+    three_example_epochs,
+)
 
 X = np.array([[1.0, -0.5], [-0.3, 0.8], [0.6, 0.9]])
 Y = np.array([[0.5], [-1.0], [1.5]])

@@ -4,11 +4,11 @@ import numpy as np
 
 import tests.answers.lesson07 as answers
 from checks import run_check
-from checks.engine.exercise import Exercise, Mistake
 from checks.catalogue import EXERCISES
 from checks.catalogue.steps import N_STEPS, consecutive_steps
-from checks.engine.verdicts import FAILED, Outcome
+from checks.engine.exercise import Exercise, Mistake
 from checks.engine.messages import msg
+from checks.engine.verdicts import FAILED, Outcome
 
 
 def test_the_step_exercises_name_the_mistake_they_recognise():

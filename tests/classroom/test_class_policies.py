@@ -12,13 +12,13 @@ from datetime import datetime, timedelta, timezone
 import jsonschema
 import nbformat
 import pytest
-from helpers import GRADESCOPE, submission
 
 from checks.__main__ import main
-from checks.classroom.gradescope_results import results_json
 from checks.classroom import assignments, late, overrides
 from checks.classroom.assignments import Assignment
 from checks.classroom.gradebook import gradebook
+from checks.classroom.gradescope_results import results_json
+from helpers import GRADESCOPE, submission
 
 ROSTER = ("login,name,email,section,canvas_id,sis_id,moodle_username\n"
           "ada,Ada Lovelace,ada@uni.example,secA,101,S1,ada.l\n"
@@ -291,9 +291,8 @@ def test_gradescope_names_the_expected_lessons_and_sets_visibility(tmp_path, mon
 # ---- cells named as a person counts them ----------------------------------------------
 
 def test_cells_are_named_as_a_person_counts_them(tmp_path):
-    from helpers import Quick
-
     from checks.classroom.grade_class import grade
+    from helpers import Quick
     path = submission(tmp_path, "ada", extra_cells=["x = 1\ny = undefined_name",
                                                     "import os\nos._exit(0)"])
     n = sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
@@ -333,8 +332,8 @@ def test_a_store_that_cannot_be_written_is_said_before_grading(tmp_path, capsys)
 
 
 def test_how_late_is_said_in_the_learners_language():
-    from checks.engine.messages import render
     from checks.classroom.late import late_words
+    from checks.engine.messages import render
     record = {"submitted": "2026-03-03T00:00:00", "minutes": 24 * 60 + 61}
     assert render(late_words(record), "en") == "late by 1 d 1 h"
     zh = render(late_words(record), "zh-TW")

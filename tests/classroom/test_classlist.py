@@ -8,12 +8,11 @@ import io
 import shutil
 
 import pytest
-from helpers import submission
 
-from checks.classroom import assignments, lms, roster
-from checks.classroom import gradebook as learners
+from checks.classroom import assignments, gradebook as learners, lms, roster
 from checks.grading import submissions
 from checks.grading.submissions import discover
+from helpers import submission
 
 
 def parse(text):

@@ -11,17 +11,17 @@ import numpy as np
 import pytest
 
 import checks.classroom.grade_class
-from checks.classroom import assignments
-from checks.grading import points as points_config
-from checks.classroom.assignments import Assignment
 from checks.authoring.build import REGION
 from checks.catalogue import EXERCISES
+from checks.classroom import assignments
+from checks.classroom.assignments import Assignment
 from checks.classroom.feedback import write_feedback
 from checks.classroom.grade_class import grade
 from checks.classroom.gradescope_results import results_json
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.classroom.progress_bar import Meter
 from checks.engine.source import ROOT
+from checks.grading import points as points_config
 from helpers import GRADESCOPE, Quick, submission
 
 # Gradescope's results.json, from https://gradescope-autograders.readthedocs.io/en/latest/specs/

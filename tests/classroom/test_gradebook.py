@@ -9,17 +9,16 @@ import shutil
 import jsonschema
 import pytest
 
-from checks.classroom import assignments, lms
-from checks.classroom import gradebook as learners
-from checks.grading import submissions
 from checks.__main__ import main
+from checks.classroom import assignments, gradebook as learners, lms
 from checks.classroom.assignments import Assignment, AssignmentError
 from checks.classroom.csvsafe import cell, rows_to_csv
 from checks.classroom.feedback import write_feedback
 from checks.classroom.grade_class import grade
-from checks.grading.submissions import find_submissions
 from checks.classroom.gradescope_results import results_json
 from checks.engine.source import ROOT
+from checks.grading import submissions
+from checks.grading.submissions import find_submissions
 from helpers import GRADESCOPE, Quick, submission
 
 
@@ -318,8 +317,8 @@ def test_every_learner_found_is_in_the_gradebook_and_shared_logins_are_flagged(t
 
 def test_status_and_grading_hash_the_same_course_code():
     """One list decides both caches: the checks' code and stored cases, the provided modules."""
-    from checks.grading.store import course_code
     from checks.engine.source import ROOT
+    from checks.grading.store import course_code
     names = {p.relative_to(ROOT).as_posix() for p in course_code()}
     assert {"blocks.py", "digits.py", "checks/__init__.py"} <= names
     assert any(n.startswith("checks/") and n.endswith(".json") for n in names)

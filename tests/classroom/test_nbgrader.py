@@ -15,8 +15,8 @@ import sys
 import nbformat
 import pytest
 
-from checks.classroom import assignments
 from checks.catalogue import lessons
+from checks.classroom import assignments
 from checks.classroom.nbgrader_export import export, source_notebook
 from checks.engine.source import BEGIN, END, ROOT
 from checks.strict import check_strict

@@ -9,12 +9,12 @@ import pytest
 
 from checks import run_check
 from checks.authoring.build import clear_outputs
-from checks.engine.exercise import Case, like
 from checks.classroom.grade_class import grade_submission
-from helpers import Quick
+from checks.engine.exercise import Case, like
 from checks.engine.source import BEGIN, END, ROOT
 from checks.engine.verdicts import one_line
 from checks.engine.verify import readability
+from helpers import Quick
 
 
 def defined(source):

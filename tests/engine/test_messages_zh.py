@@ -15,8 +15,18 @@ from checks import run_check
 from checks.authoring import catalogue
 from checks.catalogue import EXERCISES, lessons
 from checks.engine import messages
-from checks.engine.messages import Joined, Table, Verbatim, from_child, from_data, msg, nmsg, \
-    pmsg, render, width
+from checks.engine.messages import (
+    Joined,
+    Table,
+    Verbatim,
+    from_child,
+    from_data,
+    msg,
+    nmsg,
+    pmsg,
+    render,
+    width,
+)
 
 MODULES = [importlib.import_module(f"tests.answers.{m.name}")
            for m in pkgutil.iter_modules(answers.__path__)]
@@ -169,7 +179,9 @@ def test_lists_join_in_each_language():
 def zh_notebook(tmp_path, learner="ann"):
     """A zh-TW 02_activations notebook with relu answered wrong (the rest left unfinished)."""
     import shutil
+
     import nbformat
+
     from checks.engine.source import ROOT
     path = tmp_path / learner / "02_activations.ipynb"
     path.parent.mkdir(parents=True)
@@ -212,6 +224,7 @@ def test_status_in_zh_tw_has_no_english(tmp_path):
 
 def test_feedback_in_zh_tw_from_a_stored_result_while_the_json_stays_english(tmp_path):
     import json
+
     from checks.classroom.feedback import write_feedback
     from checks.classroom.grade_class import grade_submission
     result = grade_submission(zh_notebook(tmp_path), "ann")
@@ -287,6 +300,7 @@ def test_reset_prints_in_zh_tw(monkeypatch, capsys):
     """What `reset --lang zh-TW` prints, for each place a fresh copy comes from."""
     import argparse
     from pathlib import Path
+
     from checks.grading import learner_commands, reset
     origins = [msg("rebuilt from solutions/{path}", path="zh-TW/02_activations.ipynb"),
                msg("the last commit's notebooks/{path}", path="zh-TW/02_activations.ipynb"),
@@ -305,6 +319,7 @@ def test_the_runtime_sends_only_its_own_messages():
     """Every message_data msgid in checks/runtime/ is one of plain.MESSAGES (the grader renders
     only those), and the stand-ins' NotOffered messages are invoke's texts."""
     import ast
+
     from checks.engine.source import ROOT
     from checks.runtime import invoke, plain
     sent = {node.args[0].value

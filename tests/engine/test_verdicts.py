@@ -7,15 +7,24 @@ from pathlib import Path
 
 import pytest
 
-from checks.engine import practice
 from checks import run_check
-from checks.engine.exercise import Case, Exercise
 from checks.catalogue import EXERCISES
-from checks.engine.source import load_reference
-from checks.engine.verdicts import (FAILED, ICONS, MISSING, NOT_ATTEMPTED, PASSED, STATUSES, Outcome,
-                             Problem, Verdict)
-from checks.engine.verify import verify, verify_properties
+from checks.engine import practice
+from checks.engine.exercise import Case, Exercise
 from checks.engine.messages import Table, msg, pmsg
+from checks.engine.source import load_reference
+from checks.engine.verdicts import (
+    FAILED,
+    ICONS,
+    MISSING,
+    NOT_ATTEMPTED,
+    PASSED,
+    STATUSES,
+    Outcome,
+    Problem,
+    Verdict,
+)
+from checks.engine.verify import verify, verify_properties
 
 CHECKS = Path(__file__).resolve().parent.parent / "checks"
 REFERENCE = load_reference()

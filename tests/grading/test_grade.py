@@ -12,7 +12,6 @@ from checks.engine.verdicts import NOT_ATTEMPTED
 from helpers import Quick, points, submission
 
 
-
 def graded(path):
     return grade_submission(path, limits=Quick)
 

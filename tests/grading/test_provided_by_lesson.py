@@ -22,12 +22,12 @@ import blocks
 import digits
 from checks.authoring.build import clear_outputs
 from checks.catalogue import EXERCISES, lessons
+from checks.classroom.grade_class import grade, grade_submission
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.engine.exercise import Case, close
 from checks.engine.source import BEGIN, ROOT
 from checks.engine.watch import PROVIDED_EQUIVALENTS
 from checks.grading import provided
-from checks.classroom.grade_class import grade, grade_submission
 from checks.grading.sandbox import Sandbox
 from checks.runtime.provided_modules import PROVIDED_MODULES
 from helpers import Confined, Quick, notebook, verdicts
@@ -186,7 +186,7 @@ def test_what_the_lessons_use_is_read_from_the_solutions_not_kept_by_hand():
 def test_a_stand_in_never_brings_an_exercise_whose_verdict_is_not_final():
     """The stand-in for a helper is given only once the helper's own verdict is final (it is
     graded earlier), and what it brings along is no exercise of the lesson still to come."""
-    for lesson, ids in lessons().items():
+    for ids in lessons().values():
         for position, ex_id in enumerate(ids):
             for used in EXERCISES[ex_id].uses:
                 assert used in ids[:position], (ex_id, used)

@@ -16,18 +16,16 @@ import numpy as np
 import pytest
 
 from checks.catalogue import EXERCISES
-from checks.classroom import hidden_cases as hidden
-from checks.classroom import feedback
+from checks.classroom import feedback, hidden_cases as hidden
+from checks.classroom.csvsafe import cell, rows_to_csv
 from checks.classroom.feedback import write_feedback
+from checks.classroom.grade_class import grade, grade_submission
 from checks.classroom.gradescope_results import results_json
 from checks.engine import source
-from checks.grading import grade as grading
-from checks.classroom.csvsafe import cell, rows_to_csv
-from checks.grading.store import ResultStore
-from checks.classroom.grade_class import grade, grade_submission
-from checks.grading.grade import grade_notebook
-from checks.grading import sandbox
 from checks.engine.source import ROOT
+from checks.grading import grade as grading, sandbox
+from checks.grading.grade import grade_notebook
+from checks.grading.store import ResultStore
 from helpers import Confined, notebook, submission, verdicts
 
 ALL_PASS = {"weighted_sum": True, "dense_forward": True}

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from checks.classroom.grade_class import IsolationUnavailable, grade
 from checks.engine.exercise import Case
 from checks.engine.source import ROOT
 from checks.grading import sandbox_policy, zygote
-from checks.classroom.grade_class import IsolationUnavailable, grade
 from checks.grading.sandbox import Sandbox
 from checks.runtime import isolate
 from helpers import Confined, notebook

@@ -19,14 +19,14 @@ from pathlib import Path
 import pytest
 
 from checks.classroom import grade_class
-from checks.grading import grade as grading, sandbox_policy, zygote
-from checks.runtime import isolate
+from checks.classroom.grade_class import IsolationUnavailable, grade, grade_submission
 from checks.classroom.gradescope_bundle import build_bundle
 from checks.engine.exercise import Case
-from checks.classroom.grade_class import IsolationUnavailable, grade, grade_submission
+from checks.engine.source import ROOT
+from checks.grading import grade as grading, sandbox_policy, zygote
 from checks.grading.sandbox import Sandbox
 from checks.grading.sandbox_policy import Limits
-from checks.engine.source import ROOT
+from checks.runtime import isolate
 from helpers import Confined, notebook, verdicts
 
 ISOLATED_AND_NOT = [pytest.param(True, id="isolated"), pytest.param(False, id="unisolated")]
@@ -230,15 +230,18 @@ def test_an_interrupted_batch_leaves_nothing_running(tmp_path):
     grader = subprocess.Popen([sys.executable, "-m", "checks", "grade", str(tmp_path / "class"),
                                "--jobs", "2", *flag], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL, start_new_session=True)
-    zygotes, deadline = set(), time.monotonic() + 30
-    while time.monotonic() < deadline and not (zygotes and len(processes_in(zygotes)) >= 4):
+    # Waits, not bounds (each ends as soon as it can): for the zygote and a sandbox of it
+    # (two at once may never be seen on a loaded machine), then for the grader's exit.
+    zygotes, deadline = set(), time.monotonic() + 60
+    while time.monotonic() < deadline and not (zygotes and len(processes_in(zygotes)) >= 2):
         zygotes |= {pid for pid, (parent, _) in processes().items() if parent == grader.pid
                     and pid != grader.pid}
         time.sleep(0.1)
     assert zygotes, "the grader never started its zygote"
+    assert grader.poll() is None, "the batch ended before it could be interrupted"
     os.killpg(grader.pid, signal.SIGINT)
-    assert grader.wait(timeout=30) == 130
-    deadline = time.monotonic() + 10
+    assert grader.wait(timeout=120) == 130
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and processes_in(zygotes):
         time.sleep(0.1)
     left = processes_in(zygotes)
@@ -266,35 +269,12 @@ def processes_in(sessions):
 
 
 # ---- 5: one learner's load does not fail a classmate ----------------------------------------
-def test_a_busy_machine_does_not_fail_an_honest_slow_cell(tmp_path):
-    """Four busy loops outside the sandbox on a 2-core machine: a cell needing ~0.6 s of CPU
-    under a 1 s limit still passes (the limit is on its CPU time, not the wall clock)."""
-    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(4)]
-    try:
-        lim = type("L", (Confined,), {"cell_seconds": 1.0})
-        cell = """
-import time
-t = time.process_time()
-while time.process_time() - t < 0.6:
-    pass
-def f():
-    return "done"
-"""
-        with Sandbox([cell], lim) as s:
-            out = s.call("f", Case(args=()), ())
-            assert s.bad_cells == {} and not s.busy, s.bad_cells
-        assert out.value == "done"
-    finally:
-        for h in hogs:
-            h.kill()
-            h.wait()
-
-
+# A busy machine extends a call's deadline (its limit is on CPU time, not the wall clock):
+# tests/grading/test_time_limits.py, with fake clocks, and one loose run in a real sandbox.
 def test_a_sleeping_call_still_times_out_on_the_wall_clock():
     cell = "import time\ndef f():\n    time.sleep(30)\n"
-    started = time.monotonic()
     s, out = run_cell(cell, Confined)
-    assert "did not finish within 1 s" in out.error and time.monotonic() - started < 10
+    assert "did not finish within 1 s" in out.error      # stopped long before its 30 s
 
 
 def test_results_that_depend_on_the_machine_are_never_stored(tmp_path, monkeypatch):
@@ -315,10 +295,8 @@ def test_results_that_depend_on_the_machine_are_never_stored(tmp_path, monkeypat
 def test_a_child_that_stops_reading_cannot_hang_the_grader():
     with Sandbox(["def f(x):\n    return 1.0"], Confined) as s:
         os.kill(s.inner, signal.SIGSTOP)
-        started = time.monotonic()
         out = s.call("f", Case(args=("x" * (4 * 1024 ** 2),)), ("x",))
-        assert time.monotonic() - started < 8
-        assert "did not finish" in out.error, out
+        assert "did not finish" in out.error, out        # the write's deadline, not a hang
 
 
 def test_fake_and_duplicate_replies_are_discarded(tmp_path):
@@ -407,9 +385,7 @@ def dense_forward(X, W, b):
         pass
 """]
     lim = type("L", (Confined,), {"notebook_seconds": 6.0})
-    started = time.monotonic()
     result = grade_submission(notebook(tmp_path, "slow", *slow), reference=None, limits=lim)
-    assert time.monotonic() - started < 15
     assert result["score"] == 0
     assert "time budget of 6 s" in json.dumps(result)
 
@@ -429,9 +405,7 @@ def test_fifos_links_and_huge_files_are_refused_with_a_message(tmp_path):
     (cls / "huge").mkdir()
     with open(cls / "huge" / "01_weighted_sum.ipynb", "wb") as f:
         f.truncate(grading.MAX_NOTEBOOK_BYTES + 1)
-    started = time.monotonic()
     results = {r["student"]: r for r in grade([cls], limits=Confined, echo=lambda *a: None)}
-    assert time.monotonic() - started < 60
     assert results["ada"]["score"] == 3
     for name, words in (("fifo", "not a regular file"), ("zero", "symbolic link"),
                         ("copycat", "symbolic link"), ("solution", "symbolic link"),
@@ -478,8 +452,9 @@ def test_digits_predict_labels_does_not_do_lesson_08():
 
 
 def test_using_other_provided_functions_is_fine():
-    import blocks
     import numpy as np
+
+    import blocks
     from checks.notebook import run_check
 
     def predict(X, params, activations):       # the reference does exactly this

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from checks.grading import status as status_module
 from checks.engine.source import ROOT
-from checks.grading.status import in_subprocess, in_sandbox, status
+from checks.grading import status as status_module
+from checks.grading.status import in_sandbox, in_subprocess, status
 from helpers import submission
 
 
