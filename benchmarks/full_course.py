@@ -22,6 +22,7 @@ from pathlib import Path
 
 STARTED = time.process_time()
 from checks.classroom import class_report as progress
+from checks.classroom.grade_class import default_store
 from checks.classroom.hidden_cases import cached_reference
 from checks.engine.nbread import nbformat as nbformat_module
 from checks.engine.source import ROOT
@@ -124,7 +125,7 @@ def main():
         reused = time.perf_counter() - t
         assert {**again, "snapshot": None} == {**first, "snapshot": None}
         full = first["learners"] == n_full(first, args.learners)
-        shutil.rmtree(progress.results_folder(cls), ignore_errors=True)
+        shutil.rmtree(default_store([cls]), ignore_errors=True)
     n = args.learners
     print(f"A class of {n} learners x {lessons} lessons ({n * lessons} notebooks), "
           f"--jobs {args.jobs}, this machine ({len(os.sched_getaffinity(0))} cores)")

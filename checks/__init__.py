@@ -4,7 +4,14 @@ Importing ``checks`` is light: ``check``, ``run_check`` and ``use_language`` are
 first asked for (PEP 562), so the command line (``python -m checks --help``, ``status``)
 starts without NumPy or the catalogue. ``from checks import check`` loads them."""
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .runtime.provided_modules import course_modules_first
+
+# `import blocks` gives the course's blocks (and digits), even where a learner's own file of
+# that name comes first on the path; stdlib only, and nothing is imported when there is none
+course_modules_first(Path(__file__).resolve().parents[1])
 
 # name -> the module of checks/ that defines it
 LAZY = {"check": "notebook", "run_check": "notebook", "use_language": "engine.language"}

@@ -31,8 +31,8 @@ class Command:
     help:      one line for --help
     run:       run(args) -> exit code (None means 0); raises CourseError for an expected failure
     arguments: arguments(parser) adds its options to its argparse parser
-    needs:     modules of checks/ (``"hidden"``, dotted inside a folder) and folders of the
-               course (``"solutions/"``) it cannot run without, beyond its part's module;
+    needs:     modules of checks/ (dotted, e.g. ``"classroom.hidden_cases"``) and folders of
+               the course (``"solutions/"``) it cannot run without, beyond its part's module;
                tests/test_commands.py checks them against the modules its code imports
     """
     name: str

@@ -19,6 +19,14 @@ EXIT_CODES = f"""exit codes:
   {INTERRUPTED}  interrupted (Ctrl-C)"""
 
 
+def did_you_mean(name, choices, n=1):
+    """" (did you mean 'x'?)": the closest of ``choices`` to ``name`` (up to ``n`` of them),
+    for an error message; "" when none is close."""
+    import difflib
+    close = difflib.get_close_matches(str(name), list(choices), n=n)
+    return f" (did you mean {', '.join(map(repr, close))}?)" if close else ""
+
+
 class CourseError(Exception):
     """An expected failure; ``str(error)`` is the whole message a person reads."""
     exit_code = STOPPED

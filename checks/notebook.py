@@ -4,33 +4,18 @@ The façade a notebook imports (``from checks import check``): it sits above the
 the catalogue, looks the exercise up in the catalogue, and has the engine judge it with a
 ``local_call`` (checks/engine/local_call.py) that runs the learner's function here."""
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from types import CodeType
 from typing import Any, Optional
 
 from .catalogue import EXERCISES
-from .engine import practice as expected
+from .engine import practice
 from .engine.local_call import local_call
 from .engine.messages import msg, render
 from .engine.verdicts import ICONS, Verdict
-from .engine.verify import noted, stand_ins, verify
+from .engine.verify import course_versions, not_yours, noted, set_aside, stand_ins, verify
 from .engine.watch import provided_versions
-
-
-@contextlib.contextmanager
-def standing_in(namespace: dict[str, Any], names: list[str]) -> Iterator[None]:
-    """The course's versions (blocks) of ``names`` in ``namespace`` for a while."""
-    import blocks
-    saved = {n: namespace[n] for n in names if n in namespace}
-    try:
-        namespace.update({n: getattr(blocks, n) for n in names})
-        yield
-    finally:
-        for n in names:
-            if n in saved:
-                namespace[n] = saved[n]
-            else:
-                namespace.pop(n, None)
+from .runtime.provided_modules import is_provided, standing_in
 
 
 def run_check(exercise_id: str, fn: Callable[..., Any]) -> Verdict:
@@ -48,8 +33,8 @@ def run_check(exercise_id: str, fn: Callable[..., Any]) -> Verdict:
         if callable(theirs) and getattr(theirs, "__module__", None) != "blocks":
             verdicts[used] = recent(used, theirs) or run_check(used, theirs)
     names = stand_ins(ex, verdicts)
-    cases = [] if ex.properties else expected.read(exercise_id)
-    with standing_in(namespace, names) if names else contextlib.nullcontext():
+    cases = [] if ex.properties else practice.read(exercise_id)
+    with standing_in(namespace, course_versions(names)) if names else contextlib.nullcontext():
         call = local_call(fn, ex.arg_names, provided_versions(exercise_id), ex.seconds)
         verdict = noted(verify(ex, cases, call), names)
     if len(RECENT) > 64:
@@ -83,12 +68,10 @@ def check(exercise_id: str, fn: Callable[..., Any]) -> None:
                          "argument, for example check({exercise!r}, {exercise}).",
                          exercise=exercise_id)))
         return
-    if getattr(fn, "__module__", None) in ("blocks", "digits"):
-        print("❌ " + render(msg(
-            "{exercise}: this is {module}.{name}, the course's provided version, not yours. "
-            "Define your own {exercise} in the exercise cell (and do not import it from blocks "
-            "after that cell), then run the check again.", exercise=exercise_id,
-            module=fn.__module__, name=fn.__name__)))
+    if is_provided(fn):
+        print("❌ " + render(not_yours(exercise_id, fn)))
         return
+    for note in set_aside():
+        print(render(note))
     verdict = run_check(exercise_id, fn)
     print(f"{ICONS.get(verdict.status, '')} {verdict.text()}")

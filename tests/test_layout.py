@@ -20,12 +20,7 @@ UPWARD = {
     ('checks.grading.reset', 'checks.authoring.build'),
 }
 # The import cycles allowed, each with its reason; keep this list short.
-CYCLES = [
-    # An assignment holds its late policy (late.policy), and the dates file names lessons as
-    # grading.toml does (assignments.lesson_named): one lesson-name parser for the course
-    # (issue 23, item 4) ends it.
-    ['checks.classroom.assignments', 'checks.classroom.late'],
-]
+CYCLES = []    # none: keep it so (each one allowed would name its reason here)
 TOP = ('__init__', '__main__', 'command', 'errors', 'notebook', 'strict')
 # check() and check_strict(): the façade, above every part (a part importing it imports upward)
 FACADE = ('checks.notebook', 'checks.strict')
@@ -81,7 +76,7 @@ def test_every_module_lives_in_a_part():
     loose = sorted(p.name for p in CHECKS.glob("*.py") if p.stem not in TOP)
     assert not loose, f"modules outside the parts of checks/: {loose}"
     for part in PARTS:
-        assert (CHECKS / part / "__init__.py").exists() or part == "catalogue", part
+        assert (CHECKS / part / "__init__.py").exists(), part
 
 
 def test_what_ships_never_imports_a_left_out_folder_at_module_level():

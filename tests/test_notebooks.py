@@ -6,10 +6,10 @@ import re
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
 
 from checks.authoring import build
-from checks.engine import practice as expected
+from checks.authoring.execute import run
+from checks.engine import practice
 from checks.engine.source import ROOT, load_reference, solution_notebooks, workshop_notebooks
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -58,11 +58,11 @@ def test_learner_notebook_is_fresh(path):
 
 def test_stored_practice_cases_are_fresh(tmp_path):
     reference = load_reference()
-    for ex_id in [p.stem for p in sorted(expected.FOLDER.glob("*.json"))]:
+    for ex_id in [p.stem for p in sorted(practice.FOLDER.glob("*.json"))]:
         from checks.catalogue import EXERCISES
         ex = EXERCISES[ex_id]
-        path = expected.write(ex, expected.practice_cases(ex, reference[ex_id]), tmp_path)
-        where = expected.differences(expected.load(expected.FOLDER / path.name), expected.load(path))
+        path = practice.write(ex, practice.practice_cases(ex, reference[ex_id]), tmp_path)
+        where = practice.differences(practice.load(practice.FOLDER / path.name), practice.load(path))
         assert not where, \
             f"checks/practice_cases/{path.name} is stale at {where[:3]}: run `python -m checks build`"
 
@@ -70,41 +70,39 @@ def test_stored_practice_cases_are_fresh(tmp_path):
 def test_stored_cases_are_compared_by_meaning_not_bytes(tmp_path):
     from checks.catalogue import EXERCISES
     ex = EXERCISES["sigmoid"]
-    cases = expected.read("sigmoid")
-    path = expected.write(ex, cases, tmp_path)
+    cases = practice.read("sigmoid")
+    path = practice.write(ex, cases, tmp_path)
     before = path.read_bytes()
     for c in cases:          # another CPU's round-off: the last bit or two
         c.expected = np.asarray(np.nextafter(c.expected, np.inf))
-    assert expected.write(ex, cases, tmp_path).read_bytes() == before, "rewritten for round-off"
+    assert practice.write(ex, cases, tmp_path).read_bytes() == before, "rewritten for round-off"
     cases[0].expected = cases[0].expected * (1 + 1e-9)
-    assert expected.differences(expected.load(path), json.loads(expected.text(ex, cases)))
+    assert practice.differences(practice.load(path), json.loads(practice.text(ex, cases)))
     cases[0].expected = cases[0].expected.astype(np.float32)
-    assert expected.differences(expected.load(path), json.loads(expected.text(ex, cases)))
-    assert expected.write(ex, cases, tmp_path).read_bytes() != before
+    assert practice.differences(practice.load(path), json.loads(practice.text(ex, cases)))
+    assert practice.write(ex, cases, tmp_path).read_bytes() != before
 
 
 def test_closeness_is_relative_to_the_array_and_exact_for_integers():
     a = np.array([1.0, 1e-17, -3.0])
-    assert expected.close(a, a + np.array([1e-13, -1e-17, 0.0]))
-    assert not expected.close(a, a + np.array([1e-9, 0, 0]))
-    assert not expected.close(np.array([1, 2]), np.array([1, 3]))
-    assert not expected.close(np.array([1.0, np.nan]), np.array([1.0, 1.0]))
-    assert expected.close(np.array([np.inf, np.nan]), np.array([np.inf, np.nan]))
-    assert not expected.close(np.zeros(3), np.zeros((3, 1)))
+    assert practice.within_round_off(a, a + np.array([1e-13, -1e-17, 0.0]))
+    assert not practice.within_round_off(a, a + np.array([1e-9, 0, 0]))
+    assert not practice.within_round_off(np.array([1, 2]), np.array([1, 3]))
+    assert not practice.within_round_off(np.array([1.0, np.nan]), np.array([1.0, 1.0]))
+    assert practice.within_round_off(np.array([np.inf, np.nan]), np.array([np.inf, np.nan]))
+    assert not practice.within_round_off(np.zeros(3), np.zeros((3, 1)))
 
 
 def test_every_value_checked_exercise_has_stored_cases():
     from checks.catalogue import EXERCISES
     missing = [i for i, ex in EXERCISES.items()
-               if ex.properties is None and not (expected.FOLDER / f"{i}.json").exists()]
+               if ex.properties is None and not (practice.FOLDER / f"{i}.json").exists()]
     assert not missing
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_learner_notebook_runs_with_its_stubs(path):
-    nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb = run(nbformat.read(path, as_version=4), path.parent, timeout=120)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue

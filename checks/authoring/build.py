@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from ..catalogue import EXERCISES
-from ..engine import practice as expected
+from ..engine import practice
 from ..engine.source import BEGIN, END, ROOT, load_reference, solution_notebooks, workshop_notebooks
 from ..errors import CourseError
 
@@ -111,5 +111,5 @@ def build_expected(reference=None):
     written = []
     for ex in EXERCISES.values():
         if ex.properties is None and ex.id in reference:
-            written.append(expected.write(ex, expected.practice_cases(ex, reference[ex.id])))
+            written.append(practice.write(ex, practice.practice_cases(ex, reference[ex.id])))
     return written

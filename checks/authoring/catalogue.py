@@ -19,7 +19,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
-ROOT = Path(__file__).resolve().parents[2]
+from ..engine.source import ROOT
+
 PO = ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"
 KEYWORDS = {"msg": None, "pmsg": ((1, "c"), 2), "nmsg": (1, 2), "npmsg": ((1, "c"), 2, 3),
             "said": None,
@@ -116,6 +117,16 @@ def update_catalogue(path=PO):
     return catalog
 
 
+def problem(translated, fuzzy):
+    """What keeps one catalogue entry from translating its message, or None: the same
+    words for checks.po and for the lessons' catalogues (translate.stale_segments)."""
+    if not translated:
+        return "untranslated"
+    if fuzzy:
+        return "fuzzy (revise, then remove the fuzzy flag)"
+    return None
+
+
 def stale(catalog):
     """What keeps checks.po from translating every message: [(problem, msgid)]."""
     problems = []
@@ -124,8 +135,7 @@ def stale(catalog):
             continue
         msgid = m.id[0] if isinstance(m.id, tuple) else m.id
         strings = m.string if isinstance(m.string, tuple) else (m.string,)
-        if not all((s or "").strip() for s in strings):
-            problems.append(("untranslated", msgid))
-        elif m.fuzzy:
-            problems.append(("fuzzy (revise, then remove the fuzzy flag)", msgid))
+        found = problem(all((s or "").strip() for s in strings), m.fuzzy)
+        if found:
+            problems.append((found, msgid))
     return problems

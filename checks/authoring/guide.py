@@ -66,7 +66,7 @@ def exercise_section(ex):
         lines += [f"Compared with the reference on visible and hidden randomised cases "
                   f"(rtol={ex.rtol:g}, atol={ex.atol:g})"
                   + (f", then a numerical gradient check (relative error < {ex.gradcheck_tol:g})"
-                     if ex.numeric else "") + ".", ""]
+                     if ex.finite_difference else "") + ".", ""]
     if not ex.mistakes:
         lines += ["No catalogued mistakes yet.", ""]
     for m in ex.mistakes:

@@ -94,20 +94,18 @@ def learner_files(root=ROOT):
 
 
 def write_notebooks(out, solutions=None):
-    for path in solution_notebooks(solutions):
-        text = learner_text(path)
-        for folder in (out / "notebooks", out / "checks" / "fresh"):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / path.name).write_text(text, encoding="utf-8")
-    for path in workshop_notebooks(solutions):            # no exercises: nothing to reset
-        (out / "notebooks" / path.name).write_text(learner_text(path), encoding="utf-8")
-    for path in solution_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
-        text = learner_text(path)
-        for folder in (out / "notebooks" / "zh-TW", out / "checks" / "fresh" / "zh-TW"):
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / path.name).write_text(text, encoding="utf-8")
-    for path in workshop_notebooks(Path(solutions or ROOT / "solutions") / "zh-TW"):
-        (out / "notebooks" / "zh-TW" / path.name).write_text(learner_text(path), encoding="utf-8")
+    """Each edition's learner notebooks into notebooks/, and the lessons' into checks/fresh/
+    too (where reset finds them; a workshop notebook has no exercises to reset)."""
+    for edition in ("", "zh-TW"):           # the English edition, then the zh-TW one
+        sols = Path(solutions or ROOT / "solutions") / edition
+        lessons = [(p, ("notebooks", "checks/fresh")) for p in solution_notebooks(sols)]
+        workshops = [(p, ("notebooks",)) for p in workshop_notebooks(sols)]
+        for path, folders in lessons + workshops:
+            text = learner_text(path)
+            for folder in folders:
+                target = out / folder / edition / path.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
 
 
 def section(readme, title):

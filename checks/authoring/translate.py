@@ -1,6 +1,6 @@
 """The zh-TW edition, generated from the same solutions/ through gettext catalogues.
 
-    solutions/NN.ipynb --segments--> locale/zh_TW/LC_MESSAGES/NN.po   (update_catalogue)
+    solutions/NN.ipynb --segments--> locale/zh_TW/LC_MESSAGES/NN.po   (update_lesson_catalogue)
     solutions/NN.ipynb + NN.po --translated--> solutions/zh-TW/NN.ipynb  (executed: nbval runs it)
                                --learner_version--> notebooks/zh-TW/NN.ipynb
 
@@ -20,7 +20,7 @@ What is translated, one catalogue entry each:
   keeps in its metadata for build.clear_solutions.
 
 The edition holds the lessons that have a catalogue. A catalogue that no longer matches the English fails the build with the entries to update
-(`stale`); `update_catalogue` merges the new English in first, like msgmerge: a changed paragraph
+(`stale_segments`); `update_lesson_catalogue` merges the new English in first, like msgmerge: a changed paragraph
 comes back fuzzy with its old translation and its previous msgid, for the translator to revise.
 """
 import ast
@@ -37,7 +37,9 @@ import polib
 
 from ..engine.source import BEGIN, ROOT, solution_notebooks, workshop_notebooks
 from ..errors import ANSWER_NO, CourseError
+from . import catalogue  # the checks' messages (checks.po)
 from .build import STUB_COMMENT, learner_version
+from .execute import run
 
 LANG = "zh-TW"
 LOCALE = ROOT / "locale" / "zh_TW" / "LC_MESSAGES"
@@ -256,7 +258,7 @@ def load_catalogue(lesson, locale=None):
         else new_catalogue(lesson)
 
 
-def update_catalogue(lesson, nb, locale=None):
+def update_lesson_catalogue(lesson, nb, locale=None):
     """Merges the notebook's segments into its catalogue and saves it. Returns the catalogue."""
     wanted = {}
     for s in segments(nb):
@@ -305,7 +307,7 @@ def closest(msgid, candidates, cutoff=0.6):
     return None
 
 
-def stale(lesson, nb, po):
+def stale_segments(nb, po):
     """What keeps the catalogue from translating this notebook: [(problem, msgid)]."""
     active = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
     problems, seen = [], set()
@@ -314,12 +316,10 @@ def stale(lesson, nb, po):
             continue
         seen.add(s.key)
         e = active.get(s.key)
-        if e is None:
-            problems.append(("not in the catalogue (new or changed English)", s.msgid))
-        elif not e.msgstr.strip():
-            problems.append(("untranslated", s.msgid))
-        elif e.fuzzy:
-            problems.append(("fuzzy (revise, then remove the fuzzy flag)", s.msgid))
+        found = "not in the catalogue (new or changed English)" if e is None \
+            else catalogue.problem(bool(e.msgstr.strip()), e.fuzzy)
+        if found:
+            problems.append((found, s.msgid))
     return problems
 
 
@@ -400,7 +400,7 @@ def code_differences(english, translation):
 
 # --- step 4: the build -------------------------------------------------------------------------------
 
-def edition(solutions=None, locale=None):
+def lessons_in_edition(solutions=None, locale=None):
     """The lessons of the zh-TW edition: those with a catalogue (`python -m checks translate
     NN_name` starts one), and the workshop notebooks (playground) that have one."""
     return [p for p in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]
@@ -414,13 +414,12 @@ def missing(solutions=None, locale=None):
 def update(lessons=(), solutions=None, locale=None):
     """`python -m checks translate [NN_name ...]`: merges the English into the catalogues (all
     of the edition's, plus any lesson named) and returns {lesson: stale entries}."""
-    from . import catalogue as messages
     found = {}
     for path in [*solution_notebooks(solutions), *workshop_notebooks(solutions)]:
         if path.stem in lessons or path.name in lessons or catalogue_path(path.stem, locale).exists():
             nb = nbformat.read(path, as_version=4)
-            found[path.stem] = stale(path.stem, nb, update_catalogue(path.stem, nb, locale))
-    found["checks"] = messages.stale(messages.update_catalogue())
+            found[path.stem] = stale_segments(nb, update_lesson_catalogue(path.stem, nb, locale))
+    found["checks"] = catalogue.stale(catalogue.update_catalogue())
     return found
 
 
@@ -436,16 +435,15 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
     sols = Path(out_solutions or ROOT / "solutions" / LANG)
     books = Path(out_notebooks or ROOT / "notebooks" / LANG)
     found, ready = {}, []
-    for path in edition(solutions, locale):
+    for path in lessons_in_edition(solutions, locale):
         nb = nbformat.read(path, as_version=4)
-        po = update_catalogue(path.stem, nb, locale)
-        problems = stale(path.stem, nb, po)
+        po = update_lesson_catalogue(path.stem, nb, locale)
+        problems = stale_segments(nb, po)
         if problems:
             found[path.stem] = problems
         else:
             ready.append((path, nb, po))
-    from . import catalogue as messages
-    problems = messages.stale(messages.update_catalogue())
+    problems = catalogue.stale(catalogue.update_catalogue())
     if problems:
         found["checks"] = problems
     if found:
@@ -473,21 +471,5 @@ def build_translations(solutions=None, out_solutions=None, out_notebooks=None, l
     return changed
 
 
-def run(nb, folder, timeout=300):
-    """Executes a notebook in `folder` (its outputs replaced), as execute.py does for solutions/."""
-    from nbclient import NotebookClient
-    nb = copy.deepcopy(nb)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=False,
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)
-    return nb
-
-
 def write(nb, path):
     Path(path).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
-
-
-def learner_text(path):
-    """The zh-TW learner notebook that the build makes from solutions/zh-TW/NN (for tests)."""
-    return nbformat.writes(learner_version(nbformat.read(path, as_version=4))) + "\n"

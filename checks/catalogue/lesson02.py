@@ -56,14 +56,14 @@ def into_integers(f):
                     "integers (computed into `np.empty_like(z)` or the like)")
 
 
-def elementwise(id, signature, visible_cases, mistakes, numeric=None, uses=()):
-    return Exercise(id, LESSON, signature, ("z",), visible=visible(*visible_cases),
-                    random=elementwise_cases, mistakes=mistakes, numeric=numeric,
+def elementwise(exercise_id, signature, visible_cases, mistakes, finite_difference=None, uses=()):
+    return Exercise(exercise_id, LESSON, signature, ("z",), visible=visible(*visible_cases),
+                    random=elementwise_cases, mistakes=mistakes, finite_difference=finite_difference,
                     gradcheck_cases=visible(AWAY_FROM_KINK, BATCH), uses=uses)
 
 
 def centred(f, h=1e-6):
-    """The numerical derivative of an elementwise function, as an exercise's ``numeric``."""
+    """The numerical derivative of an elementwise function, as an exercise's ``finite_difference``."""
     return lambda case: (f(case.args[0] + h) - f(case.args[0] - h)) / (2 * h)
 
 
@@ -211,7 +211,7 @@ sigmoid_derivative = elementwise(
              how="`-sigmoid(z) * (1 - sigmoid(z))`"),
         when(has_nan_where_large, UNSTABLE, "unstable",
              how="the result holds nan or inf where |z| > 300 (exp overflowed)"),
-    ], numeric=centred(blocks.sigmoid), uses=("sigmoid",))
+    ], finite_difference=centred(blocks.sigmoid), uses=("sigmoid",))
 
 tanh_derivative = elementwise(
     "tanh_derivative", "tanh_derivative(z)", [BASIC, LARGE, BATCH, SCALAR, INTEGERS], [
@@ -229,7 +229,7 @@ tanh_derivative = elementwise(
              how="`1 / np.cosh(z)`"),
         when(has_nan_where_large, UNSTABLE + " np.tanh is stable.", "unstable",
              how="the result holds nan or inf where |z| > 300 (exp overflowed)"),
-    ], numeric=centred(np.tanh), uses=("tanh",))
+    ], finite_difference=centred(np.tanh), uses=("tanh",))
 
 relu_derivative = elementwise(
     "relu_derivative", "relu_derivative(z)", [BASIC, ZEROS, BATCH, SCALAR, INTEGERS], [
@@ -251,6 +251,6 @@ relu_derivative = elementwise(
                "array, z > 0 is an array of True/False and Python's `if` cannot decide on it. "
                "Compare element by element instead: (z > 0).astype(float), or "
                "np.where(z > 0, 1.0, 0.0).", "scalar_if"),
-    ], numeric=centred(blocks.relu), uses=("relu",))
+    ], finite_difference=centred(blocks.relu), uses=("relu",))
 
 EXERCISES = [sigmoid, tanh, relu, softmax, sigmoid_derivative, tanh_derivative, relu_derivative]

@@ -172,7 +172,7 @@ numerical_gradient = Exercise(
             "your values are right, but x is not exactly what it was. You may change x[i] for "
             "a moment, but put back exactly the saved value: old = x[i] before, x[i] = old "
             "after. Adding h back (x[i] += h) leaves rounding errors, and forgetting to "
-            "restore leaves x shifted.", id="not_restored"),
+            "restore leaves x shifted.", mistake_id="not_restored"),
         when(computed_as("forward", "backward"), ONE_SIDED, "one_sided",
              how=("the result equals the one-sided difference `(f(x + h e_i) - f(x)) / h` or "
                   "`(f(x) - f(x - h e_i)) / h`, element by element")),
@@ -331,7 +331,7 @@ def grad_random(rng):
 
 mse_loss_grad = Exercise(
     "mse_loss_grad", LESSON, "mse_loss_grad(Y_hat, Y) -> dY_hat", ("Y_hat", "Y"),
-    visible=mse_visible, random=grad_random, numeric=numeric_of(blocks.mse_loss),
+    visible=mse_visible, random=grad_random, finite_difference=numeric_of(blocks.mse_loss),
     mistakes=[
         changed_input("your values are right, but Y_hat or Y was changed in place "
                       "(e.g. Y_hat -= Y). Compute into a new array."),
@@ -394,7 +394,7 @@ binary_cross_entropy_grad = Exercise(
     "binary_cross_entropy_grad", LESSON, "binary_cross_entropy_grad(P, Y) -> dP", ("P", "Y"),
     visible=bce_visible, random=bce_grad_random, rtol=2e-5,
     tolerance=finite_if_sure_and_wrong(2e-5, 1e-9),
-    numeric=numeric_of(blocks.binary_cross_entropy), gradcheck_cases=bce_numeric_cases,
+    finite_difference=numeric_of(blocks.binary_cross_entropy), gradcheck_cases=bce_numeric_cases,
     mistakes=[
         changed_input("your values are right, but P was changed in place "
                       "(np.clip(P, ..., out=P) or P[P < eps] = eps). "
@@ -472,7 +472,7 @@ def sce_numeric_cases():
 softmax_cross_entropy_grad = Exercise(
     "softmax_cross_entropy_grad", LESSON, "softmax_cross_entropy_grad(logits, labels) -> dlogits",
     ("logits", "labels"), visible=sce_visible, random=sce_grad_random,
-    numeric=numeric_of(blocks.softmax_cross_entropy), gradcheck_cases=sce_numeric_cases,
+    finite_difference=numeric_of(blocks.softmax_cross_entropy), gradcheck_cases=sce_numeric_cases,
     mistakes=[
         changed_input("your values are right, but logits was changed in place "
                       "(e.g. logits -= ... or a softmax written into it). "
@@ -569,7 +569,7 @@ def sig(v):
 
 neuron_gradients = Exercise(
     "neuron_gradients", LESSON, "neuron_gradients(x, w, b, y) -> (dw, db)", ("x", "w", "b", "y"),
-    visible=neuron_visible, random=neuron_random, outputs=("dw", "db"), numeric=neuron_numeric,
+    visible=neuron_visible, random=neuron_random, outputs=("dw", "db"), finite_difference=neuron_numeric,
     mistakes=[
         changed_input("your values are right, but x or w was changed in place. "
                       "Compute into new arrays."),

@@ -102,7 +102,7 @@ def db_wrong_axis(case, got):
 dense_backward = Exercise(
     "dense_backward", LESSON, "dense_backward(dZ, A_prev, W) -> (dA_prev, dW, db)",
     ("dZ", "A_prev", "W"), visible=dense_visible, random=dense_random,
-    outputs=("dA_prev", "dW", "db"), numeric=dense_numeric, gradcheck_cases=dense_gradcheck_cases,
+    outputs=("dA_prev", "dW", "db"), finite_difference=dense_numeric, gradcheck_cases=dense_gradcheck_cases,
     mistakes=when_wrong([
         when(divided_by_m,
              "dW or db was divided by m. The 1/m of the mean loss is already inside dZ "
@@ -189,7 +189,7 @@ def formula_applied_to_Z(dA, Z, name):
 activation_backward = Exercise(
     "activation_backward", LESSON, "activation_backward(dA, Z, activation) -> dZ",
     ("dA", "Z", "activation"), visible=activation_visible, random=activation_random,
-    numeric=activation_numeric, gradcheck_cases=activation_gradcheck_cases,
+    finite_difference=activation_numeric, gradcheck_cases=activation_gradcheck_cases,
     mistakes=when_wrong([
         like(lambda dA, Z, name: dA * blocks.DERIVATIVES[name](blocks.ACTIVATIONS[name](Z)),
              "the derivative was taken at A = f(Z) instead of at Z: f'(f(Z)). The cache holds "
@@ -346,7 +346,7 @@ WRONG_ACTIVATION = ("a layer's derivative was taken with another layer's activat
 backward = Exercise(
     "backward", LESSON, "backward(dA_out, cache, params, activations) -> grads",
     ("dA_out", "cache", "params", "activations"), visible=backward_visible,
-    random=backward_random, numeric=backward_numeric, gradcheck_cases=backward_gradcheck_cases,
+    random=backward_random, finite_difference=backward_numeric, gradcheck_cases=backward_gradcheck_cases,
     uses=("dense_backward", "activation_backward"),
     mistakes=when_wrong([
         when(grads_reversed,

@@ -36,12 +36,12 @@ def bowl(rng, shape):
     return lambda p: k * (np.asarray(p, dtype=float) - c)
 
 
-def step_exercise(id, signature, args, outputs, mistakes, reference, loop, singles):
+def step_exercise(exercise_id, signature, args, outputs, mistakes, reference, loop, singles):
     """An optimiser step: its value-checking half (cases, mistakes) and its properties
     (checks/catalogue/steps.py: ``loop``, then the ``singles`` cases)."""
     mistakes = when_wrong(mistakes)
-    inner = Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes)
-    return Exercise(id, LESSON, signature, args, outputs=outputs, mistakes=mistakes,
+    inner = Exercise(exercise_id, LESSON, signature, args, outputs=outputs, mistakes=mistakes)
+    return Exercise(exercise_id, LESSON, signature, args, outputs=outputs, mistakes=mistakes,
                     properties=stepwise(inner, reference, loop, singles))
 
 

@@ -486,7 +486,7 @@ def call_article(call, X, y, **kwargs):
         if out.timed_out:
             said = msg("{problem} It must finish within {seconds} s when graded.", problem=said,
                        seconds=SECONDS)
-        mistake = None if out.said else raised_like(out.error, X, y)
+        mistake = None if out.error_is_sentence else raised_like(out.error, X, y)
         if mistake:
             said = msg("{problem} {hint}", problem=said, hint=ARTICLE_MISTAKES[mistake])
         return None, said

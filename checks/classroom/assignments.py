@@ -16,14 +16,21 @@ with the points of ``[points]`` and no partial credit. ``apply`` turns the grade
 per-notebook results (always graded on every exercise of the lesson, so stored
 results serve every assignment) into the assignment's: its exercises only, its points.
 """
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalogue import EXERCISES, lessons
+from ..engine.source import lesson_named
 from ..engine.verdicts import FAILED
+from ..errors import did_you_mean
 from ..grading import points as points_config
-from ..grading.points import PointsError, read_table, refuse_unknown_keys
+from ..grading.points import (
+    PointsError,
+    graded_lesson,
+    read_table,
+    refuse_bad_points,
+    refuse_unknown_keys,
+)
 
 COURSE = "course"
 KEYS = {"lessons", "exercises", "partial_credit", "points", "due", "late",
@@ -68,21 +75,9 @@ def names(path=None):
     return list(read_table(path).get("assignments", {}) or {})
 
 
-def lesson_named(value, where):
-    all_lessons = list(lessons())
-    text = str(value).strip()
-    for lesson in all_lessons:
-        if text == lesson or text == lesson[:2] or (text.isdigit() and int(text) == int(lesson[:2])):
-            return lesson
-    raise AssignmentError(f"{where}: {value!r} is not a graded lesson. The lessons are: "
-                          f"{', '.join(all_lessons)} (write 01 or 01_weighted_sum).")
-
-
 def lesson_or_none(value):
-    try:
-        return lesson_named(value, "")
-    except AssignmentError:
-        return None
+    """The graded lesson ``value`` names (01, 1 or 01_weighted_sum), or None."""
+    return lesson_named(value, lessons())
 
 
 def load(name, path=None):
@@ -111,12 +106,11 @@ def load(name, path=None):
         if not isinstance(spec.get(key, []), list):
             raise AssignmentError(f"{where}: {key} should be a list, e.g. {key} = [...].")
     for value in spec.get("lessons", []):
-        chosen.update(lessons()[lesson_named(value, where)])
+        chosen.update(lessons()[graded_lesson(value, where, AssignmentError)])
     for value in spec.get("exercises", []):
         if value not in EXERCISES:
-            close = difflib.get_close_matches(str(value), EXERCISES, n=1)
             raise AssignmentError(f"{where}: {value!r} is not an exercise"
-                                  + (f" (did you mean {close[0]!r}?)" if close else "") + ".")
+                                  f"{did_you_mean(value, EXERCISES)}.")
         chosen.add(value)
     if not chosen:
         raise AssignmentError(f"{where} covers no exercise: give lessons = [...] or exercises = [...].")
@@ -126,8 +120,7 @@ def load(name, path=None):
     for ex_id, value in own.items():
         if ex_id not in chosen:
             raise AssignmentError(f"{where} gives points to {ex_id!r}, which is not part of it.")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise AssignmentError(f"{where}: {ex_id} = {value!r}; points must be a number >= 0.")
+        refuse_bad_points(ex_id, value, where, AssignmentError)
     partial = spec.get("partial_credit", False)
     if not isinstance(partial, bool):
         raise AssignmentError(f"{where}: partial_credit should be true or false.")

@@ -12,7 +12,6 @@ submitted" when the learner has no notebook of that lesson. Results are stored i
 unchanged class grades nothing. ``summarise`` and ``table`` work on the grader's results
 alone (a list of dicts), so they can be tested on made-up results; only ``progress`` grades.
 """
-import inspect
 import os
 import textwrap
 from collections import Counter
@@ -26,7 +25,9 @@ from .gradebook import NOT_SUBMITTED, UNREADABLE, best_attempts, lesson_of_resul
 # Okabe-Ito colours (safe for every common colour-vision deficiency) plus greys.
 COLOURS = {PASSED: "#0072B2", FAILED: "#E69F00", NOT_ATTEMPTED: "#D9D9D9",
            MISSING: "#CC79A7", UNREADABLE: "#D55E00", NOT_SUBMITTED: "#FFFFFF"}
-MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
+# The heat map's marks, so it reads in grey print too: verdicts.ICONS's emoji are not in
+# Matplotlib's fonts, and a class has one more state (UNREADABLE).
+FIGURE_MARKS = {PASSED: "✓", FAILED: "✗", MISSING: "?", UNREADABLE: "!"}
 HEATMAP_MAX = 150          # learners; beyond that a grid is unreadable: use --csv
 
 
@@ -34,7 +35,7 @@ class ProgressError(CourseError, ValueError):
     """A class report that could not be made; the message says what to do instead."""
 
 
-def status_of(e):
+def exercise_status(e):
     """An exercise result's status; results without one count by their 'passed' flag."""
     if e.get("status") in (*STATUSES, UNREADABLE):
         return e["status"]
@@ -78,9 +79,9 @@ def summarise(results, everyone=(), snapshot=None):
     rows = []
     for i in exercise_ids(results):
         entries = [ex[i] for ex in by_learner.values() if i in ex]
-        counts = Counter(status_of(e) for e in entries)
+        counts = Counter(exercise_status(e) for e in entries)
         mistakes = Counter(e.get("mistake") for e in entries
-                           if status_of(e) == FAILED and e.get("mistake"))
+                           if exercise_status(e) == FAILED and e.get("mistake"))
         top = mistakes.most_common(1)
         rows.append({"id": i, "lesson": EXERCISES[i].lesson if i in EXERCISES else "",
                      "submitted": len(entries), **{s: counts[s] for s in COLOURS
@@ -144,7 +145,7 @@ def learners_csv(results, everyone=()):
     rows = [header]
     for name in sorted(by_learner):
         mine = by_learner[name]
-        states = [status_of(mine[i]) if i in mine else NOT_SUBMITTED for i in ids]
+        states = [exercise_status(mine[i]) if i in mine else NOT_SUBMITTED for i in ids]
         rows.append([name, *states, sum(s == PASSED for s in states)])
     return rows_to_csv(rows)
 
@@ -199,7 +200,7 @@ def heatmap(results, path):
                          f"{HEATMAP_MAX}); use --png for the summary figure and --csv for the "
                          "per-learner table.")
     states = list(COLOURS)
-    grid = [[states.index(status_of(by_learner[n][i]) if i in by_learner[n] else NOT_SUBMITTED)
+    grid = [[states.index(exercise_status(by_learner[n][i]) if i in by_learner[n] else NOT_SUBMITTED)
              for i in ids] for n in names]
     fig, ax = plt.subplots(figsize=(max(6, 0.45 * len(ids) + 3), max(3, 0.35 * len(names) + 2.5)))
     ax.imshow(grid or [[states.index(NOT_SUBMITTED)]], cmap=ListedColormap(list(COLOURS.values())),
@@ -217,12 +218,12 @@ def heatmap(results, path):
     if len(names) * len(ids) <= 1500:          # marks, so the grid reads in grey print too
         for y, row in enumerate(grid):
             for x, s in enumerate(row):
-                mark = MARKS.get(states[s], "")
+                mark = FIGURE_MARKS.get(states[s], "")
                 ax.text(x, y, mark, ha="center", va="center", fontsize=8,
                         color="white" if states[s] == PASSED else "black")
     ax.set_title(f"Class progress: {len(names)} learners × {len(ids)} exercises")
     ax.legend(handles=[Patch(facecolor=c, edgecolor="#888888",
-                             label=f"{s} {MARKS.get(s, '')}".strip()) for s, c in COLOURS.items()],
+                             label=f"{s} {FIGURE_MARKS.get(s, '')}".strip()) for s, c in COLOURS.items()],
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -230,26 +231,16 @@ def heatmap(results, path):
     return path
 
 
-def results_folder(folder):
-    """Where progress stores results: FOLDER.results beside the class folder, where
-    ``grade`` stores them too (grade_class.default_store), so each reuses the other's."""
-    from .grade_class import default_store
-    return default_store([folder])
-
-
-def grade_class(folder, echo=print, **options):
-    """The grader's results for ``folder``, on every core when the grader can do that,
-    stored in (and reused from) ``results_dir`` (default: ``results_folder(folder)``)."""
-    from .grade_class import grade
-    if "jobs" in inspect.signature(grade).parameters:
-        options.setdefault("jobs", os.cpu_count())
+def class_results(folder, echo=print, **options):
+    """The grader's results for ``folder``, on every core, stored in (and reused from)
+    ``results_dir``: by default FOLDER.results beside the class folder, where ``grade``
+    keeps them too (grade_class.default_store), so each reuses the other's."""
+    from .assignments import names  # nbgrader's submitted/<learner>/<assignment>/
+    from .grade_class import default_store, grade
+    options.setdefault("jobs", os.cpu_count())
     if options.get("results_dir") is None:
-        options["results_dir"] = results_folder(folder)
-    if "skip_folders" in inspect.signature(grade).parameters:
-        from .assignments import (
-            names,  # nbgrader's submitted/<learner>/<assignment>/
-        )
-        options.setdefault("skip_folders", names())
+        options["results_dir"] = default_store([folder])
+    options.setdefault("skip_folders", names())
     return grade([folder], echo=echo, **options)
 
 
@@ -266,7 +257,7 @@ def progress(folder, png=None, echo=print, csv=None, heatmap_png=None, assignmen
     chosen = assignments.load(assignment) if assignment else None
     if chosen is not None:
         options["only"] = chosen.lessons
-    results = grade_class(folder, echo=lambda line: None, **options)
+    results = class_results(folder, echo=lambda line: None, **options)
     if chosen is not None:
         results = assignments.apply(results, chosen)[0]
     if not results:

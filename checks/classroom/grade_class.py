@@ -5,7 +5,6 @@ Each result is stored as it finishes (checks/grading/store.py), so an interrupte
 resumes where it stopped. Grading one notebook is checks/grading/grade.py's; who a notebook
 belongs to, checks/grading/submissions.py's.
 """
-import difflib
 import os
 import sys
 import threading
@@ -13,7 +12,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..errors import STOPPED, CourseError
+from ..errors import STOPPED, CourseError, did_you_mean
 from ..grading import points as points_config
 from ..grading.grade import grade_notebook, noted_result, printable_path, refusal
 from ..grading.sandbox import STOPPING
@@ -308,10 +307,9 @@ def forget(names, found, classes, folder, points, limits):
             raise CourseError(f"--only {name}: no notebook of {name} was found, so there is "
                               "nothing to grade again.")
         if not keys:
-            close = difflib.get_close_matches(name, sorted(set(classes.rename.values())), n=3)
             raise CourseError(f"--only {name}: no such learner in this class"
-                              + (f" (did you mean {', '.join(close)}?)" if close else "")
-                              + ". Give a learner as the gradebook names them.")
+                              f"{did_you_mean(name, sorted(set(classes.rename.values())), n=3)}"
+                              ". Give a learner as the gradebook names them.")
         folders.update(keys)
     store = ResultStore(folder, fingerprint(points, limits))
     for learner in folders:

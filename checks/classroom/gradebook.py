@@ -19,7 +19,9 @@ from .csvsafe import rows_to_csv
 GRADED, UNREADABLE, NOT_SUBMITTED = "graded", "unreadable", "not submitted"
 
 
-def status_of(r):
+def notebook_status(r):
+    """A notebook's result as the gradebook counts it: UNREADABLE (an error and no exercise
+    graded) or GRADED."""
     return UNREADABLE if r.get("error") and not r.get("exercises") else GRADED
 
 
@@ -33,7 +35,7 @@ def lesson_of_result(r):
 
 def order(r):
     """Best attempt first: more points, then readable, then no error, then by path."""
-    return (-r.get("score", 0), status_of(r) != GRADED, bool(r.get("error")), str(r["path"]))
+    return (-r.get("score", 0), notebook_status(r) != GRADED, bool(r.get("error")), str(r["path"]))
 
 
 def attempts(results):
@@ -81,7 +83,7 @@ def gradebook(results, assignment, everyone=(), not_graded=None):
                 notes.append(f"{lesson}: not submitted")
                 continue
             best = found[0]
-            status = status_of(best)
+            status = notebook_status(best)
             cells[lesson] = {"score": best["score"], "max": worth, "status": status,
                              "path": best["path"],
                              "exercises": {i: e["points"] for i, e in best["exercises"].items()}}

@@ -5,7 +5,7 @@ A learner's release (``python -m checks release``) leaves this module out.
 import functools
 import hashlib
 
-from ..engine import practice as expected
+from ..engine import practice
 from ..engine.source import load_reference
 
 GRADING_SEED = 31337   # hidden cases; never stored in the learner's copy
@@ -28,4 +28,4 @@ def hidden_cases(ex, reference, learner=None):
     """The visible cases and the randomised hidden ones, with the reference's answers:
     ``learner``'s own (learner_seed), or the class-wide GRADING_SEED's when None."""
     seed = GRADING_SEED if learner is None else learner_seed(learner, ex.id)
-    return expected.fill(ex.cases(seed), reference)
+    return practice.fill(ex.cases(seed), reference)

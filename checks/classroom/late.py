@@ -29,7 +29,7 @@ from pathlib import Path
 from dateutil.parser import isoparse
 
 from ..engine.messages import Joined, Verbatim, msg, pmsg
-from ..grading.points import PointsError, refuse_unknown_keys
+from ..grading.points import PointsError, graded_lesson, refuse_unknown_keys
 from ..grading.submissions import canvas_file
 from .csvsafe import read_rows
 
@@ -97,7 +97,6 @@ def parse_time(text, where):
 
 def read_dates(path):
     """{(learner, lesson or None): time} from a CSV: learner, submitted[, lesson]."""
-    from .assignments import AssignmentError, lesson_named
     path = Path(path)
     rows = read_rows(path, "the dates file", LateError)
     header = [h.strip().lower() for h in rows[0]] if rows else []
@@ -110,10 +109,7 @@ def read_dates(path):
         values = dict(zip(header, (c.strip() for c in row)))
         lesson = None
         if values.get("lesson"):
-            try:
-                lesson = lesson_named(values["lesson"], f"{path}, row {n}")
-            except AssignmentError as e:
-                raise LateError(str(e)) from None
+            lesson = graded_lesson(values["lesson"], f"{path}, row {n}", LateError)
         dates[(values["learner"].casefold(), lesson)] = parse_time(values["submitted"],
                                                                    f"{path}, row {n}")
     return dates

@@ -66,7 +66,7 @@ class Exercise:
     atol: float = 1e-9
     # (rtol, atol) of one case, if it differs
     tolerance: Optional[Callable[[Case], tuple[float, float]]] = None
-    numeric: Optional[Callable[[Case], Any]] = None   # centred-difference version of the result
+    finite_difference: Optional[Callable[[Case], Any]] = None   # the result by centred differences
     gradcheck_tol: float = 1e-6
     gradcheck_cases: Optional[Callable[[], list[Case]]] = None   # default: the visible cases
     properties: Optional[Callable[[Call], Findings]] = None   # graded by properties instead
@@ -101,7 +101,7 @@ def close(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
         return False
 
 
-def like(wrong: Callable[..., Any], hint: Union[str, Message], id: Optional[str] = None,
+def like(wrong: Callable[..., Any], hint: Union[str, Message], mistake_id: Optional[str] = None,
          how: Optional[str] = None) -> Mistake:
     """A mistake recognised by its output: the learner's result equals ``wrong(*args)``.
     ``how`` names that wrong result for the guide, e.g. "`np.dot(x, w)`".
@@ -120,7 +120,7 @@ def like(wrong: Callable[..., Any], hint: Union[str, Message], id: Optional[str]
         except Exception:
             return False
     said = how and how.strip() and f"on the same arguments, the learner's result equals {how}"
-    return Mistake(id or wrong.__name__, hint, matches, said)
+    return Mistake(mistake_id or wrong.__name__, hint, matches, said)
 
 
 def indistinguishable(wrong: Any, expected: Any) -> bool:
@@ -137,17 +137,17 @@ class Raised(str):
     """Stands for the learner's result when their function raised: the error's text."""
 
 
-def raised(pattern: Union[str, Sequence[str]], hint: Union[str, Message], id: str) -> Mistake:
+def raised(pattern: Union[str, Sequence[str]], hint: Union[str, Message], mistake_id: str) -> Mistake:
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its message,
     or a tuple of substrings any of which will do."""
     patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
     said = " or ".join(f"“{p}”" for p in patterns)
-    return Mistake(id, hint, lambda case, got: isinstance(got, Raised)
+    return Mistake(mistake_id, hint, lambda case, got: isinstance(got, Raised)
                    and any(p in got for p in patterns),
                    f"their function raises an error whose message contains {said}")
 
 
-def when(predicate: Callable[[Case, Any], Any], hint: Union[str, Message], id: str,
+def when(predicate: Callable[[Case, Any], Any], hint: Union[str, Message], mistake_id: str,
          how: Optional[str] = None) -> Mistake:
     """A mistake recognised by a predicate of the case and the learner's result; ``how``
     says what the predicate sees, e.g. "the result has shape (1,) or (1, 1)"."""
@@ -159,14 +159,14 @@ def when(predicate: Callable[[Case, Any], Any], hint: Union[str, Message], id: s
                 return bool(predicate(case, got))
         except Exception:
             return False
-    return Mistake(id, hint, matches, how)
+    return Mistake(mistake_id, hint, matches, how)
 
 
 def changed_input(hint: Union[str, Message], rtol: float = 1e-6, atol: float = 1e-9,
-                  id: str = "in_place") -> Mistake:
+                  mistake_id: str = "in_place") -> Mistake:
     """A case that failed with the right value (within ``rtol``, ``atol``): an argument was
     changed in place."""
-    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, id,
+    mistake = when(lambda case, got: close(got, case.expected, rtol, atol), hint, mistake_id,
                    f"the learner's value is right (rtol={rtol:g}, atol={atol:g}) but an "
                    "argument was changed in place")
     mistake.in_place = True
@@ -183,7 +183,7 @@ def when_wrong(mistakes: Sequence[Mistake]) -> list[Mistake]:
             for m in mistakes]
 
 
-def in_wrong_order(outputs: Sequence[str], id: str = "wrong_order") -> Mistake:
+def in_wrong_order(outputs: Sequence[str], mistake_id: str = "wrong_order") -> Mistake:
     """The right values, returned in another order: ``outputs`` names them in the right one,
     e.g. ("dw", "db"). One wording for every exercise that returns several values."""
     import itertools
@@ -197,12 +197,12 @@ def in_wrong_order(outputs: Sequence[str], id: str = "wrong_order") -> Mistake:
                    for order in itertools.permutations(range(len(exp))) if list(order) !=
                    list(range(len(exp))))
     return when(matches, "the values are right but returned in the wrong order: return "
-                f"{', '.join(outputs)}, in that order.", id,
+                f"{', '.join(outputs)}, in that order.", mistake_id,
                 how="the result holds the right values in another order")
 
 
 def raised_when(pattern: str, predicate: Callable[[Case, str], Any], hint: Union[str, Message],
-                id: str, how: Optional[str] = None) -> Mistake:
+                mistake_id: str, how: Optional[str] = None) -> Mistake:
     """A mistake recognised by the error it raises: ``pattern`` is a substring of its
     message and ``predicate(case, message)`` holds (e.g. the shapes it names are the
     arguments'); ``how`` completes "their function raises an error whose message ..."."""
@@ -213,7 +213,7 @@ def raised_when(pattern: str, predicate: Callable[[Case, str], Any], hint: Union
             return bool(predicate(case, str(got)))
         except Exception:
             return False
-    return Mistake(id, hint, matches, f"their function raises an error whose message {how}")
+    return Mistake(mistake_id, hint, matches, f"their function raises an error whose message {how}")
 
 
 def shapes_named(message: str) -> list[tuple[int, ...]]:

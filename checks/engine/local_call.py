@@ -35,7 +35,7 @@ def learner_line(tb: Optional[TracebackType]) -> Optional[str]:
 
 def timed_out(seconds: float) -> Message:
     """What the grader says of a call stopped at its limit (grading/sandbox.py, Sandbox.call):
-    a Message completing "It ..." (an Outcome with ``said=True``)."""
+    a Message completing "It ..." (an Outcome with ``error_is_sentence=True``)."""
     return msg("was stopped: it {why} (an infinite loop?)",
                why=msg("did not finish within {seconds:g} s", seconds=seconds))
 
@@ -53,12 +53,13 @@ def local_call(fn: Callable[..., Any], arg_names: tuple[str, ...] = (), provided
             r = invoke(fn, args, kwargs, arg_names, learner_line, before=case.args,
                        watch=Watch(provided) if provided else None)
         if seconds and not r.get("not_attempted") and used.overran(seconds):
-            return Outcome(error=timed_out(seconds), fatal=True, timed_out=True, said=True)
+            return Outcome(error=timed_out(seconds), fatal=True, timed_out=True,
+                           error_is_sentence=True)
         error = r.get("error")      # Python's text, the runtime's message data, or the watch's
         return Outcome(value=r.get("value"), line=r.get("line"),
                        error=error if error is None or isinstance(error, Message)
                        else from_child(error),
                        not_attempted=bool(r.get("not_attempted")), stub=r.get("stub"),
-                       said=bool(r.get("said")),
+                       error_is_sentence=bool(r.get("error_is_sentence")),
                        mutated=tuple(r.get("mutated", ())), warnings=tuple(r.get("warnings", ())))
     return call

@@ -39,8 +39,8 @@ class Message:
     forms), optional ``context``, named arguments ``args``."""
     __slots__ = ("id", "args", "context", "plural", "n")
 
-    def __init__(self, id, args=None, context=None, plural=None, n=None):
-        self.id, self.args, self.context, self.plural, self.n = id, args or {}, context, plural, n
+    def __init__(self, msgid, args=None, context=None, plural=None, n=None):
+        self.id, self.args, self.context, self.plural, self.n = msgid, args or {}, context, plural, n
 
     def __str__(self):
         return render(self, "en")
@@ -91,12 +91,12 @@ class Table:
         self.rows = list(rows)
 
 
-def msg(id, /, **args):
-    return Message(id, args)
+def msg(msgid, /, **args):
+    return Message(msgid, args)
 
 
-def pmsg(context, id, /, **args):
-    return Message(id, args, context=context)
+def pmsg(context, msgid, /, **args):
+    return Message(msgid, args, context=context)
 
 
 def nmsg(singular, plural, n, /, **args):

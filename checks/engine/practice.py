@@ -63,7 +63,7 @@ def differences(stored, fresh, where="cases"):
     """Where two stored-case files differ in meaning, as a list of places: the same
     labels, shapes, dtypes and exact integers, floats within a relative ``RTOL``."""
     if isinstance(stored, dict) and "nd" in stored:
-        return [] if isinstance(fresh, dict) and "nd" in fresh and close(
+        return [] if isinstance(fresh, dict) and "nd" in fresh and within_round_off(
             plain.decode(stored), plain.decode(fresh)) else [where]
     if isinstance(stored, dict) and isinstance(fresh, dict):
         if stored.keys() != fresh.keys():
@@ -75,11 +75,11 @@ def differences(stored, fresh, where="cases"):
         return [d for i, (a, b) in enumerate(zip(stored, fresh))
                 for d in differences(a, b, f"{where}[{i}]")]
     if isinstance(stored, float) and isinstance(fresh, float):
-        return [] if close(np.array(stored), np.array(fresh)) else [where]
+        return [] if within_round_off(np.array(stored), np.array(fresh)) else [where]
     return [] if type(stored) is type(fresh) and stored == fresh else [where]
 
 
-def close(a, b):
+def within_round_off(a, b):
     """Same shape and dtype; equal integers and booleans; floats within RTOL of the
     array's largest magnitude (so a value that cancels to ~0 is not held to 1e-12 of itself)
     or within TINY."""

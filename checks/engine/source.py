@@ -64,6 +64,23 @@ def defined_functions(source):
     return [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
 
 
+def lesson_named(text, names):
+    """The one lesson of ``names`` ('03_forward_pass', ...) that ``text`` names by its number
+    or its whole name ('3', '03', '03_forward_pass', '03_forward_pass.ipynb'), else None."""
+    key = Path(str(text).strip()).name.removesuffix(".ipynb")
+    if key.isdigit():
+        found = [n for n in names if n[:2].isdigit() and int(n[:2]) == int(key)]
+    else:
+        found = [n for n in names if n == key]
+    return found[0] if len(found) == 1 else None
+
+
+def lesson_of_file(name, names):
+    """The lesson of ``names`` a file or folder is named after ('01_weighted_sum (1).ipynb',
+    '01_x': its first two digits and an underscore), else None."""
+    return lesson_named(name[:2], names) if re.match(r"\d\d_", name) else None
+
+
 def solution_notebooks(folder=None):
     return sorted(Path(folder or ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
 

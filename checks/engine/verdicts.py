@@ -21,7 +21,7 @@ Line = Union[str, "Message", "Table", "Joined"]
 
 PASSED, FAILED, NOT_ATTEMPTED, MISSING = "passed", "failed", "not attempted", "missing"
 STATUSES = (PASSED, FAILED, NOT_ATTEMPTED, MISSING)
-ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❔"}   # check() and feedback
+ICONS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❔"}   # check(), status, feedback
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Outcome:
     fatal: bool = False                  # timed out or crashed: stop calling this function
     timed_out: bool = False              # the grader stopped it at its time limit
     stub: Optional[str] = None           # the function that raised NotImplementedError
-    said: bool = False                   # ``error`` is a sentence ("it ..."), not an exception
+    error_is_sentence: bool = False      # ``error`` completes "It ...", not an exception's text
 
 
 @dataclass
@@ -51,7 +51,7 @@ class Verdict:
     id: str
     status: str
     lines: list[Line]
-    cases: int = 0
+    n_cases: int = 0                     # how many cases it was checked on
     mistake: Optional[str] = None
     warnings: list[str] = field(default_factory=list)
     reason: Said = ""
@@ -84,16 +84,8 @@ class Verdict:
         return self.status == PASSED
 
     @property
-    def failed(self) -> bool:
-        return self.status == FAILED
-
-    @property
     def missing(self) -> bool:
         return self.status == MISSING
-
-    @property
-    def not_attempted(self) -> bool:
-        return self.status == NOT_ATTEMPTED
 
     def with_lines(self, *more: Line) -> Verdict:
         """A copy with ``more`` lines at the end."""

@@ -11,6 +11,7 @@ import numpy as np
 
 from blocks import relative_error
 
+from ..runtime.provided_modules import SET_ASIDE
 from .compare import compare
 from .exercise import Raised
 from .messages import Joined, Message, Verbatim, case_label, hint as hint_message, msg, nmsg
@@ -48,6 +49,33 @@ def stand_ins(ex, verdicts):
     Verdict): while ``ex`` is checked, the course's versions (blocks) stand in for them, so
     one mistake costs once, in its own exercise."""
     return tuple(u for u in ex.uses if u in verdicts and not verdicts[u].passed)
+
+
+def course_versions(names):
+    """{name: blocks.<name>}: the course's versions of ``names``."""
+    import blocks
+    return {n: getattr(blocks, n) for n in names}
+
+
+def set_aside():
+    """A note for each file of the learner's that the course's provided module of the same
+    name was preferred to (runtime/provided_modules.course_modules_first), once each."""
+    notes = []
+    while SET_ASIDE:
+        name, path = SET_ASIDE.pop(0)
+        notes.append(msg("Note: your file {path} has the name of the course's {module} module, "
+                         "so the checks and your notebook use the course's {module}, not your "
+                         "file. Rename your file (for example to my_{module}.py) to use it.",
+                         path=path, module=name))
+    return notes
+
+
+def not_yours(exercise_id, fn):
+    """What check() says of the course's own version (``is_provided(fn)``) given to it."""
+    return msg("{exercise}: this is {module}.{name}, the course's provided version, not yours. "
+               "Define your own {exercise} in the exercise cell (and do not import it from "
+               "blocks after that cell), then run the check again.", exercise=exercise_id,
+               module=fn.__module__, name=fn.__name__)
 
 
 def noted(verdict, names):
@@ -157,7 +185,7 @@ def judge(ex, case, out):
 def error_message(out):
     """What went wrong in a call that raised (or that the runtime stopped), as words
     completing "It ..." or "<the call> ...": a Message, Python's own text kept verbatim."""
-    if out.said:                        # a sentence of ours: "It <was stopped: ...>"
+    if out.error_is_sentence:                        # a sentence of ours: "It <was stopped: ...>"
         said = out.error
     else:                               # an exception: Python's text, or the runtime's words
         said = msg("raised {error}", error=out.error if isinstance(out.error, Message)
@@ -281,12 +309,12 @@ def gradient_check(ex, cases, call, n=2):
     """Compares the learner's result with centred differences on the first ``n`` cases.
 
     Returns (note for a pass, problem or None)."""
-    if ex.numeric is None:
+    if ex.finite_difference is None:
         return "", None
     worst = 0.0
     chosen = ex.gradcheck_cases() if ex.gradcheck_cases else [c for c in cases if not c.hidden]
     for case in chosen[:n]:
-        numeric, got = ex.numeric(case), call(case).value
+        numeric, got = ex.finite_difference(case), call(case).value
         pairs = zip(numeric, got) if isinstance(numeric, tuple) else [(numeric, got)]
         for num, g in pairs:
             worst = max(worst, relative_error(flat(num), flat(g)))
@@ -327,7 +355,7 @@ def verify_properties(ex, call):
     if any(absent):
         return missing(ex)
     if isinstance(problems, Verdict):
-        return replace(problems, cases=0, passed_cases=None)
+        return replace(problems, n_cases=0, passed_cases=None)
     notes = [p.text for p in problems if isinstance(p, Note)]
     problems = [p for p in problems if not isinstance(p, Note)]
     if problems:

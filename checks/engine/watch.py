@@ -16,9 +16,10 @@ from .messages import msg
 
 # A provided function that does an exercise's whole job, besides blocks.<its name>
 # (tests/grading/test_provided_by_lesson.py finds them by calling, and checks this list).
-STAND_INS = {"predict": [("digits", "predict_labels")], "adam_step": [("digits", "adam_into")],
-             # the article's model is assembled from the learner's pieces, not by fit
-             "train_article_model": [("digits", "fit"), ("digits", "adam_into")]}
+PROVIDED_EQUIVALENTS = {
+    "predict": [("digits", "predict_labels")], "adam_step": [("digits", "adam_into")],
+    # the article's model is assembled from the learner's pieces, not by fit
+    "train_article_model": [("digits", "fit"), ("digits", "adam_into")]}
 
 
 def provided_versions(name):
@@ -27,7 +28,7 @@ def provided_versions(name):
     kernel only, where the full blocks is importable by design: the grading child offers
     none of them (checks/grading/provided.py), so it needs no watch."""
     found = {}
-    for module, attr in [("blocks", name), ("digits", name)] + STAND_INS.get(name, []):
+    for module, attr in [("blocks", name), ("digits", name)] + PROVIDED_EQUIVALENTS.get(name, []):
         try:
             f = getattr(sys.modules.get(module) or importlib.import_module(module), attr)
             # named where it is defined: digits.backward is blocks.backward, imported

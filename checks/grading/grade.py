@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..catalogue import EXERCISES, lessons
-from ..engine import practice as expected
+from ..engine import practice
 from ..engine.messages import Message, Verbatim, msg, to_data
 from ..engine.nbread import nbformat
-from ..engine.source import WORKSHOP_CELLS, defined_functions
+from ..engine.source import WORKSHOP_CELLS, defined_functions, lesson_of_file
 from ..engine.verify import noted, stand_ins, verify
 from . import points as points_config
 from .notebook_sources import TooMuchSource, reduced_notebook
@@ -125,9 +125,9 @@ def printable_path(path):
 def lesson_of(path, cells):
     """The lesson a notebook belongs to: by its file name, else by the functions it defines."""
     all_lessons = lessons()
-    for lesson in all_lessons:
-        if path.name.startswith(lesson[:2] + "_"):
-            return lesson
+    by_name = lesson_of_file(path.name, all_lessons)
+    if by_name:
+        return by_name
     defined = {name for source in cells for name in defined_functions(source)}
     best = max(all_lessons, key=lambda lesson: len(defined & set(all_lessons[lesson])))
     return best if defined & set(all_lessons[best]) else None
@@ -156,7 +156,7 @@ def redefined_note(name, cells, where):
 
 def stored_cases(ex, reference=None, learner=None):
     """The stored practice cases (the same for everyone: they are the learner's to see)."""
-    return expected.read(ex.id)
+    return practice.read(ex.id)
 
 
 # ---- one notebook -----------------------------------------------------------
@@ -237,11 +237,11 @@ def grade_cells(result, cells, lesson, cases_for, reference, limits, points, hid
                 "warnings_data": [to_data(w if isinstance(w, Message)
                                           else Verbatim(clean(w, 500, True)))
                                   for w in verdict.warnings] + ([to_data(note)] if note else []),
-                "feedback": clean(verdict.message, 4000), "cases": verdict.cases,
+                "feedback": clean(verdict.message, 4000), "cases": verdict.n_cases,
                 # the same, as message data: shown in either language later (feedback, status)
                 "lines": [to_data(line) for line in verdict.lines],
                 "why": to_data(verdict.reason) if verdict.reason else None,
-                "passed_cases": verdict.cases if verdict.passed else verdict.passed_cases or 0}
+                "passed_cases": verdict.n_cases if verdict.passed else verdict.passed_cases or 0}
         notes = sandbox.notes()
         if sandbox.busy or (sandbox.over and sandbox.budget.busy()):
             result["transient"] = True   # decided by the machine's load, not by the learner

@@ -3,17 +3,15 @@
     [points]
     backward = 3        # every exercise not listed is worth 1 point
 """
-import difflib
-
 try:
     import tomllib
 except ModuleNotFoundError:     # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
-from ..catalogue import EXERCISES
-from ..engine.source import ROOT
-from ..errors import CourseError
+from ..catalogue import EXERCISES, lessons
+from ..engine.source import ROOT, lesson_named
+from ..errors import CourseError, did_you_mean
 
 FILE = ROOT / "grading.toml"
 
@@ -51,10 +49,24 @@ def load(path=None):
                           "exercise = number lines.")
     for name, value in table.items():
         if name not in EXERCISES:
-            close = difflib.get_close_matches(name, EXERCISES, n=1)
             raise PointsError(f"{path} gives points to {name!r}, which is not an exercise"
-                              + (f" (did you mean {close[0]!r}?)" if close else "")
-                              + f". The exercises are: {', '.join(EXERCISES)}.")
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise PointsError(f"{path}: {name} = {value!r}; points must be a number >= 0.")
+                              f"{did_you_mean(name, EXERCISES)}. The exercises are: "
+                              f"{', '.join(EXERCISES)}.")
+        refuse_bad_points(name, value, path)
     return {i: table.get(i, ex.points) for i, ex in EXERCISES.items()}
+
+
+def refuse_bad_points(name, value, where, error=PointsError):
+    """Raises ``error`` unless ``value``, the points of exercise ``name``, is a number >= 0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise error(f"{where}: {name} = {value!r}; points must be a number >= 0.")
+
+
+def graded_lesson(value, where, error=PointsError):
+    """The graded lesson ``value`` names (01, 1 or 01_weighted_sum), for grading.toml and the
+    files beside it; ``error`` says what to write when it names none."""
+    found = lesson_named(value, lessons())
+    if found is None:
+        raise error(f"{where}: {value!r} is not a graded lesson. The lessons are: "
+                    f"{', '.join(lessons())} (write 01 or 01_weighted_sum).")
+    return found

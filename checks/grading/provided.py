@@ -35,10 +35,10 @@ import threading
 from pathlib import Path
 
 from ..catalogue import lessons as catalogue_lessons
+from ..engine.source import ROOT
 from ..runtime.invoke import CALLS_ITSELF, NONE_OF_YOURS
+from ..runtime.provided_modules import PROVIDED_MODULES
 
-ROOT = Path(__file__).resolve().parents[2]
-MODULES = ("blocks", "digits")
 NEEDS_FILE = Path(__file__).with_name("provided_names.json")
 HELD_OUT_SEED = 0                 # train_digits is graded on this seed's test part
 
@@ -111,7 +111,7 @@ def read_module(module):
     imported = {}                                  # name -> (module, name) from blocks/digits
     statements = []
     for node in body:
-        if isinstance(node, ast.ImportFrom) and node.module in MODULES:
+        if isinstance(node, ast.ImportFrom) and node.module in PROVIDED_MODULES:
             for alias in node.names:
                 imported[alias.asname or alias.name] = (node.module, alias.name)
             continue
@@ -158,7 +158,7 @@ def defined_names(node):
 def definitions():
     """{(module, name): Statement} of every top-level definition of blocks and digits."""
     found = {}
-    for module in MODULES:
+    for module in PROVIDED_MODULES:
         for st in read_module(module)[1]:
             if not isinstance(st.node, (ast.Import, ast.ImportFrom)):
                 found.update({(module, name): st for name in st.defined})
@@ -185,7 +185,7 @@ def offered(lesson):
     own = set(exercises_by_lesson().get(lesson, ()))
     before = order[:order.index(lesson)] if lesson in order else []
     start = {(m, ex) for earlier in before for ex in exercises_by_lesson()[earlier]
-             for m in MODULES if (m, ex) in table}
+             for m in PROVIDED_MODULES if (m, ex) in table}
     start |= needs().get(lesson, set()) if lesson is not None else set()
     kept, todo = set(), [k for k in start if k in table]
     while todo:
@@ -194,7 +194,7 @@ def offered(lesson):
             continue
         kept.add(key)
         todo += [k for k in table[key].refers if k in table]
-    proxied = {(m, ex) for m in MODULES for ex in own if (m, ex) in table}
+    proxied = {(m, ex) for m in PROVIDED_MODULES for ex in own if (m, ex) in table}
     return kept, proxied
 
 
@@ -210,7 +210,7 @@ def module_text(module, lesson, kept, proxied, n_train=None):
                   "Written by checks/grading/provided.py from the course's own module."
                   + (" Its digits are the course split's training and validation digits only: "
                      "the test digits are held out." if module == "digits" and n_train else ""))]
-    for source_module in MODULES:
+    for source_module in PROVIDED_MODULES:
         wanted = sorted(name for name, origin in imported.items()
                         if origin[0] == source_module and origin in kept | proxied)
         if wanted:
@@ -267,7 +267,7 @@ def write_folder(lesson, target):
         (target / "data").mkdir(exist_ok=True)
         for path in sorted((ROOT / "data").glob("mnist_5k-*.gz")):
             shutil.copyfile(path, target / "data" / path.name)
-    for module in MODULES:
+    for module in PROVIDED_MODULES:
         (target / f"{module}.py").write_text(
             module_text(module, lesson, kept, proxied, n_train), encoding="utf-8")
         py_compile.compile(str(target / f"{module}.py"), doraise=True)   # read-only there
@@ -361,9 +361,9 @@ def used_in(source, aliases):
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for a in node.names:
-                if a.name in MODULES:
+                if a.name in PROVIDED_MODULES:
                     aliases[a.asname or a.name] = a.name
-        elif isinstance(node, ast.ImportFrom) and node.module in MODULES:
+        elif isinstance(node, ast.ImportFrom) and node.module in PROVIDED_MODULES:
             used |= {(node.module, a.name) for a in node.names}
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
@@ -386,7 +386,7 @@ def solution_needs(folders=None):
         for cell in nbformat.read(path, as_version=4).cells:
             if cell.cell_type == "code":
                 used |= used_in(strip_magics(cell.source), aliases)
-    return {lesson: {m: sorted(n for mm, n in used if mm == m) for m in MODULES}
+    return {lesson: {m: sorted(n for mm, n in used if mm == m) for m in PROVIDED_MODULES}
             for lesson, used in sorted(found.items())}
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..engine.messages import Verbatim, msg
-from ..engine.source import ROOT
+from ..engine.source import ROOT, lesson_named
 from ..errors import CourseError
 
 
@@ -22,25 +22,22 @@ class ResetError(CourseError):
     """A reset that could not be done; the message says why and what to do."""
 
 
-def edition(lang):
+def edition_folder(lang):
     """The folder of an edition inside notebooks/, solutions/ and checks/fresh/."""
     return "zh-TW" if lang == "zh-TW" else ""
 
 
 def lesson_name(lesson, root=ROOT, lang="en"):
     """'03', '3', '03_forward_pass' or '03_forward_pass.ipynb' -> '03_forward_pass.ipynb'."""
-    key = Path(str(lesson)).name.removesuffix(".ipynb")
-    if key.isdigit():
-        key = f"{int(key):02d}"
-    sub = edition(lang)
+    sub = edition_folder(lang)
     places = [root / "notebooks" / sub, root / "solutions" / sub, root / "checks" / "fresh" / sub]
-    names = sorted({p.name for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
-    found = [n for n in names if n.removesuffix(".ipynb") == key or n[:2] == key]
-    if len(found) != 1:
+    names = sorted({p.stem for folder in places for p in folder.glob("[0-9][0-9]_*.ipynb")})
+    found = lesson_named(lesson, names)
+    if found is None:
         raise ResetError(msg("no lesson {lesson!r}. Lessons: {lessons}. Give its number (e.g. 03) "
                              "or its name (e.g. 03_forward_pass).", lesson=lesson,
-                             lessons=", ".join(n[:-6] for n in names) or msg("none found")))
-    return found[0]
+                             lessons=", ".join(names) or msg("none found")))
+    return found + ".ipynb"
 
 
 def from_solutions(name, root, sub=""):
@@ -120,8 +117,8 @@ def reset(lesson, root=ROOT, now=None, lang="en"):
 
     Returns (notebook path, backup path or None, where the fresh copy came from)."""
     name = lesson_name(lesson, root, lang)
-    text, origin = fresh_copy(name, root, edition(lang))
-    path = root / "notebooks" / edition(lang) / name
+    text, origin = fresh_copy(name, root, edition_folder(lang))
+    path = root / "notebooks" / edition_folder(lang) / name
     saved = None
     if path.exists():
         if path.read_text(errors="replace", encoding="utf-8") == text:

@@ -180,14 +180,14 @@ def numpy_warning(text):
     return bool(m) and isinstance(getattr(np, m[2], None), np.ufunc)
 
 
-def hidden_error(error, said):
-    """(error, said) of a hidden case's Outcome: the name of a built-in exception, or "an
-    error", never the error's message or line, which learner code could fill with the
-    case's inputs."""
+def hidden_error(error, is_sentence):
+    """(error, error_is_sentence) of a hidden case's Outcome: the name of a built-in
+    exception, or "an error", never the error's message or line, which learner code could
+    fill with the case's inputs."""
     text = error.get("msgid", "") if isinstance(error, dict) else str(error)
     kind = text.split(":", 1)[0].strip()
     exception = getattr(builtins, kind, None)
-    if not said and isinstance(exception, type) and issubclass(exception, BaseException):
+    if not is_sentence and isinstance(exception, type) and issubclass(exception, BaseException):
         return msg("{error} (its message is not shown on a hidden case)", error=kind), False
     return msg("stopped with an error whose message is not shown on a hidden case"), True
 
@@ -329,12 +329,11 @@ class Sandbox:
                 signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
             except OSError:
                 pass
-        for pid in (self.pid,):
-            if pid is not None:
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except OSError:
-                    pass
+        if self.pid is not None:
+            try:
+                os.killpg(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def stop(self):
         if self.watching is not None:
@@ -617,22 +616,22 @@ class Sandbox:
         except OverBudget as e:
             return Outcome(error=msg("was not run: {why}", why=self.budget_words(e.cause)),
                            fatal=True,
-                           said=True)
+                           error_is_sentence=True)
         except Timeout as e:
             self.restart_quietly()
             return Outcome(error=msg("was stopped: it {why} (an infinite loop?)",
                                      why=self.timeout_words(e, seconds)),
-                           fatal=True, timed_out=True, said=True)
+                           fatal=True, timed_out=True, error_is_sentence=True)
         except Crashed as e:
             self.restart_quietly()
             return Outcome(error=msg("could not finish: {why}", why=e.args[0] if e.args else ""),
-                           fatal=True, said=True)
+                           fatal=True, error_is_sentence=True)
         hidden = bool(getattr(case, "hidden", False))
         cut = ((msg("it printed more than {mb:g} MB; the rest was dropped",
                     mb=self.limits.output_bytes / 1024 ** 2),) if r.get("cut") else ())
         if r.get("missing"):
             return Outcome(error=msg("no function named {name!r} is defined", name=name),
-                           missing=True, said=True)
+                           missing=True, error_is_sentence=True)
         if r.get("not_attempted"):
             stub = r.get("stub")
             return Outcome(not_attempted=True, stub=stub if isinstance(stub, str) and
@@ -641,16 +640,18 @@ class Sandbox:
             if r.get("fatal"):
                 self.restart_quietly()
             if hidden:                   # nothing of the child's text: it may carry the inputs
-                error, said = hidden_error(r["error"], bool(r.get("said")))
-                return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut, said=said)
+                error, is_sentence = hidden_error(r["error"], bool(r.get("error_is_sentence")))
+                return Outcome(error=error, fatal=bool(r.get("fatal")), warnings=cut,
+                               error_is_sentence=is_sentence)
             return Outcome(error=from_child(r["error"], lambda text: clean(text, 500, True)),
                            line=clean(r.get("line") or "", 300, True) or None,
-                           fatal=bool(r.get("fatal")), warnings=cut, said=bool(r.get("said")))
+                           fatal=bool(r.get("fatal")), warnings=cut,
+                           error_is_sentence=bool(r.get("error_is_sentence")))
         try:
             value = plain.decode(r["value"])
         except Exception:
             return Outcome(error=msg("returned a result that could not be read as numbers"),
-                           said=True)
+                           error_is_sentence=True)
         mutated, warnings = r.get("mutated", []), r.get("warnings", [])
         warnings = ([clean(w, 200, one_line=True) for w in warnings[:5]]
                     if isinstance(warnings, list) else [])

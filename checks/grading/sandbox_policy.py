@@ -11,9 +11,8 @@ import sysconfig
 import threading
 from pathlib import Path
 
+from ..engine.source import ROOT
 from . import provided
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class Limits:

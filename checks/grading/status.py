@@ -18,15 +18,13 @@ import sys
 from pathlib import Path
 
 from ..engine.messages import Joined, Verbatim, from_data, msg, nmsg, render, width
-from ..engine.verdicts import FAILED, MISSING, NOT_ATTEMPTED, PASSED, one_line
+from ..engine.source import ROOT
+from ..engine.verdicts import FAILED, ICONS, MISSING, one_line
 
-ROOT = Path(__file__).resolve().parents[2]
-
-MARKS = {PASSED: "✅", FAILED: "❌", NOT_ATTEMPTED: "⏳", MISSING: "❌"}
 CACHE = ROOT / ".cache" / "status"
 
 
-def sandboxed(path):
+def in_sandbox(path):
     """Your notebook in the grader's sandbox, isolated where this machine allows it (it is
     your own code on your own machine, so status does not refuse where grading would)."""
     from .grade import grade_notebook, stored_cases
@@ -34,7 +32,7 @@ def sandboxed(path):
     return grade_notebook(path, cases_for=stored_cases, limits=learner_limits())
 
 
-def plain(path):
+def in_subprocess(path):
     from .plainrun import grade_plainly
     return grade_plainly(path)
 
@@ -42,8 +40,8 @@ def plain(path):
 def runner_for(platform=None):
     """(how to grade one notebook, a note for the learner or None)."""
     if (platform or sys.platform).startswith("linux"):
-        return sandboxed, None
-    return plain, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
+        return in_sandbox, None
+    return in_subprocess, msg("Not on Linux, so no sandbox: your notebooks run in a plain Python "
                       "process with a time limit. (The class grader needs Linux.)")
 
 
@@ -182,9 +180,9 @@ def status(folder=None, echo=print, platform=None, cache=CACHE, runner=None, lan
         marks, why = [], []
         for i in ids:
             e = r["exercises"].get(i) or {"status": MISSING, "passed": False}
-            marks.append(f"{MARKS.get(e['status'], '❌')} {i}")
+            marks.append(f"{ICONS.get(e['status'], ICONS[FAILED])} {i}")
             if e["status"] in (FAILED, MISSING) and reason(e):
-                why.append(wrapped(" " * 22 + " ❌ ", render(msg(
+                why.append(wrapped(" " * 22 + f" {ICONS[e['status']]} ", render(msg(
                     "{exercise}: {text}", exercise=i, text=Verbatim(reason(e, lang))), lang)))
             done += bool(e["passed"])
         total += len(ids)

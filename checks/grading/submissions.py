@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..catalogue import lessons
 from ..engine.messages import msg
-from ..engine.source import WORKSHOP
+from ..engine.source import WORKSHOP, lesson_of_file
 
 INTRO = "00_"
 # Canvas's "Download Submissions" zip, its full shape only:
@@ -58,11 +58,7 @@ def original_name(path):
 
 def lesson_by_name(path):
     """The lesson a file or folder is named after ("01_weighted_sum.ipynb", "01_x"), or None."""
-    name = original_name(path)
-    for lesson in lessons():
-        if name.startswith(lesson[:3]):
-            return lesson
-    return None
+    return lesson_of_file(original_name(path), lessons())
 
 
 def is_intro(path):

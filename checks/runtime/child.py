@@ -15,7 +15,7 @@ ends of a private channel and an output file; the zygote forks, and the fork:
    (``checks/grading/provided.py``): they hold nothing of that lesson's exercises.
 
 Nothing the learner's code prints is ever read as a result, and this process
-never holds an expected value. Standard library, NumPy and ``plain.py`` only.
+never holds an expected value. Standard library, NumPy and checks/runtime/ only.
 """
 import errno
 import io
@@ -36,6 +36,7 @@ SOCKET_FD, ROOT = int(sys.argv[1]), sys.argv[2]
 sys.path.insert(0, os.path.join(ROOT, "checks"))   # for the package `runtime` (not `checks`)
 import numpy  # noqa: E402,F401  (imported once here, for every child)
 from runtime.invoke import invoke, strip_magics  # noqa: E402
+from runtime.provided_modules import PROVIDED_MODULES, is_provided, standing_in  # noqa: E402
 
 from runtime import isolate, plain  # noqa: E402
 
@@ -44,7 +45,6 @@ del sys.path[0]     # nothing of the course is on the path until a child adds it
 # (checks/grading/provided.py), so nothing of a lesson's exercises is in a child's memory.
 PRELOAD = ("numpy.random", "numpy.testing", "matplotlib.pyplot", "math", "random", "copy",
            "functools", "itertools", "collections", "threading", "time", "gzip", "pathlib")
-PROVIDED = ("blocks", "digits")
 
 stub = types.ModuleType("checks")
 stub.check = lambda *args, **kwargs: None
@@ -109,7 +109,7 @@ def zygote():
             if pid == 0:
                 sock.close()
                 try:
-                    sandboxed(cmd, *fds)
+                    run_submission(cmd, *fds)
                 except BaseException:        # a bug of ours: into the child's output file
                     os.write(2, traceback.format_exc().encode(errors="replace")[-4000:])
                 finally:
@@ -152,7 +152,7 @@ def frame(obj):
     return struct.pack(">I", len(data)) + data
 
 
-def sandboxed(cmd, cmd_r, reply_w, out_fd):
+def run_submission(cmd, cmd_r, reply_w, out_fd):
     try:
         os.setpgid(0, 0)
     except OSError:
@@ -192,7 +192,7 @@ def sandboxed(cmd, cmd_r, reply_w, out_fd):
     workdir = cmd["workdir"]
     if cmd["isolate"]:
         try:
-            isolate.build(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
+            isolate.build_root(cmd["workdir"], cmd["keep"], cmd["hide"], limits["work_bytes"],
                           limits["work_files"], mapped)
             isolate.limit_tasks(most)
             isolate.drop(mapped)
@@ -327,7 +327,7 @@ class Learner:
             data = frame(dict(obj, nonce=nonce, pid=os.getpid()))
         except (TypeError, ValueError):
             data = frame({"error": plain.message_data("returned a result that could not be sent"),
-                          "said": True, "nonce": nonce,
+                          "error_is_sentence": True, "nonce": nonce,
                           "pid": os.getpid()})
         while data:
             data = data[os.write(self.reply_w, data):]
@@ -375,23 +375,17 @@ class Learner:
         fn = self.namespace.get(cmd["name"])
         if not callable(fn):
             return {"missing": True}
-        if getattr(fn, "__module__", None) in PROVIDED:
+        if is_provided(fn):
             return {"error": plain.message_data(
                 "is {provided}, the course's provided version, not the learner's own code",
-                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "said": True}
+                provided=fn.__module__ + "." + str(getattr(fn, "__name__", "?"))), "error_is_sentence": True}
         args, kwargs = plain.decode(cmd["args"]), plain.decode(cmd["kwargs"])
         private = stand_ins(cmd.get("stand_in") or {})      # the course's versions, this call only
-        saved = {n: self.namespace[n] for n in private if n in self.namespace}
-        self.namespace.update(private)
         try:
-            r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
-                       BaseException)
+            with standing_in(self.namespace, private):
+                r = invoke(fn, args, kwargs, cmd["arg_names"], self.where, self.describe,
+                           BaseException)
         finally:
-            for n in private:
-                if n in saved:
-                    self.namespace[n] = saved[n]
-                else:
-                    self.namespace.pop(n, None)
             private.clear()
         if "exception" in r:
             r["fatal"] = fatal(r.pop("exception"))
@@ -437,7 +431,7 @@ class Learner:
 def offer(namespace, early):
     """Imports this lesson's provided modules and tells them where the learner's functions
     are: in them, the lesson's own exercises stand for the learner's (provided.py)."""
-    for name in PROVIDED:
+    for name in PROVIDED_MODULES:
         try:
             module = __import__(name)
         except Exception:

@@ -95,19 +95,19 @@ def invoke(fn, args, kwargs, arg_names, where, describe=None, catch=Exception, b
                     "left a thread running more than {seconds:g} s after it returned; an "
                     "exercise function must finish its work before it returns",
                     seconds=THREAD_WAIT),
-                "said": True}
+                "error_is_sentence": True}
     found = watch.finding() if watch is not None else None
     if found:
-        return {"error": found, "said": True}
+        return {"error": found, "error_is_sentence": True}
     try:
         mutated = [name for name, b, a in zip(arg_names, before, args) if not plain.same(b, a)]
         value = plain.normalise(value)
     except plain.NotPlain as e:
         return {"error": plain.message_data("returned {what}, not numbers", what=e.args[0]),
-                "said": True, "warnings": notes}
+                "error_is_sentence": True, "warnings": notes}
     except catch as e:       # a result that raises when inspected
         return {"error": plain.message_data("returned a result that could not be read ({error})",
-                                      error=type(e).__name__), "said": True}
+                                      error=type(e).__name__), "error_is_sentence": True}
     return {"value": value, "mutated": mutated, "warnings": notes}
 
 

@@ -6,13 +6,14 @@ Standard library only, loaded by path in the child. The steps, in order:
 ``enter``  (the outer process, single-threaded, freshly forked): new user, mount,
            network, PID, IPC and UTS namespaces; the grader's user is root inside (as
            root, LEARNER inside is also mapped to an unprivileged host uid, e.g. 65534).
-``build``  (its first child, PID 1 of the new PID namespace): a new root that is an
+``build_root`` (its first child, PID 1 of the new PID namespace): a new root that is an
            empty tmpfs holding only the ``keep`` paths (Python, its libraries, the
            provided modules), read-only, minus any ``hide`` folder that lies inside
-           them (a course folder in a venv's src/); ``/dev/null``, ``/dev/zero``,
-           ``/dev/urandom``; its own ``/proc`` (its processes only, read-only where it
-           can be); a ``/tmp/work`` limited in bytes and inodes, nothing executable
-           there; then ``pivot_root``, so nothing else of the machine is reachable.
+           them (a course folder in a venv's src/); the ``DEVICES`` (``/dev/null``,
+           ``/dev/zero``, ``/dev/urandom``, ``/dev/random``); its own ``/proc`` (its
+           processes only, read-only where it can be); a ``/tmp/work`` limited in bytes
+           and inodes, nothing executable there; then ``pivot_root``, so nothing else of
+           the machine is reachable.
 ``drop``   no capability left: LEARNER (as root: a host uid that owns nothing), else a
            user namespace of its own again, where it is an ordinary user.
 ``seccomp`` (isolated or not): no socket(), no new process (threads only), no
@@ -196,7 +197,7 @@ def mount_proc(target):
         mount("proc", target, "proc", flags)
 
 
-def build(newroot, keep, hide, work_bytes, work_files=4096, learner_mapped=False):
+def build_root(newroot, keep, hide, work_bytes, work_files=4096, learner_mapped=False):
     """Called as PID 1 of the new namespaces: makes ``newroot`` (an existing empty folder)
     the root of a file system holding only ``keep``, then moves into it. ``/tmp/work``:
     ``work_bytes`` and ``work_files`` inodes, nothing executable. /proc stays writable
@@ -427,7 +428,7 @@ def probe_once(keep, hide, newroot, seconds=10.0, user=None):
             inner = os.fork()
             if inner == 0:                       # PID 1 of the new namespaces
                 try:
-                    build(newroot, keep, hide, 1 << 20, 64, mapped)
+                    build_root(newroot, keep, hide, 1 << 20, 64, mapped)
                     drop(mapped)
                     seccomp(1)
                     closed = [k for k in keep if os.path.exists(k) and not os.access(

@@ -9,9 +9,10 @@ import polib
 import pytest
 
 from checks.authoring import build, translate
+from checks.authoring.execute import run
 from checks.engine.source import ROOT, WORKSHOP, solution_notebooks, workshop_notebooks
 
-LESSONS = translate.edition()
+LESSONS = translate.lessons_in_edition()
 PO = {p.stem: translate.load_catalogue(p.stem) for p in LESSONS}
 ENTRIES = [(lesson, e) for lesson, po in PO.items() for e in po if not e.obsolete]
 CHECKS = polib.pofile(str(ROOT / "locale" / "zh_TW" / "LC_MESSAGES" / "checks.po"),
@@ -72,7 +73,7 @@ def test_every_lesson_is_in_the_edition():
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
 def test_catalogue_matches_the_english_and_is_complete(path):
     nb = nbformat.read(path, as_version=4)
-    problems = translate.stale(path.stem, nb, PO[path.stem])
+    problems = translate.stale_segments(nb, PO[path.stem])
     assert not problems, translate.stale_report({path.stem: problems})
 
 
@@ -233,14 +234,14 @@ def test_a_broken_string_translation_is_caught():
 def test_a_changed_paragraph_is_stale_and_comes_back_fuzzy(tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
         "A neuron adds its inputs.\n\nIt has a bias.")])
-    po = translate.update_catalogue("99_x", nb, tmp_path)
+    po = translate.update_lesson_catalogue("99_x", nb, tmp_path)
     for e in po:
         e.msgstr = {"A neuron adds its inputs.": "神經元把輸入加起來。"}.get(e.msgid, "它有偏置。")
     po.save(str(translate.catalogue_path("99_x", tmp_path)))
-    assert translate.stale("99_x", nb, po) == []
+    assert translate.stale_segments(nb, po) == []
     nb.cells[0].source = "A neuron adds up its inputs.\n\nIt has a bias."
-    po = translate.update_catalogue("99_x", nb, tmp_path)
-    problems = translate.stale("99_x", nb, po)
+    po = translate.update_lesson_catalogue("99_x", nb, tmp_path)
+    problems = translate.stale_segments(nb, po)
     assert problems == [("fuzzy (revise, then remove the fuzzy flag)", "A neuron adds up its inputs.")]
     entry = po.find("A neuron adds up its inputs.")
     assert entry.msgstr == "神經元把輸入加起來。" and entry.previous_msgid == "A neuron adds its inputs."
@@ -254,7 +255,7 @@ def test_zh_tw_notebooks_are_fresh(path):
     assert solution.exists() and translate.same_sources(nbformat.read(solution, as_version=4), zh), \
         f"{solution} is stale: run `make build`"
     learner = ROOT / "notebooks" / translate.LANG / path.name
-    assert learner.read_text(encoding="utf-8") == translate.learner_text(solution), \
+    assert learner.read_text(encoding="utf-8") == build.learner_text(solution), \
         f"{learner} is stale: run `make build`"
 
 
@@ -265,13 +266,6 @@ def test_every_zh_tw_notebook_comes_from_a_lesson():
 
 
 ZH_NOTEBOOKS = sorted((ROOT / "notebooks" / translate.LANG).glob("*.ipynb"))
-
-
-def run(nb, folder):
-    from nbclient import NotebookClient
-    NotebookClient(nb, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(folder)}}).execute()
-    return nb
 
 
 @pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=lambda p: p.stem)

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from checks.authoring import translate
+from checks.authoring.execute import run
 from checks.catalogue import EXERCISES
 from checks.engine.source import ROOT
 
@@ -90,12 +91,10 @@ def test_the_english_check_can_fail():
 
 def shown(path, tmp_path):
     """(printed text, figure texts) of the zh-TW notebook at ``path``, executed anew."""
-    from nbclient import NotebookClient
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(HOOK))
     nb.cells.append(nbformat.v4.new_code_cell(REPORT))
-    NotebookClient(nb, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    nb = run(nb, path.parent, timeout=600)
     printed, figures = [], []
     for cell in nb.cells[1:]:
         for out in cell.get("outputs", []):

@@ -8,7 +8,7 @@ from checks.catalogue import EXERCISES
 from checks.catalogue.steps import N_STEPS, consecutive_steps
 from checks.engine.exercise import Exercise, Mistake
 from checks.engine.messages import msg
-from checks.engine.verdicts import Outcome
+from checks.engine.verdicts import FAILED, Outcome
 
 
 def test_the_step_exercises_name_the_mistake_they_recognise():
@@ -17,13 +17,13 @@ def test_the_step_exercises_name_the_mistake_they_recognise():
             continue
         for fn, _ in wrongs:
             verdict = run_check(ex_id, fn)
-            assert verdict.failed, verdict.message
+            assert verdict.status == FAILED, verdict.message
             hints = [m for m in EXERCISES[ex_id].mistakes if m.id == verdict.mistake]
             if "Hint: " in verdict.message:
                 assert any(f"Hint: {m.hint}" in verdict.message for m in hints), verdict.message
             else:
                 assert verdict.mistake is None
-            assert verdict.cases == 0 and verdict.passed_cases is None   # no partial credit
+            assert verdict.n_cases == 0 and verdict.passed_cases is None   # no partial credit
 
 
 def test_consecutive_steps_name_the_first_wrong_step_and_its_mistake():
@@ -74,7 +74,7 @@ def test_a_train_whose_adam_branch_raises_fails_with_its_error():
     for error in (TypeError("adam_step() got an unexpected keyword argument 'beta'"),
                   ValueError("optimizer must be 'sgd', got 'adam'")):
         verdict = run_check("train", train_whose_adam_raises(error))
-        assert verdict.failed, verdict.message
+        assert verdict.status == FAILED, verdict.message
         assert str(error) in verdict.message and "optimizer='adam') raised" in verdict.message
 
 

@@ -186,7 +186,7 @@ def test_late_rules_and_overrides_reach_gradebook_json_and_feedback(tmp_path, mo
     assert "Stored results: 2 of 3 reused" in capsys.readouterr().out
     assert rows(out / "g.csv")[0]["ada"][2] == "3"
     assert main(plain + ["--only", "adda"]) == 2
-    assert "no such learner in this class (did you mean ada?)" in capsys.readouterr().err
+    assert "no such learner in this class (did you mean 'ada'?)" in capsys.readouterr().err
     (tmp_path / "r.csv").write_text("login\nada\nbo\ncy\ndan\n", encoding="utf-8")
     assert main(plain + ["--roster", str(tmp_path / "r.csv"), "--only", "dan"]) == 2
     assert "no notebook of dan was found" in capsys.readouterr().err

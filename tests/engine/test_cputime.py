@@ -75,5 +75,5 @@ def test_a_slow_train_digits_fails_in_the_notebook_with_the_graders_reason(monke
     assert "must finish within 60 s when graded" in verdict.reason
     graded = verify(ex, [], lambda case: Outcome(
         error=graders_words(Sandbox.timeout_words(object(), Timeout(), 0.01)), fatal=True,
-        timed_out=True, said=True))
+        timed_out=True, error_is_sentence=True))
     assert graded.reason == verdict.reason

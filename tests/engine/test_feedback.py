@@ -14,7 +14,6 @@ from checks.engine.exercise import Case, like
 from checks.engine.source import BEGIN, END, ROOT
 from checks.engine.verdicts import one_line
 from checks.engine.verify import readability
-from checks.runtime import plain
 from helpers import Quick
 
 
@@ -178,16 +177,6 @@ def test_the_grader_counts_a_mistake_once(tmp_path):
     assert r["score"] == r["max_score"] - 1
 
 
-# ---- plain data keeps a transposed view transposed -----------------------------------------
-
-def test_a_transposed_array_crosses_as_a_transposed_view():
-    x = np.arange(6.0).reshape(2, 3).T
-    back = plain.loads(plain.dumps(x))
-    assert np.array_equal(back, x) and back.flags.f_contiguous and not back.flags.c_contiguous
-    assert back.flags.writeable
-    assert plain.loads(plain.dumps(np.arange(6.0).reshape(2, 3))).flags.c_contiguous
-
-
 def test_a_stub_under_another_name_is_simply_not_attempted():
     ns = defined("def weighted_sum_not_started(x, w, b):\n    raise NotImplementedError()\n")
     verdict = run_check("weighted_sum", ns["weighted_sum_not_started"])
@@ -211,3 +200,25 @@ def test_a_helper_fixed_and_redefined_is_checked_afresh():
     exec("def tanh(z):\n    return np.tanh(z)\n", ns)          # the learner fixes tanh
     verdict = run_check("tanh_derivative", ns["tanh_derivative"])
     assert verdict.passed and "stood in" not in verdict.message
+
+
+# ---- a learner's own blocks.py ------------------------------------------------------------
+
+def test_a_learners_own_blocks_py_does_not_replace_the_courses(tmp_path):
+    """A blocks.py beside the notebook comes first on the path: the course's blocks is used
+    all the same (the checks and the notebook's imports), and check() says so once."""
+    import subprocess
+    import sys
+    (tmp_path / "blocks.py").write_text("raise SystemExit('the learner file ran')\n")
+    code = ("import numpy as np\nfrom checks import check\nimport blocks\nprint(blocks.__file__)\n"
+            "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n"
+            "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                         text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == str(ROOT / "blocks.py")
+    assert lines[1].startswith(f"Note: your file {tmp_path / 'blocks.py'} has the name of the "
+                               "course's blocks module"), lines
+    assert [line[:1] for line in lines[2:] if not line.startswith("Note (not an error)")] \
+        == ["✅", "✅"]                                    # the note once, then the checks

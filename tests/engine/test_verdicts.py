@@ -9,7 +9,7 @@ import pytest
 
 from checks import run_check
 from checks.catalogue import EXERCISES
-from checks.engine import practice as expected
+from checks.engine import practice
 from checks.engine.exercise import Case, Exercise
 from checks.engine.messages import Table, msg, pmsg
 from checks.engine.source import load_reference
@@ -37,7 +37,7 @@ def absent(case):
 @pytest.mark.parametrize("ex_id", ["weighted_sum", "init_params", "train"])
 def test_a_missing_function_is_missing_whatever_it_is_judged_by(ex_id):
     ex = EXERCISES[ex_id]
-    cases = [] if ex.properties else expected.read(ex_id)
+    cases = [] if ex.properties else practice.read(ex_id)
     verdict = verify(ex, cases, absent)
     assert verdict.status == MISSING and not verdict.passed
     assert verdict.reason == "not found: no function of that name"
@@ -45,7 +45,7 @@ def test_a_missing_function_is_missing_whatever_it_is_judged_by(ex_id):
 
 def test_an_error_that_mentions_a_name_is_not_missing():
     ex = EXERCISES["weighted_sum"]
-    said = verify(ex, expected.read("weighted_sum"),
+    said = verify(ex, practice.read("weighted_sum"),
                   lambda case: Outcome(error="NameError: no function named 'helper' is defined"))
     assert said.status == FAILED
 
@@ -53,11 +53,9 @@ def test_an_error_that_mentions_a_name_is_not_missing():
 # ---- the Verdict itself -----------------------------------------------------------------
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_each_status_is_one_field_and_one_flag(status):
+def test_each_status_is_one_field_and_its_flags(status):
     verdict = Verdict("relu", status, ["relu: something"])
-    flags = {PASSED: verdict.passed, FAILED: verdict.failed, MISSING: verdict.missing,
-             NOT_ATTEMPTED: verdict.not_attempted}
-    assert [s for s, on in flags.items() if on] == [status]
+    assert (verdict.passed, verdict.missing) == (status == PASSED, status == MISSING)
     assert status in ICONS
 
 
@@ -80,21 +78,21 @@ def test_the_message_is_derived_from_the_lines():
 
 def test_verify_gives_each_status_with_its_facts():
     ex = EXERCISES["dense_forward"]
-    cases = expected.read("dense_forward")
+    cases = practice.read("dense_forward")
     right = run_check("dense_forward", REFERENCE["dense_forward"])
     assert right.passed and right.reason == "" and right.mistake is None
     assert str(right.lines[0]).startswith("dense_forward: passed all")
 
     wrong = run_check("dense_forward", lambda X, W, b: X @ W)
-    assert wrong.failed and wrong.mistake == "no_bias"
+    assert wrong.status == FAILED and wrong.mistake == "no_bias"
     assert wrong.reason == "the bias is missing: Z = X @ W + b."
-    assert wrong.passed_cases is not None and wrong.passed_cases < wrong.cases == len(cases)
+    assert wrong.passed_cases is not None and wrong.passed_cases < wrong.n_cases == len(cases)
     assert any(str(line).startswith("Hint: ") for line in wrong.lines)
 
     def unfinished(X, W, b):
         raise NotImplementedError()
     stub = run_check("dense_forward", unfinished)
-    assert stub.not_attempted and stub.reason == "not attempted yet"
+    assert stub.status == NOT_ATTEMPTED and stub.reason == "not attempted yet"
 
     assert verify(ex, cases, absent).missing
 
@@ -114,7 +112,7 @@ def test_an_unfinished_call_stops_a_property_check():
         return ["never reported"]
     verdict = verify_properties(property_exercise(properties),
                                 lambda case: Outcome(not_attempted=True, stub="helper"))
-    assert verdict.not_attempted and "calls helper" in str(verdict.reason)
+    assert verdict.status == NOT_ATTEMPTED and "calls helper" in str(verdict.reason)
     assert seen == []
 
 
@@ -122,10 +120,10 @@ def test_a_problem_carries_its_mistake_and_a_note_is_not_a_problem():
     def properties(call):
         return [Problem(msg("it went wrong. Do this."), "sign"), msg("and another thing.")]
     verdict = verify_properties(property_exercise(properties), lambda case: Outcome(value=1))
-    assert verdict.failed and verdict.mistake == "sign"
+    assert verdict.status == FAILED and verdict.mistake == "sign"
     assert verdict.lines == ["toy: it went wrong. Do this.", "and another thing."]
     assert verdict.reason_text("en") == "it went wrong."
-    assert verdict.cases == 0 and verdict.passed_cases is None
+    assert verdict.n_cases == 0 and verdict.passed_cases is None
 
 
 # ---- no code learns a fact from a message ---------------------------------------------

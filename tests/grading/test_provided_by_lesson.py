@@ -26,9 +26,10 @@ from checks.classroom.grade_class import grade, grade_submission
 from checks.classroom.hidden_cases import cached_reference, hidden_cases
 from checks.engine.exercise import Case, close
 from checks.engine.source import BEGIN, ROOT
-from checks.engine.watch import STAND_INS
+from checks.engine.watch import PROVIDED_EQUIVALENTS
 from checks.grading import provided
 from checks.grading.sandbox import Sandbox
+from checks.runtime.provided_modules import PROVIDED_MODULES
 from helpers import Confined, Quick, notebook, verdicts
 
 LESSONS = list(lessons())
@@ -116,13 +117,13 @@ def offered_modules(lesson):
     """Lesson ``lesson``'s blocks and digits, imported here for a while (the real ones are
     put back after)."""
     folder = str(provided.folder(lesson))
-    saved = {m: sys.modules.pop(m) for m in provided.MODULES if m in sys.modules}
+    saved = {m: sys.modules.pop(m) for m in PROVIDED_MODULES if m in sys.modules}
     sys.path.insert(0, folder)
     try:
-        yield [importlib.import_module(m) for m in provided.MODULES]
+        yield [importlib.import_module(m) for m in PROVIDED_MODULES]
     finally:
         sys.path.remove(folder)
-        for m in provided.MODULES:
+        for m in PROVIDED_MODULES:
             sys.modules.pop(m, None)
         sys.modules.update(saved)
 
@@ -137,12 +138,12 @@ def found(functions, exercise_ids, reference):
 def test_calling_finds_the_provided_versions_of_the_exercises_in_the_full_modules():
     """The detector works: in the real blocks and digits it finds blocks.<id> for every
     exercise blocks defines, digits.predict_labels for predict, digits.adam_into for
-    adam_step, and nothing check()'s watch does not know (watch.STAND_INS stays complete)."""
+    adam_step, and nothing check()'s watch does not know (watch.PROVIDED_EQUIVALENTS stays complete)."""
     reference = cached_reference()
     ids = [ex for ex in EXERCISES if ex not in ("train", "train_digits", "train_article_model")]
     hits = found(functions_of([blocks, digits]), ids, reference)
     for ex in ids:
-        known = {f"blocks.{ex}", f"digits.{ex}"} | {f"{m}.{n}" for m, n in STAND_INS.get(ex, [])}
+        known = {f"blocks.{ex}", f"digits.{ex}"} | {f"{m}.{n}" for m, n in PROVIDED_EQUIVALENTS.get(ex, [])}
         if hasattr(blocks, ex):
             assert f"blocks.{ex}" in hits[ex], (ex, hits[ex])
         assert set(hits[ex]) <= known, f"{ex} is also computed by {set(hits[ex]) - known}"

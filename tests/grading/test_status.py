@@ -8,7 +8,7 @@ import pytest
 
 from checks.engine.source import ROOT
 from checks.grading import status as status_module
-from checks.grading.status import plain, sandboxed, status
+from checks.grading.status import in_sandbox, in_subprocess, status
 from helpers import submission
 
 
@@ -44,7 +44,7 @@ def test_status_counts_what_passes(tmp_path):
 
 def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
     path = submission(tmp_path, "me", {"weighted_sum": "return float(np.dot(x, w))"})
-    run = counting(sandboxed)
+    run = counting(in_sandbox)
     first, second = [], []
     status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=run)
     status(path.parent, echo=second.append, cache=tmp_path / "cache", runner=run)
@@ -57,7 +57,7 @@ def test_an_unchanged_notebook_is_not_graded_again(tmp_path):
 
 def test_a_change_to_the_checks_grades_again(tmp_path, monkeypatch):
     path = submission(tmp_path, "me")
-    run = counting(sandboxed)
+    run = counting(in_sandbox)
     status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)
     monkeypatch.setattr(status_module, "course_version", lambda mode: "another version")
     status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=run)
@@ -105,7 +105,7 @@ def test_status_runs_from_a_notebook_cell_and_from_any_folder(tmp_path):
 
 
 def test_plain_runner_is_named_for_the_cache():
-    assert plain.__name__ != sandboxed.__name__
+    assert in_subprocess.__name__ != in_sandbox.__name__
 
 
 def test_a_result_decided_by_the_machine_is_not_kept(tmp_path):
@@ -114,8 +114,8 @@ def test_a_result_decided_by_the_machine_is_not_kept(tmp_path):
 
     def flaky(p):
         calls.append(p)
-        return {**sandboxed(p), "transient": True}
-    flaky.__name__ = "sandboxed"
+        return {**in_sandbox(p), "transient": True}
+    flaky.__name__ = "in_sandbox"
     for _ in range(2):
         status(path.parent, echo=[].append, cache=tmp_path / "cache", runner=flaky)
     assert len(calls) == 2
@@ -154,10 +154,10 @@ import sys
 import checks.__main__
 from checks.grading.status import status
 
-def sandboxed(path):          # named as the runner the results were stored for
+def in_sandbox(path):          # named as the runner the results were stored for
     raise AssertionError(f"{path} was graded again")
 
-status(sys.argv[1], cache=sys.argv[2], runner=sandboxed)
+status(sys.argv[1], cache=sys.argv[2], runner=in_sandbox)
 print("LOADED", *sorted(sys.modules))
 """
 
@@ -170,10 +170,10 @@ def test_a_status_with_nothing_changed_imports_neither_the_catalogue_nor_nbforma
                             "dense_forward": {"status": "failed", "passed": False,
                                               "reason": "dense_forward returned [0.]"}}}
 
-    def sandboxed(p):
+    def in_sandbox(p):
         return stored
     first = []
-    status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=sandboxed)
+    status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=in_sandbox)
     run = subprocess.run([sys.executable, "-c", UNCHANGED, str(path.parent),
                           str(tmp_path / "cache")], capture_output=True, text=True,
                          encoding="utf-8", cwd=tmp_path)
