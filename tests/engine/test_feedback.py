@@ -209,7 +209,7 @@ def test_a_learners_own_blocks_py_does_not_replace_the_courses(tmp_path):
     all the same (the checks and the notebook's imports), and check() says so once."""
     import subprocess
     import sys
-    (tmp_path / "blocks.py").write_text("raise SystemExit('the learner file ran')\n")
+    (tmp_path / "blocks.py").write_text("raise SystemExit('the learner file ran')\n", encoding="utf-8")
     code = ("import numpy as np\nfrom checks import check\nimport blocks\nprint(blocks.__file__)\n"
             "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n"
             "check('sigmoid', lambda z: 1 / (1 + np.exp(-z)))\n")

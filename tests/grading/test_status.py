@@ -176,7 +176,8 @@ def test_a_status_with_nothing_changed_imports_neither_the_catalogue_nor_nbforma
     status(path.parent, echo=first.append, cache=tmp_path / "cache", runner=in_sandbox)
     run = subprocess.run([sys.executable, "-c", UNCHANGED, str(path.parent),
                           str(tmp_path / "cache")], capture_output=True, text=True,
-                         encoding="utf-8", cwd=tmp_path)
+                         encoding="utf-8", cwd=tmp_path,
+                         env={**os.environ, "PYTHONIOENCODING": "utf-8"})   # any locale
     assert run.returncode == 0, run.stderr
     shown, loaded = run.stdout.split("LOADED ")
     assert shown.splitlines() == "\n".join(first[1:]).splitlines()     # all but "Running ..."
