@@ -80,7 +80,8 @@ def imported_distributions(paths):
                 modules |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and not node.level:
                 modules.add(node.module.split(".")[0])
-    modules -= set(sys.stdlib_module_names) | local | {"__future__"}
+    # tomllib: standard from 3.11; on 3.10 the code falls back to tomli, which is checked
+    modules -= set(sys.stdlib_module_names) | local | {"__future__", "tomllib"}
     known = packages_distributions()
     return {m: {d.lower().replace("_", "-") for d in known.get(m, [m])} for m in modules}
 
