@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from ..authoring.release import project_files
+from ..engine.nbread import FORMAT_CHECKER_MODULES
 from ..engine.source import ROOT, solution_notebooks
 
 UV = "uv==0.13.10"      # the Makefile's UV (tests/classroom/test_gradescope_bundle.py)
@@ -115,8 +116,8 @@ GRADING_NEEDS = ("numpy", "matplotlib", "nbformat", "python-dateutil", "tomli") 
 # jsonschema's optional format checkers (JupyterLab's jupyter-events asks for them): nbformat
 # does not use them, and importing them costs 3 s of CPU per run (rfc3987-syntax builds a
 # grammar), measured: `import nbformat` 3.7 s of CPU with them, 0.5 s without.
-FORMAT_CHECKERS = {"fqdn", "isoduration", "jsonpointer", "rfc3339-validator",
-                   "rfc3986-validator", "rfc3987-syntax", "uri-template", "webcolors"}
+# (one list: engine/nbread.py's module names, as distribution names)
+FORMAT_CHECKERS = {m.replace("_", "-") for m in FORMAT_CHECKER_MODULES}
 
 
 def grading_requirements(text, needs=GRADING_NEEDS, leave_out=FORMAT_CHECKERS):

@@ -5,7 +5,7 @@ when a learner's notebook must be read as nbformat reads it, without the costly 
 finds installed; JupyterLab's jupyter-events installs them, and one (rfc3987-syntax)
 builds a grammar at import: 3-4 s of CPU, for checks nbformat never makes (its schema
 uses no ``format``). ``nbformat()`` imports it with those checkers left out (the same
-ones the Gradescope bundle leaves out: classroom/gradescope_bundle.py FORMAT_CHECKERS).
+ones the Gradescope bundle leaves out, which it takes from here).
 """
 import importlib
 import json
